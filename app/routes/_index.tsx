@@ -1,0 +1,3 @@
+export default function Index() {
+  return <main><h1>Overleg</h1></main>;
+}

@@ -1,0 +1,138 @@
+/**
+ * Opens Overleg's database: SQLite (better-sqlite3, WAL) by default, PostgreSQL when DATABASE_URL is
+ * postgres://. The data layer is written once against the SQLite types (`Db`, `Schema`); on PostgreSQL
+ * the same query builders run against the PostgreSQL tables, which declare the same columns (see
+ * docs/decisions/003-one-data-layer.md). Queries are always awaited and never use the SQLite-only
+ * `.run()/.get()/.all()`; transactions go through `database.transaction`.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzleSqlite, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import * as pgSchema from "./schema.pg";
+import * as sqliteSchema from "./schema.sqlite";
+
+export type Schema = typeof sqliteSchema;
+export type Db = BetterSQLite3Database<Schema>;
+export type Dialect = "sqlite" | "pg";
+
+export interface Database {
+  dialect: Dialect;
+  /** The query builder; on PostgreSQL it is a node-postgres drizzle instance behind the same type. */
+  db: Db;
+  /** The tables of the active dialect. */
+  t: Schema;
+  /** Runs `fn` in one transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The underlying client, for the few things drizzle has no builder for. */
+  sqlite?: BetterSqlite3.Database;
+  pool?: pg.Pool;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const migrationsFolder = { sqlite: resolve(here, "migrations/sqlite"), pg: resolve(here, "migrations/pg") };
+
+export function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(url) ? "pg" : "sqlite";
+}
+
+/** Opens the database and applies pending migrations. */
+export async function openDatabase(url: string): Promise<Database> {
+  return dialectOf(url) === "pg" ? openPg(url) : openSqlite(url);
+}
+
+function sqlitePath(url: string): string {
+  if (url === ":memory:") return url;
+  const path = url.replace(/^file:(\/\/)?/, "");
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  return path;
+}
+
+function openSqlite(url: string): Database {
+  const client = new BetterSqlite3(sqlitePath(url));
+  client.pragma("journal_mode = WAL");
+  client.pragma("synchronous = FULL");
+  client.pragma("foreign_keys = ON");
+  client.pragma("busy_timeout = 5000");
+  const db = drizzleSqlite(client, { schema: sqliteSchema });
+  migrateSqlite(db, { migrationsFolder: migrationsFolder.sqlite });
+
+  // better-sqlite3 transactions are synchronous; ours are async, so they are serialised here and
+  // nested calls (found through AsyncLocalStorage) join the transaction already open.
+  const inTx = new AsyncLocalStorage<true>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    dialect: "sqlite",
+    db,
+    t: sqliteSchema,
+    sqlite: client,
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      if (inTx.getStore()) return fn(db);
+      const run = () =>
+        inTx.run(true, async () => {
+          client.exec("BEGIN IMMEDIATE");
+          try {
+            const result = await fn(db);
+            client.exec("COMMIT");
+            return result;
+          } catch (error) {
+            if (client.inTransaction) client.exec("ROLLBACK");
+            throw error;
+          }
+        });
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async ping() {
+      client.prepare("select 1").get();
+    },
+    async close() {
+      if (client.open) client.close();
+    },
+  };
+}
+
+async function openPg(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  const pgDb = drizzlePg(pool, { schema: pgSchema });
+  // Several nodes may start at once: one migrates, the others wait for it.
+  const lock = await pool.connect();
+  try {
+    await lock.query("select pg_advisory_lock(7305201)");
+    await migratePg(pgDb, { migrationsFolder: migrationsFolder.pg });
+  } finally {
+    await lock.query("select pg_advisory_unlock(7305201)").catch(() => undefined);
+    lock.release();
+  }
+  const db = pgDb as unknown as Db;
+  const current = new AsyncLocalStorage<Db>();
+  return {
+    dialect: "pg",
+    db,
+    t: pgSchema as unknown as Schema,
+    pool,
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      const outer = current.getStore();
+      if (outer) return fn(outer);
+      return pgDb.transaction((tx) => current.run(tx as unknown as Db, () => fn(tx as unknown as Db)));
+    },
+    async ping() {
+      await pgDb.execute(sql`select 1`);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

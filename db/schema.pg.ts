@@ -1,0 +1,346 @@
+/**
+ * Overleg's tables for PostgreSQL: the same tables and columns as `schema.sqlite.ts` (a test holds the
+ * two together). Edit both files together, then `npm run db:generate`.
+ */
+import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+const id = () => text("id").primaryKey();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const bool = (name: string) => boolean(name);
+const bytes = (name: string) => bytea(name);
+const json = <T>(name: string) => jsonb(name).$type<T>();
+
+// ── better-auth ──────────────────────────────────────────────────────────────────────────────────
+export const user = pgTable("user", {
+  id: id(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: bool("email_verified").notNull().default(false),
+  image: text("image"),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+  isAdmin: bool("is_admin").notNull().default(false),
+  locale: text("locale"),
+  disabledAt: ts("disabled_at"),
+});
+
+export const session = pgTable(
+  "session",
+  {
+    id: id(),
+    expiresAt: ts("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("session_user_idx").on(t.userId)],
+);
+
+export const account = pgTable(
+  "account",
+  {
+    id: id(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: ts("access_token_expires_at"),
+    refreshTokenExpiresAt: ts("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("account_user_idx").on(t.userId)],
+);
+
+export const verification = pgTable("verification", {
+  id: id(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+// ── organisations, workspaces, people ───────────────────────────────────────────────────────────
+export const organisations = pgTable("organisations", {
+  id: id(),
+  kind: text("kind").notNull().$type<"ministry" | "industry" | "institute" | "partner-country" | "minister-office">(),
+  name: text("name").notNull(),
+  shortCode: text("short_code").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const workspaces = pgTable("workspaces", {
+  id: id(),
+  title: text("title").notNull(),
+  description: text("description").notNull().default(""),
+  deadline: text("deadline"), // ISO date (yyyy-mm-dd)
+  leadOrganisationId: text("lead_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+  position: integer("position").notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+/** Organisations whose approval a workspace's sections need. */
+export const workspaceApprovers = pgTable(
+  "workspace_approvers",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.organisationId] })],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("invitations_workspace_idx").on(t.workspaceId)],
+);
+
+// ── sections and their Yjs state ────────────────────────────────────────────────────────────────
+export const sections = pgTable(
+  "sections",
+  {
+    id: id(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    position: integer("position").notNull().default(0),
+    status: text("status").notNull().default("draft").$type<"draft" | "in_review" | "approved" | "final" | "published">(),
+    lockedBy: text("locked_by").references(() => user.id, { onDelete: "set null" }),
+    lockedAt: ts("locked_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("sections_workspace_idx").on(t.workspaceId, t.position)],
+);
+
+/** Append-only log of accepted Yjs updates; folded into `yjsSnapshots` by compaction. */
+export const yjsUpdates = pgTable(
+  "yjs_updates",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    data: bytes("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("yjs_updates_section_idx").on(t.sectionId, t.seq)],
+);
+
+/** The folded state of a section: every update with seq <= `upToSeq` is contained in `data`. */
+export const yjsSnapshots = pgTable("yjs_snapshots", {
+  sectionId: text("section_id")
+    .primaryKey()
+    .references(() => sections.id, { onDelete: "cascade" }),
+  data: bytes("data").notNull(),
+  upToSeq: bigint("up_to_seq", { mode: "number" }).notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const versions = pgTable(
+  "versions",
+  {
+    id: id(),
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind").notNull().$type<"manual" | "review" | "decision" | "signoff" | "restore">(),
+    state: bytes("state").notNull(),
+    contentHash: text("content_hash").notNull(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("versions_section_idx").on(t.sectionId, t.createdAt)],
+);
+
+// ── comments and notifications ──────────────────────────────────────────────────────────────────
+export const commentThreads = pgTable(
+  "comment_threads",
+  {
+    id: id(),
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    anchorStart: bytes("anchor_start"),
+    anchorEnd: bytes("anchor_end"),
+    quote: text("quote").notNull().default(""),
+    visibility: text("visibility").notNull().default("all").$type<"all" | "organisation">(),
+    organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
+    resolvedAt: ts("resolved_at"),
+    resolvedBy: text("resolved_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("comment_threads_section_idx").on(t.sectionId)],
+);
+
+export const comments = pgTable(
+  "comments",
+  {
+    id: id(),
+    threadId: text("thread_id")
+      .notNull()
+      .references(() => commentThreads.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    editedAt: ts("edited_at"),
+    deletedAt: ts("deleted_at"),
+  },
+  (t) => [index("comments_thread_idx").on(t.threadId, t.createdAt)],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    workspaceId: text("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
+    sectionId: text("section_id").references(() => sections.id, { onDelete: "cascade" }),
+    threadId: text("thread_id").references(() => commentThreads.id, { onDelete: "cascade" }),
+    actorId: text("actor_id").references(() => user.id, { onDelete: "set null" }),
+    data: json<Record<string, unknown>>("data").notNull().default({}),
+    readAt: ts("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.createdAt)],
+);
+
+// ── review, sign-off, audit ─────────────────────────────────────────────────────────────────────
+export const reviewRounds = pgTable(
+  "review_rounds",
+  {
+    id: id(),
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    versionId: text("version_id")
+      .notNull()
+      .references(() => versions.id, { onDelete: "cascade" }),
+    contentHash: text("content_hash").notNull(),
+    requiredOrganisationIds: json<string[]>("required_organisation_ids").notNull(),
+    requestedBy: text("requested_by").references(() => user.id, { onDelete: "set null" }),
+    dueDate: text("due_date"),
+    closedAt: ts("closed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("review_rounds_section_idx").on(t.sectionId)],
+);
+
+export const reviewDecisions = pgTable(
+  "review_decisions",
+  {
+    id: id(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => reviewRounds.id, { onDelete: "cascade" }),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    decision: text("decision").notNull().$type<"approve" | "request_changes">(),
+    note: text("note").notNull().default(""),
+    contentHash: text("content_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("review_decisions_round_idx").on(t.roundId)],
+);
+
+export const signoffs = pgTable(
+  "signoffs",
+  {
+    id: id(),
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    versionId: text("version_id").references(() => versions.id, { onDelete: "set null" }),
+    contentHash: text("content_hash").notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    reopenedAt: ts("reopened_at"),
+    reopenedBy: text("reopened_by").references(() => user.id, { onDelete: "set null" }),
+    reopenReason: text("reopen_reason"),
+  },
+  (t) => [index("signoffs_section_idx").on(t.sectionId)],
+);
+
+/** Append-only, hash-chained: `hash` = SHA-256 over the previous event's hash and this event's fields. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    id: text("id").notNull(),
+    at: ts("at").notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    workspaceId: text("workspace_id"),
+    data: json<Record<string, unknown>>("data").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [uniqueIndex("audit_events_id_idx").on(t.id), index("audit_events_workspace_idx").on(t.workspaceId)],
+);
+
+/** better-auth's rate-limit counters (sign-in attempts) when no Redis is configured. */
+export const rateLimit = pgTable("rate_limit", {
+  id: id(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
+});

@@ -1,0 +1,143 @@
+/**
+ * Overleg's one server: the Remix app, better-auth, the JSON API, the collab WebSocket and socket.io,
+ * all on one HTTP server and port. `startServer` is what `npm start`, the tests and the benchmarks use.
+ */
+import { existsSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { toNodeHandler } from "better-auth/node";
+import express from "express";
+import { openDatabase, type Database } from "../db/index";
+import { createApiRouter } from "./api";
+import { createAuth, type AuthOptions } from "./auth";
+import { createCollab, type Collab } from "./collab/index";
+import { createServicesBase, type Services } from "./context";
+import type { Env } from "./env";
+import { DomainEventBus } from "./events";
+import { createLogger, type Logger } from "./log";
+import { createRealtime, type Realtime } from "./realtime/index";
+
+export interface StartOptions {
+  env: Env;
+  /** An already open database (tests); otherwise opened from env.DATABASE_URL. */
+  database?: Database;
+  /** How the Remix app is served: the production build, Vite's dev middleware, or not at all (API tests). */
+  remix?: "build" | "dev" | "none";
+  auth?: AuthOptions;
+  log?: Logger;
+  /** Options passed to the collab server (limits, timings); tests shorten them. */
+  collab?: Parameters<typeof createCollab>[1];
+}
+
+export interface OverlegServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  services: Services;
+  collab: Collab;
+  realtime: Realtime;
+  /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
+  close(): Promise<void>;
+}
+
+export const buildDir = resolve(import.meta.dirname ?? ".", "../build");
+
+export async function startServer(options: StartOptions): Promise<OverlegServer> {
+  const { env } = options;
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const database = options.database ?? (await openDatabase(env.DATABASE_URL));
+  const auth = createAuth(database, env, options.auth);
+  const events = new DomainEventBus();
+  const services = createServicesBase({ env, database, auth, events, log });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await database.ping();
+      res.json({ status: "ok" });
+    } catch (error) {
+      log.error("health check failed", { error: String(error) });
+      res.status(503).json({ status: "error", error: { code: "database_unavailable", message: "The database does not answer." } });
+    }
+  });
+
+  const authHandler = toNodeHandler(auth);
+  app.all("/api/auth/*", (req, res) => {
+    // better-auth reads the client address (for sign-in rate limits) from this header only; it is set
+    // here from the socket (or a trusted loopback proxy), overwriting anything the client sent.
+    req.headers["x-overleg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    void authHandler(req, res);
+  });
+  app.use("/api/v1", createApiRouter(services));
+
+  const httpServer = createHttpServer(app);
+  const collab = createCollab(services, options.collab);
+  const realtime = createRealtime(services, httpServer);
+
+  httpServer.on("upgrade", (req, socket, head) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path.startsWith("/collab/") || path === "/collab") collab.handleUpgrade(req, socket, head);
+    else if (!path.startsWith("/socket.io")) socket.destroy();
+  });
+
+  const mode = options.remix ?? "build";
+  let vite: { close(): Promise<void> } | undefined;
+  if (mode === "dev") {
+    const { createServer: createVite } = await import("vite");
+    const devServer = await createVite({ server: { middlewareMode: true, hmr: { server: httpServer } }, appType: "custom" });
+    vite = devServer;
+    app.use(devServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext: () => ({ services }),
+      }),
+    );
+  } else if (mode === "build") {
+    const serverBuild = resolve(buildDir, "server/index.js");
+    if (!existsSync(serverBuild)) throw new Error(`No Remix build at ${serverBuild}: run \`npm run build\` first.`);
+    const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
+    app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
+    app.all("*", createRequestHandler({ build, getLoadContext: () => ({ services }) }));
+  } else {
+    app.use((_req, res) => res.status(404).json({ error: { code: "not_found", message: "Not found." } }));
+  }
+
+  await new Promise<void>((resolvePromise, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => resolvePromise());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    httpServer,
+    services,
+    collab,
+    realtime,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((r) => httpServer.close(() => r()));
+        await collab.close();
+        await realtime.close();
+        httpServer.closeAllConnections();
+        await stopped;
+        await vite?.close();
+        if (!options.database) await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * better-auth: email and password, session cookies, and `Authorization: Bearer <session token>`.
+ * One instance per process, created with the database it stores sessions in.
+ */
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { bearer } from "better-auth/plugins";
+import type { Database } from "../db/index";
+import type { Env } from "./env";
+
+export interface AuthOptions {
+  /** Sign-in attempts per minute and address; 0 turns rate limiting off (tests). */
+  signInPerMinute?: number;
+  /** Secondary storage for rate-limit counters shared by every node (Redis). */
+  secondaryStorage?: NonNullable<Parameters<typeof betterAuth>[0]["secondaryStorage"]>;
+}
+
+export function createAuth(database: Database, env: Env, options: AuthOptions = {}) {
+  const { t } = database;
+  const perMinute = options.signInPerMinute ?? 10;
+  return betterAuth({
+    appName: "Overleg",
+    baseURL: env.PUBLIC_URL,
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [env.PUBLIC_URL],
+    database: drizzleAdapter(database.db, {
+      provider: database.dialect,
+      schema: { user: t.user, session: t.session, account: t.account, verification: t.verification, rateLimit: t.rateLimit },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: !env.ALLOW_SIGNUP,
+      minPasswordLength: 12,
+      autoSignIn: true,
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * 7,
+      updateAge: 60 * 60 * 24,
+    },
+    user: {
+      additionalFields: {
+        organisationId: { type: "string", required: false, input: false },
+        isAdmin: { type: "boolean", required: false, defaultValue: false, input: false },
+        locale: { type: "string", required: false, input: false },
+        disabledAt: { type: "date", required: false, input: false },
+      },
+    },
+    secondaryStorage: options.secondaryStorage,
+    rateLimit: {
+      enabled: perMinute > 0,
+      window: 60,
+      max: 300,
+      storage: options.secondaryStorage ? "secondary-storage" : "database",
+      customRules: { "/sign-in/email": { window: 60, max: Math.max(perMinute, 1) } },
+    },
+    advanced: {
+      database: { generateId: () => crypto.randomUUID() },
+      useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
+      ipAddress: { ipAddressHeaders: ["x-overleg-client-ip"] },
+    },
+    plugins: [bearer()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Creates a person with a password (seed, admin pages, invitations). Returns the new user's id. */
+export async function createPerson(
+  auth: Auth,
+  input: { email: string; name: string; password: string; organisationId: string | null; isAdmin?: boolean },
+): Promise<string> {
+  const ctx = await auth.$context;
+  const hash = await ctx.password.hash(input.password);
+  const created = await ctx.internalAdapter.createUser({
+    email: input.email.toLowerCase(),
+    name: input.name,
+    emailVerified: true,
+    organisationId: input.organisationId,
+    isAdmin: input.isAdmin ?? false,
+  }, { method: "admin" });
+  await ctx.internalAdapter.linkAccount({
+    userId: created.id,
+    providerId: "credential",
+    accountId: created.id,
+    password: hash,
+  });
+  return created.id;
+}

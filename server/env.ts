@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/**
+ * The process configuration, parsed once at start. A bad value stops the process with one line per
+ * problem; nothing here is ever sent to the browser (see `publicEnv`).
+ */
+const boolish = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const DEV_SECRET = "overleg-development-secret-not-for-production-use";
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/overleg.db")
+      .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v) || v === ":memory:", {
+        message: "must start with file: (SQLite) or postgres:// (PostgreSQL)",
+      }),
+    REDIS_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^rediss?:\/\//.test(v), { message: "must start with redis:// or rediss://" }),
+    BETTER_AUTH_SECRET: z.string().optional(),
+    PUBLIC_URL: z.string().url({ message: "must be an absolute URL such as https://overleg.example" }).optional(),
+    ALLOW_SIGNUP: boolish,
+    SEED_DEMO: boolish,
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production") {
+      if (!env.BETTER_AUTH_SECRET || env.BETTER_AUTH_SECRET.length < 32) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["BETTER_AUTH_SECRET"],
+          message: "is required in production (at least 32 random characters)",
+        });
+      }
+    } else if (env.BETTER_AUTH_SECRET && env.BETTER_AUTH_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "must be at least 32 characters" });
+    }
+    if ((env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) || (!env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
+      ctx.addIssue({ code: "custom", path: ["ADMIN_EMAIL"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { BETTER_AUTH_SECRET: string; PUBLIC_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Overleg cannot start, its configuration is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parse the environment; throws ConfigError listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const picked = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, source[k] === "" ? undefined : source[k]]),
+  );
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const key = i.path.join(".") || "environment";
+        const value = source[key];
+        return `${key}${value !== undefined && !/SECRET|PASSWORD/.test(key) ? ` (${JSON.stringify(value)})` : ""}: ${i.message}`;
+      }),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? DEV_SECRET,
+    PUBLIC_URL: (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`).replace(/\/$/, ""),
+  };
+}
+
+/** Whether the demo people (with their published password) may be created. */
+export function demoAllowed(env: Env): boolean {
+  return env.NODE_ENV !== "production" || env.SEED_DEMO;
+}
+
+/** The only configuration the browser ever sees. */
+export function publicEnv(env: Env) {
+  return { allowSignup: env.ALLOW_SIGNUP, showDemoPeople: demoAllowed(env) && env.NODE_ENV !== "production" };
+}

@@ -1,0 +1,32 @@
+/**
+ * Domain events inside one process. Commands emit them after their change is committed; the collab
+ * server and socket.io listen (to re-check open connections, to push live updates). With REDIS_URL
+ * set, the realtime layer forwards them to the other nodes.
+ */
+import { EventEmitter } from "node:events";
+import type { Role, SectionStatus } from "./policy";
+
+export interface DomainEvents {
+  /** Someone's role in a workspace changed, or they were removed (role null). */
+  "membership.changed": { workspaceId: string; userId: string; role: Role | null };
+  /** A person's sessions were revoked or the person was disabled. */
+  "person.revoked": { userId: string };
+  "section.changed": { workspaceId: string; sectionId: string; status: SectionStatus; title: string };
+  "section.created": { workspaceId: string; sectionId: string };
+  "section.deleted": { workspaceId: string; sectionId: string };
+  "workspace.changed": { workspaceId: string };
+}
+
+export class DomainEventBus {
+  private readonly emitter = new EventEmitter();
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+  emit<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.emitter.emit(name, payload);
+  }
+  on<K extends keyof DomainEvents>(name: K, listener: (payload: DomainEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

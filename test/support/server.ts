@@ -1,0 +1,141 @@
+/**
+ * Starts a real Overleg server on 127.0.0.1 for a test: its own database (a temporary SQLite file,
+ * or a fresh PostgreSQL database when TEST_DATABASE_URL is set), the demo data, and helpers to sign
+ * in as the demo people over HTTP.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import pg from "pg";
+import { openDatabase, type Database } from "../../db/index";
+import { seedDemo } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../db/seed-content";
+import { startServer, type OverlegServer, type StartOptions } from "../../server/app";
+import { createAuth } from "../../server/auth";
+import { parseEnv, type Env } from "../../server/env";
+import { createLogger } from "../../server/log";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh, empty database URL and a function that removes it. */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base && /^postgres/.test(base)) {
+    const name = `overleg_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: base });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "overleg-test-"));
+  return { url: `file:${join(dir, "overleg.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestServer extends OverlegServer {
+  env: Env;
+  database: Database;
+  /** Signs in over HTTP; returns the session cookie header value and the bearer token. */
+  signIn(email: string, password?: string): Promise<{ cookie: string; token: string; headers: Record<string, string> }>;
+  userId(email: string): Promise<string>;
+  /** The ids of the demo workspaces and sections by title. */
+  workspaceId(title: string): Promise<string>;
+  sectionIds(workspaceTitle: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  remix?: StartOptions["remix"];
+  seed?: boolean;
+  env?: Record<string, string>;
+  collab?: StartOptions["collab"];
+  /** Reuse a database URL (e.g. after a restart); the caller owns it. */
+  databaseUrl?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const port = await freePort();
+  const owned = options.databaseUrl ? undefined : await freshDatabaseUrl();
+  const env = parseEnv({
+    NODE_ENV: "test",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: options.databaseUrl ?? owned!.url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+    ...options.env,
+  });
+  const log = createLogger(env.LOG_LEVEL);
+  const database = await openDatabase(env.DATABASE_URL);
+  if (options.seed !== false && !options.databaseUrl) await seedDemo(database, createAuth(database, env), log);
+  const server = await startServer({
+    env,
+    database,
+    remix: options.remix ?? "none",
+    log,
+    auth: { signInPerMinute: 0 },
+    collab: options.collab,
+  });
+  const { db, t } = database;
+  const workspaceId = async (title: string) => {
+    const rows = await db.select({ id: t.workspaces.id }).from(t.workspaces).where(eq(t.workspaces.title, title)).limit(1);
+    if (!rows[0]) throw new Error(`no workspace ${title}`);
+    return rows[0].id;
+  };
+  return {
+    ...server,
+    env,
+    database,
+    async signIn(email, password = DEMO_PASSWORD) {
+      const res = await fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url },
+        body: JSON.stringify({ email, password }),
+      });
+      if (!res.ok) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
+      const token = res.headers.get("set-auth-token") ?? "";
+      const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+      return { cookie, token, headers: { cookie, origin: server.url } };
+    },
+    async userId(email) {
+      const rows = await db.select({ id: t.user.id }).from(t.user).where(eq(t.user.email, email)).limit(1);
+      if (!rows[0]) throw new Error(`no user ${email}`);
+      return rows[0].id;
+    },
+    workspaceId,
+    async sectionIds(workspaceTitle) {
+      const wsId = await workspaceId(workspaceTitle);
+      const rows = await db
+        .select({ id: t.sections.id })
+        .from(t.sections)
+        .where(eq(t.sections.workspaceId, wsId))
+        .orderBy(t.sections.position);
+      return rows.map((r) => r.id);
+    },
+    async stop() {
+      await server.close();
+      await database.close();
+      await owned?.drop();
+    },
+  };
+}
