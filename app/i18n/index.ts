@@ -1,0 +1,56 @@
+/**
+ * Dutch and English for every visible string (i18next + react-i18next). Each namespace is one JSON
+ * file per language in ./locales; the instance is created synchronously with all resources bundled,
+ * on the server for rendering and in the browser for hydration, for the locale the root loader chose.
+ */
+import i18next, { type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import enAdmin from "./locales/en/admin.json";
+import enCommon from "./locales/en/common.json";
+import enEditor from "./locales/en/editor.json";
+import nlAdmin from "./locales/nl/admin.json";
+import nlCommon from "./locales/nl/common.json";
+import nlEditor from "./locales/nl/editor.json";
+
+export const LOCALES = ["nl", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "nl";
+export const LOCALE_COOKIE = "overleg_lang";
+
+export const resources = {
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor },
+} as const;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+export function createI18n(locale: Locale): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng: locale,
+    fallbackLng: DEFAULT_LOCALE,
+    supportedLngs: [...LOCALES],
+    defaultNS: "common",
+    ns: ["common", "admin", "editor"],
+    resources,
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return instance;
+}
+
+/** The reader's locale: the cookie they chose, else their browser's Accept-Language, else Dutch. */
+export function localeFromRequest(request: Request): Locale {
+  const cookie = request.headers.get("cookie") ?? "";
+  const chosen = cookie.match(new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([a-z]{2})`))?.[1];
+  if (isLocale(chosen)) return chosen;
+  const accept = request.headers.get("accept-language") ?? "";
+  for (const part of accept.split(",")) {
+    const tag = part.trim().slice(0, 2).toLowerCase();
+    if (isLocale(tag)) return tag;
+  }
+  return DEFAULT_LOCALE;
+}
