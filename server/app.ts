@@ -68,11 +68,15 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     }
   });
 
+  // better-auth reads the client address (for sign-in rate limits) from this header only; it is set
+  // here from the socket (or a trusted loopback proxy) for every request, overwriting anything the
+  // client sent, so that the sign-in page's action (which calls auth.handler) is rate limited too.
+  app.use((req, _res, next) => {
+    req.headers["x-overleg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    next();
+  });
   const authHandler = toNodeHandler(auth);
   app.all("/api/auth/*", (req, res) => {
-    // better-auth reads the client address (for sign-in rate limits) from this header only; it is set
-    // here from the socket (or a trusted loopback proxy), overwriting anything the client sent.
-    req.headers["x-overleg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     void authHandler(req, res);
   });
   app.use("/api/v1", createApiRouter(services));
