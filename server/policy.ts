@@ -123,7 +123,8 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
     case "section.manage":
       return atLeast(s.role, "owner") && !locked(s.status);
     case "section.requestReview":
-      return atLeast(s.role, "owner") && (s.status === "draft" || s.status === "in_review");
+      // Policy drafters (editors) ask for review, as well as owners (DESIGN.md, "Who uses it").
+      return atLeast(s.role, "editor") && (s.status === "draft" || s.status === "in_review");
     case "section.decideReview":
       return s.role !== null && s.approverOrganisation && s.status === "in_review";
     case "section.signOff":
@@ -143,7 +144,8 @@ export function canThread(actor: Actor, action: ThreadAction, t: ThreadFacts): b
     case "thread.reply":
       return sees && canSection(actor, "section.comment", t);
     case "thread.resolve":
-      return sees && (t.threadAuthorId === actor.id || atLeast(t.role, "editor"));
+      // Resolving changes the discussion: only someone who may comment, on their own thread or as an editor.
+      return sees && canSection(actor, "section.comment", t) && (t.threadAuthorId === actor.id || atLeast(t.role, "editor"));
     case "thread.moderate":
       return sees && atLeast(t.role, "owner");
   }
@@ -169,7 +171,7 @@ const reasons: Partial<Record<Action, string>> = {
   "section.view": "You are not a member of this workspace.",
   "section.edit": "Your role in this workspace does not allow editing, or the section is locked.",
   "section.comment": "Your role in this workspace does not allow commenting.",
-  "section.requestReview": "Only the workspace's owners can request a review of a draft section.",
+  "section.requestReview": "Only the workspace's owners and editors can request a review of a draft section.",
   "section.decideReview": "Only approvers of the required organisations decide on an open review.",
   "section.signOff": "Only the minister's office signs off, and only an approved section.",
   "section.reopen": "Only the minister's office reopens a final section.",

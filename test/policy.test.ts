@@ -1,0 +1,237 @@
+/**
+ * Every role against every action of the policy module. The expected answers are written out here
+ * by hand from DESIGN.md, not computed from server/policy.ts: a change of rule must change this table.
+ *
+ * Legend: "Y" allowed, "." refused.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  authorize,
+  can,
+  canSection,
+  canThread,
+  canWorkspace,
+  Forbidden,
+  SECTION_STATUSES,
+  sectionAbilities,
+  sectionActions,
+  workspaceAbilities,
+  workspaceActions,
+  type Action,
+  type Actor,
+  type AdminAction,
+  type SectionAction,
+  type SectionFacts,
+  type ThreadAction,
+  type ThreadFacts,
+  type WorkspaceAction,
+  type WorkspaceFacts,
+} from "../server/policy";
+
+// ── who ──────────────────────────────────────────────────────────────────────────────────────────
+// Everyone belongs to a different organisation; only the approver's organisation is one of the
+// workspace's required approver organisations.
+const PEOPLE = ["owner", "editor", "commenter", "viewer", "approver", "office", "admin", "nonMember"] as const;
+type Person = (typeof PEOPLE)[number];
+
+const who: Record<Person, { actor: Actor; facts: WorkspaceFacts }> = {
+  owner: {
+    actor: { id: "u-owner", organisationId: "o-ez", organisationKind: "ministry", isAdmin: false },
+    facts: { role: "owner", approverOrganisation: false },
+  },
+  editor: {
+    actor: { id: "u-editor", organisationId: "o-kgg", organisationKind: "ministry", isAdmin: false },
+    facts: { role: "editor", approverOrganisation: false },
+  },
+  commenter: {
+    actor: { id: "u-commenter", organisationId: "o-fme", organisationKind: "industry", isAdmin: false },
+    facts: { role: "commenter", approverOrganisation: false },
+  },
+  viewer: {
+    actor: { id: "u-viewer", organisationId: "o-tno", organisationKind: "institute", isAdmin: false },
+    facts: { role: "viewer", approverOrganisation: false },
+  },
+  // A member (here: commenter, as approver@ocw.example is on the skilled-labour workspace) whose
+  // organisation must approve this workspace.
+  approver: {
+    actor: { id: "u-approver", organisationId: "o-ocw", organisationKind: "ministry", isAdmin: false },
+    facts: { role: "commenter", approverOrganisation: true },
+  },
+  // The minister's office: not a member, signs off everywhere.
+  office: {
+    actor: { id: "u-office", organisationId: "o-min", organisationKind: "minister-office", isAdmin: false },
+    facts: { role: null, approverOrganisation: false },
+  },
+  // The operator: no organisation, no membership.
+  admin: {
+    actor: { id: "u-admin", organisationId: null, organisationKind: null, isAdmin: true },
+    facts: { role: null, approverOrganisation: false },
+  },
+  // A partner-country official who was not invited to this workspace.
+  nonMember: {
+    actor: { id: "u-partner", organisationId: "o-be", organisationKind: "partner-country", isAdmin: false },
+    facts: { role: null, approverOrganisation: false },
+  },
+};
+
+type Row = [string, string, string, string, string, string, string, string];
+const yes = (cell: string) => {
+  if (cell !== "Y" && cell !== ".") throw new Error(`bad cell ${JSON.stringify(cell)}`);
+  return cell === "Y";
+};
+
+// ── workspace actions ────────────────────────────────────────────────────────────────────────────
+//                                  owner editor commenter viewer approver office admin nonMember
+const workspaceTable: Record<WorkspaceAction, Row> = {
+  "workspace.view":          ["Y", "Y", "Y", "Y", "Y", "Y", "Y", "."],
+  "workspace.update":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
+  "workspace.manageMembers": ["Y", ".", ".", ".", ".", ".", "Y", "."],
+  "workspace.invite":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
+  "workspace.delete":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
+  "workspace.publish":       [".", ".", ".", ".", ".", "Y", ".", "."],
+  "section.create":          ["Y", ".", ".", ".", ".", ".", ".", "."],
+};
+
+// ── section actions, by status ───────────────────────────────────────────────────────────────────
+// Each cell lists the answer for the five statuses in order: draft, in_review, approved, final, published.
+//                                  owner    editor   commenter viewer  approver  office   admin    nonMember
+const sectionTable: Record<SectionAction, Row> = {
+  "section.view":           ["YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "....."],
+  "section.export":         ["YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "....."],
+  "section.edit":           ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.restoreVersion": ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.createVersion":  ["YYYYY", "YYYYY", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.comment":        ["YYYYY", "YYYYY", "YYYYY", ".....", "YYYYY", "YYYYY", ".....", "....."],
+  "section.manage":         ["YYY..", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.requestReview":  ["YY...", "YY...", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.decideReview":   [".....", ".....", ".....", ".....", ".Y...", ".....", ".....", "....."],
+  "section.signOff":        [".....", ".....", ".....", ".....", ".....", "..Y..", ".....", "....."],
+  "section.reopen":         [".....", ".....", ".....", ".....", ".....", "...Y.", ".....", "....."],
+};
+
+// ── thread actions, on a draft section, for three kinds of thread ────────────────────────────────
+// Each cell: [visible to all, started by someone else] [visible to the organisation of the
+// thread only, another organisation's] [visible to the organisation only, the actor's own
+// organisation, started by a colleague] [visible to all, started by the actor].
+//                                  owner   editor  commenter viewer approver office  admin   nonMember
+const threadTable: Record<ThreadAction, Row> = {
+  "thread.view":            ["Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y..Y", "...."],
+  "thread.reply":           ["Y.YY", "Y.YY", "Y.YY", "....", "Y.YY", "Y.YY", "....", "...."],
+  "thread.resolve":         ["Y.YY", "Y.YY", "...Y", "....", "...Y", "...Y", "....", "...."],
+  "thread.moderate":        ["Y.YY", "....", "....", "....", "....", "....", "....", "...."],
+};
+const threadKinds = ["all, someone else's", "another organisation's", "own organisation's", "own thread"] as const;
+function threadFacts(person: Person, kind: (typeof threadKinds)[number]): ThreadFacts {
+  const { actor, facts } = who[person];
+  const base = { ...facts, status: "draft" as const };
+  switch (kind) {
+    case "all, someone else's":
+      return { ...base, visibility: "all", threadOrganisationId: "o-elsewhere", threadAuthorId: "u-someone" };
+    case "another organisation's":
+      return { ...base, visibility: "organisation", threadOrganisationId: "o-elsewhere", threadAuthorId: "u-someone" };
+    case "own organisation's":
+      return { ...base, visibility: "organisation", threadOrganisationId: actor.organisationId, threadAuthorId: "u-colleague" };
+    case "own thread":
+      return { ...base, visibility: "all", threadOrganisationId: actor.organisationId, threadAuthorId: actor.id };
+  }
+}
+
+// ── admin actions ────────────────────────────────────────────────────────────────────────────────
+//                                  owner editor commenter viewer approver office admin nonMember
+const adminTable: Record<AdminAction, Row> = {
+  "admin.organisations":     [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.people":            [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.workspaces":        [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.audit":             [".", ".", ".", ".", ".", ".", "Y", "."],
+};
+
+// ── the tests ────────────────────────────────────────────────────────────────────────────────────
+describe("the policy table", () => {
+  it("covers every action the policy module knows", () => {
+    expect(Object.keys(workspaceTable).sort()).toEqual([...workspaceActions].sort());
+    expect(Object.keys(sectionTable).sort()).toEqual([...sectionActions].sort());
+    expect(SECTION_STATUSES).toEqual(["draft", "in_review", "approved", "final", "published"]);
+  });
+});
+
+describe.each(PEOPLE.map((p, i) => [p, i] as const))("%s", (person, column) => {
+  const { actor, facts } = who[person];
+
+  it.each(Object.entries(workspaceTable) as [WorkspaceAction, Row][])("%s", (action, row) => {
+    expect(canWorkspace(actor, action, facts)).toBe(yes(row[column]));
+    expect(can(actor, action, facts)).toBe(yes(row[column]));
+  });
+
+  for (const [statusIndex, status] of SECTION_STATUSES.entries()) {
+    it.each(Object.entries(sectionTable) as [SectionAction, Row][])(`%s on a ${status} section`, (action, row) => {
+      const sectionFacts: SectionFacts = { ...facts, status };
+      const expected = yes(row[column][statusIndex]);
+      expect(canSection(actor, action, sectionFacts)).toBe(expected);
+      expect(can(actor, action, sectionFacts)).toBe(expected);
+      expect(sectionAbilities(actor, sectionFacts)[action]).toBe(expected);
+    });
+  }
+
+  for (const [kindIndex, kind] of threadKinds.entries()) {
+    it.each(Object.entries(threadTable) as [ThreadAction, Row][])(`%s (${kind})`, (action, row) => {
+      const expected = yes(row[column][kindIndex]);
+      expect(canThread(actor, action, threadFacts(person, kind))).toBe(expected);
+      expect(can(actor, action, threadFacts(person, kind))).toBe(expected);
+    });
+  }
+
+  it.each(Object.entries(adminTable) as [AdminAction, Row][])("%s", (action, row) => {
+    expect(can(actor, action)).toBe(yes(row[column]));
+  });
+
+  it("gets the same answers in workspaceAbilities", () => {
+    const abilities = workspaceAbilities(actor, facts);
+    for (const [action, row] of Object.entries(workspaceTable) as [WorkspaceAction, Row][]) {
+      expect(abilities[action], action).toBe(yes(row[column]));
+    }
+  });
+});
+
+describe("authorize", () => {
+  const viewer = who.viewer;
+  it("throws Forbidden with a reason a person can act on", () => {
+    let thrown: unknown;
+    try {
+      authorize(viewer.actor, "section.edit", { ...viewer.facts, status: "draft" });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Forbidden);
+    const forbidden = thrown as Forbidden;
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.code).toBe("forbidden");
+    expect(forbidden.action).toBe("section.edit");
+    expect(forbidden.message).toMatch(/role/i);
+  });
+
+  it("says a final section is locked", () => {
+    const owner = who.owner;
+    expect(() => authorize(owner.actor, "section.edit", { ...owner.facts, status: "final" })).toThrow(/locked/);
+    try {
+      authorize(owner.actor, "section.edit", { ...owner.facts, status: "published" });
+    } catch (error) {
+      expect((error as Forbidden).code).toBe("locked");
+    }
+  });
+
+  it("lets an allowed action through", () => {
+    expect(() => authorize(who.office.actor, "section.signOff", { ...who.office.facts, status: "approved" })).not.toThrow();
+    expect(() => authorize(who.admin.actor, "admin.people")).not.toThrow();
+  });
+
+  it("refuses an admin action to everyone but an admin", () => {
+    expect(() => authorize(who.owner.actor, "admin.organisations")).toThrow(Forbidden);
+  });
+
+  it("refuses a workspace, section or thread action asked without facts", () => {
+    const ask = can as (actor: Actor, action: Action, facts?: unknown) => boolean;
+    expect(ask(who.owner.actor, "workspace.view")).toBe(false);
+    expect(ask(who.owner.actor, "section.view")).toBe(false);
+    expect(ask(who.owner.actor, "thread.view")).toBe(false);
+  });
+});
