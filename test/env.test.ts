@@ -1,0 +1,155 @@
+/**
+ * The configuration is parsed once at start; a bad value stops Overleg with one clear line naming the
+ * variable, and nothing starts.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, demoAllowed, parseEnv, publicEnv } from "../server/env";
+
+const root = resolve(import.meta.dirname, "..");
+const CONFIG_KEYS = [
+  "NODE_ENV",
+  "PORT",
+  "HOST",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "BETTER_AUTH_SECRET",
+  "PUBLIC_URL",
+  "ALLOW_SIGNUP",
+  "SEED_DEMO",
+  "ADMIN_EMAIL",
+  "ADMIN_PASSWORD",
+  "LOG_LEVEL",
+];
+const SECRET = "x".repeat(40);
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  return [];
+}
+
+describe("parseEnv", () => {
+  it("has defaults for a development start with nothing set", () => {
+    const env = parseEnv({});
+    expect(env.NODE_ENV).toBe("development");
+    expect(env.PORT).toBe(3000);
+    expect(env.HOST).toBe("127.0.0.1");
+    expect(env.DATABASE_URL).toBe("file:./data/overleg.db");
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.PUBLIC_URL).toBe("http://127.0.0.1:3000");
+    expect(env.ALLOW_SIGNUP).toBe(false);
+    expect(env.SEED_DEMO).toBe(false);
+    expect(env.LOG_LEVEL).toBe("info");
+    expect(env.BETTER_AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(demoAllowed(env)).toBe(true);
+  });
+
+  it("reads good values", () => {
+    const env = parseEnv({
+      NODE_ENV: "production",
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      DATABASE_URL: "postgres://overleg@db.internal:5432/overleg",
+      REDIS_URL: "redis://cache.internal:6379",
+      BETTER_AUTH_SECRET: SECRET,
+      PUBLIC_URL: "https://overleg.example/",
+      ALLOW_SIGNUP: "true",
+      SEED_DEMO: "1",
+      ADMIN_EMAIL: "beheer@overleg.example",
+      ADMIN_PASSWORD: "a long enough password",
+      LOG_LEVEL: "warn",
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.PUBLIC_URL).toBe("https://overleg.example");
+    expect(env.ALLOW_SIGNUP).toBe(true);
+    expect(env.SEED_DEMO).toBe(true);
+    expect(demoAllowed(env)).toBe(true);
+    expect(publicEnv(env)).toEqual({ allowSignup: true, showDemoPeople: false });
+  });
+
+  it("keeps demo people out of production unless SEED_DEMO says so", () => {
+    expect(demoAllowed(parseEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET }))).toBe(false);
+  });
+
+  it("treats an empty value as unset", () => {
+    expect(parseEnv({ PORT: "", REDIS_URL: "" }).PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, /^PORT \("abc"\): must be a port number/],
+    [{ PORT: "70000" }, /^PORT \("70000"\): must be a port number/],
+    [{ DATABASE_URL: "mysql://root@localhost/overleg" }, /^DATABASE_URL \("mysql:\/\/root@localhost\/overleg"\): must start with file: .* or postgres:\/\//],
+    [{ NODE_ENV: "production" }, /^BETTER_AUTH_SECRET: is required in production/],
+    [{ NODE_ENV: "production", BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET: is required in production \(at least 32/],
+    [{ ADMIN_EMAIL: "beheer@overleg.example" }, /^ADMIN_PASSWORD: is required when ADMIN_EMAIL is set/],
+    [{ ADMIN_PASSWORD: "a long enough password" }, /^ADMIN_EMAIL: is required when ADMIN_PASSWORD is set/],
+    [{ ADMIN_EMAIL: "not an address", ADMIN_PASSWORD: "a long enough password" }, /^ADMIN_EMAIL \("not an address"\): /],
+    [{ ADMIN_EMAIL: "beheer@overleg.example", ADMIN_PASSWORD: "short" }, /^ADMIN_PASSWORD: must be at least 12 characters/],
+    [{ REDIS_URL: "http://cache" }, /^REDIS_URL \("http:\/\/cache"\): must start with redis:\/\//],
+    [{ PUBLIC_URL: "overleg" }, /^PUBLIC_URL \("overleg"\): must be an absolute URL/],
+    [{ ALLOW_SIGNUP: "yes" }, /^ALLOW_SIGNUP \("yes"\): /],
+    [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL \("loud"\): /],
+  ])("refuses %j with one line naming the variable", (source, message) => {
+    const lines = problems(source);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).not.toContain("\n");
+  });
+
+  it("never repeats a secret or a password in its messages", () => {
+    const lines = problems({ BETTER_AUTH_SECRET: "hunter2-short", ADMIN_EMAIL: "a@b.example", ADMIN_PASSWORD: "pw-short" });
+    expect(lines.join("\n")).not.toMatch(/hunter2|pw-short/);
+  });
+
+  it("lists every bad variable at once", () => {
+    expect(problems({ PORT: "abc", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" })).toHaveLength(3);
+  });
+});
+
+describe("starting with a bad value", () => {
+  const dir = mkdtempSync(join(tmpdir(), "overleg-env-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_KEYS.includes(k) && !k.startsWith("VITEST")));
+    const child = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
+      cwd: root,
+      env: { ...clean, DATABASE_URL: `file:${join(dir, "overleg.db")}`, PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+    return new Promise((resolvePromise) =>
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolvePromise({ code, stdout, stderr });
+      }),
+    );
+  }
+
+  it.each([
+    ["PORT=abc", { PORT: "abc" }, 'PORT ("abc"): must be a port number'],
+    ["DATABASE_URL=mysql://…", { DATABASE_URL: "mysql://root@localhost/overleg" }, "DATABASE_URL"],
+    ["production without BETTER_AUTH_SECRET", { NODE_ENV: "production" }, "BETTER_AUTH_SECRET: is required in production"],
+    ["ADMIN_EMAIL without ADMIN_PASSWORD", { ADMIN_EMAIL: "beheer@overleg.example" }, "ADMIN_PASSWORD: is required when ADMIN_EMAIL is set"],
+  ])("%s: exits non-zero with the message, and serves nothing", async (_name, env, message) => {
+    const result = await start(env);
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.stderr).toContain("configuration is invalid");
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    expect(result.stdout).not.toContain("listening");
+  });
+});
