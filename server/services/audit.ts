@@ -90,14 +90,24 @@ function tableFor(tx: Db) {
 }
 
 /**
+ * Takes the lock that serialises audited changes until the transaction ends. `appendAudit` takes it
+ * itself; a command that checks an invariant across rows before changing them (the last owner of a
+ * workspace) takes it first, so that two such transactions cannot both pass the check. A no-op on
+ * SQLite, whose write transactions are already serialised.
+ */
+export async function lockAuditChain(tx: Db): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  if (tableFor(tx).pg) await (tx as unknown as PgDatabase<any>).execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+}
+
+/**
  * Appends one event to the chain. Call it inside `database.transaction(...)` with the `tx` passed in,
  * in the same transaction as the change it records: the event is committed with the change or not
  * at all.
  */
 export async function appendAudit(tx: Db, props: AppendAuditProps): Promise<AuditEvent> {
-  const { pg, table } = tableFor(tx);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  if (pg) await (tx as unknown as PgDatabase<any>).execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  const { table } = tableFor(tx);
+  await lockAuditChain(tx);
   const last = await tx.select({ seq: table.seq, hash: table.hash }).from(table).orderBy(desc(table.seq)).limit(1);
   const prevHash = last[0]?.hash ?? GENESIS_HASH;
   const base = {
