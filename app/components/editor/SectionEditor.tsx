@@ -1,7 +1,17 @@
 /**
  * The live editor of one section (tiptap 3 bound to the section's Yjs document over /collab).
- * Browser-only: render it inside <ClientOnly> or after hydration.
+ *
+ * Safe to render on the server and during hydration: it renders only the connection status there,
+ * and loads the browser-only editor (tiptap, y-websocket, y-indexeddb) lazily after mounting.
+ * The page keeps its server-rendered text until `onReady` is called (the editor has text to show).
  */
+import { useEffect, useState, type ComponentType } from "react";
+import { useTranslation } from "react-i18next";
+import type { Connection } from "./connection";
+import type { LiveEditorProps } from "./LiveEditor.client";
+import { StatusLine } from "./StatusLine";
+import "./editor.css";
+
 export interface SectionEditorProps {
   sectionId: string;
   /** The signed-in person as the server knows them (shown to others by the server, not by this prop). */
@@ -10,8 +20,45 @@ export interface SectionEditorProps {
   editable: boolean;
   /** Set when the section is final: who locked it and when. */
   locked?: { by: string | null; at: string | null } | null;
+  /**
+   * Called once, when the editor first has the section's text to show (synced with the server, or
+   * a copy kept on this device while offline). Until then the editor's text area stays hidden, so the
+   * page can keep showing its server-rendered text.
+   */
+  onReady?: () => void;
 }
 
-export function SectionEditor(_props: SectionEditorProps) {
-  return null;
+export function SectionEditor(props: SectionEditorProps) {
+  const { t } = useTranslation("editor");
+  const [Live, setLive] = useState<ComponentType<LiveEditorProps> | null>(null);
+  const [{ connection, retry }, setState] = useState<{ connection: Connection; retry?: () => void }>({ connection: { kind: "loading" } });
+  const [loadFailed, setLoadFailed] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    import("./LiveEditor.client")
+      .then((module) => {
+        if (alive) setLive(() => module.LiveEditor);
+      })
+      .catch(() => {
+        if (alive) setLoadFailed(true);
+      });
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  const readOnly = !props.editable || Boolean(props.locked);
+  return (
+    <section className="ov-editor" aria-label={t("region")} data-connection={connection.kind}>
+      {loadFailed ? (
+        <p className="ov-editor__status ov-editor__status--stopped" role="alert">
+          {t("status.loadFailed")}
+        </p>
+      ) : (
+        <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} onRetry={retry} />
+      )}
+      {Live ? <Live key={props.sectionId} {...props} onConnection={(next, again) => setState({ connection: next, retry: again })} /> : null}
+    </section>
+  );
 }

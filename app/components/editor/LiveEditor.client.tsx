@@ -1,0 +1,314 @@
+/**
+ * The browser-only part of the section editor: one Y.Doc per mounted section, kept on this device
+ * (y-indexeddb) and synced with the collab server (the stock y-websocket provider), edited with
+ * tiptap. Everything is created when the component mounts and destroyed when it unmounts.
+ *
+ * The server decides identity and rights: it overwrites the awareness `user` others see, and refuses
+ * changes from people who may not edit. This component only mirrors those decisions in the UI.
+ */
+import { Editor, Extension, type AnyExtension } from "@tiptap/core";
+import Collaboration, { isChangeOrigin } from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { EditorContent } from "@tiptap/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { COLLAB_PATH } from "../../shared/collab";
+import { FRAGMENT, documentExtensions } from "../../shared/editor-extensions";
+import {
+  blocksEditing,
+  colourFor,
+  presenceFrom,
+  stateAfterClose,
+  stopReasonForClose,
+  stopReasonForProbe,
+  type Connection,
+  type Presence,
+  type StopReason,
+} from "./connection";
+import { LinkDialog } from "./LinkDialog.client";
+import { PresenceList } from "./PresenceList";
+import type { SectionEditorProps } from "./SectionEditor";
+import { Toolbar } from "./Toolbar.client";
+
+export interface LiveEditorProps extends SectionEditorProps {
+  /** Told every time the connection state changes; `retry` is given when trying again may help. */
+  onConnection(connection: Connection, retry?: () => void): void;
+}
+
+interface Session {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  editor: Editor;
+}
+
+/** The shared schema, without StarterKit's trailing paragraph: in a shared document every client
+ *  would append its own, so the text grows empty paragraphs (the schema is unchanged). */
+function baseExtensions(): AnyExtension[] {
+  return documentExtensions().map((extension) => (extension.name === "starterKit" ? extension.configure({ trailingNode: false }) : extension));
+}
+
+/** Refuses local changes to the text while the editor is read-only (remote changes still apply). */
+const ReadOnlyGuard = Extension.create({
+  name: "overlegReadOnlyGuard",
+  addProseMirrorPlugins() {
+    const editor = this.editor;
+    return [
+      new Plugin({
+        key: new PluginKey("overlegReadOnlyGuard"),
+        filterTransaction: (tr) => editor.isEditable || !tr.docChanged || isChangeOrigin(tr),
+      }),
+    ];
+  },
+});
+
+/** Mod-k opens the link dialog; Alt-F10 moves focus to the toolbar. */
+const EditorShortcuts = Extension.create<{ openLink: () => void; focusToolbar: () => void }>({
+  name: "overlegEditorShortcuts",
+  addOptions() {
+    return { openLink: () => {}, focusToolbar: () => {} };
+  },
+  addKeyboardShortcuts() {
+    return {
+      "Mod-k": () => {
+        if (!this.editor.isEditable) return false;
+        this.options.openLink();
+        return true;
+      },
+      "Alt-F10": () => {
+        this.options.focusToolbar();
+        return true;
+      },
+    };
+  },
+});
+
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const color = typeof user.color === "string" ? user.color : "#57606a";
+  const caret = document.createElement("span");
+  caret.className = "collaboration-carets__caret";
+  caret.style.borderColor = color;
+  caret.setAttribute("aria-hidden", "true");
+  const label = document.createElement("span");
+  label.className = "collaboration-carets__label";
+  label.style.backgroundColor = color;
+  label.textContent = typeof user.name === "string" ? user.name : "";
+  if (typeof user.organisation === "string" && user.organisation) {
+    const org = document.createElement("span");
+    org.className = "collaboration-carets__org";
+    org.textContent = user.organisation;
+    label.append(" ", org);
+  }
+  caret.append(label);
+  return caret;
+}
+
+export function LiveEditor(props: LiveEditorProps) {
+  const { sectionId } = props;
+  const { t } = useTranslation("editor");
+  const [session, setSession] = useState<Session | null>(null);
+  const [ready, setReady] = useState(false);
+  const [presence, setPresence] = useState<Presence[]>([]);
+  const [blocked, setBlocked] = useState<StopReason | null>(null);
+  const [linkOpen, setLinkOpen] = useState(false);
+  const toolbarRef = useRef<HTMLDivElement>(null);
+
+  // Latest props for callbacks created once per session.
+  const latest = useRef(props);
+  latest.current = props;
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  const canEdit = props.editable && !props.locked && blocked === null;
+
+  useEffect(() => {
+    const initial = latest.current;
+    const initialEditable = initial.editable && !initial.locked;
+    const doc = new Y.Doc();
+    // Keep a copy on this device only for people who may write: a read-only copy has nothing to keep,
+    // and stale local changes from an earlier role must not be offered to the server.
+    const persistence = initialEditable ? new IndexeddbPersistence(`overleg-section-${sectionId}`, doc) : null;
+    const wsOrigin = window.location.origin.replace(/^http/, "ws");
+    const provider = new WebsocketProvider(wsOrigin + COLLAB_PATH, sectionId, doc, {
+      connect: false,
+      // Tabs talk through the server only: it checks every change and sets every identity.
+      disableBc: true,
+      maxBackoffTime: 5000,
+      shouldReconnect: (event) => stopReasonForClose(event.code) === null,
+    });
+
+    let disposed = false;
+    let stopped = false;
+    let failures = 0;
+    let isReady = false;
+    let current: Connection = { kind: "connecting" };
+
+    const retry = () => {
+      if (disposed) return;
+      stopped = false;
+      failures = 0;
+      publish({ kind: "connecting" });
+      provider.connect();
+    };
+    const publish = (next: Connection) => {
+      current = next;
+      if (disposed) return;
+      const mayRetry = next.kind === "stopped" && !blocksEditing(next.reason);
+      latest.current.onConnection(next, mayRetry ? retry : undefined);
+    };
+    const stop = (reason: StopReason) => {
+      stopped = true;
+      provider.disconnect();
+      publish({ kind: "stopped", reason });
+      if (blocksEditing(reason)) setBlocked(reason);
+    };
+    const markReady = () => {
+      if (isReady || disposed) return;
+      isReady = true;
+      setReady(true);
+      latest.current.onReady?.();
+    };
+
+    // A refused upgrade reaches the browser as a bare 1006; ask the API what is wrong, now and then.
+    const probe = async () => {
+      try {
+        const res = await fetch(`/api/v1/sections/${encodeURIComponent(sectionId)}`, {
+          credentials: "same-origin",
+          headers: { accept: "application/json" },
+        });
+        const body: unknown = (res.headers.get("content-type") ?? "").includes("json") ? await res.json() : null;
+        const reason = stopReasonForProbe(res.status, body);
+        if (reason && !disposed && !stopped && current.kind !== "connected" && current.kind !== "syncing") stop(reason);
+      } catch {
+        // Network trouble: keep trying.
+      }
+    };
+
+    provider.on("status", ({ status }) => {
+      if (stopped) return;
+      if (status === "connected") publish({ kind: "syncing" });
+      // Keep "offline"/"reconnecting" while retrying, so the status does not flicker.
+      else if (status === "connecting" && current.kind === "connecting") publish(current);
+    });
+    provider.on("sync", (synced) => {
+      if (!synced || stopped) return;
+      failures = 0;
+      publish({ kind: "connected" });
+      markReady();
+    });
+    provider.on("connection-close", (event) => {
+      if (stopped || disposed) return;
+      const next = stateAfterClose(event ? event.code : null);
+      if (next.kind === "stopped") {
+        stop(next.reason);
+        return;
+      }
+      failures += 1;
+      publish(next);
+      if (failures === 3 || failures % 10 === 0) void probe();
+    });
+
+    const onOffline = () => {
+      if (stopped) return;
+      provider.disconnect();
+      publish({ kind: "offline" });
+    };
+    const onOnline = () => {
+      if (!stopped) provider.connect();
+    };
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
+
+    persistence?.on("synced", () => {
+      // Offline with a copy on this device: show it (it merges with the server's when back).
+      if (doc.getXmlFragment(FRAGMENT).length > 0) markReady();
+    });
+
+    const me = initial.user;
+    const editor = new Editor({
+      element: document.createElement("div"),
+      editable: initialEditable,
+      extensions: [
+        ...baseExtensions(),
+        Collaboration.configure({ document: doc, field: FRAGMENT }),
+        CollaborationCaret.configure({
+          provider,
+          user: { id: me.id, name: me.name, organisation: me.organisationShortCode, color: colourFor(me.id) },
+          render: renderCaret,
+        }),
+        ReadOnlyGuard,
+        EditorShortcuts.configure({
+          openLink: () => setLinkOpen(true),
+          focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+        }),
+      ],
+      editorProps: { attributes: proseAttributes(tRef.current("textbox"), initialEditable) },
+    });
+
+    const onAwareness = () => {
+      if (!disposed) setPresence(presenceFrom(provider.awareness.getStates() as Map<number, Record<string, unknown>>, doc.clientID, me.id));
+    };
+    provider.awareness.on("change", onAwareness);
+    onAwareness();
+
+    publish({ kind: "connecting" });
+    if (navigator.onLine === false) publish({ kind: "offline" });
+    else provider.connect();
+    setSession({ doc, provider, editor });
+
+    return () => {
+      disposed = true;
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
+      provider.awareness.off("change", onAwareness);
+      editor.destroy();
+      provider.destroy();
+      void persistence?.destroy();
+      doc.destroy();
+      setSession(null);
+      setReady(false);
+      setPresence([]);
+    };
+  }, [sectionId]);
+
+  const editor = session?.editor ?? null;
+
+  // Mirror the rights (props from the page, or a refusal from the server) in the editor.
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    if (editor.isEditable !== canEdit) editor.setEditable(canEdit);
+    editor.setOptions({ editorProps: { attributes: proseAttributes(t("textbox"), canEdit) } });
+  }, [editor, canEdit, t]);
+
+  const closeLink = useCallback(() => {
+    setLinkOpen(false);
+    editor?.commands.focus();
+  }, [editor]);
+
+  return (
+    <>
+      <div className="ov-editor__bar">
+        {editor && canEdit ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : <div />}
+        <PresenceList people={presence} />
+      </div>
+      <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
+        <EditorContent editor={editor} />
+      </div>
+      {editor && linkOpen && canEdit ? <LinkDialog editor={editor} onClose={closeLink} /> : null}
+    </>
+  );
+}
+
+function proseAttributes(label: string, editable: boolean): Record<string, string> {
+  return {
+    class: "ov-editor__prose",
+    role: "textbox",
+    "aria-multiline": "true",
+    "aria-label": label,
+    "aria-readonly": editable ? "false" : "true",
+    spellcheck: "true",
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The editor's connection state and mode (editable, read-only, locked), visible and announced to
+ * screen readers (one polite live region, read as a whole). Buttons sit outside the live region.
+ */
+import { useTranslation } from "react-i18next";
+import { canRetry, type Connection } from "./connection";
+
+export interface StatusLineProps {
+  connection: Connection;
+  readOnly: boolean;
+  locked: { by: string | null; at: string | null } | null;
+  onRetry?: () => void;
+}
+
+export function StatusLine({ connection, readOnly, locked, onRetry }: StatusLineProps) {
+  const { t, i18n } = useTranslation("editor");
+  const stopped = connection.kind === "stopped" ? connection.reason : null;
+
+  let state: string;
+  switch (connection.kind) {
+    case "offline":
+      state = readOnly ? t("status.offlineReadOnly") : t("status.offline");
+      break;
+    case "reconnecting":
+      state = t(connection.cause === "goingAway" ? "status.goingAway" : "status.storageFailed");
+      break;
+    case "stopped":
+      state = t(`stop.${connection.reason}`);
+      break;
+    default:
+      state = t(`status.${connection.kind}`);
+  }
+
+  let mode: string | null = null;
+  if (locked) {
+    const at = locked.at ? formatDate(locked.at, i18n.language) : null;
+    mode =
+      locked.by && at
+        ? t("mode.lockedByAt", { by: locked.by, at })
+        : locked.by
+          ? t("mode.lockedBy", { by: locked.by })
+          : t("mode.locked");
+  } else if (readOnly && stopped !== "forbidden") {
+    mode = t("mode.readOnly");
+  }
+
+  const tone = stopped ? "stopped" : connection.kind === "connected" ? "ok" : connection.kind === "offline" || connection.kind === "reconnecting" ? "warn" : "busy";
+  return (
+    <div className={`ov-editor__status ov-editor__status--${tone}`}>
+      <span className="ov-editor__dot" aria-hidden="true" />
+      <p role="status" aria-live="polite" aria-atomic="true" className="ov-editor__status-text">
+        <span data-testid="editor-connection">{state}</span>
+        {mode ? (
+          <>
+            <span aria-hidden="true"> · </span>
+            <span className="ov-editor__mode" data-testid="editor-mode">
+              {mode}
+            </span>
+          </>
+        ) : null}
+      </p>
+      {stopped === "signedOut" ? (
+        <button type="button" className="ov-editor__action" onClick={() => window.location.reload()}>
+          {t("action.signInAgain")}
+        </button>
+      ) : null}
+      {stopped && canRetry(stopped) && onRetry ? (
+        <button type="button" className="ov-editor__action" onClick={onRetry}>
+          {t("action.retry")}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function formatDate(iso: string, locale: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(date);
+}
