@@ -120,9 +120,10 @@ describe("starting with a bad value", () => {
 
   function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_KEYS.includes(k) && !k.startsWith("VITEST")));
+    const childEnv: Record<string, string | undefined> = { ...clean, DATABASE_URL: `file:${join(dir, "overleg.db")}`, PORT: "0", ...env };
     const child = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
       cwd: root,
-      env: { ...clean, DATABASE_URL: `file:${join(dir, "overleg.db")}`, PORT: "0", ...env },
+      env: childEnv as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
