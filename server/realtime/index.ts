@@ -1,14 +1,244 @@
 /**
- * socket.io on the app's port, authenticated by the same session. (Interface fixed here;
- * implementation in this folder.)
+ * socket.io on the app's port (path /socket.io), authenticated by the same session as the app.
+ *
+ * - Every socket is in `user:<id>`. It joins `workspace:<id>` and `section:<id>` only through an event
+ *   with an acknowledgement, after the policy module allowed it (see ./handlers.ts).
+ * - Presence: a socket may mark itself present in a workspace (and one of its sections); the
+ *   workspace's room receives the list of people present, one entry per person (./presence.ts).
+ * - Domain events (section and membership changes) are pushed to the rooms that may see them; when a
+ *   person loses access their sockets leave the rooms; a revoked person is disconnected.
+ * - With REDIS_URL set, @socket.io/redis-adapter carries room broadcasts, room changes and presence
+ *   queries across nodes, and the domain events of one node are re-emitted on the bus of every other
+ *   node (so their collab servers re-check connections too).
+ *
+ * The browser side is app/components/realtime (RealtimeProvider, usePresence, useLiveRevalidate).
  */
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { Server } from "socket.io";
+import type { PresencePayload, ServerToClientEvents } from "../../app/components/realtime/protocol";
+import { SOCKET_PATH } from "../../app/components/realtime/protocol";
 import type { Services } from "../context";
+import type { DomainEvents } from "../events";
+import { can } from "../policy";
+import { loadActor, loadWorkspaceFacts, NotFound } from "../services/access";
+import { authenticateHandshake } from "./auth";
+import { registerHandlers } from "./handlers";
+import { createPresence } from "./presence";
+import { rooms, type RealtimeServer, type SocketUser } from "./types";
+
+export type { SocketUser } from "./types";
+
+type Emit = ServerToClientEvents;
 
 export interface Realtime {
+  readonly io: RealtimeServer;
+  /** Sends to every socket in the workspace's room, on every node. */
+  emitToWorkspace<E extends keyof Emit>(workspaceId: string, event: E, ...args: Parameters<Emit[E]>): void;
+  /** Sends to every socket in the section's room, on every node. */
+  emitToSection<E extends keyof Emit>(sectionId: string, event: E, ...args: Parameters<Emit[E]>): void;
+  /** Sends to every socket of one person, on every node. */
+  emitToUser<E extends keyof Emit>(userId: string, event: E, ...args: Parameters<Emit[E]>): void;
+  /**
+   * Sends to those sockets of a section's room whose person passes `allow` (ask the policy module
+   * there, e.g. `canThread(actor, "thread.view", facts)`), on every node.
+   */
+  emitToSectionWhere<E extends keyof Emit>(
+    sectionId: string,
+    allow: (user: SocketUser) => boolean | Promise<boolean>,
+    event: E,
+    ...args: Parameters<Emit[E]>
+  ): Promise<void>;
+  /** Who is present in a workspace now (across nodes). */
+  presence(workspaceId: string): Promise<PresencePayload>;
+  /** Asks the policy again for one person and workspace; their sockets leave the rooms they may no longer see. */
+  recheckAccess(userId: string, workspaceId: string): Promise<void>;
+  /** Disconnects every socket of a person, on every node. */
+  disconnectUser(userId: string): void;
   close(): Promise<void>;
 }
 
-export function createRealtime(_services: Services, _httpServer: HttpServer): Realtime {
-  return { async close() {} };
+/** Every domain event, for forwarding between nodes. */
+const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
+  "membership.changed",
+  "person.revoked",
+  "section.changed",
+  "section.created",
+  "section.deleted",
+  "workspace.changed",
+];
+
+export function createRealtime(services: Services, httpServer: HttpServer): Realtime {
+  const { database, events } = services;
+  const log = services.log.child("realtime");
+  const io: RealtimeServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    // The collab WebSocket shares the server's upgrade event (server/app.ts): leave other paths alone.
+    destroyUpgrade: false,
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+
+  let redis: { pub: Redis; sub: Redis } | undefined;
+  if (services.env.REDIS_URL) {
+    const pub = new Redis(services.env.REDIS_URL, { maxRetriesPerRequest: null });
+    const sub = pub.duplicate();
+    for (const [name, client] of [["publisher", pub], ["subscriber", sub]] as const) {
+      let down = false;
+      client.on("error", (error: Error) => {
+        if (!down) log.warn(`redis ${name} unavailable; events reach other nodes once it is back`, { error: error.message });
+        down = true;
+      });
+      client.on("ready", () => {
+        if (down) log.info(`redis ${name} connected again`);
+        down = false;
+      });
+    }
+    io.adapter(createAdapter(pub, sub, { key: "overleg:socket.io", requestsTimeout: 3000 }));
+    redis = { pub, sub };
+  }
+
+  let closing = false;
+  const presence = createPresence(io, log, () => closing);
+
+  io.use(authenticateHandshake(services, log));
+  registerHandlers(io, services, presence, log);
+
+  // ── domain events → rooms ────────────────────────────────────────────────────────────────────────
+  // Broadcasts through the adapter already reach every node, so an event re-emitted here from another
+  // node (`replaying`) is left to the node it happened on.
+  let replaying = false;
+  const local = () => !replaying;
+
+  async function recheckAccess(userId: string, workspaceId: string): Promise<void> {
+    const sockets = await io.in(rooms.user(userId)).fetchSockets();
+    if (!sockets.length) return;
+    const actor = await loadActor(database, userId);
+    if (!actor) {
+      io.in(rooms.user(userId)).disconnectSockets(true);
+      return;
+    }
+    const { db, t } = database;
+    const sections = await db
+      .select({ id: t.sections.id, status: t.sections.status })
+      .from(t.sections)
+      .where(eq(t.sections.workspaceId, workspaceId));
+    let seesWorkspace = false;
+    const leave: string[] = [];
+    try {
+      const facts = await loadWorkspaceFacts(database, actor, workspaceId);
+      seesWorkspace = can(actor, "workspace.view", facts);
+      for (const s of sections) if (!can(actor, "section.view", { ...facts, status: s.status })) leave.push(rooms.section(s.id));
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      leave.push(...sections.map((s) => rooms.section(s.id)));
+    }
+    if (!seesWorkspace) leave.push(rooms.workspace(workspaceId));
+    if (!leave.length) return;
+    for (const socket of sockets) {
+      if (!leave.some((room) => socket.rooms.has(room))) continue;
+      if (!seesWorkspace && socket.rooms.has(rooms.workspace(workspaceId))) socket.emit("access.lost", { workspaceId });
+      for (const room of leave) socket.leave(room);
+    }
+    if (!seesWorkspace) presence.refresh(workspaceId);
+    log.debug("access re-checked", { userId, workspaceId, left: leave.length });
+  }
+
+  const unsubscribe = [
+    events.on("section.changed", (p) => {
+      if (local()) io.to([rooms.workspace(p.workspaceId), rooms.section(p.sectionId)]).emit("section.changed", p);
+    }),
+    events.on("section.created", (p) => {
+      if (local()) io.to(rooms.workspace(p.workspaceId)).emit("section.created", p);
+    }),
+    events.on("section.deleted", (p) => {
+      if (!local()) return;
+      io.to([rooms.workspace(p.workspaceId), rooms.section(p.sectionId)]).emit("section.deleted", p);
+      io.in(rooms.section(p.sectionId)).socketsLeave(rooms.section(p.sectionId));
+      presence.refresh(p.workspaceId);
+    }),
+    events.on("workspace.changed", (p) => {
+      if (local()) io.to(rooms.workspace(p.workspaceId)).emit("workspace.changed", p);
+    }),
+    events.on("membership.changed", (p) => {
+      if (!local()) return;
+      // The person's own dashboard (they may have gained or lost a workspace) and the workspace's members list.
+      io.to([rooms.user(p.userId), rooms.workspace(p.workspaceId)]).emit("membership.changed", p);
+      recheckAccess(p.userId, p.workspaceId).catch((error: unknown) =>
+        log.error("could not re-check access after a membership change", { ...p, error: String(error) }),
+      );
+    }),
+    events.on("person.revoked", (p) => {
+      if (local()) io.in(rooms.user(p.userId)).disconnectSockets(true);
+    }),
+  ];
+
+  if (redis) {
+    for (const name of DOMAIN_EVENTS) {
+      unsubscribe.push(
+        events.on(name, (payload) => {
+          if (local() && !closing) io.serverSideEmit("overleg:domain", name, payload);
+        }),
+      );
+    }
+    io.on("overleg:domain", (name: string, payload: unknown) => {
+      if (!(DOMAIN_EVENTS as readonly string[]).includes(name) || typeof payload !== "object" || payload === null) {
+        log.warn("ignored an unknown domain event from another node", { name });
+        return;
+      }
+      replaying = true;
+      try {
+        events.emit(name as keyof DomainEvents, payload as DomainEvents[keyof DomainEvents]);
+      } finally {
+        replaying = false;
+      }
+    });
+  }
+
+  return {
+    io,
+    emitToWorkspace(workspaceId, event, ...args) {
+      io.to(rooms.workspace(workspaceId)).emit(event, ...args);
+    },
+    emitToSection(sectionId, event, ...args) {
+      io.to(rooms.section(sectionId)).emit(event, ...args);
+    },
+    emitToUser(userId, event, ...args) {
+      io.to(rooms.user(userId)).emit(event, ...args);
+    },
+    async emitToSectionWhere(sectionId, allow, event, ...args) {
+      const sockets = await io.in(rooms.section(sectionId)).fetchSockets();
+      const decided = new Map<string, boolean>();
+      for (const socket of sockets) {
+        const user = socket.data.user;
+        if (!user) continue;
+        let ok = decided.get(user.id);
+        if (ok === undefined) {
+          ok = await allow(user);
+          decided.set(user.id, ok);
+        }
+        if (ok) socket.emit(event, ...args);
+      }
+    },
+    presence: (workspaceId) => presence.of(workspaceId),
+    recheckAccess,
+    disconnectUser(userId) {
+      io.in(rooms.user(userId)).disconnectSockets(true);
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      for (const off of unsubscribe) off();
+      // Only this node's sockets: the others stay connected to their own nodes.
+      io.local.disconnectSockets(true);
+      await presence.idle();
+      await io.of("/").adapter.close();
+      io.engine.close();
+      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+    },
+  };
 }

@@ -1,0 +1,82 @@
+/**
+ * The socket.io handshake: who is connecting, from the same session as the app (the session cookie
+ * sent with the handshake, or a bearer token in `auth: { token }` or an Authorization header).
+ * A connection without a valid session is refused with `connect_error` carrying
+ * `data: { code: "unauthorized", message }`.
+ */
+import type { ExtendedError } from "socket.io";
+import type { RealtimeError } from "../../app/components/realtime/protocol";
+import type { Services, SignedIn } from "../context";
+import { toHeaders } from "../http";
+import type { Logger } from "../log";
+import { handshakeToken } from "./schemas";
+import type { RealtimeSocket, SocketUser } from "./types";
+
+/** The headers each socket was authenticated with, to ask again whether its session still holds. */
+const handshakes = new WeakMap<object, { headers: Headers; userId: string }>();
+
+export function refusal(code: RealtimeError["code"], message: string): ExtendedError {
+  const error = new Error(message) as ExtendedError;
+  error.data = { code, message } satisfies RealtimeError;
+  return error;
+}
+
+export function socketUser(actor: SignedIn): SocketUser {
+  return {
+    id: actor.id,
+    name: actor.name,
+    organisationId: actor.organisationId,
+    organisationKind: actor.organisationKind,
+    organisationName: actor.organisationName,
+    organisationShortCode: actor.organisationShortCode,
+  };
+}
+
+/** Whether a cookie-authenticated browser connection comes from Overleg's own pages. */
+function sameOrigin(origin: string, headers: Headers, publicUrl: string): boolean {
+  const allowed = new Set([new URL(publicUrl).origin]);
+  const host = headers.get("host");
+  if (host) {
+    allowed.add(`http://${host}`);
+    allowed.add(`https://${host}`);
+  }
+  return allowed.has(origin);
+}
+
+export function authenticateHandshake(services: Services, log: Logger) {
+  return async (socket: RealtimeSocket, next: (error?: ExtendedError) => void) => {
+    try {
+      const headers = toHeaders(socket.handshake.headers);
+      const token: unknown = socket.handshake.auth?.token;
+      if (token !== undefined) {
+        const parsed = handshakeToken.safeParse(token);
+        if (!parsed.success) return next(refusal("unauthorized", "The token in the handshake is not a session token."));
+        headers.set("authorization", `Bearer ${parsed.data}`);
+      }
+      const byCookie = !headers.has("authorization");
+      const origin = headers.get("origin");
+      if (byCookie && origin && !sameOrigin(origin, headers, services.env.PUBLIC_URL)) {
+        return next(refusal("forbidden", `Connections from ${origin} may not use the session cookie.`));
+      }
+      const actor = await services.actorFromHeaders(headers);
+      if (!actor) return next(refusal("unauthorized", "Sign in first: this connection carries no valid session."));
+      socket.data = { user: socketUser(actor), presence: {} };
+      handshakes.set(socket, { headers, userId: actor.id });
+      next();
+    } catch (error) {
+      log.error("socket handshake failed", { error: String(error) });
+      next(refusal("unavailable", "Overleg could not check the session; try again shortly."));
+    }
+  };
+}
+
+/**
+ * The socket's person as their session says now, or null when the session has ended (signed out,
+ * expired, revoked) or the person was disabled.
+ */
+export async function currentActor(services: Services, socket: RealtimeSocket): Promise<SignedIn | null> {
+  const handshake = handshakes.get(socket);
+  if (!handshake) return null;
+  const actor = await services.actorFromHeaders(handshake.headers);
+  return actor && actor.id === handshake.userId ? actor : null;
+}
