@@ -1,16 +1,62 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { useMemo } from "react";
+import { I18nextProvider } from "react-i18next";
+import { can } from "../server/policy";
+import { AppHeader } from "./components/AppHeader";
+import { ErrorPage } from "./components/ErrorPage";
+import { dateLocaleFor } from "./components/format";
+import { useRootData } from "./components/root-data";
+import { createI18n, localeFromRequest } from "./i18n";
+import styles from "./styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Overleg" }];
+
+/** Everything every page needs: the reader's language and who is signed in (from the session). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const locale = localeFromRequest(request);
+  const actor = await context.services.actorFromHeaders(request.headers);
+  return {
+    locale,
+    dateLocale: dateLocaleFor(request.headers.get("accept-language"), locale),
+    user: actor
+      ? {
+          id: actor.id,
+          name: actor.name,
+          email: actor.email,
+          organisationName: actor.organisationName,
+          organisationShortCode: actor.organisationShortCode,
+          canAdmin: can(actor, "admin.people"),
+        }
+      : null,
+  };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const { locale, user } = useRootData();
+  const i18n = useMemo(() => createI18n(locale), [locale]);
   return (
-    <html lang="nl">
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
         <Meta />
         <Links />
       </head>
       <body>
-        {children}
+        <I18nextProvider i18n={i18n}>
+          <a className="skip-link" href="#main">
+            {i18n.t("skipToContent")}
+          </a>
+          <AppHeader user={user} locale={locale} />
+          {children}
+        </I18nextProvider>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -20,4 +66,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} />;
 }

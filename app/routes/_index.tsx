@@ -1,3 +1,99 @@
-export default function Index() {
-  return <main><h1>Overleg</h1></main>;
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { SECTION_STATUSES, type SectionStatus } from "../../server/policy";
+import { listWorkspacesFor } from "../../server/services/workspaces";
+import { Deadline } from "~/components/Deadline";
+import { RoleLabel } from "~/components/RoleLabel";
+import { StatusBadge } from "~/components/StatusBadge";
+import { daysUntil } from "~/components/format";
+import { localeFromMatches, pageTitle, translate } from "~/components/translate";
+import { requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "dashboard.title")) }];
+
+/** My workspaces: those the policy lets me see, with deadline, days left and sections by status. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const workspaces = await listWorkspacesFor(context.services.database, actor);
+  return {
+    workspaces: workspaces.map((w) => {
+      const counts = Object.fromEntries(SECTION_STATUSES.map((s) => [s, 0])) as Record<SectionStatus, number>;
+      for (const s of w.sections) counts[s.status] += 1;
+      return {
+        id: w.id,
+        title: w.title,
+        description: w.description,
+        deadline: w.deadline,
+        daysLeft: w.deadline ? daysUntil(w.deadline) : null,
+        lead: w.leadOrganisation,
+        role: w.role,
+        sectionCount: w.sections.length,
+        counts,
+      };
+    }),
+  };
+}
+
+export default function Dashboard() {
+  const { workspaces } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <div className="page-heading">
+        <h1>{t("dashboard.title")}</h1>
+        <p className="lede">{t("dashboard.intro")}</p>
+        {workspaces.length ? <p className="meta-line">{t("dashboard.count", { count: workspaces.length })}</p> : null}
+      </div>
+      {workspaces.length === 0 ? (
+        <section className="panel panel--empty" aria-labelledby="empty-title">
+          <h2 id="empty-title">{t("dashboard.empty.title")}</h2>
+          <p>{t("dashboard.empty.body")}</p>
+        </section>
+      ) : (
+        <ul className="workspace-list" aria-label={t("dashboard.title")}>
+          {workspaces.map((w) => (
+            <li key={w.id} className="workspace-card" data-workspace-id={w.id}>
+              <h2 className="workspace-card__title">
+                <Link to={`/w/${w.id}`}>{w.title}</Link>
+              </h2>
+              {w.description ? <p className="workspace-card__description">{w.description}</p> : null}
+              <dl className="facts">
+                <div>
+                  <dt>{t("dashboard.lead")}</dt>
+                  <dd>{w.lead ? w.lead.name : "—"}</dd>
+                </div>
+                <div>
+                  <dt>{t("dashboard.deadline")}</dt>
+                  <dd>
+                    <Deadline deadline={w.deadline} daysLeft={w.daysLeft} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("dashboard.myRole")}</dt>
+                  <dd>
+                    <RoleLabel role={w.role} />
+                  </dd>
+                </div>
+              </dl>
+              <div className="workspace-card__sections">
+                <h3 className="visually-hidden">{t("dashboard.sectionsByStatus")}</h3>
+                {w.sectionCount === 0 ? (
+                  <p className="muted">{t("dashboard.noSections")}</p>
+                ) : (
+                  <ul className="badge-row" aria-label={t("dashboard.sectionsByStatus")}>
+                    {SECTION_STATUSES.filter((s) => w.counts[s] > 0).map((s) => (
+                      <li key={s}>
+                        <StatusBadge status={s} count={w.counts[s]} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
 }

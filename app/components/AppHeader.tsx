@@ -1,0 +1,56 @@
+import { Form, Link, NavLink } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n";
+import { LanguageSwitch } from "./LanguageSwitch";
+import type { RootData } from "./root-data";
+
+/** The bar on every page: product, main navigation, who is signed in, language and sign-out. */
+export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Locale }) {
+  const { t } = useTranslation();
+  return (
+    <header className="app-header">
+      <div className="app-header__bar">
+        <Link to="/" className="brand">
+          <span className="brand__mark" aria-hidden="true" />
+          <span className="brand__text">
+            <span className="brand__name">{t("appName")}</span>
+            <span className="brand__tagline">{t("tagline")}</span>
+          </span>
+        </Link>
+        <div className="app-header__tools">
+          <LanguageSwitch locale={locale} />
+          {user ? (
+            <>
+              <p className="app-header__user">
+                <span className="visually-hidden">{t("user.signedInAs")} </span>
+                <span className="app-header__name">{user.name}</span>
+                <span className="app-header__org">{user.organisationName ?? t("user.noOrganisation")}</span>
+              </p>
+              <Form method="post" action="/sign-out">
+                <button type="submit" className="button button--quiet">
+                  {t("signOut.submit")}
+                </button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {user ? (
+        <nav className="app-nav" aria-label={t("nav.label")}>
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                {t("nav.dashboard")}
+              </NavLink>
+            </li>
+            {user.canAdmin ? (
+              <li>
+                <NavLink to="/admin">{t("nav.admin")}</NavLink>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+    </header>
+  );
+}

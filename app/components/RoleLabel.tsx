@@ -1,0 +1,7 @@
+import { useTranslation } from "react-i18next";
+import type { Role } from "../../server/policy";
+
+export function RoleLabel({ role }: { role: Role | null }) {
+  const { t } = useTranslation();
+  return <span className={`role role--${role ?? "none"}`}>{t(`role.${role ?? "none"}`)}</span>;
+}

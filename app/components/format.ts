@@ -1,0 +1,69 @@
+/**
+ * Dates for people: formatted in the reader's locale (Intl.DateTimeFormat) and in the Dutch
+ * government's time zone, so that the server's render and the browser's hydration agree.
+ */
+import type { Locale } from "~/i18n";
+
+export const TIME_ZONE = "Europe/Amsterdam";
+
+/**
+ * The BCP 47 tag for formatting dates: the reader's own regional variant of the chosen language when
+ * their browser asks for one (en-US, nl-BE), else the Dutch or British default.
+ */
+export function dateLocaleFor(acceptLanguage: string | null, locale: Locale): string {
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0].trim();
+    if (!tag || tag.slice(0, 2).toLowerCase() !== locale) continue;
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? defaultDateLocale(locale);
+    } catch {
+      continue;
+    }
+  }
+  return defaultDateLocale(locale);
+}
+
+function defaultDateLocale(locale: Locale): string {
+  return locale === "nl" ? "nl-NL" : "en-GB";
+}
+
+/** A calendar date (yyyy-mm-dd), e.g. "30 september 2027". */
+export function formatDay(isoDay: string, dateLocale: string): string {
+  const date = parseDay(isoDay);
+  if (!date) return isoDay;
+  return new Intl.DateTimeFormat(dateLocale, { dateStyle: "long", timeZone: "UTC" }).format(date);
+}
+
+/** A moment, e.g. "12 mrt 2026, 14:05". */
+export function formatMoment(iso: string | Date, dateLocale: string): string {
+  const date = typeof iso === "string" ? new Date(iso) : iso;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(dateLocale, { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE }).format(date);
+}
+
+function parseDay(isoDay: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
+  if (!m) return null;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Today's calendar date in the Netherlands, as yyyy-mm-dd. */
+export function today(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** Whole days from today (in the Netherlands) until `isoDay`; negative when it has passed. */
+export function daysUntil(isoDay: string, now: Date = new Date()): number | null {
+  const target = parseDay(isoDay);
+  const from = parseDay(today(now));
+  if (!target || !from) return null;
+  return Math.round((target.getTime() - from.getTime()) / 86_400_000);
+}
+
+/** A path on this site to go to after an action; anything else (other hosts, `//x`) becomes "/". */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  return to;
+}

@@ -1,0 +1,179 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
+import { loadSectionFacts } from "../../server/services/access";
+import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { SectionEditor } from "~/components/editor/SectionEditor";
+import { ErrorPage } from "~/components/ErrorPage";
+import { RoleLabel } from "~/components/RoleLabel";
+import { StatusBadge } from "~/components/StatusBadge";
+import { formatMoment } from "~/components/format";
+import { personNames, workspaceDetail } from "~/components/queries.server";
+import { useDateLocale } from "~/components/root-data";
+import { storedSectionHtml } from "~/components/section/section-html.server";
+import { pageTitle } from "~/components/translate";
+import { guard, requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: pageTitle(data ? `${data.section.title} · ${data.workspace.title}` : undefined) },
+];
+
+/** One section: where it sits, its status, what I may do (the policy's answers) and its stored text. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { database } = context.services;
+  const sectionId = params.sectionId ?? "";
+  const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
+  await guard(() => authorize(actor, "section.view", facts));
+  const [workspace, text, names] = await Promise.all([
+    workspaceDetail(database, section.workspaceId),
+    storedSectionHtml(database, section.id),
+    personNames(database, section.lockedBy ? [section.lockedBy] : []),
+  ]);
+  const siblings = workspace?.sections ?? [];
+  const index = siblings.findIndex((s) => s.id === section.id);
+  const isLocked = section.status === "final" || section.status === "published";
+  return {
+    workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
+    section: {
+      id: section.id,
+      title: section.title,
+      status: section.status,
+      updatedAt: new Date(section.updatedAt).toISOString(),
+      position: index + 1,
+      total: siblings.length,
+      previous: index > 0 ? { id: siblings[index - 1].id, title: siblings[index - 1].title } : null,
+      next: index >= 0 && index < siblings.length - 1 ? { id: siblings[index + 1].id, title: siblings[index + 1].title } : null,
+    },
+    locked: isLocked
+      ? {
+          by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null,
+          at: section.lockedAt ? new Date(section.lockedAt).toISOString() : null,
+        }
+      : null,
+    text,
+    myRole: facts.role,
+    abilities: sectionAbilities(actor, facts),
+    editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
+  };
+}
+
+export default function SectionPage() {
+  const { workspace, section, locked, text, myRole, abilities, editorUser } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const dateLocale = useDateLocale();
+  // Which section's editor has reported ready (the page component is reused across sections).
+  const [readyFor, setReadyFor] = useState<string | null>(null);
+  const editorReady = readyFor === section.id;
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <Breadcrumbs
+        items={[
+          { label: t("nav.dashboard"), to: "/" },
+          { label: workspace.title, to: `/w/${workspace.id}` },
+          { label: section.title },
+        ]}
+      />
+      <div className="page-heading page-heading--section">
+        <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>
+        <h1>{section.title}</h1>
+        <dl className="facts facts--inline">
+          <div>
+            <dt>{t("section.status")}</dt>
+            <dd>
+              <StatusBadge status={section.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t("section.myRole")}</dt>
+            <dd>
+              <RoleLabel role={myRole} />
+            </dd>
+          </div>
+          <div>
+            <dt className="visually-hidden">{t("section.updated", { date: "" })}</dt>
+            <dd className="muted">{t("section.updated", { date: formatMoment(section.updatedAt, dateLocale) })}</dd>
+          </div>
+        </dl>
+        {locked ? (
+          <p className="alert alert--locked">
+            {locked.at
+              ? locked.by
+                ? t("section.lockedBy", { name: locked.by, date: formatMoment(locked.at, dateLocale) })
+                : t("section.lockedNoName", { date: formatMoment(locked.at, dateLocale) })
+              : t("errors.forbidden.locked")}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="columns">
+        <section className="columns__main" aria-labelledby="text-title">
+          <h2 id="text-title" className="visually-hidden">
+            {t("section.text")}
+          </h2>
+          {/*
+            The text, in two layers. The server renders the stored text read-only (.section-static),
+            so it can be read without JavaScript and while the live editor connects. <SectionEditor>
+            renders only its connection status on the server and during hydration, loads the editor
+            in the browser, and calls `onReady` once it has the section's text to show; from then on
+            the static copy is hidden. If the editor never becomes ready (no JavaScript, load
+            failure, refused connection) the static text stays.
+          */}
+          <div className="section-text">
+            <SectionEditor
+              sectionId={section.id}
+              user={editorUser}
+              editable={abilities["section.edit"]}
+              locked={locked}
+              onReady={() => setReadyFor(section.id)}
+            />
+            <div className="section-static prose" hidden={editorReady} data-static-text>
+              {text.empty ? (
+                <p className="muted">{t("section.emptyText")}</p>
+              ) : (
+                <div dangerouslySetInnerHTML={{ __html: text.html }} />
+              )}
+            </div>
+          </div>
+          <nav className="pager" aria-label={t("workspace.sections")}>
+            {section.previous ? (
+              <Link to={`/s/${section.previous.id}`} rel="prev" className="pager__prev">
+                <span aria-hidden="true">← </span>
+                {section.previous.title}
+              </Link>
+            ) : (
+              <span />
+            )}
+            {section.next ? (
+              <Link to={`/s/${section.next.id}`} rel="next" className="pager__next">
+                {section.next.title}
+                <span aria-hidden="true"> →</span>
+              </Link>
+            ) : null}
+          </nav>
+        </section>
+
+        <aside className="columns__side panel" aria-labelledby="abilities-title">
+          <h2 id="abilities-title">{t("section.abilities")}</h2>
+          <ul className="ability-list">
+            {sectionActions.map((action) => (
+              <li key={action} className={abilities[action] ? "ability ability--yes" : "ability ability--no"} data-ability={action} data-allowed={abilities[action]}>
+                <span className="ability__icon" aria-hidden="true">
+                  {abilities[action] ? "✓" : "–"}
+                </span>
+                <span className="ability__label">{t(`ability.${action}`)}</span>
+                <span className="visually-hidden">: {abilities[action] ? t("section.allowed") : t("section.notAllowed")}</span>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} subject="section" />;
+}

@@ -1,0 +1,160 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { publicEnv } from "../../server/env";
+import { demoAccounts } from "~/components/auth/demo-people.server";
+import { safeRedirect } from "~/components/format";
+import { localeFromMatches, pageTitle, translate } from "~/components/translate";
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "signIn.title")) }];
+
+const SignInForm = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+  redirectTo: z.string().optional(),
+});
+
+type SignInError = "invalidInput" | "invalidCredentials" | "tooManyAttempts" | "origin" | "unknown";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  if (await context.services.actorFromHeaders(request.headers)) throw redirect(redirectTo);
+  return { demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null };
+}
+
+/**
+ * Signs in through better-auth's own endpoint (auth.handler, so its rate limit and origin checks
+ * apply) and hands its session cookie to the browser. Works as a plain HTML form.
+ */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = SignInForm.safeParse({
+    email: form.get("email") ?? "",
+    password: form.get("password") ?? "",
+    redirectTo: form.get("redirectTo") ?? undefined,
+  });
+  const email = String(form.get("email") ?? "").slice(0, 254);
+  if (!parsed.success) return data({ error: "invalidInput" as SignInError, email }, { status: 400 });
+
+  const { auth, env, log } = context.services;
+  const headers = new Headers({ "content-type": "application/json" });
+  for (const name of ["cookie", "origin", "referer", "user-agent", "accept-language", "x-overleg-client-ip", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest"]) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const response = await auth.handler(
+    new Request(`${env.PUBLIC_URL}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email: parsed.data.email, password: parsed.data.password }),
+    }),
+  );
+  if (response.ok) {
+    const out = new Headers();
+    for (const cookie of response.headers.getSetCookie()) out.append("set-cookie", cookie);
+    throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });
+  }
+  const error: SignInError =
+    response.status === 401
+      ? "invalidCredentials"
+      : response.status === 429
+        ? "tooManyAttempts"
+        : response.status === 403
+          ? "origin"
+          : "unknown";
+  if (error === "unknown") log.warn("sign-in failed", { status: response.status, body: (await response.text()).slice(0, 300) });
+  return data({ error, email }, { status: response.status === 429 ? 429 : error === "origin" ? 403 : 401 });
+}
+
+export default function SignIn() {
+  const { demo } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  const redirectTo = params.get("redirectTo") ?? "";
+  const busy = navigation.state !== "idle" && navigation.formAction === "/sign-in";
+
+  useEffect(() => {
+    if (result?.error) errorRef.current?.focus();
+  }, [result]);
+
+  return (
+    <main id="main" className="page page--narrow" tabIndex={-1}>
+      <div className="sign-in">
+        <section className="panel sign-in__form" aria-labelledby="sign-in-title">
+          <h1 id="sign-in-title">{t("signIn.title")}</h1>
+          <p className="lede">{t("signIn.intro")}</p>
+          {result?.error ? (
+            <p className="alert alert--error" role="alert" id="sign-in-error" tabIndex={-1} ref={errorRef}>
+              {t(`signIn.errors.${result.error}`)}
+            </p>
+          ) : null}
+          <Form method="post" action={redirectTo ? `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}` : "/sign-in"} noValidate={false}>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <div className="field">
+              <label htmlFor="email">{t("signIn.email")}</label>
+              <input
+                id="email"
+                name="email"
+                type="email"
+                autoComplete="username"
+                required
+                defaultValue={result?.email ?? ""}
+                aria-invalid={result?.error ? true : undefined}
+                aria-describedby={result?.error ? "sign-in-error" : undefined}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="password">{t("signIn.password")}</label>
+              <input
+                id="password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                aria-invalid={result?.error ? true : undefined}
+                aria-describedby={result?.error ? "sign-in-error" : undefined}
+              />
+            </div>
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {busy ? t("signIn.submitting") : t("signIn.submit")}
+            </button>
+          </Form>
+        </section>
+        {demo ? (
+          <section className="panel panel--note sign-in__demo" aria-labelledby="demo-title">
+            <h2 id="demo-title">{t("signIn.demo.title")}</h2>
+            <p>
+              {t("signIn.demo.intro")}{" "}
+              <code className="demo-password">{demo.password}</code>
+            </p>
+            <table className="table table--compact">
+              <thead>
+                <tr>
+                  <th scope="col">{t("signIn.demo.person")}</th>
+                  <th scope="col">{t("signIn.demo.organisation")}</th>
+                  <th scope="col">{t("signIn.demo.email")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {demo.people.map((p) => (
+                  <tr key={p.email}>
+                    <td>{p.name}</td>
+                    <td>{p.organisation ?? "—"}</td>
+                    <td>
+                      <code>{p.email}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ) : null}
+      </div>
+    </main>
+  );
+}

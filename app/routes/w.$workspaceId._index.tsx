@@ -1,0 +1,142 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { authorize, workspaceAbilities, type OrganisationKind, type Role } from "../../server/policy";
+import { loadWorkspaceFacts } from "../../server/services/access";
+import { listMembers } from "../../server/services/workspaces";
+import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { Deadline } from "~/components/Deadline";
+import { ErrorPage } from "~/components/ErrorPage";
+import { RoleLabel } from "~/components/RoleLabel";
+import { StatusBadge } from "~/components/StatusBadge";
+import { daysUntil, formatMoment } from "~/components/format";
+import { workspaceDetail } from "~/components/queries.server";
+import { useDateLocale } from "~/components/root-data";
+import { pageTitle } from "~/components/translate";
+import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.workspace.title) }];
+
+/** One workspace: its sections in order, its members and roles, and what I may do here. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { database } = context.services;
+  const workspaceId = params.workspaceId ?? "";
+  const facts = await guard(() => loadWorkspaceFacts(database, actor, workspaceId));
+  await guard(() => authorize(actor, "workspace.view", facts));
+  const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembers(database, workspaceId)]);
+  if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
+  return {
+    workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
+    members: members.map((m) => ({
+      userId: m.userId,
+      name: m.name,
+      role: m.role as Role,
+      organisationName: m.organisationName,
+      organisationKind: m.organisationKind as OrganisationKind | null,
+      isMe: m.userId === actor.id,
+    })),
+    myRole: facts.role,
+    abilities: workspaceAbilities(actor, facts),
+  };
+}
+
+export default function WorkspacePage() {
+  const { workspace, members, myRole, abilities } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const dateLocale = useDateLocale();
+  const mayManage = abilities["workspace.manageMembers"] || abilities["workspace.invite"];
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
+      <div className="page-heading">
+        <h1>{workspace.title}</h1>
+        {workspace.description ? <p className="lede">{workspace.description}</p> : null}
+        <dl className="facts facts--inline">
+          <div>
+            <dt>{t("workspace.lead")}</dt>
+            <dd>{workspace.lead?.name ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>{t("workspace.deadline")}</dt>
+            <dd>
+              <Deadline deadline={workspace.deadline} daysLeft={workspace.daysLeft} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t("workspace.myRole")}</dt>
+            <dd>
+              <RoleLabel role={myRole} />
+            </dd>
+          </div>
+          {workspace.approvers.length ? (
+            <div>
+              <dt>{t("workspace.approvers")}</dt>
+              <dd>{workspace.approvers.map((a) => a.name).join(", ")}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </div>
+
+      <div className="columns">
+        <section className="columns__main" aria-labelledby="sections-title">
+          <h2 id="sections-title">{t("workspace.sections")}</h2>
+          {workspace.sections.length === 0 ? (
+            <p className="muted">{t("workspace.noSections")}</p>
+          ) : (
+            <ol className="section-list">
+              {workspace.sections.map((s) => (
+                <li key={s.id} className="section-list__item" data-section-id={s.id}>
+                  <div className="section-list__main">
+                    <Link to={`/s/${s.id}`} className="section-list__title">
+                      {s.title}
+                    </Link>
+                    <span className="section-list__updated">
+                      {t("workspace.updated", { date: formatMoment(s.updatedAt, dateLocale) })}
+                    </span>
+                  </div>
+                  <StatusBadge status={s.status} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+
+        <section className="columns__side panel" aria-labelledby="members-title">
+          <h2 id="members-title">
+            {t("workspace.members")} <span className="count">({t("workspace.membersCount", { count: members.length })})</span>
+          </h2>
+          {members.length === 0 ? (
+            <p className="muted">{t("workspace.noMembers")}</p>
+          ) : (
+            <ul className="member-list">
+              {members.map((m) => (
+                <li key={m.userId} className="member-list__item" data-member-id={m.userId}>
+                  <span className="member-list__who">
+                    <span className="member-list__name">
+                      {m.name}
+                      {m.isMe ? <span className="muted"> ({t("workspace.you")})</span> : null}
+                    </span>
+                    <span className="member-list__org">{m.organisationName ?? "—"}</span>
+                  </span>
+                  <RoleLabel role={m.role} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {mayManage ? (
+            <p>
+              <Link to={`/w/${workspace.id}/members`} className="button">
+                {t("workspace.manageMembers")}
+              </Link>
+            </p>
+          ) : null}
+        </section>
+      </div>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} subject="workspace" />;
+}
