@@ -34,4 +34,55 @@ export const CollabLimits = {
   messageBurst: 400,
   /** Open collab connections per person across all sections. */
   connectionsPerPerson: 50,
+  /** Largest awareness message accepted (bytes); a bigger one closes the connection with TooLarge. */
+  maxAwarenessBytes: 32 * 1024,
+  /** Awareness client ids one connection may own (one per Y.Doc; a tab normally has one). */
+  awarenessClientsPerConnection: 4,
+  /** Refused changes a read-only connection may send before it is closed with Forbidden. */
+  maxRefusedChanges: 3,
 } as const;
+export type CollabLimits = { [K in keyof typeof CollabLimits]: number };
+
+/** Message types of the y-websocket protocol (first varUint of every frame). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+/**
+ * The reason the server sends in a y-protocols auth "permission denied" message (messageAuth), when it
+ * refuses a change: the connection may read but not write. Stable codes; the browser translates them.
+ */
+export const DeniedReason = {
+  /** The person's role (viewer, commenter) does not allow editing. */
+  ReadOnly: "read-only",
+  /** The section is final (locked): nobody edits it. */
+  Locked: "locked",
+} as const;
+export type DeniedReason = (typeof DeniedReason)[keyof typeof DeniedReason];
+
+/**
+ * The `user` field of every awareness state as other clients see it. The server writes it from the
+ * session; whatever a client puts there itself is overwritten.
+ */
+export interface AwarenessUser {
+  id: string;
+  name: string;
+  /** The organisation's short code (e.g. "KGG"), or its name when it has none. */
+  organisation: string | null;
+  organisationName: string | null;
+  /** The organisation's colour (see organisationColour). */
+  color: string;
+}
+
+const ORGANISATION_PALETTE = ["#1f6feb", "#b35900", "#8250df", "#1a7f37", "#cf222e", "#0a7ea4", "#9a6700", "#bf3989", "#116329", "#6e40c9"];
+
+/** A stable, readable colour for an organisation (by its short code or id): carets and avatars. */
+export function organisationColour(key: string | null): string {
+  if (!key) return "#57606a";
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return ORGANISATION_PALETTE[Math.abs(h) % ORGANISATION_PALETTE.length];
+}

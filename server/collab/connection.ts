@@ -1,0 +1,148 @@
+/**
+ * One client's WebSocket on one section: who it is (from the session, never from the client), what it
+ * may do, its message budget, and the awareness ids it owns. Message handling lives in the room.
+ */
+import WebSocket from "ws";
+import { CloseCode, DeniedReason, organisationColour, type AwarenessUser, type CollabLimits } from "../../app/shared/collab";
+import type { SignedIn } from "../context";
+import type { Logger } from "../log";
+import type { SectionFacts } from "../policy";
+import type { AwarenessPeer } from "./awareness";
+import { permissionDeniedFrame } from "./protocol";
+
+let nextId = 1;
+
+export interface ConnectionInit {
+  ws: WebSocket;
+  actor: SignedIn;
+  /** The request's Cookie / Authorization headers, to re-check the session later. */
+  authHeaders: Record<string, string>;
+  sectionId: string;
+  workspaceId: string;
+  facts: SectionFacts;
+  canEdit: boolean;
+  limits: CollabLimits;
+  log: Logger;
+  /** Called once, when the connection is closed (by either side). */
+  onClosed(connection: Connection): void;
+}
+
+export class Connection implements AwarenessPeer {
+  readonly id = nextId++;
+  readonly ws: WebSocket;
+  readonly sectionId: string;
+  readonly workspaceId: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly authHeaders: Record<string, string>;
+  /** The person, as of the last check. */
+  actor: SignedIn;
+  readonly awarenessIds = new Set<number>();
+  user: AwarenessUser;
+  facts: SectionFacts;
+  canEdit: boolean;
+  /** Refused changes so far (read-only connections). */
+  refused = 0;
+  /** Answered the last heartbeat ping. */
+  alive = true;
+  /** Closed by the server or the client; nothing it sends is handled any more. */
+  closed = false;
+  /** Messages received while the document was loading, handled in order once it is (null after). */
+  queue: Uint8Array[] | null = [];
+  queuedBytes = 0;
+
+  private readonly limits: CollabLimits;
+  private readonly log: Logger;
+  private readonly onClosed: (c: Connection) => void;
+  private tokens: number;
+  private refilledAt = performance.now();
+  private ended = false;
+
+  constructor(init: ConnectionInit) {
+    this.ws = init.ws;
+    this.sectionId = init.sectionId;
+    this.workspaceId = init.workspaceId;
+    this.userId = init.actor.id;
+    this.email = init.actor.email;
+    this.authHeaders = init.authHeaders;
+    this.actor = init.actor;
+    this.user = awarenessUser(init.actor);
+    this.facts = init.facts;
+    this.canEdit = init.canEdit;
+    this.limits = init.limits;
+    this.log = init.log;
+    this.onClosed = init.onClosed;
+    this.tokens = init.limits.messageBurst;
+    this.ws.once("close", () => this.markClosed());
+  }
+
+  /** Who this is, for log lines. */
+  get who(): Record<string, unknown> {
+    return { connection: this.id, userId: this.userId, email: this.email, sectionId: this.sectionId };
+  }
+
+  /** Takes one message from the budget; false when the connection sends faster than allowed. */
+  takeMessage(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.limits.messageBurst, this.tokens + ((now - this.refilledAt) * this.limits.messagesPerSecond) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frame);
+  }
+
+  /** Why this connection may not change the document. */
+  get deniedReason(): DeniedReason {
+    return this.facts.status === "final" || this.facts.status === "published" ? DeniedReason.Locked : DeniedReason.ReadOnly;
+  }
+
+  /** Tells the client a change was refused; closes the connection when it keeps sending changes. */
+  refuse(): void {
+    this.refused++;
+    this.send(permissionDeniedFrame(this.deniedReason));
+    if (this.refused >= this.limits.maxRefusedChanges) {
+      this.log.warn("closing a read-only connection that kept sending changes", { ...this.who, refused: this.refused });
+      this.close(CloseCode.Forbidden, "This connection may not change the document.");
+    }
+  }
+
+  /** Closes with an application close code (reason: at most 123 bytes). */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+    this.markClosed();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+    this.markClosed();
+  }
+
+  private markClosed(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.closed = true;
+    this.queue = null;
+    this.onClosed(this);
+  }
+}
+
+/** The awareness `user` others see: from the session. */
+export function awarenessUser(actor: SignedIn): AwarenessUser {
+  return {
+    id: actor.id,
+    name: actor.name,
+    organisation: actor.organisationShortCode ?? actor.organisationName,
+    organisationName: actor.organisationName,
+    color: organisationColour(actor.organisationShortCode ?? actor.organisationId),
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * One loaded section: its Y.Doc, the connections on it, their awareness, and the write path.
+ *
+ * The write path stores before it applies: an accepted update is decoded (to refuse garbage), appended
+ * to the update log together with everything else that arrived in the same tick (group commit), and
+ * only after the commit is it applied to the in-memory document and sent on, once encoded, to every
+ * other connection (never back to its sender). So the document in memory, and everything any client
+ * was ever sent, is always in the database; if storing fails, nothing was applied or sent, and the
+ * senders are closed with StorageFailed (the stock provider keeps its changes and sends them again
+ * after reconnecting, in its answer to the server's sync step 1).
+ *
+ * Appends and compactions of one room run one after the other (`exclusive`).
+ */
+import * as Y from "yjs";
+import { CloseCode, type CollabLimits } from "../../app/shared/collab";
+import type { Logger } from "../log";
+import type { SectionFacts } from "../policy";
+import { AwarenessTable, type AwarenessChange } from "./awareness";
+import { Connection } from "./connection";
+import type { RoomBus } from "./fanout";
+import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
+import { applyStored, type UpdateStore } from "./store";
+
+export interface RoomOptions {
+  store: UpdateStore;
+  log: Logger;
+  limits: CollabLimits;
+  bus: RoomBus;
+  /** Fold the log into the snapshot after this many logged updates … */
+  compactAfterUpdates: number;
+  /** … or this many logged bytes. */
+  compactAfterBytes: number;
+  /** Called when the last connection left. */
+  onEmpty(room: Room): void;
+}
+
+/** The origin of updates that came from another node. */
+const REMOTE = Symbol("remote");
+const noop = () => {};
+
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly connections = new Set<Connection>();
+  readonly awareness = new AwarenessTable();
+  /** Set while the room is being unloaded; a new connection waits for it, then loads afresh. */
+  unloading: Promise<void> | null = null;
+  /** False once the server shuts down: changes are no longer accepted (clients keep them). */
+  accepting = true;
+
+  /** Highest log seq applied to `doc`. */
+  seq = 0;
+  snapshotBytes = 0;
+  logRows = 0;
+  logBytes = 0;
+  private pendingBytes = 0;
+  private batch: { connection: Connection; update: Uint8Array }[] = [];
+  private flushQueued = false;
+  private compactionQueued = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  private unsubscribe: () => void = noop;
+
+  constructor(
+    readonly sectionId: string,
+    private readonly options: RoomOptions,
+  ) {
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+  }
+
+  /** Loads the snapshot and the log after it (each decoded once), then listens to other nodes. */
+  async load(): Promise<void> {
+    const stored = await this.options.store.load(this.sectionId);
+    applyStored(this.doc, stored.snapshot, stored.updates, this.options.log, this.sectionId);
+    this.seq = stored.updates.length ? stored.updates[stored.updates.length - 1].seq : stored.upToSeq;
+    this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
+    this.logRows = stored.updates.length;
+    this.logBytes = stored.updates.reduce((n, u) => n + u.data.byteLength, 0);
+    this.unsubscribe = this.options.bus.subscribe(this.sectionId, {
+      message: (m) => {
+        if (m.kind === "update") Y.applyUpdate(this.doc, m.payload, REMOTE);
+        else for (const c of this.connections) c.send(awarenessFrame(m.payload));
+      },
+      resync: () => void this.catchUp(),
+    });
+    if (this.needsCompaction()) this.queueCompaction();
+  }
+
+  /** The connection joins once the document is loaded: it gets the server's state vector (editors, so
+   * that they send what the server lacks), the awareness of the others, then its queued messages. */
+  attach(connection: Connection): void {
+    if (connection.closed) return;
+    this.connections.add(connection);
+    if (connection.canEdit) connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
+    const states = this.awareness.encodeAll(connection);
+    if (states) connection.send(awarenessFrame(states));
+    const queued = connection.queue ?? [];
+    connection.queue = null;
+    connection.queuedBytes = 0;
+    for (const data of queued) this.receive(connection, data);
+  }
+
+  detach(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    const removal = this.awareness.removeAll(connection);
+    if (removal) this.relayAwareness(removal, connection);
+    if (this.connections.size === 0) this.options.onEmpty(this);
+  }
+
+  /** Handles one message of `connection`; a message that does not decode closes that connection. */
+  receive(connection: Connection, data: Uint8Array): void {
+    if (connection.closed) return;
+    try {
+      const message = readClientMessage(data);
+      switch (message.type) {
+        case "sync-step-1":
+          connection.send(syncStep2Frame(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+          return;
+        case "sync-step-2":
+        case "update":
+          this.receiveUpdate(connection, message.update, message.type === "sync-step-2");
+          return;
+        case "awareness": {
+          if (message.update.byteLength > this.options.limits.maxAwarenessBytes) {
+            connection.close(CloseCode.TooLarge, "Awareness message too large.");
+            return;
+          }
+          const change = this.awareness.apply(connection, message.update, this.options.limits.awarenessClientsPerConnection);
+          if (change) this.relayAwareness(change, connection);
+          return;
+        }
+        case "query-awareness": {
+          const states = this.awareness.encodeAll(connection);
+          if (states) connection.send(awarenessFrame(states));
+          return;
+        }
+        case "auth":
+          return;
+      }
+    } catch (error) {
+      this.options.log.warn("malformed collab message; connection closed", {
+        ...connection.who,
+        bytes: data.byteLength,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      connection.close(CloseCode.Malformed, "Malformed message.");
+    }
+  }
+
+  private receiveUpdate(connection: Connection, update: Uint8Array, syncStep2: boolean): void {
+    if (!connection.canEdit) {
+      // Harmless when it carries nothing the server lacks (e.g. the answer to a sync step 1).
+      if (!this.containsNew(update)) return;
+      connection.refuse();
+      return;
+    }
+    Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
+    if (syncStep2 && !this.containsNew(update)) return;
+    if (!this.accepting) return; // shutting down: the client keeps it and sends it again
+    const size = this.snapshotBytes + this.logBytes + this.pendingBytes + update.byteLength;
+    if (size > this.options.limits.maxDocumentBytes) {
+      this.options.log.warn("update refused: the section would exceed its maximum size", { ...connection.who, size });
+      connection.close(CloseCode.TooLarge, "The section would exceed its maximum size.");
+      return;
+    }
+    this.batch.push({ connection, update });
+    this.pendingBytes += update.byteLength;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.exclusive(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let this tick's messages join
+        this.flushQueued = false;
+        await this.flush();
+      });
+    }
+  }
+
+  /** Whether `update` has anything the document lacks (structs or deletions). */
+  private containsNew(update: Uint8Array): boolean {
+    if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return false;
+    return !Y.snapshotContainsUpdate(Y.snapshot(this.doc), update);
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    const takenBytes = batch.reduce((n, b) => n + b.update.byteLength, 0);
+    let seqs: number[];
+    try {
+      seqs = await this.options.store.append(this.sectionId, batch.map((b) => b.update));
+    } catch (error) {
+      this.pendingBytes -= takenBytes;
+      const senders = new Set(batch.map((b) => b.connection));
+      this.options.log.error("storing updates failed; their senders are asked to retry", {
+        sectionId: this.sectionId,
+        updates: batch.length,
+        senders: [...senders].map((c) => c.userId),
+        error: String(error),
+      });
+      for (const c of senders) c.close(CloseCode.StorageFailed, "The server could not store the change; retrying.");
+      // Updates that arrived meanwhile from the same senders may build on the lost ones: drop them too.
+      this.batch = this.batch.filter((b) => {
+        if (!senders.has(b.connection)) return true;
+        this.pendingBytes -= b.update.byteLength;
+        return false;
+      });
+      return;
+    }
+    this.pendingBytes -= takenBytes;
+    this.logRows += batch.length;
+    this.logBytes += takenBytes;
+    for (let i = 0; i < batch.length; i++) {
+      this.seq = Math.max(this.seq, seqs[i] ?? 0);
+      try {
+        Y.applyUpdate(this.doc, batch[i].update, batch[i].connection);
+      } catch (error) {
+        this.options.log.error("a stored update did not apply", { ...batch[i].connection.who, error: String(error) });
+      }
+    }
+    if (this.needsCompaction()) this.queueCompaction();
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (this.connections.size > 0) {
+      const frame = updateFrame(update);
+      for (const c of this.connections) if (c !== origin) c.send(frame);
+    }
+    if (origin instanceof Connection) this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
+  }
+
+  private relayAwareness(change: AwarenessChange, from: Connection): void {
+    const frame = awarenessFrame(change.update);
+    for (const c of this.connections) if (c !== from) c.send(frame);
+    this.options.bus.publish(this.sectionId, { kind: "awareness", payload: change.update });
+  }
+
+  /** A connection's rights changed (role, section status). */
+  setAccess(connection: Connection, facts: SectionFacts, canEdit: boolean): void {
+    const could = connection.canEdit;
+    connection.facts = facts;
+    connection.canEdit = canEdit;
+    if (connection.closed || !this.connections.has(connection)) return;
+    if (could && !canEdit) {
+      // Tell the client at once (it may show "read-only" / "locked"); this is not a refusal.
+      connection.send(permissionDeniedFrame(connection.deniedReason));
+    } else if (!could && canEdit) {
+      connection.refused = 0;
+      connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
+    }
+  }
+
+  private needsCompaction(): boolean {
+    return (
+      this.logRows >= this.options.compactAfterUpdates ||
+      (this.logRows > 1 && this.logBytes >= this.options.compactAfterBytes)
+    );
+  }
+
+  private queueCompaction(): void {
+    if (this.compactionQueued) return;
+    this.compactionQueued = true;
+    void this.exclusive(async () => {
+      this.compactionQueued = false;
+      await this.compactNow().catch((error) =>
+        this.options.log.error("compaction failed; the log is kept", { sectionId: this.sectionId, error: String(error) }),
+      );
+    });
+  }
+
+  /** Folds the log into a new snapshot (after the writes queued before it). */
+  compact(): Promise<void> {
+    return this.exclusive(() => this.compactNow());
+  }
+
+  private async compactNow(): Promise<void> {
+    const result = await this.options.store.compact(this.sectionId);
+    if (!result) return;
+    this.snapshotBytes = result.snapshotBytes;
+    this.logRows = Math.max(0, this.logRows - result.foldedRows);
+    this.logBytes = Math.max(0, this.logBytes - result.foldedBytes);
+    this.options.log.debug("compacted", { sectionId: this.sectionId, ...result });
+  }
+
+  /** Applies what other nodes logged that this room has not seen (after the bus missed messages). */
+  private async catchUp(): Promise<void> {
+    await this.exclusive(async () => {
+      const stored = await this.options.store.load(this.sectionId);
+      const missing = stored.updates.filter((u) => u.seq > this.seq);
+      if (stored.upToSeq > this.seq && stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, REMOTE);
+      for (const u of missing) Y.applyUpdate(this.doc, u.data, REMOTE);
+      this.seq = Math.max(this.seq, stored.upToSeq, ...missing.map((u) => u.seq));
+    });
+  }
+
+  /** Resolves when every accepted update is stored (and nothing else is queued). */
+  async drain(): Promise<void> {
+    let tail: Promise<unknown>;
+    do {
+      tail = this.tail;
+      await tail;
+    } while (tail !== this.tail || this.batch.length > 0);
+  }
+
+  destroy(): void {
+    this.unsubscribe();
+    this.doc.destroy();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.then(noop, noop);
+    return run;
+  }
+}
+

@@ -1,0 +1,159 @@
+/**
+ * Where a section's Yjs state lives: the latest snapshot (`yjs_snapshots`, holding every update with
+ * seq <= upToSeq) plus the append-only update log (`yjs_updates`). Three operations:
+ * - load: the snapshot and the log after it;
+ * - append: a batch of accepted updates in one transaction (group commit);
+ * - compact: fold the snapshot and the log up to the last seq read (N) into a new snapshot and delete
+ *   exactly the rows with seq <= N, in one transaction.
+ * On PostgreSQL, sequence values can commit out of order; appends therefore hold a shared advisory
+ * lock on the section and compaction an exclusive one, so compaction never reads past a row that is
+ * still being written (and then deletes it unseen). SQLite serialises writers by itself.
+ */
+import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import * as Y from "yjs";
+import type { Database, Db } from "../../db/index";
+import type { Logger } from "../log";
+
+export interface StoredState {
+  snapshot: Uint8Array | null;
+  upToSeq: number;
+  updates: { seq: number; data: Uint8Array }[];
+}
+
+export interface CompactionResult {
+  upToSeq: number;
+  snapshotBytes: number;
+  foldedRows: number;
+  foldedBytes: number;
+}
+
+/** Namespace of the advisory locks on sections' logs (the other key is hashtext(section id)). */
+const LOCK_SPACE = 7305202;
+
+const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export class UpdateStore {
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * The snapshot and the log after it. The two reads are not one snapshot of the database, so a
+   * compaction (on this node or another) could commit between them and fold away rows the second read
+   * then misses; a compaction always raises upToSeq, so reading it again tells, and the load retries.
+   */
+  async load(sectionId: string): Promise<StoredState> {
+    const { db, t } = this.database;
+    for (;;) {
+      const snapshot = (await db.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+      const from = snapshot?.upToSeq ?? 0;
+      const rows = await db
+        .select({ seq: t.yjsUpdates.seq, data: t.yjsUpdates.data })
+        .from(t.yjsUpdates)
+        .where(and(eq(t.yjsUpdates.sectionId, sectionId), gt(t.yjsUpdates.seq, from)))
+        .orderBy(asc(t.yjsUpdates.seq));
+      if ((await this.snapshotSeq(sectionId)) !== from) continue;
+      return {
+        snapshot: snapshot ? bytes(snapshot.data) : null,
+        upToSeq: from,
+        updates: rows.map((r) => ({ seq: Number(r.seq), data: bytes(r.data) })),
+      };
+    }
+  }
+
+  private async snapshotSeq(sectionId: string): Promise<number> {
+    const { db, t } = this.database;
+    const row = (await db.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+    return Number(row?.upToSeq ?? 0);
+  }
+
+  /** Appends updates in one transaction; returns the seq of each, in order. */
+  async append(sectionId: string, updates: Uint8Array[]): Promise<number[]> {
+    const { t } = this.database;
+    return this.database.transaction(async (tx) => {
+      await this.lock(tx, sectionId, "shared");
+      const rows = await tx
+        .insert(t.yjsUpdates)
+        .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))
+        .returning({ seq: t.yjsUpdates.seq });
+      return rows.map((r) => Number(r.seq));
+    });
+  }
+
+  /** Folds the log into the snapshot; null when there was nothing to fold. */
+  async compact(sectionId: string): Promise<CompactionResult | null> {
+    const { t } = this.database;
+    return this.database.transaction(async (tx) => {
+      await this.lock(tx, sectionId, "exclusive");
+      const snapshot = (await tx.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+      const from = snapshot?.upToSeq ?? 0;
+      const rows = await tx
+        .select({ seq: t.yjsUpdates.seq, data: t.yjsUpdates.data })
+        .from(t.yjsUpdates)
+        .where(and(eq(t.yjsUpdates.sectionId, sectionId), gt(t.yjsUpdates.seq, from)))
+        .orderBy(asc(t.yjsUpdates.seq));
+      if (rows.length === 0) return null;
+      const upToSeq = Number(rows[rows.length - 1].seq);
+      const doc = new Y.Doc();
+      applyStored(doc, snapshot ? bytes(snapshot.data) : null, rows.map((r) => ({ seq: Number(r.seq), data: bytes(r.data) })), this.log, sectionId);
+      const state = Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      const data = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+      const now = new Date();
+      await tx
+        .insert(t.yjsSnapshots)
+        .values({ sectionId, data, upToSeq, updatedAt: now })
+        .onConflictDoUpdate({ target: t.yjsSnapshots.sectionId, set: { data, upToSeq, updatedAt: now } });
+      await tx.delete(t.yjsUpdates).where(and(eq(t.yjsUpdates.sectionId, sectionId), lte(t.yjsUpdates.seq, upToSeq)));
+      return {
+        upToSeq,
+        snapshotBytes: state.byteLength,
+        foldedRows: rows.length,
+        foldedBytes: rows.reduce((n, r) => n + r.data.byteLength, 0),
+      };
+    });
+  }
+
+  private async lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
+    if (this.database.dialect !== "pg") return;
+    // On PostgreSQL `tx` is a node-postgres drizzle transaction (see db/index.ts), which has execute().
+    const pgTx = tx as unknown as { execute(query: ReturnType<typeof sql>): Promise<unknown> };
+    await pgTx.execute(
+      mode === "shared"
+        ? sql`select pg_advisory_xact_lock_shared(${LOCK_SPACE}, hashtext(${sectionId}))`
+        : sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${sectionId}))`,
+    );
+  }
+}
+
+/**
+ * Applies a snapshot and log rows to `doc` in one transaction, each decoded once. A row that does not
+ * apply (it cannot happen for rows this server wrote: every update is decoded before it is stored) is
+ * logged and skipped rather than making the whole section unreadable.
+ */
+export function applyStored(
+  doc: Y.Doc,
+  snapshot: Uint8Array | null,
+  updates: { seq: number; data: Uint8Array }[],
+  log: Logger,
+  sectionId: string,
+): void {
+  doc.transact(() => {
+    if (snapshot) {
+      try {
+        Y.applyUpdate(doc, snapshot);
+      } catch (error) {
+        log.error("a section snapshot does not apply", { sectionId, error: String(error) });
+        throw error;
+      }
+    }
+    for (const u of updates) {
+      try {
+        Y.applyUpdate(doc, u.data);
+      } catch (error) {
+        log.error("a logged update does not apply; skipped", { sectionId, seq: u.seq, error: String(error) });
+      }
+    }
+  });
+}

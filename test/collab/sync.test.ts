@@ -1,0 +1,160 @@
+/**
+ * Co-editing with the stock y-websocket provider: clients converge, the server stores what it sends
+ * on, never echoes an update to its sender, and writes each awareness `user` from the session.
+ */
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { organisationColour } from "../../app/shared/collab";
+import { loadStoredDoc } from "../../server/services/section-text";
+import { startTestServer, type TestServer } from "../support/server";
+import {
+  appendParagraph,
+  connectProvider,
+  hasAll,
+  msg,
+  paragraphUpdate,
+  RawClient,
+  synced,
+  textOf,
+  until,
+  type ProviderClient,
+} from "./helpers";
+
+describe("co-editing a section", () => {
+  let server: TestServer;
+  let sectionId: string;
+  let offtakeSection: string;
+  const cookies = new Map<string, string>();
+  const clients: ProviderClient[] = [];
+  const raws: RawClient[] = [];
+  const headersOf = (email: string) => ({ cookie: cookies.get(email)! });
+  const provider = (email: string, id = sectionId) => {
+    const c = connectProvider(server.url, id, headersOf(email));
+    clients.push(c);
+    return c;
+  };
+  const raw = async (email: string, id = sectionId) => {
+    const c = await RawClient.open(server.url, id, headersOf(email));
+    raws.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const email of ["lead@ez.example", "drafter@kgg.example", "expert@fme.example"]) {
+      cookies.set(email, (await server.signIn(email)).cookie);
+    }
+    sectionId = (await server.sectionIds("Toegang tot financiering"))[1];
+    offtakeSection = (await server.sectionIds("Afnameverplichtingen op lange termijn"))[1];
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    for (const r of raws) r.end();
+    await server?.stop();
+  });
+
+  it("gives a new client the stored text, and two clients converge on each other's edits", async () => {
+    const stored = textOf(await loadStoredDoc(server.database, sectionId));
+    expect(stored).toContain("TNO adviseert");
+    const a = provider("lead@ez.example");
+    const b = provider("drafter@kgg.example");
+    await Promise.all([synced(a), synced(b)]);
+    expect(textOf(a.doc)).toBe(stored);
+    expect(textOf(b.doc)).toBe(stored);
+
+    appendParagraph(a.doc, "Tekst van EZ.");
+    appendParagraph(b.doc, "Tekst van KGG.");
+    await Promise.all([
+      hasAll(a.doc, ["Tekst van EZ.", "Tekst van KGG."], "A to see both edits"),
+      hasAll(b.doc, ["Tekst van EZ.", "Tekst van KGG."], "B to see both edits"),
+    ]);
+    expect(textOf(a.doc)).toBe(textOf(b.doc));
+
+    // What the clients saw is what is stored.
+    await server.collab.flush();
+    expect(textOf(await loadStoredDoc(server.database, sectionId))).toBe(textOf(a.doc));
+  });
+
+  it("ten clients typing at once converge on the same text", async () => {
+    const people = ["lead@ez.example", "drafter@kgg.example", "expert@fme.example"];
+    const ten = Array.from({ length: 10 }, (_, i) => provider(people[i % 3], offtakeSection));
+    await Promise.all(ten.map((c) => synced(c)));
+    const words = ten.map((_, i) => `Bijdrage ${i + 1} van tien.`);
+    ten.forEach((c, i) => appendParagraph(c.doc, words[i]));
+    await Promise.all(ten.map((c, i) => hasAll(c.doc, words, `client ${i + 1} to see all ten edits`, 10_000)));
+    const first = textOf(ten[0].doc);
+    for (const c of ten) expect(textOf(c.doc)).toBe(first);
+    for (const w of words) expect(first.split(w).length - 1).toBe(1);
+    const vector = Y.encodeStateVector(ten[0].doc);
+    for (const c of ten) expect(Y.encodeStateVector(c.doc)).toEqual(vector);
+    await server.collab.flush();
+    expect(textOf(await loadStoredDoc(server.database, offtakeSection))).toBe(first);
+  });
+
+  it("never sends an update back to the client that sent it", async () => {
+    const sender = await raw("drafter@kgg.example");
+    const receiver = provider("lead@ez.example");
+    await synced(receiver);
+    await sender.next("sync-step-1", "the server's sync step 1");
+    sender.send(msg.update(paragraphUpdate(Y.encodeStateAsUpdate(receiver.doc), "Alleen voor de anderen.")));
+    await hasAll(receiver.doc, ["Alleen voor de anderen."], "the other client to receive the update");
+    // Frames on one socket arrive in order: an echo would come before the answer to this sync step 1.
+    await sender.roundTrip();
+    expect(sender.frames.filter((f) => f.kind === "update")).toEqual([]);
+  });
+
+  it("writes every awareness user from the session; a client cannot pose as another or remove them", async () => {
+    const drafter = provider("drafter@kgg.example");
+    const lead = provider("lead@ez.example");
+    await Promise.all([synced(drafter), synced(lead)]);
+    drafter.provider.awareness.setLocalState({
+      user: { id: "someone-else", name: "De Minister", organisation: "Minister's office", color: "#000000" },
+      cursor: { anchor: 1, head: 1 },
+    });
+    const seen = () => lead.provider.awareness.getStates().get(drafter.doc.clientID) as Record<string, unknown> | undefined;
+    const changes = (fn: () => void) => {
+      lead.provider.awareness.on("change", fn);
+      return () => lead.provider.awareness.off("change", fn);
+    };
+    await until(changes, () => seen()?.cursor !== undefined, "the lead to see the drafter's cursor");
+    const drafterId = await server.userId("drafter@kgg.example");
+    expect(seen()!.user).toEqual({
+      id: drafterId,
+      name: expect.any(String),
+      organisation: "KGG",
+      organisationName: "Ministerie van Klimaat en Groene Groei",
+      color: organisationColour("KGG"),
+    });
+    expect((seen()!.user as { name: string }).name).not.toBe("De Minister");
+    expect(seen()!.cursor).toEqual({ anchor: 1, head: 1 });
+
+    // A third connection tries to overwrite the drafter's entry and to remove it.
+    const forger = await raw("expert@fme.example");
+    forger.send(msg.awareness([{ clientId: drafter.doc.clientID, clock: 1000, state: { user: { name: "Gehackt" }, cursor: null } }]));
+    forger.send(msg.awareness([{ clientId: drafter.doc.clientID, clock: 1001, state: null }]));
+    // Its own entry is accepted (and reaches the lead), so the forged ones had their turn before it.
+    forger.send(msg.awareness([{ clientId: 424242, clock: 1, state: { cursor: null } }]));
+    await until(changes, () => lead.provider.awareness.getStates().has(424242), "the lead to see the third client");
+    expect((lead.provider.awareness.getStates().get(424242) as { user: { name: string } }).user.name).toMatch(/\S/);
+    expect(seen()?.cursor).toEqual({ anchor: 1, head: 1 });
+    expect((seen()!.user as { id: string }).id).toBe(drafterId);
+  });
+
+  it("removes a client's awareness when its connection closes", async () => {
+    const drafter = provider("drafter@kgg.example");
+    const lead = provider("lead@ez.example");
+    await Promise.all([synced(drafter), synced(lead)]);
+    drafter.provider.awareness.setLocalStateField("cursor", { anchor: 2, head: 2 });
+    const changes = (fn: () => void) => {
+      lead.provider.awareness.on("change", fn);
+      return () => lead.provider.awareness.off("change", fn);
+    };
+    await until(changes, () => lead.provider.awareness.getStates().has(drafter.doc.clientID), "the drafter to appear");
+    drafter.provider.ws?.close();
+    drafter.provider.shouldConnect = false;
+    await until(changes, () => !lead.provider.awareness.getStates().has(drafter.doc.clientID), "the drafter to disappear");
+    // It reconnects (same client id, its own old clock) and is seen again.
+    drafter.provider.connect();
+    await until(changes, () => lead.provider.awareness.getStates().has(drafter.doc.clientID), "the drafter to reappear");
+  });
+});
