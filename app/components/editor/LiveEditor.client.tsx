@@ -16,11 +16,12 @@ import { useTranslation } from "react-i18next";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { COLLAB_PATH } from "../../shared/collab";
+import * as authProtocol from "y-protocols/auth";
+import type * as decoding from "lib0/decoding";
+import { COLLAB_PATH, DeniedReason, MessageType, organisationColour } from "../../shared/collab";
 import { FRAGMENT, documentExtensions } from "../../shared/editor-extensions";
 import {
   blocksEditing,
-  colourFor,
   presenceFrom,
   stateAfterClose,
   stopReasonForClose,
@@ -34,9 +35,17 @@ import { PresenceList } from "./PresenceList";
 import type { SectionEditorProps } from "./SectionEditor";
 import { Toolbar } from "./Toolbar.client";
 
+/** What the editor tells its shell to show in the status line. */
+export interface LiveStatus {
+  connection: Connection;
+  /** Given when trying again may help. */
+  retry?: () => void;
+  /** Set when the server refused a change of this page (read-only now, or locked). */
+  denied: DeniedReason | null;
+}
+
 export interface LiveEditorProps extends SectionEditorProps {
-  /** Told every time the connection state changes; `retry` is given when trying again may help. */
-  onConnection(connection: Connection, retry?: () => void): void;
+  onStatus(status: LiveStatus): void;
 }
 
 interface Session {
@@ -113,6 +122,8 @@ export function LiveEditor(props: LiveEditorProps) {
   const [ready, setReady] = useState(false);
   const [presence, setPresence] = useState<Presence[]>([]);
   const [blocked, setBlocked] = useState<StopReason | null>(null);
+  const [denied, setDenied] = useState<DeniedReason | null>(null);
+  const [connection, setConnection] = useState<Pick<LiveStatus, "connection" | "retry">>({ connection: { kind: "connecting" } });
   const [linkOpen, setLinkOpen] = useState(false);
   const toolbarRef = useRef<HTMLDivElement>(null);
 
@@ -122,7 +133,7 @@ export function LiveEditor(props: LiveEditorProps) {
   const tRef = useRef(t);
   tRef.current = t;
 
-  const canEdit = props.editable && !props.locked && blocked === null;
+  const canEdit = props.editable && !props.locked && blocked === null && denied === null;
 
   useEffect(() => {
     const initial = latest.current;
@@ -157,7 +168,7 @@ export function LiveEditor(props: LiveEditorProps) {
       current = next;
       if (disposed) return;
       const mayRetry = next.kind === "stopped" && !blocksEditing(next.reason);
-      latest.current.onConnection(next, mayRetry ? retry : undefined);
+      setConnection({ connection: next, retry: mayRetry ? retry : undefined });
     };
     const stop = (reason: StopReason) => {
       stopped = true;
@@ -185,6 +196,14 @@ export function LiveEditor(props: LiveEditorProps) {
       } catch {
         // Network trouble: keep trying.
       }
+    };
+
+    // The server refused a change (this person may only read now, or the section was locked): stop
+    // editing here. The refused change stays only in this page.
+    provider.messageHandlers[MessageType.Auth] = (_encoder, decoder: decoding.Decoder) => {
+      authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
+        if (!disposed) setDenied(reason === DeniedReason.Locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
+      });
     };
 
     provider.on("status", ({ status }) => {
@@ -236,7 +255,7 @@ export function LiveEditor(props: LiveEditorProps) {
         Collaboration.configure({ document: doc, field: FRAGMENT }),
         CollaborationCaret.configure({
           provider,
-          user: { id: me.id, name: me.name, organisation: me.organisationShortCode, color: colourFor(me.id) },
+          user: { id: me.id, name: me.name, organisation: me.organisationShortCode, color: organisationColour(me.organisationShortCode) },
           render: renderCaret,
         }),
         ReadOnlyGuard,
@@ -275,6 +294,10 @@ export function LiveEditor(props: LiveEditorProps) {
   }, [sectionId]);
 
   const editor = session?.editor ?? null;
+
+  useEffect(() => {
+    latest.current.onStatus({ ...connection, denied });
+  }, [connection, denied]);
 
   // Mirror the rights (props from the page, or a refusal from the server) in the editor.
   useEffect(() => {

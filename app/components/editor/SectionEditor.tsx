@@ -7,8 +7,7 @@
  */
 import { useEffect, useState, type ComponentType } from "react";
 import { useTranslation } from "react-i18next";
-import type { Connection } from "./connection";
-import type { LiveEditorProps } from "./LiveEditor.client";
+import type { LiveEditorProps, LiveStatus } from "./LiveEditor.client";
 import { StatusLine } from "./StatusLine";
 import "./editor.css";
 
@@ -31,7 +30,7 @@ export interface SectionEditorProps {
 export function SectionEditor(props: SectionEditorProps) {
   const { t } = useTranslation("editor");
   const [Live, setLive] = useState<ComponentType<LiveEditorProps> | null>(null);
-  const [{ connection, retry }, setState] = useState<{ connection: Connection; retry?: () => void }>({ connection: { kind: "loading" } });
+  const [{ connection, retry, denied }, setStatus] = useState<LiveStatus>({ connection: { kind: "loading" }, denied: null });
   const [loadFailed, setLoadFailed] = useState(false);
 
   useEffect(() => {
@@ -48,7 +47,7 @@ export function SectionEditor(props: SectionEditorProps) {
     };
   }, []);
 
-  const readOnly = !props.editable || Boolean(props.locked);
+  const readOnly = !props.editable || Boolean(props.locked) || denied !== null;
   return (
     <section className="ov-editor" aria-label={t("region")} data-connection={connection.kind}>
       {loadFailed ? (
@@ -56,9 +55,9 @@ export function SectionEditor(props: SectionEditorProps) {
           {t("status.loadFailed")}
         </p>
       ) : (
-        <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} onRetry={retry} />
+        <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} denied={denied} onRetry={retry} />
       )}
-      {Live ? <Live key={props.sectionId} {...props} onConnection={(next, again) => setState({ connection: next, retry: again })} /> : null}
+      {Live ? <Live key={props.sectionId} {...props} onStatus={setStatus} /> : null}
     </section>
   );
 }

@@ -3,16 +3,19 @@
  * screen readers (one polite live region, read as a whole). Buttons sit outside the live region.
  */
 import { useTranslation } from "react-i18next";
+import type { DeniedReason } from "../../shared/collab";
 import { canRetry, type Connection } from "./connection";
 
 export interface StatusLineProps {
   connection: Connection;
   readOnly: boolean;
   locked: { by: string | null; at: string | null } | null;
+  /** The server refused a change made in this page. */
+  denied?: DeniedReason | null;
   onRetry?: () => void;
 }
 
-export function StatusLine({ connection, readOnly, locked, onRetry }: StatusLineProps) {
+export function StatusLine({ connection, readOnly, locked, denied = null, onRetry }: StatusLineProps) {
   const { t, i18n } = useTranslation("editor");
   const stopped = connection.kind === "stopped" ? connection.reason : null;
 
@@ -27,12 +30,17 @@ export function StatusLine({ connection, readOnly, locked, onRetry }: StatusLine
     case "stopped":
       state = t(`stop.${connection.reason}`);
       break;
+    case "connected":
+      state = readOnly ? t("status.connectedReadOnly") : t("status.connected");
+      break;
     default:
       state = t(`status.${connection.kind}`);
   }
 
   let mode: string | null = null;
-  if (locked) {
+  if (denied) {
+    mode = t(denied === "locked" ? "mode.deniedLocked" : "mode.deniedReadOnly");
+  } else if (locked) {
     const at = locked.at ? formatDate(locked.at, i18n.language) : null;
     mode =
       locked.by && at

@@ -72,10 +72,10 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
     ],
     s.table
       ? [
-          { key: "rowAfter", label: t("toolbar.addRow"), icon: "+≡", run: () => chain().addRowAfter().run() },
-          { key: "colAfter", label: t("toolbar.addColumn"), icon: "+⫼", run: () => chain().addColumnAfter().run() },
-          { key: "rowDelete", label: t("toolbar.deleteRow"), icon: "−≡", run: () => chain().deleteRow().run() },
-          { key: "colDelete", label: t("toolbar.deleteColumn"), icon: "−⫼", run: () => chain().deleteColumn().run() },
+          { key: "rowAfter", label: t("toolbar.addRow"), icon: <TableOpIcon axis="row" op="add" />, run: () => chain().addRowAfter().run() },
+          { key: "colAfter", label: t("toolbar.addColumn"), icon: <TableOpIcon axis="col" op="add" />, run: () => chain().addColumnAfter().run() },
+          { key: "rowDelete", label: t("toolbar.deleteRow"), icon: <TableOpIcon axis="row" op="remove" />, run: () => chain().deleteRow().run() },
+          { key: "colDelete", label: t("toolbar.deleteColumn"), icon: <TableOpIcon axis="col" op="remove" />, run: () => chain().deleteColumn().run() },
           { key: "tableDelete", label: t("toolbar.deleteTable"), icon: <TableIcon crossed />, run: () => chain().deleteTable().run() },
         ]
       : [{ key: "table", label: t("toolbar.insertTable"), icon: <TableIcon />, run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() }],
@@ -187,6 +187,17 @@ function TableIcon({ crossed = false }: { crossed?: boolean }) {
       <rect x="2.5" y="3.5" width="15" height="13" rx="1" />
       <path d="M2.5 8h15M2.5 12.5h15M7.5 3.5v13M12.5 3.5v13" />
       {crossed ? <path d="M3 17L17 3" strokeWidth="2" /> : null}
+    </svg>
+  );
+}
+
+/** A row or column (the filled band) being added (+) or removed (−). */
+function TableOpIcon({ axis, op }: { axis: "row" | "col"; op: "add" | "remove" }) {
+  return (
+    <svg viewBox="0 0 20 20" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.5">
+      <rect x="1.5" y="1.5" width="12" height="12" rx="1" />
+      {axis === "row" ? <rect x="1.5" y="9.5" width="12" height="4" fill="currentColor" /> : <rect x="9.5" y="1.5" width="4" height="12" fill="currentColor" />}
+      <path d={op === "add" ? "M13 16.5h6M16 13.5v6" : "M13 16.5h6"} strokeWidth="2" />
     </svg>
   );
 }

@@ -81,14 +81,6 @@ export function blocksEditing(reason: StopReason): boolean {
   return reason === "signedOut" || reason === "forbidden" || reason === "notFound";
 }
 
-/** A stable, readable colour for a person (the server assigns the colour others see). */
-const PALETTE = ["#1f6feb", "#b35900", "#8250df", "#1a7f37", "#cf222e", "#0a7ea4", "#9a6700", "#bf3989", "#57606a", "#116329"];
-export function colourFor(id: string): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
-  return PALETTE[Math.abs(h) % PALETTE.length];
-}
-
 /** Up to two initials of a name, for an avatar. */
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);

@@ -1,0 +1,148 @@
+/**
+ * Two people co-edit one section in two browsers (Chromium, separate contexts): each sees the other's
+ * text and caret; a viewer gets a read-only editor whose keystrokes change nothing.
+ * Runs against the built app (startTestServer({ remix: "build" })) and Debian's /usr/bin/chromium.
+ * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots of the pages.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/server";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const SHOTS = process.env.OVERLEG_SCREENSHOTS;
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ remix: "build" });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+async function nameOf(email: string): Promise<string> {
+  const { db, t } = server.database;
+  const rows = await db.select({ name: t.user.name }).from(t.user).where(eq(t.user.email, email)).limit(1);
+  if (!rows[0]) throw new Error(`no user ${email}`);
+  return rows[0].name;
+}
+
+/** A browser context signed in as `email` (the session cookie from a real sign-in). */
+async function signedInPage(email: string): Promise<Page> {
+  const { cookie } = await server.signIn(email);
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1200, height: 900 } });
+  contexts.push(context);
+  await context.addCookies(
+    cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
+      }),
+  );
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`${email}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`${email}: ${message.text()}`);
+  });
+  return page;
+}
+
+async function openSection(page: Page, sectionId: string): Promise<void> {
+  await page.goto(`${server.url}/s/${sectionId}`);
+  await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
+  await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
+}
+
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  const prose = page.locator(".ov-editor__prose");
+  await prose.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe("co-editing a section in the browser", () => {
+  it("shows each person's text and caret to the other, and gives a viewer a read-only editor", async () => {
+    const [sectionId] = await server.sectionIds("Toegang tot financiering");
+    const [leadName, drafterName] = await Promise.all([nameOf("lead@ez.example"), nameOf("drafter@kgg.example")]);
+
+    const lead = await signedInPage("lead@ez.example");
+    const drafter = await signedInPage("drafter@kgg.example");
+    await Promise.all([openSection(lead, sectionId), openSection(drafter, sectionId)]);
+
+    // Editors get the toolbar and an editable text.
+    for (const page of [lead, drafter]) {
+      await expect.poll(() => page.locator('[role="toolbar"] button[aria-pressed]').count()).toBeGreaterThan(4);
+      expect(await page.locator(".ov-editor__prose").getAttribute("contenteditable")).toBe("true");
+    }
+
+    const fromLead = `Tekst van EZ ${Date.now()}`;
+    const fromDrafter = `Tekst van KGG ${Date.now()}`;
+    await typeAtEnd(lead, fromLead);
+    await typeAtEnd(drafter, fromDrafter);
+
+    for (const page of [lead, drafter]) {
+      await expect.poll(() => page.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).toContain(fromLead);
+      await expect.poll(() => page.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).toContain(fromDrafter);
+    }
+
+    // Each sees the other's caret, labelled with the name the server gave it.
+    await expect
+      .poll(() => lead.locator(".collaboration-carets__label", { hasText: drafterName }).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => drafter.locator(".collaboration-carets__label", { hasText: leadName }).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    // …and both people among those present.
+    await expect.poll(() => lead.locator(".ov-presence li").count()).toBe(2);
+
+    await shot(lead, "coedit-lead");
+    await shot(drafter, "coedit-drafter");
+
+    // A viewer reads the same text in a read-only editor; typing changes nothing.
+    const viewer = await signedInPage("viewer@tno.example");
+    await openSection(viewer, sectionId);
+    const prose = viewer.locator(".ov-editor__prose");
+    expect(await prose.getAttribute("contenteditable")).toBe("false");
+    expect(await prose.getAttribute("aria-readonly")).toBe("true");
+    expect(await viewer.locator('[role="toolbar"]').count()).toBe(0);
+    await expect.poll(() => prose.innerText(), { timeout: 15_000 }).toContain(fromDrafter);
+    expect(await viewer.getByTestId("editor-mode").isVisible()).toBe(true);
+
+    await prose.click();
+    await viewer.keyboard.type("Tekst van TNO", { delay: 10 });
+    await viewer.waitForTimeout(1000);
+    expect(await prose.innerText()).not.toContain("Tekst van TNO");
+    expect(await lead.locator(".ov-editor__prose").innerText()).not.toContain("Tekst van TNO");
+    await shot(viewer, "coedit-viewer");
+
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
