@@ -20,7 +20,7 @@ process.setMaxListeners(100);
 export const wsUrl = (httpUrl: string) => `${httpUrl.replace(/^http/, "ws")}/collab`;
 
 /** A WebSocket class that sends these headers (Node clients cannot rely on a browser's cookies). */
-export function webSocketWith(headers: Record<string, string>): typeof WebSocket {
+export function webSocketWith(headers: Record<string, string>): new (url: string | URL, protocols?: string | string[]) => WebSocket {
   return class extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
@@ -109,6 +109,23 @@ export function until(
     off = subscribe(test);
     test();
   });
+}
+
+/** Re-checks `check` every 20 ms until it holds (for state with no event to wait on); bounded. */
+export function poll(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  return until((fn) => {
+    const timer = setInterval(fn, 20);
+    return () => clearInterval(timer);
+  }, check, what, ms);
+}
+
+/** Like poll, for a check that has to ask the database. */
+export async function pollAsync(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export const onDocUpdate = (doc: Y.Doc) => (fn: () => void) => {
@@ -205,7 +222,9 @@ export const msg = {
 
 /** What a server frame is. */
 export type ServerFrame =
-  | { kind: "sync-step-1" | "sync-step-2" | "update"; payload: Uint8Array }
+  | { kind: "sync-step-1"; payload: Uint8Array }
+  | { kind: "sync-step-2"; payload: Uint8Array }
+  | { kind: "update"; payload: Uint8Array }
   | { kind: "awareness"; states: { clientId: number; clock: number; state: Record<string, unknown> | null }[] }
   | { kind: "denied"; reason: string }
   | { kind: "other" };
@@ -216,7 +235,8 @@ export function parseFrame(data: Uint8Array): ServerFrame {
   if (type === 0) {
     const sub = decoding.readVarUint(d);
     const payload = decoding.readVarUint8Array(d);
-    return { kind: sub === 0 ? "sync-step-1" : sub === 1 ? "sync-step-2" : "update", payload };
+    if (sub === 0) return { kind: "sync-step-1", payload };
+    return sub === 1 ? { kind: "sync-step-2", payload } : { kind: "update", payload };
   }
   if (type === 1) {
     const inner = decoding.createDecoder(decoding.readVarUint8Array(d));
