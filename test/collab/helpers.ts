@@ -309,11 +309,19 @@ export class RawClient {
     return found!;
   }
 
-  /** Sends a sync step 1 and waits for the answer: everything the server sent before it has arrived. */
+  /**
+   * Sends a sync step 1 and waits for the answer: everything the server sent before it has arrived.
+   * Resolves early when the connection closes instead.
+   */
   async roundTrip(): Promise<void> {
     const before = this.frames.length;
+    if (this.close) return;
     this.send(msg.syncStep1(new Uint8Array([0])));
-    await until(this.subscribe, () => this.frames.slice(before).some((f) => f.kind === "sync-step-2"), "the server's sync step 2");
+    await until(
+      this.subscribe,
+      () => this.close !== null || this.frames.slice(before).some((f) => f.kind === "sync-step-2"),
+      "the server's sync step 2",
+    );
   }
 
   closed(what: string, ms = 5000): Promise<{ code: number; reason: string }> {
