@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
 import { can } from "../server/policy";
 import { AppHeader } from "./components/AppHeader";
+import { RealtimeProvider } from "./components/realtime/RealtimeProvider";
 import { ErrorPage } from "./components/ErrorPage";
 import { dateLocaleFor } from "./components/format";
 import { useRootData } from "./components/root-data";
@@ -55,7 +56,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {i18n.t("skipToContent")}
           </a>
           <AppHeader user={user} locale={locale} />
-          {children}
+          {/* Live presence and page updates (socket.io) for signed-in people; opens after hydration. */}
+          <RealtimeProvider userId={user?.id ?? null}>{children}</RealtimeProvider>
         </I18nextProvider>
         <ScrollRestoration />
         <Scripts />

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "../../server/policy";
 import { listWorkspacesFor } from "../../server/services/workspaces";
 import { Deadline } from "~/components/Deadline";
+import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { RoleLabel } from "~/components/RoleLabel";
 import { StatusBadge } from "~/components/StatusBadge";
 import { daysUntil } from "~/components/format";
@@ -38,6 +39,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Dashboard() {
   const { workspaces } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  // Reload when a section's status, a workspace or my membership changes elsewhere.
+  useLiveRevalidate(workspaces.map((w) => w.id));
   return (
     <main id="main" className="page" tabIndex={-1}>
       <div className="page-heading">

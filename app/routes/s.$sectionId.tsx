@@ -7,6 +7,8 @@ import { loadSectionFacts } from "../../server/services/access";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
 import { ErrorPage } from "~/components/ErrorPage";
+import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
 import { StatusBadge } from "~/components/StatusBadge";
 import { formatMoment } from "~/components/format";
@@ -65,6 +67,9 @@ export default function SectionPage() {
   const { t } = useTranslation();
   const dateLocale = useDateLocale();
   // Which section's editor has reported ready (the page component is reused across sections).
+  // Present in this section (others see it on the workspace page); reload when its status changes.
+  usePresence(workspace.id, section.id);
+  useLiveRevalidate([workspace.id]);
   const [readyFor, setReadyFor] = useState<string | null>(null);
   const editorReady = readyFor === section.id;
   return (
@@ -93,8 +98,10 @@ export default function SectionPage() {
             </dd>
           </div>
           <div>
-            <dt className="visually-hidden">{t("section.updated", { date: "" })}</dt>
-            <dd className="muted">{t("section.updated", { date: formatMoment(section.updatedAt, dateLocale) })}</dd>
+            <dt>{t("section.lastUpdated")}</dt>
+            <dd>
+              <time dateTime={section.updatedAt}>{formatMoment(section.updatedAt, dateLocale)}</time>
+            </dd>
           </div>
         </dl>
         {locked ? (

@@ -7,11 +7,14 @@ import { listMembers } from "../../server/services/workspaces";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { ErrorPage } from "~/components/ErrorPage";
+import { PresenceList } from "~/components/realtime/PresenceList";
+import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
 import { StatusBadge } from "~/components/StatusBadge";
 import { daysUntil, formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
-import { useDateLocale } from "~/components/root-data";
+import { useDateLocale, useRootData } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 
@@ -46,6 +49,9 @@ export default function WorkspacePage() {
   const { t } = useTranslation();
   const dateLocale = useDateLocale();
   const mayManage = abilities["workspace.manageMembers"] || abilities["workspace.invite"];
+  const { user } = useRootData();
+  const { people } = usePresence(workspace.id);
+  useLiveRevalidate([workspace.id]);
   return (
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
@@ -102,36 +108,45 @@ export default function WorkspacePage() {
           )}
         </section>
 
-        <section className="columns__side panel" aria-labelledby="members-title">
-          <h2 id="members-title">
-            {t("workspace.members")} <span className="count">({t("workspace.membersCount", { count: members.length })})</span>
-          </h2>
-          {members.length === 0 ? (
-            <p className="muted">{t("workspace.noMembers")}</p>
-          ) : (
-            <ul className="member-list">
-              {members.map((m) => (
-                <li key={m.userId} className="member-list__item" data-member-id={m.userId}>
-                  <span className="member-list__who">
-                    <span className="member-list__name">
-                      {m.name}
-                      {m.isMe ? <span className="muted"> ({t("workspace.you")})</span> : null}
+        <div className="columns__side stack">
+          <div className="panel">
+            <PresenceList
+              people={people}
+              currentUserId={user?.id ?? null}
+              sectionTitles={Object.fromEntries(workspace.sections.map((s) => [s.id, s.title]))}
+            />
+          </div>
+          <section className="panel" aria-labelledby="members-title">
+            <h2 id="members-title">
+              {t("workspace.members")} <span className="count">({t("workspace.membersCount", { count: members.length })})</span>
+            </h2>
+            {members.length === 0 ? (
+              <p className="muted">{t("workspace.noMembers")}</p>
+            ) : (
+              <ul className="member-list">
+                {members.map((m) => (
+                  <li key={m.userId} className="member-list__item" data-member-id={m.userId}>
+                    <span className="member-list__who">
+                      <span className="member-list__name">
+                        {m.name}
+                        {m.isMe ? <span className="muted"> ({t("workspace.you")})</span> : null}
+                      </span>
+                      <span className="member-list__org">{m.organisationName ?? "—"}</span>
                     </span>
-                    <span className="member-list__org">{m.organisationName ?? "—"}</span>
-                  </span>
-                  <RoleLabel role={m.role} />
-                </li>
-              ))}
-            </ul>
-          )}
-          {mayManage ? (
-            <p>
-              <Link to={`/w/${workspace.id}/members`} className="button">
-                {t("workspace.manageMembers")}
-              </Link>
-            </p>
-          ) : null}
-        </section>
+                    <RoleLabel role={m.role} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            {mayManage ? (
+              <p>
+                <Link to={`/w/${workspace.id}/members`} className="button">
+                  {t("workspace.manageMembers")}
+                </Link>
+              </p>
+            ) : null}
+          </section>
+        </div>
       </div>
     </main>
   );
