@@ -30,7 +30,13 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): voi
     }
     const { empty } = editor.state.selection;
     if (empty && !editor.isActive("link")) {
-      editor.chain().focus().insertContent({ type: "text", text: value.trim(), marks: [{ type: "link", attrs: { href } }] }).run();
+      // Insert the address as linked text; what is typed next is not part of the link.
+      editor
+        .chain()
+        .focus()
+        .insertContent({ type: "text", text: value.trim(), marks: [{ type: "link", attrs: { href } }] })
+        .unsetMark("link")
+        .run();
     } else {
       editor.chain().focus().extendMarkRange("link").setLink({ href }).run();
     }

@@ -313,8 +313,8 @@ export function LiveEditor(props: LiveEditorProps) {
 
   return (
     <>
-      <div className="ov-editor__bar">
-        {editor && canEdit ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : <div />}
+      <div className={editor && canEdit ? "ov-editor__bar" : "ov-editor__bar ov-editor__bar--reading"}>
+        {editor && canEdit ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : null}
         <PresenceList people={presence} />
       </div>
       <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
