@@ -64,6 +64,6 @@ export function daysUntil(isoDay: string, now: Date = new Date()): number | null
 /** A path on this site to go to after an action; anything else (other hosts, `//x`) becomes "/". */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  if ([...to].some((c) => c.charCodeAt(0) < 0x20)) return fallback;
   return to;
 }
