@@ -1,0 +1,67 @@
+/**
+ * Helpers for the actions of the members, invitation and admin pages:
+ *   requireSameOrigin(request, context)             // a form posted from another site → 403
+ *   const parsed = await parseForm(request, Schema);  if (!parsed.success) return parsed.failure;  // 400
+ *   try { await changeMemberRole(…) } catch (e) { return commandFailure(e, intent, target) }     // 4xx
+ * Forbidden and NotFound from the policy and the loaders become 403 and 404 pages (see guard()).
+ */
+import { data, type AppLoadContext } from "@remix-run/node";
+import type { z } from "zod";
+import { CommandError } from "../../server/services/errors";
+import { fieldErrors, formObject, type FieldErrors } from "~/components/admin/schemas";
+import { can, type AdminAction } from "../../server/policy";
+import { errorResponse, guard, requireActor } from "./auth.server";
+
+/** What an action answers when it did not do what was asked. */
+export interface ActionFailure {
+  ok: false;
+  intent: string;
+  /** The id the form was about (the member, the invitation), so the right row shows the error. */
+  target?: string;
+  errors: FieldErrors;
+}
+
+/** Refuses a form posted from a page that is not Overleg's own (a browser sends Origin on POST). */
+export function requireSameOrigin(request: Request, context: AppLoadContext): void {
+  const origin = request.headers.get("origin");
+  if (origin && origin !== "null" && origin !== new URL(context.services.env.PUBLIC_URL).origin && origin !== new URL(request.url).origin) {
+    throw errorResponse(403, "cross_origin", "This form was sent from another site.");
+  }
+}
+
+/** Parses a form with its schema; bad input gives a 400 answer naming each bad field, to return. */
+export async function parseForm<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<{ success: true; data: z.infer<S> } | { success: false; failure: ReturnType<typeof data<ActionFailure>> }> {
+  const form = formObject(await request.formData());
+  const result = schema.safeParse(form);
+  if (result.success) return { success: true, data: result.data };
+  const failure: ActionFailure = {
+    ok: false,
+    intent: form.intent ?? "",
+    target: form.userId ?? form.invitationId ?? form.organisationId,
+    errors: fieldErrors(result.error),
+  };
+  return { success: false, failure: data(failure, { status: 400 }) };
+}
+
+/**
+ * What a command's refusal becomes: a CommandError a 4xx answer for the form to show (return it);
+ * Forbidden and NotFound are thrown on as the 403 and 404 pages; anything else is thrown as is.
+ */
+export async function commandFailure(error: unknown, intent: string, target?: string): Promise<ReturnType<typeof data<ActionFailure>>> {
+  if (error instanceof CommandError) {
+    return data({ ok: false, intent, target, errors: { [error.field ?? "form"]: error.code } } satisfies ActionFailure, { status: error.status });
+  }
+  return guard(() => {
+    throw error;
+  });
+}
+
+/** The signed-in admin, or a 403 page for anyone else (sign-in first when signed out). */
+export async function requireAdmin(request: Request, context: AppLoadContext, action: AdminAction) {
+  const actor = await requireActor(request, context);
+  if (!can(actor, action)) throw errorResponse(403, "forbidden", "Only admins may use the administration pages.");
+  return actor;
+}
