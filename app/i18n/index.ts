@@ -8,9 +8,11 @@ import { initReactI18next } from "react-i18next";
 import enAdmin from "./locales/en/admin.json";
 import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
+import enRealtime from "./locales/en/realtime.json";
 import nlAdmin from "./locales/nl/admin.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
+import nlRealtime from "./locales/nl/realtime.json";
 
 export const LOCALES = ["nl", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,8 +20,8 @@ export const DEFAULT_LOCALE: Locale = "nl";
 export const LOCALE_COOKIE = "overleg_lang";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
@@ -33,7 +35,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor"],
+    ns: ["common", "admin", "editor", "realtime"],
     resources,
     initAsync: false,
     interpolation: { escapeValue: false },

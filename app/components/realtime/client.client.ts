@@ -1,0 +1,187 @@
+/**
+ * The browser's connection to Overleg's socket.io endpoint (one per page, created by
+ * RealtimeProvider). It remembers what the page asked for (the workspaces it watches, where this tab
+ * is present) and asks again after every reconnect, since the server forgets a socket's rooms.
+ */
+import { io, type Socket } from "socket.io-client";
+import {
+  SOCKET_PATH,
+  type ClientToServerEvents,
+  type HelloPayload,
+  type PresencePayload,
+  type RealtimeError,
+  type ServerToClientEvents,
+} from "./protocol";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "refused";
+
+export interface RealtimeClient {
+  status(): ConnectionStatus;
+  /** Who the server says this socket is, once connected. */
+  me(): HelloPayload | null;
+  /** Why the server refused the connection, when status() is "refused". */
+  refusal(): RealtimeError | null;
+  /** Called on every status change; `resumed` is true when a connection came back after a loss. */
+  onStatus(listener: (status: ConnectionStatus, resumed: boolean) => void): () => void;
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void;
+  /** Keeps this page in the workspaces' rooms (their live events) while held; returns the release. */
+  watchWorkspaces(workspaceIds: readonly string[]): () => void;
+  /**
+   * Shows this tab as present in a workspace (and section) while held; returns the release. With
+   * several holders for one workspace, the latest one's section counts.
+   */
+  enterPresence(workspaceId: string, sectionId: string | null): () => void;
+  /** The last presence the server sent for a workspace this tab is present in. */
+  presence(workspaceId: string): PresencePayload | null;
+  onPresence(workspaceId: string, listener: (presence: PresencePayload) => void): () => void;
+  close(): void;
+}
+
+type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface RealtimeClientOptions {
+  /** The Overleg server; the page's own origin by default. */
+  url?: string;
+  /** A bearer token instead of the session cookie (for clients outside the browser). */
+  token?: string;
+}
+
+export function createRealtimeClient({ url, token }: RealtimeClientOptions = {}): RealtimeClient {
+  const socket: TypedSocket = io(url ?? window.location.origin, {
+    path: SOCKET_PATH,
+    auth: token ? { token } : {},
+    // WebSocket only: every message of a connection reaches the same node, so no sticky sessions.
+    transports: ["websocket"],
+    withCredentials: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+  });
+
+  let status: ConnectionStatus = "connecting";
+  let everConnected = false;
+  let me: HelloPayload | null = null;
+  let refused: RealtimeError | null = null;
+  const statusListeners = new Set<(status: ConnectionStatus, resumed: boolean) => void>();
+  const watches = new Map<string, number>();
+  let holderSeq = 0;
+  const holders = new Map<string, { id: number; sectionId: string | null }[]>();
+  const presences = new Map<string, PresencePayload>();
+  const presenceListeners = new Map<string, Set<(presence: PresencePayload) => void>>();
+
+  const setStatus = (next: ConnectionStatus, resumed = false) => {
+    status = next;
+    for (const listener of statusListeners) listener(next, resumed);
+  };
+
+  const publish = (payload: PresencePayload) => {
+    if (!holders.has(payload.workspaceId)) return;
+    presences.set(payload.workspaceId, payload);
+    for (const listener of presenceListeners.get(payload.workspaceId) ?? []) listener(payload);
+  };
+
+  const join = (ids: string[]) => {
+    if (ids.length && socket.connected) socket.emit("workspace:join", ids, () => {});
+  };
+
+  const sendPresence = (workspaceId: string) => {
+    if (!socket.connected) return;
+    const list = holders.get(workspaceId);
+    if (list?.length) {
+      socket.emit("presence:enter", { workspaceId, sectionId: list[list.length - 1].sectionId }, (ack) => {
+        if (ack.ok) publish(ack.presence);
+      });
+    } else {
+      socket.emit("presence:leave", { workspaceId }, () => {});
+    }
+  };
+
+  const leaveIfUnused = (workspaceId: string) => {
+    if (!watches.has(workspaceId) && !holders.has(workspaceId) && socket.connected) {
+      socket.emit("workspace:leave", [workspaceId], () => {});
+    }
+  };
+
+  socket.on("hello", (hello) => {
+    me = hello;
+    const resumed = everConnected;
+    everConnected = true;
+    refused = null;
+    join([...watches.keys()]);
+    for (const workspaceId of holders.keys()) sendPresence(workspaceId);
+    setStatus("connected", resumed);
+  });
+  socket.on("presence", publish);
+  socket.on("disconnect", () => setStatus(socket.active ? "reconnecting" : "refused"));
+  socket.on("connect_error", (error: Error & { data?: RealtimeError }) => {
+    if (socket.active) return setStatus(everConnected ? "reconnecting" : "connecting");
+    // Refused by the server (no session): socket.io does not retry those.
+    refused = error.data ?? { code: "unavailable", message: error.message };
+    setStatus("refused");
+  });
+
+  return {
+    status: () => status,
+    me: () => me,
+    refusal: () => refused,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    on(event, listener) {
+      socket.on(event, listener as never);
+      return () => socket.off(event, listener as never);
+    },
+    watchWorkspaces(workspaceIds) {
+      const ids = [...new Set(workspaceIds)];
+      const fresh = ids.filter((id) => !watches.has(id));
+      for (const id of ids) watches.set(id, (watches.get(id) ?? 0) + 1);
+      join(fresh);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        for (const id of ids) {
+          const count = (watches.get(id) ?? 1) - 1;
+          if (count > 0) watches.set(id, count);
+          else {
+            watches.delete(id);
+            leaveIfUnused(id);
+          }
+        }
+      };
+    },
+    enterPresence(workspaceId, sectionId) {
+      const holder = { id: ++holderSeq, sectionId };
+      holders.set(workspaceId, [...(holders.get(workspaceId) ?? []), holder]);
+      sendPresence(workspaceId);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const rest = (holders.get(workspaceId) ?? []).filter((h) => h.id !== holder.id);
+        if (rest.length) holders.set(workspaceId, rest);
+        else {
+          holders.delete(workspaceId);
+          presences.delete(workspaceId);
+        }
+        sendPresence(workspaceId);
+        leaveIfUnused(workspaceId);
+      };
+    },
+    presence: (workspaceId) => presences.get(workspaceId) ?? null,
+    onPresence(workspaceId, listener) {
+      const set = presenceListeners.get(workspaceId) ?? new Set();
+      set.add(listener);
+      presenceListeners.set(workspaceId, set);
+      return () => {
+        set.delete(listener);
+        if (!set.size) presenceListeners.delete(workspaceId);
+      };
+    },
+    close() {
+      statusListeners.clear();
+      presenceListeners.clear();
+      socket.close();
+    },
+  };
+}
