@@ -1,10 +1,9 @@
 /**
  * The demo data of DESIGN.md, and what a production start does instead: no demo person with a
- * published password, only the first admin from ADMIN_EMAIL / ADMIN_PASSWORD.
+ * published password, only the first admin from ADMIN_EMAIL / ADMIN_PASSWORD. Runs on SQLite, and on
+ * PostgreSQL when TEST_DATABASE_URL is set (npm run test:pg).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/index";
 import { agendaDeadline } from "../db/seed";
 import * as content from "../db/seed-content";
-import { freePort, startTestServer, type TestServer } from "./support/server";
+import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
 
 const root = resolve(import.meta.dirname, "..");
 const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
@@ -137,9 +136,8 @@ describe("the demo data", () => {
 
 describe("npm run seed", () => {
   it("empties the database and loads the demo data again", { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "overleg-seed-"));
+    const { url, drop } = await freshDatabaseUrl();
     try {
-      const url = `file:${join(dir, "overleg.db")}`;
       const env = { ...cleanEnv(), DATABASE_URL: url, LOG_LEVEL: "error" } as Record<string, string> as NodeJS.ProcessEnv;
       for (let run = 0; run < 2; run++) {
         const result = spawnSync(process.execPath, [tsx, "db/seed-cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
@@ -156,7 +154,7 @@ describe("npm run seed", () => {
         await database.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await drop();
     }
   });
 
@@ -173,14 +171,15 @@ describe("npm run seed", () => {
 });
 
 describe("a production start", () => {
-  const dir = mkdtempSync(join(tmpdir(), "overleg-prod-"));
-  const url = `file:${join(dir, "overleg.db")}`;
+  let url = "";
+  let drop: () => Promise<void> = async () => undefined;
   const ADMIN = { email: "beheer@overleg.example", password: "een-lang-beheerderswachtwoord" };
   let baseUrl = "";
   let stop: () => Promise<void> = async () => undefined;
   let output = "";
 
   beforeAll(async () => {
+    ({ url, drop } = await freshDatabaseUrl());
     const port = await freePort();
     const child = spawn(process.execPath, [tsx, "server/main.ts"], {
       cwd: root,
@@ -224,7 +223,7 @@ describe("a production start", () => {
 
   afterAll(async () => {
     await stop();
-    rmSync(dir, { recursive: true, force: true });
+    await drop();
   });
 
   it("creates the first admin and no demo person", async () => {
