@@ -1,0 +1,32 @@
+/**
+ * Overleg as a child process, for tests that kill it (kill -9 durability, several nodes): serves the
+ * existing database at DATABASE_URL on 127.0.0.1:PORT without the Remix app, and prints
+ * `listening <url>` on stdout once it accepts connections. Collab options (timings, limits) come as
+ * JSON in OVERLEG_TEST_COLLAB. SIGTERM shuts it down gracefully; SIGKILL is the point of it.
+ *
+ *   node --import tsx test/support/child-server.ts
+ */
+import { openDatabase } from "../../db/index";
+import { startServer } from "../../server/app";
+import { parseEnv } from "../../server/env";
+import { createLogger } from "../../server/log";
+
+const env = parseEnv({ ...process.env, NODE_ENV: "test", HOST: "127.0.0.1" });
+const log = createLogger(env.LOG_LEVEL);
+const database = await openDatabase(env.DATABASE_URL);
+const server = await startServer({
+  env,
+  database,
+  remix: "none",
+  log,
+  auth: { signInPerMinute: 0 },
+  collab: JSON.parse(process.env.OVERLEG_TEST_COLLAB ?? "{}") as Parameters<typeof startServer>[0]["collab"],
+});
+process.stdout.write(`listening ${server.url}\n`);
+
+process.once("SIGTERM", () => {
+  void server
+    .close()
+    .then(() => database.close())
+    .finally(() => process.exit(0));
+});
