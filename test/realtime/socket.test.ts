@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connect, connectAs, disconnected, next, presenceOf, refusal, type Client } from "./clients";
@@ -64,6 +65,24 @@ describe("socket.io on the app's port", () => {
       expect(ack).toMatchObject({ ok: false, error: { code: "unauthorized" } });
       expect(await gone).toBe("io server disconnect");
     });
+  });
+
+  it("shares the port with the collab WebSocket: both connect side by side", async () => {
+    const lead = await as("lead@ez.example");
+    const { cookie } = await server.signIn("lead@ez.example");
+    const [sectionId] = await server.sectionIds(FINANCING);
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${sectionId}`, { headers: { cookie, origin: server.url } });
+    try {
+      const first = await new Promise<Buffer>((resolve, reject) => {
+        ws.once("message", (data: Buffer) => resolve(data));
+        ws.once("error", reject);
+        ws.once("close", (code) => reject(new Error(`collab closed with ${code}`)));
+      });
+      expect(first.length).toBeGreaterThan(0);
+      expect(lead.connected).toBe(true);
+    } finally {
+      ws.terminate();
+    }
   });
 
   describe("rooms", () => {
