@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import en from "../../app/i18n/locales/en/common.json";
+import nl from "../../app/i18n/locales/nl/common.json";
+import { dateLocaleFor, daysUntil, formatDay, safeRedirect, today } from "../../app/components/format";
+
+describe("safeRedirect", () => {
+  it("keeps paths on this site and turns anything else into /", () => {
+    expect(safeRedirect("/w/abc?x=1")).toBe("/w/abc?x=1");
+    for (const bad of ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "", null, undefined, "/a\nb"]) {
+      expect(safeRedirect(bad as string | null | undefined), String(bad)).toBe("/");
+    }
+  });
+});
+
+describe("dates", () => {
+  it("counts days in the Netherlands, across midnight UTC", () => {
+    // 23:30 UTC on 29 September is already 30 September in Amsterdam.
+    const lateEvening = new Date("2027-09-29T23:30:00Z");
+    expect(today(lateEvening)).toBe("2027-09-30");
+    expect(daysUntil("2027-09-30", lateEvening)).toBe(0);
+    expect(daysUntil("2027-10-02", lateEvening)).toBe(2);
+    expect(daysUntil("2027-09-28", lateEvening)).toBe(-2);
+    expect(daysUntil("not a date", lateEvening)).toBeNull();
+  });
+
+  it("formats a calendar date in the reader's locale without shifting the day", () => {
+    expect(formatDay("2027-09-30", "nl-NL")).toBe("30 september 2027");
+    expect(formatDay("2027-09-30", "en-GB")).toBe("30 September 2027");
+    expect(formatDay("2027-09-30", "en-US")).toBe("September 30, 2027");
+  });
+
+  it("uses the reader's regional variant of the chosen language when they ask for one", () => {
+    expect(dateLocaleFor("en-US,en;q=0.9", "en")).toBe("en-US");
+    expect(dateLocaleFor("nl-BE,nl;q=0.9", "nl")).toBe("nl-BE");
+    expect(dateLocaleFor("de-DE", "nl")).toBe("nl-NL");
+    expect(dateLocaleFor(null, "en")).toBe("en-GB");
+  });
+});
+
+describe("common translations", () => {
+  /** Every leaf as [path, value]. */
+  const leaves = (value: unknown, path: string[] = []): [string, unknown][] =>
+    value && typeof value === "object"
+      ? Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]))
+      : [[path.join(" › "), value]];
+
+  it("have the same keys in Dutch and English, none empty", () => {
+    expect(leaves(en).map(([k]) => k).sort()).toEqual(leaves(nl).map(([k]) => k).sort());
+    for (const [key, value] of [...leaves(nl), ...leaves(en)]) {
+      expect(typeof value === "string" && value.trim() !== "", key).toBe(true);
+    }
+  });
+});
