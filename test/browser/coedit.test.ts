@@ -145,4 +145,33 @@ describe("co-editing a section in the browser", () => {
 
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it("keeps changes made offline and sends them when the connection returns; undo takes back only my own", async () => {
+    const [, sectionId] = await server.sectionIds("Toegang tot financiering");
+    const lead = await signedInPage("lead@ez.example");
+    const drafter = await signedInPage("drafter@kgg.example");
+    await Promise.all([openSection(lead, sectionId), openSection(drafter, sectionId)]);
+
+    await lead.context().setOffline(true);
+    await lead.locator('.ov-editor[data-connection="offline"]').waitFor({ timeout: 10_000 });
+    const offlineText = `Offline geschreven ${Date.now()}`;
+    await typeAtEnd(lead, offlineText);
+    await shot(lead, "offline-lead");
+    await drafter.waitForTimeout(500);
+    expect(await drafter.locator(".ov-editor__prose").innerText()).not.toContain(offlineText);
+
+    await lead.context().setOffline(false);
+    await lead.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => drafter.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).toContain(offlineText);
+
+    const drafterText = `Van KGG ${Date.now()}`;
+    await typeAtEnd(drafter, drafterText);
+    await expect.poll(() => lead.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).toContain(drafterText);
+    await lead.locator('[role="toolbar"] button[data-toolbar-item="undo"]').click();
+    await expect.poll(() => drafter.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).not.toContain(offlineText);
+    expect(await drafter.locator(".ov-editor__prose").innerText()).toContain(drafterText);
+
+    // The socket.io client of the page reports its own failed connection while offline; nothing else.
+    expect(problems.filter((p) => !/socket\.io|ERR_INTERNET_DISCONNECTED/.test(p))).toEqual([]);
+  }, 120_000);
 });

@@ -333,5 +333,7 @@ function proseAttributes(label: string, editable: boolean): Record<string, strin
     "aria-label": label,
     "aria-readonly": editable ? "false" : "true",
     spellcheck: "true",
+    // The agenda is written in Dutch, whatever the language of the interface.
+    lang: "nl",
   };
 }
