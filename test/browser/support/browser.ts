@@ -1,0 +1,81 @@
+/**
+ * Shared helpers for the browser journeys: Debian's Chromium driven by playwright-core (no browser
+ * download), started with the flags this machine's closed network needs and a fresh profile each time.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../../db/seed-content";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface LaunchedBrowser {
+  /** A persistent context on a fresh, empty profile directory. */
+  context: BrowserContext;
+  /** Pages opened in this context; problems() lists console errors and uncaught page errors. */
+  newPage(): Promise<Page>;
+  problems(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium with a new --user-data-dir (removed on close). Defaults: English, Amsterdam time,
+ * a 1280×800 window, and `baseURL` for relative `page.goto`.
+ */
+export async function launchChromium(options: BrowserContextOptions = {}): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), "overleg-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    locale: "en-GB",
+    timezoneId: "Europe/Amsterdam",
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  });
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console.error on ${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  return {
+    context,
+    async newPage() {
+      const [blank] = context.pages();
+      return blank && blank.url() === "about:blank" ? blank : context.newPage();
+    },
+    problems: () => [...problems],
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Signs in through the sign-in page as a person would: fills the labelled fields and presses the
+ * button, then waits until the browser has left the sign-in page.
+ */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel(/^(email address|e-mailadres)$/i).fill(email);
+  await page.getByLabel(/^(password|wachtwoord)$/i).fill(password);
+  await page.getByRole("button", { name: /^(sign in|inloggen|aanmelden)$/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+}
