@@ -220,6 +220,8 @@ export const commentThreads = pgTable(
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
     resolvedAt: ts("resolved_at"),
     resolvedBy: text("resolved_by").references(() => user.id, { onDelete: "set null" }),
+    /** When the thread's author confirmed a resolution made by someone else. */
+    resolutionConfirmedAt: ts("resolution_confirmed_at"),
     createdAt: createdAt(),
   },
   (t) => [index("comment_threads_section_idx").on(t.sectionId)],
@@ -233,7 +235,11 @@ export const comments = pgTable(
       .notNull()
       .references(() => commentThreads.id, { onDelete: "cascade" }),
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
+    /** "comment" (a reply), or an entry the thread shows: "resolved", "reopened", "confirmed". */
+    kind: text("kind").notNull().default("comment").$type<"comment" | "resolved" | "reopened" | "confirmed">(),
     body: text("body").notNull(),
+    /** The people this comment mentions (user ids), checked on the server. */
+    mentions: json<string[]>("mentions").notNull().default([]),
     createdAt: createdAt(),
     editedAt: ts("edited_at"),
     deletedAt: ts("deleted_at"),
