@@ -65,9 +65,16 @@ export type SectionAction =
 
 export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.moderate";
 
+/** What the caller knows about one comment of a thread. */
+export interface CommentFacts extends ThreadFacts {
+  commentAuthorId: string | null;
+}
+
+export type CommentAction = "comment.edit" | "comment.delete";
+
 export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit";
 
-export type Action = WorkspaceAction | SectionAction | ThreadAction | AdminAction;
+export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction;
 
 const rank: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >= rank[min];
@@ -151,14 +158,27 @@ export function canThread(actor: Actor, action: ThreadAction, t: ThreadFacts): b
   }
 }
 
+export function canComment(actor: Actor, action: CommentAction, c: CommentFacts): boolean {
+  const own = c.commentAuthorId !== null && c.commentAuthorId === actor.id;
+  switch (action) {
+    case "comment.edit":
+      // Only the author changes their words, while they may still take part in the thread.
+      return own && canThread(actor, "thread.reply", c);
+    case "comment.delete":
+      return (own && canThread(actor, "thread.reply", c)) || canThread(actor, "thread.moderate", c);
+  }
+}
+
 /** One entry point for all kinds: `can(actor, "section.edit", facts)`. */
 export function can(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts): boolean;
 export function can(actor: Actor, action: SectionAction, facts: SectionFacts): boolean;
 export function can(actor: Actor, action: ThreadAction, facts: ThreadFacts): boolean;
+export function can(actor: Actor, action: CommentAction, facts: CommentFacts): boolean;
 export function can(actor: Actor, action: AdminAction): boolean;
-export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts): boolean {
+export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): boolean {
   if (action.startsWith("admin.")) return canAdmin(actor, action as AdminAction);
   if (!facts) return false;
+  if (action.startsWith("comment.")) return "commentAuthorId" in facts && canComment(actor, action as CommentAction, facts);
   if (action.startsWith("thread.")) return canThread(actor, action as ThreadAction, facts as ThreadFacts);
   if (action.startsWith("section.") && action !== "section.create") {
     return canSection(actor, action as SectionAction, facts as SectionFacts);
@@ -175,14 +195,21 @@ const reasons: Partial<Record<Action, string>> = {
   "section.decideReview": "Only approvers of the required organisations decide on an open review.",
   "section.signOff": "Only the minister's office signs off, and only an approved section.",
   "section.reopen": "Only the minister's office reopens a final section.",
+  "thread.view": "This thread is not visible to you.",
+  "thread.reply": "You may not reply in this thread.",
+  "thread.resolve": "Only the thread's author, or an editor or owner of the workspace, resolves or reopens a thread.",
+  "thread.moderate": "Only the workspace's owners moderate threads.",
+  "comment.edit": "Only the author of a comment changes it.",
+  "comment.delete": "Only the author of a comment, or an owner of the workspace, deletes it.",
 };
 
 /** Throws Forbidden unless the actor may; the message says why. */
 export function authorize(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts): void;
 export function authorize(actor: Actor, action: SectionAction, facts: SectionFacts): void;
 export function authorize(actor: Actor, action: ThreadAction, facts: ThreadFacts): void;
+export function authorize(actor: Actor, action: CommentAction, facts: CommentFacts): void;
 export function authorize(actor: Actor, action: AdminAction): void;
-export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts): void {
+export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
     const locked = facts && "status" in facts && (facts.status === "final" || facts.status === "published");
     const code = locked && action === "section.edit" ? "locked" : "forbidden";

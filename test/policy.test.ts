@@ -9,6 +9,7 @@ import {
   authorize,
   can,
   canSection,
+  canComment,
   canThread,
   canWorkspace,
   Forbidden,
@@ -20,6 +21,8 @@ import {
   type Action,
   type Actor,
   type AdminAction,
+  type CommentAction,
+  type CommentFacts,
   type SectionAction,
   type SectionFacts,
   type ThreadAction,
@@ -136,6 +139,29 @@ function threadFacts(person: Person, kind: (typeof threadKinds)[number]): Thread
   }
 }
 
+// ── comment actions, on a draft section ─────────────────────────────────────────────────────────
+// Each cell: [my comment, thread visible to all] [someone else's comment, thread visible to all]
+// [my comment, my organisation's thread] [a colleague's comment, my organisation's thread].
+//                                  owner   editor  commenter viewer approver office  admin   nonMember
+const commentTable: Record<CommentAction, Row> = {
+  "comment.edit":           ["Y.Y.", "Y.Y.", "Y.Y.", "....", "Y.Y.", "Y.Y.", "....", "...."],
+  "comment.delete":         ["YYYY", "Y.Y.", "Y.Y.", "....", "Y.Y.", "Y.Y.", "....", "...."],
+};
+const commentKinds = ["mine, for all", "someone else's, for all", "mine, my organisation's", "a colleague's, my organisation's"] as const;
+function commentFacts(person: Person, kind: (typeof commentKinds)[number]): CommentFacts {
+  const { actor } = who[person];
+  switch (kind) {
+    case "mine, for all":
+      return { ...threadFacts(person, "all, someone else's"), commentAuthorId: actor.id };
+    case "someone else's, for all":
+      return { ...threadFacts(person, "all, someone else's"), commentAuthorId: "u-someone" };
+    case "mine, my organisation's":
+      return { ...threadFacts(person, "own organisation's"), commentAuthorId: actor.id };
+    case "a colleague's, my organisation's":
+      return { ...threadFacts(person, "own organisation's"), commentAuthorId: "u-colleague" };
+  }
+}
+
 // ── admin actions ────────────────────────────────────────────────────────────────────────────────
 //                                  owner editor commenter viewer approver office admin nonMember
 const adminTable: Record<AdminAction, Row> = {
@@ -177,6 +203,14 @@ describe.each(PEOPLE.map((p, i) => [p, i] as const))("%s", (person, column) => {
       const expected = yes(row[column][kindIndex]);
       expect(canThread(actor, action, threadFacts(person, kind))).toBe(expected);
       expect(can(actor, action, threadFacts(person, kind))).toBe(expected);
+    });
+  }
+
+  for (const [kindIndex, kind] of commentKinds.entries()) {
+    it.each(Object.entries(commentTable) as [CommentAction, Row][])(`%s (${kind})`, (action, row) => {
+      const expected = yes(row[column][kindIndex]);
+      expect(canComment(actor, action, commentFacts(person, kind))).toBe(expected);
+      expect(can(actor, action, commentFacts(person, kind))).toBe(expected);
     });
   }
 
