@@ -4,7 +4,7 @@
  */
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { organisationColour } from "../../app/shared/collab";
+import { CloseCode, organisationColour } from "../../app/shared/collab";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 import {
@@ -13,10 +13,12 @@ import {
   hasAll,
   msg,
   paragraphUpdate,
+  poll,
   RawClient,
   synced,
   textOf,
   until,
+  upgradeStatus,
   type ProviderClient,
 } from "./helpers";
 
@@ -40,7 +42,7 @@ describe("co-editing a section", () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ collab: { unloadAfterMs: 150 } });
     for (const email of ["lead@ez.example", "drafter@kgg.example", "expert@fme.example"]) {
       cookies.set(email, (await server.signIn(email)).cookie);
     }
@@ -156,5 +158,43 @@ describe("co-editing a section", () => {
     // It reconnects (same client id, its own old clock) and is seen again.
     drafter.provider.connect();
     await until(changes, () => lead.provider.awareness.getStates().has(drafter.doc.clientID), "the drafter to reappear");
+  });
+  it("unloads a document a while after its last client left, and loads it again from the database", async () => {
+    const a = provider("lead@ez.example");
+    await synced(a);
+    appendParagraph(a.doc, "Voor het uitladen.");
+    const b = provider("drafter@kgg.example");
+    await synced(b);
+    await hasAll(b.doc, ["Voor het uitladen."], "B to receive the edit");
+    const text = textOf(a.doc);
+    for (const c of clients.splice(0)) c.destroy();
+    for (const r of raws.splice(0)) r.end();
+    await poll(() => server.collab.stats().rooms === 0, "every document to be unloaded");
+    const c = provider("expert@fme.example");
+    await synced(c);
+    expect(textOf(c.doc)).toBe(text);
+  });
+});
+
+describe("shutting down", () => {
+  it("stores what it accepted, then closes every connection with 'going away'", async () => {
+    const server = await startTestServer();
+    try {
+      const { cookie } = await server.signIn("drafter@kgg.example");
+      const sectionId = (await server.sectionIds("Toegang tot financiering"))[0];
+      const client = await RawClient.open(server.url, sectionId, { cookie });
+      await client.next("sync-step-1", "the connection to be open");
+      client.send(msg.syncStep1());
+      const base = (await client.next("sync-step-2", "the document")).payload;
+      client.send(msg.update(paragraphUpdate(base, "Vlak voor het afsluiten.")));
+      await client.roundTrip(); // the update has been received (and may not be stored yet)
+      const closed = client.closed("the connection to be closed");
+      await server.close();
+      expect((await closed).code).toBe(CloseCode.GoingAway);
+      expect(textOf(await loadStoredDoc(server.database, sectionId))).toContain("Vlak voor het afsluiten.");
+      expect(await upgradeStatus(server.url, `/${sectionId}`, { cookie }).catch(() => "refused")).toBe("refused");
+    } finally {
+      await server.stop();
+    }
   });
 });
