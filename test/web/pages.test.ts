@@ -3,8 +3,10 @@
  * demo people's session cookies.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { workspaces as seedWorkspaces, defaultRoles } from "../../db/seed-content";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -159,6 +161,28 @@ describe("section page", () => {
 
     const asDrafter = await page(`/s/${second}`, "drafter@kgg.example");
     expect(asDrafter.html).toContain('data-ability="section.edit" data-allowed="true"');
+  });
+
+  it("renders stored text as text: markup and script links in a section cannot reach the page", async () => {
+    const [sectionId] = await server.sectionIds("Infrastructuur en ruimte");
+    const doc = await loadStoredDoc(server.database, sectionId);
+    const updates: Uint8Array[] = [];
+    doc.on("update", (update: Uint8Array) => updates.push(update));
+    const paragraph = new Y.XmlElement("paragraph");
+    const run = new Y.XmlText();
+    run.insert(0, '<img src=x onerror="alert(1)"> ');
+    run.insert(run.length, "klik hier", { link: { href: "javascript:alert(2)" } });
+    paragraph.insert(0, [run]);
+    doc.getXmlFragment("default").push([paragraph]);
+    const { db, t } = server.database;
+    await db.insert(t.yjsUpdates).values({ sectionId, data: Buffer.from(Y.mergeUpdates(updates)) });
+
+    const { status, html } = await page(`/s/${sectionId}`, "lead@ez.example");
+    expect(status).toBe(200);
+    expect(html).toContain("&lt;img src=x onerror=");
+    expect(html).not.toMatch(/<img[^>]*onerror/);
+    expect(html).not.toContain("javascript:alert(2)");
+    expect(text(html)).toContain("klik hier");
   });
 
   it("answers 404 for an unknown section id, with a way back", async () => {
