@@ -168,6 +168,7 @@ describe("limits and failures", () => {
     }
     expect(writer.close?.code).toBe(CloseCode.TooLarge);
     expect(sent).toBeGreaterThan(2);
+    await server.collab.flush();
     const stored = await loadStoredDoc(server.database, sectionId);
     expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThanOrEqual(256 * KiB);
     expect(textOf(stored)).toContain(`Blok ${sent - 2} `);
