@@ -12,11 +12,14 @@ import { RoleLabel } from "~/components/RoleLabel";
 import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
-import { commandFailure, parseForm, requireSameOrigin, type ActionFailure } from "~/utils/admin.server";
+import { commandFailure, parseForm, type ActionFailure } from "~/utils/admin.server";
 import { getActor } from "~/utils/auth.server";
 import adminStyles from "~/components/admin/admin.css?url";
+import { passOnHeaders } from "~/components/admin/headers";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }];
+
+export const headers = passOnHeaders("cache-control", "referrer-policy");
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: pageTitle(translate(localeFromMatches(matches), "admin:invite.title")) },
@@ -51,7 +54,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  requireSameOrigin(request, context);
   const token = params.token ?? "";
   const parsed = await parseForm(request, InvitationForm);
   if (!parsed.success) return parsed.failure;

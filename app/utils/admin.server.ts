@@ -1,9 +1,9 @@
 /**
  * Helpers for the actions of the members, invitation and admin pages:
- *   requireSameOrigin(request, context)             // a form posted from another site → 403
  *   const parsed = await parseForm(request, Schema);  if (!parsed.success) return parsed.failure;  // 400
  *   try { await changeMemberRole(…) } catch (e) { return commandFailure(e, intent, target) }     // 4xx
  * Forbidden and NotFound from the policy and the loaders become 403 and 404 pages (see guard()).
+ * Remix itself refuses an action whose Origin is not this host (a form posted from another site).
  */
 import { data, type AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
@@ -19,14 +19,6 @@ export interface ActionFailure {
   /** The id the form was about (the member, the invitation), so the right row shows the error. */
   target?: string;
   errors: FieldErrors;
-}
-
-/** Refuses a form posted from a page that is not Overleg's own (a browser sends Origin on POST). */
-export function requireSameOrigin(request: Request, context: AppLoadContext): void {
-  const origin = request.headers.get("origin");
-  if (origin && origin !== "null" && origin !== new URL(context.services.env.PUBLIC_URL).origin && origin !== new URL(request.url).origin) {
-    throw errorResponse(403, "cross_origin", "This form was sent from another site.");
-  }
 }
 
 /** Parses a form with its schema; bad input gives a 400 answer naming each bad field, to return. */
