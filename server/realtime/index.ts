@@ -8,8 +8,8 @@
  * - Domain events (section and membership changes) are pushed to the rooms that may see them; when a
  *   person loses access their sockets leave the rooms; a revoked person is disconnected.
  * - With REDIS_URL set, @socket.io/redis-adapter carries room broadcasts, room changes and presence
- *   queries across nodes, and the domain events of one node are re-emitted on the bus of every other
- *   node (so their collab servers re-check connections too).
+ *   queries across nodes, and the access and section events of one node (DOMAIN_EVENTS) are re-emitted
+ *   on the bus of every other node, so their collab servers re-check connections too.
  *
  * The browser side is app/components/realtime (RealtimeProvider, usePresence, useLiveRevalidate).
  */
@@ -57,10 +57,20 @@ export interface Realtime {
   recheckAccess(userId: string, workspaceId: string): Promise<void>;
   /** Disconnects every socket of a person, on every node. */
   disconnectUser(userId: string): void;
+  /**
+   * True while a domain event from another node is being re-emitted on this node's bus (Redis only).
+   * A listener that broadcasts through socket.io (which already reaches every node) returns early
+   * then; a listener that acts on this node's own connections (the collab server) does its work.
+   */
+  isReplaying(): boolean;
   close(): Promise<void>;
 }
 
-/** Every domain event, for forwarding between nodes. */
+/**
+ * The domain events re-emitted on every other node's bus (Redis only): those that change what open
+ * connections may do or see. Events that only feed socket.io broadcasts need no forwarding, since
+ * the adapter carries the broadcast itself.
+ */
 const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
   "membership.changed",
   "person.revoked",
@@ -148,6 +158,13 @@ export function createRealtime(services: Services, httpServer: HttpServer): Real
     log.debug("access re-checked", { userId, workspaceId, left: leave.length });
   }
 
+  // Work started by an event is awaited by close(), so the database is not closed under it.
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  };
+
   const unsubscribe = [
     events.on("section.changed", (p) => {
       if (local()) io.to([rooms.workspace(p.workspaceId), rooms.section(p.sectionId)]).emit("section.changed", p);
@@ -168,8 +185,10 @@ export function createRealtime(services: Services, httpServer: HttpServer): Real
       if (!local()) return;
       // The person's own dashboard (they may have gained or lost a workspace) and the workspace's members list.
       io.to([rooms.user(p.userId), rooms.workspace(p.workspaceId)]).emit("membership.changed", p);
-      recheckAccess(p.userId, p.workspaceId).catch((error: unknown) =>
-        log.error("could not re-check access after a membership change", { ...p, error: String(error) }),
+      track(
+        recheckAccess(p.userId, p.workspaceId).catch((error: unknown) =>
+          log.error("could not re-check access after a membership change", { ...p, error: String(error) }),
+        ),
       );
     }),
     events.on("person.revoked", (p) => {
@@ -229,12 +248,14 @@ export function createRealtime(services: Services, httpServer: HttpServer): Real
     disconnectUser(userId) {
       io.in(rooms.user(userId)).disconnectSockets(true);
     },
+    isReplaying: () => replaying,
     async close() {
       if (closing) return;
       closing = true;
       for (const off of unsubscribe) off();
       // Only this node's sockets: the others stay connected to their own nodes.
       io.local.disconnectSockets(true);
+      await Promise.allSettled([...running]);
       await presence.idle();
       await io.of("/").adapter.close();
       io.engine.close();

@@ -58,7 +58,15 @@ describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? ""
     expect((await partnerOnB.emitWithAck("workspace:join", [workspaceId])).ok).toBe(false);
 
     const onBus: DomainEvents["section.changed"][] = [];
-    const off = b.services.events.on("section.changed", (p) => onBus.push(p));
+    const bothOnBus = new Promise<void>((resolve) => {
+      const off = b.services.events.on("section.changed", (p) => {
+        onBus.push(p);
+        if (onBus.length === 2) {
+          off();
+          resolve();
+        }
+      });
+    });
     const change = { workspaceId, sectionId, status: "in_review" as const, title: "Aanleiding" };
     const arrives = next(onB, "section.changed", (p) => p.sectionId === sectionId);
     a.services.events.emit("section.changed", change);
@@ -68,8 +76,22 @@ describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? ""
     const later = next(onB, "section.changed", (p) => p.sectionId === second);
     a.services.events.emit("section.changed", { ...change, sectionId: second });
     await later;
-    off();
-    expect(onB.received.filter((r) => r.event === "section.changed").length).toBe(2);
+    await bothOnBus;
+    // B has re-emitted both on its bus by now; anything B would wrongly broadcast again went to the
+    // socket before this last change, made on B itself.
+    const last = next(onB, "section.changed", (p) => p.title === "last");
+    b.services.events.emit("section.changed", { ...change, title: "last" });
+    await last;
+    expect(onB.received.filter((r) => r.event === "section.changed").map((r) => (r.payload as { title: string }).title)).toEqual([
+      "Aanleiding",
+      "Aanleiding",
+      "last",
+    ]);
+    expect(onB.received.filter((r) => r.event === "section.changed").map((r) => (r.payload as { sectionId: string }).sectionId)).toEqual([
+      sectionId,
+      second,
+      sectionId,
+    ]);
     expect(onBus.map((p) => p.sectionId)).toEqual([sectionId, second]);
     expect(partnerOnB.received.some((r) => r.event === "section.changed")).toBe(false);
   });
