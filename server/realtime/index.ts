@@ -24,7 +24,7 @@ import type { Services } from "../context";
 import type { DomainEvents } from "../events";
 import { can } from "../policy";
 import { loadActor, loadWorkspaceFacts, NotFound } from "../services/access";
-import { authenticateHandshake } from "./auth";
+import { authenticateHandshake, currentActor } from "./auth";
 import { registerHandlers } from "./handlers";
 import { createPresence } from "./presence";
 import { rooms, type RealtimeServer, type SocketUser } from "./types";
@@ -63,6 +63,11 @@ export interface Realtime {
    * then; a listener that acts on this node's own connections (the collab server) does its work.
    */
   isReplaying(): boolean;
+  /**
+   * Disconnects this node's sockets whose session has ended (signed out, expired) or whose person
+   * was disabled; runs every `sessionCheckMs`. Resolves with the number disconnected.
+   */
+  checkSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -80,7 +85,12 @@ const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
   "workspace.changed",
 ];
 
-export function createRealtime(services: Services, httpServer: HttpServer): Realtime {
+export interface RealtimeOptions {
+  /** How often open sockets' sessions are checked again (ms); default two minutes. */
+  sessionCheckMs?: number;
+}
+
+export function createRealtime(services: Services, httpServer: HttpServer, options: RealtimeOptions = {}): Realtime {
   const { database, events } = services;
   const log = services.log.child("realtime");
   const io: RealtimeServer = new Server(httpServer, {
@@ -218,6 +228,31 @@ export function createRealtime(services: Services, httpServer: HttpServer): Real
     });
   }
 
+  // Sessions end without an event (sign-out in another tab, expiry): ask again now and then.
+  let checking: Promise<number> | undefined;
+  function checkSessions(): Promise<number> {
+    checking ??= (async () => {
+      let closed = 0;
+      try {
+        for (const socket of [...io.of("/").sockets.values()]) {
+          if (closing) break;
+          const actor = await currentActor(services, socket).catch(() => undefined); // database down: keep it
+          if (actor === null && socket.connected) {
+            socket.disconnect(true);
+            closed++;
+          }
+        }
+      } finally {
+        checking = undefined;
+      }
+      if (closed) log.info("disconnected sockets whose session ended", { count: closed });
+      return closed;
+    })();
+    return checking;
+  }
+  const sessionTimer = setInterval(() => void checkSessions(), options.sessionCheckMs ?? 120_000);
+  sessionTimer.unref();
+
   return {
     io,
     emitToWorkspace(workspaceId, event, ...args) {
@@ -249,13 +284,15 @@ export function createRealtime(services: Services, httpServer: HttpServer): Real
       io.in(rooms.user(userId)).disconnectSockets(true);
     },
     isReplaying: () => replaying,
+    checkSessions,
     async close() {
       if (closing) return;
       closing = true;
+      clearInterval(sessionTimer);
       for (const off of unsubscribe) off();
       // Only this node's sockets: the others stay connected to their own nodes.
       io.local.disconnectSockets(true);
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...running, checking]);
       await presence.idle();
       await io.of("/").adapter.close();
       io.engine.close();

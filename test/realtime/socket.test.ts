@@ -67,6 +67,18 @@ describe("socket.io on the app's port", () => {
     });
   });
 
+  it("disconnects, on its regular check, a socket whose session ended, and keeps the others", async () => {
+    const { cookie } = await server.signIn("approver@ocw.example");
+    const ended = await connect(server.url, { cookie });
+    const other = await as("approver@ocw.example");
+    open.push(ended);
+    await fetch(`${server.url}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: server.url } });
+    const gone = disconnected(ended);
+    expect(await server.realtime.checkSessions()).toBe(1);
+    expect(await gone).toBe("io server disconnect");
+    expect(other.connected).toBe(true);
+  });
+
   it("shares the port with the collab WebSocket: both connect side by side", async () => {
     const lead = await as("lead@ez.example");
     const { cookie } = await server.signIn("lead@ez.example");
