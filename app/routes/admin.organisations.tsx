@@ -75,12 +75,12 @@ function OrganisationRow({ organisation }: { organisation: ReturnType<typeof use
             <FormError errors={form.errors} />
             <div className="field">
               <label htmlFor={`${p}-name`}>{t("organisations.name")}</label>
-              <input id={`${p}-name`} name="name" defaultValue={organisation.name} required maxLength={120} {...invalid(form.errors, "name", `${p}-name-error`)} />
+              <input id={`${p}-name`} type="text" name="name" defaultValue={organisation.name} required maxLength={120} {...invalid(form.errors, "name", `${p}-name-error`)} />
               <FieldError id={`${p}-name-error`} code={form.errors.name} />
             </div>
             <div className="field">
               <label htmlFor={`${p}-code`}>{t("organisations.shortCode")}</label>
-              <input id={`${p}-code`} name="shortCode" defaultValue={organisation.shortCode} required maxLength={12} {...invalid(form.errors, "shortCode", `${p}-code-error`)} />
+              <input id={`${p}-code`} type="text" name="shortCode" defaultValue={organisation.shortCode} required maxLength={12} {...invalid(form.errors, "shortCode", `${p}-code-error`)} />
               <FieldError id={`${p}-code-error`} code={form.errors.shortCode} />
             </div>
             <div className="field">
@@ -148,12 +148,12 @@ export default function OrganisationsPage() {
           <input type="hidden" name="intent" value="create" />
           <div className="field">
             <label htmlFor="org-name">{t("organisations.name")}</label>
-            <input id="org-name" name="name" required maxLength={120} {...invalid(form.errors, "name", "org-name-error")} />
+            <input id="org-name" type="text" name="name" required maxLength={120} {...invalid(form.errors, "name", "org-name-error")} />
             <FieldError id="org-name-error" code={form.errors.name} />
           </div>
           <div className="field">
             <label htmlFor="org-code">{t("organisations.shortCode")}</label>
-            <input id="org-code" name="shortCode" required maxLength={12} aria-describedby="org-code-hint" {...invalid(form.errors, "shortCode", "org-code-error")} />
+            <input id="org-code" type="text" name="shortCode" required maxLength={12} aria-describedby="org-code-hint" {...invalid(form.errors, "shortCode", "org-code-error")} />
             <p className="muted" id="org-code-hint">
               {t("organisations.shortCodeHint")}
             </p>

@@ -202,7 +202,7 @@ export default function PeoplePage() {
           </div>
           <div className="field">
             <label htmlFor="person-name">{t("people.name")}</label>
-            <input id="person-name" name="name" required maxLength={120} autoComplete="off" {...invalid(form.errors, "name", "person-name-error")} />
+            <input id="person-name" type="text" name="name" required maxLength={120} autoComplete="off" {...invalid(form.errors, "name", "person-name-error")} />
             <FieldError id="person-name-error" code={form.errors.name} />
           </div>
           <div className="field">

@@ -101,7 +101,7 @@ function NewPersonPanel({ email, organisationName }: { email: string; organisati
         </div>
         <div className="field">
           <label htmlFor="invite-name">{t("invite.name")}</label>
-          <input id="invite-name" name="name" required maxLength={120} autoComplete="name" {...invalid(form.errors, "name", "invite-name-error")} />
+          <input id="invite-name" type="text" name="name" required maxLength={120} autoComplete="name" {...invalid(form.errors, "name", "invite-name-error")} />
           <FieldError id="invite-name-error" code={form.errors.name} />
         </div>
         <div className="field">
