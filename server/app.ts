@@ -19,6 +19,7 @@ import { createServicesBase, type Services } from "./context";
 import type { Env } from "./env";
 import { DomainEventBus } from "./events";
 import { createLogger, type Logger } from "./log";
+import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
 
 export interface StartOptions {
@@ -84,6 +85,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const httpServer = createHttpServer(app);
   const collab = createCollab(services, options.collab);
   const realtime = createRealtime(services, httpServer);
+  const stopCommentEvents = registerCommentEvents(services, realtime);
 
   httpServer.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
@@ -134,6 +136,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
+        stopCommentEvents();
         await collab.close();
         await realtime.close();
         httpServer.closeAllConnections();

@@ -15,6 +15,10 @@ export interface DomainEvents {
   "section.created": { workspaceId: string; sectionId: string };
   "section.deleted": { workspaceId: string; sectionId: string };
   "workspace.changed": { workspaceId: string };
+  /** A comment thread was started, replied to, edited, resolved or reopened (its contents stay in the database). */
+  "thread.changed": { workspaceId: string; sectionId: string; threadId: string };
+  /** A person has a new notification (any kind). */
+  "notification.created": { userId: string; notificationId: string };
 }
 
 export class DomainEventBus {

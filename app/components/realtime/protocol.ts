@@ -8,6 +8,7 @@
  *   section:<id>     "section:join"; receives the section's live events
  */
 import type { Role, SectionStatus } from "../../../server/policy";
+import type { NotificationView, ThreadView } from "../comments/types";
 
 /** A refusal, with a stable code (the UI translates it) and English words for logs. */
 export interface RealtimeError {
@@ -58,6 +59,13 @@ export interface ServerToClientEvents {
   "membership.changed": (payload: { workspaceId: string; userId: string; role: Role | null }) => void;
   /** This socket was taken out of a workspace's rooms because its person may no longer see it. */
   "access.lost": (payload: { workspaceId: string }) => void;
+  /**
+   * A comment thread of a section this socket joined, as its person sees it now (new, replied to,
+   * edited, resolved, reopened). Sent only to sockets whose person may see the thread.
+   */
+  "comments.thread": (payload: { sectionId: string; thread: ThreadView }) => void;
+  /** To the person only: their unread count now, and the notification that just arrived (if any). */
+  "notifications.changed": (payload: { unread: number; notification: NotificationView | null }) => void;
 }
 
 export interface ClientToServerEvents {
