@@ -8,6 +8,7 @@ import type { SignedIn } from "../context";
 import type { Logger } from "../log";
 import type { SectionFacts } from "../policy";
 import type { AwarenessPeer } from "./awareness";
+import type { Room } from "./room";
 import { permissionDeniedFrame } from "./protocol";
 
 let nextId = 1;
@@ -22,6 +23,8 @@ export interface ConnectionInit {
   facts: SectionFacts;
   canEdit: boolean;
   limits: CollabLimits;
+  /** Bytes queued for sending after which the client counts as not keeping up and is dropped. */
+  maxBufferedBytes: number;
   log: Logger;
   /** Called once, when the connection is closed (by either side). */
   onClosed(connection: Connection): void;
@@ -47,11 +50,14 @@ export class Connection implements AwarenessPeer {
   alive = true;
   /** Closed by the server or the client; nothing it sends is handled any more. */
   closed = false;
+  /** The room once the document is loaded and the connection joined it. */
+  room: Room | null = null;
   /** Messages received while the document was loading, handled in order once it is (null after). */
   queue: Uint8Array[] | null = [];
   queuedBytes = 0;
 
   private readonly limits: CollabLimits;
+  private readonly maxBufferedBytes: number;
   private readonly log: Logger;
   private readonly onClosed: (c: Connection) => void;
   private tokens: number;
@@ -70,6 +76,7 @@ export class Connection implements AwarenessPeer {
     this.facts = init.facts;
     this.canEdit = init.canEdit;
     this.limits = init.limits;
+    this.maxBufferedBytes = init.maxBufferedBytes;
     this.log = init.log;
     this.onClosed = init.onClosed;
     this.tokens = init.limits.messageBurst;
@@ -93,6 +100,15 @@ export class Connection implements AwarenessPeer {
 
   send(frame: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      // A client that does not read what it is sent would make the server hold it all in memory.
+      this.log.warn("collab client does not keep up; dropped (it resyncs when it reconnects)", {
+        ...this.who,
+        buffered: this.ws.bufferedAmount,
+      });
+      this.terminate();
+      return;
+    }
     this.ws.send(frame);
   }
 

@@ -22,9 +22,10 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
+import type * as Y from "yjs";
 import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
 import type { Services, SignedIn } from "../context";
-import { can } from "../policy";
+import { can, type SectionFacts } from "../policy";
 import { loadSectionFacts, NotFound } from "../services/access";
 import { Connection } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
@@ -44,6 +45,8 @@ export interface CollabOptions {
   compactAfterBytes?: number;
   /** Limits; the defaults are CollabLimits (app/shared/collab.ts). */
   limits?: Partial<CollabLimits>;
+  /** Bytes waiting to be sent to one client after which it is dropped as not keeping up (default 64 MiB). */
+  maxBufferedBytes?: number;
   /** Origins allowed besides PUBLIC_URL's. */
   allowedOrigins?: string[];
   /** Fan-out to other nodes (Redis); one node needs none. */
@@ -64,6 +67,13 @@ export interface Collab {
   /** Resolves when every accepted update is stored. */
   flush(): Promise<void>;
   stats(): CollabStats;
+  /**
+   * Changes a section on the server (restoring a version) as a new update that everyone connected
+   * sees live; see Room.applyServerChange. Loads the section when no one has it open.
+   */
+  applyServerChange(sectionId: string, change: (doc: Y.Doc) => void): Promise<Uint8Array | null>;
+  /** Calls `listener` after changes to a section were stored by this node; returns the unsubscribe function. */
+  onStored(listener: (sectionId: string) => void): () => void;
 }
 
 /** Section ids are UUIDs (seed, API); anything else is not a section and never reaches the database. */
@@ -95,6 +105,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   /** Open (or opening) connections per person. */
   const perPerson = new Map<string, number>();
   let closing = false;
+  const storedListeners = new Set<(sectionId: string) => void>();
 
   const release = (userId: string) => {
     const n = (perPerson.get(userId) ?? 1) - 1;
@@ -112,6 +123,15 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       compactAfterUpdates: options.compactAfterUpdates ?? 200,
       compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
       onEmpty: scheduleUnload,
+      onStored: (room) => {
+        for (const listener of storedListeners) {
+          try {
+            listener(room.sectionId);
+          } catch (error) {
+            log.error("a stored-change listener failed", { sectionId: room.sectionId, error: String(error) });
+          }
+        }
+      },
     });
   }
 
@@ -251,11 +271,12 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       facts: loaded.facts,
       canEdit: can(actor, "section.edit", loaded.facts),
       limits,
+      maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
       log,
       onClosed: (c) => {
         connections.delete(c);
         release(c.userId);
-        rooms.get(c.sectionId)?.detach(c);
+        c.room?.detach(c);
       },
     });
     connections.add(connection);
@@ -296,10 +317,16 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       connection.queue.push(bytes);
       return;
     }
-    rooms.get(connection.sectionId)?.receive(connection, bytes);
+    connection.room?.receive(connection, bytes);
   }
 
   // ── access changes ─────────────────────────────────────────────────────────────────────────────
+  function applyAccess(c: Connection, facts: SectionFacts, canEdit: boolean) {
+    if (c.room) return c.room.setAccess(c, facts, canEdit);
+    c.facts = facts; // still loading: it joins with these rights
+    c.canEdit = canEdit;
+  }
+
   /** Checks `list` again (their session, then their access), asking the database once per session and
    * once per person and section. */
   async function recheck(list: Connection[]) {
@@ -334,7 +361,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
             return c.close(CloseCode.Forbidden, "Your access to this section was withdrawn.");
           }
           c.actor = actor;
-          rooms.get(c.sectionId)?.setAccess(c, loaded.facts, can(actor, "section.edit", loaded.facts));
+          applyAccess(c, loaded.facts, can(actor, "section.edit", loaded.facts));
         } catch (error) {
           log.error("re-checking a collab connection failed; kept open until the next check", { ...c.who, error: String(error) });
         }
@@ -350,14 +377,12 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       void recheck([...connections].filter((c) => c.userId === userId));
     }),
     events.on("section.changed", ({ sectionId, status }) => {
-      const room = rooms.get(sectionId);
       for (const c of connections) {
         if (c.sectionId !== sectionId) continue;
         // Only the status changed: the role in the connection's facts still holds (membership
         // changes arrive as their own event).
         const facts = { ...c.facts, status };
-        if (room) room.setAccess(c, facts, can(c.actor, "section.edit", facts));
-        else c.facts = facts;
+        applyAccess(c, facts, can(c.actor, "section.edit", facts));
       }
     }),
     events.on("section.deleted", ({ sectionId }) => {
@@ -432,6 +457,21 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
 
     stats() {
       return { rooms: rooms.size, connections: connections.size };
+    },
+
+    async applyServerChange(sectionId, change) {
+      if (closing) throw new Error("The collab server is shutting down.");
+      const room = await getRoom(sectionId);
+      try {
+        return await room.applyServerChange(change);
+      } finally {
+        if (room.connections.size === 0) scheduleUnload(room);
+      }
+    },
+
+    onStored(listener) {
+      storedListeners.add(listener);
+      return () => storedListeners.delete(listener);
     },
   };
 }

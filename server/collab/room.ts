@@ -32,10 +32,14 @@ export interface RoomOptions {
   compactAfterBytes: number;
   /** Called when the last connection left. */
   onEmpty(room: Room): void;
+  /** Called after changes to the section were stored (by this node). */
+  onStored?(room: Room): void;
 }
 
 /** The origin of updates that came from another node. */
 const REMOTE = Symbol("remote");
+/** The origin of changes made by the server itself (a restored version). */
+const SERVER = Symbol("server");
 const noop = () => {};
 
 export class Room {
@@ -89,6 +93,7 @@ export class Room {
   attach(connection: Connection): void {
     if (connection.closed) return;
     this.connections.add(connection);
+    connection.room = this;
     if (connection.canEdit) connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
     const states = this.awareness.encodeAll(connection);
     if (states) connection.send(awarenessFrame(states));
@@ -216,7 +221,40 @@ export class Room {
         this.options.log.error("a stored update did not apply", { ...batch[i].connection.who, error: String(error) });
       }
     }
+    this.options.onStored?.(this);
     if (this.needsCompaction()) this.queueCompaction();
+  }
+
+  /**
+   * Makes a change on the server as a new update, after everything accepted before it: `change` edits
+   * a copy of the current document; the difference is stored, then applied and sent to every
+   * connection here and on other nodes, exactly like a client's update. Resolves with that update, or
+   * null when `change` changed nothing.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): Promise<Uint8Array | null> {
+    return this.exclusive(async () => {
+      await this.flush();
+      const copy = new Y.Doc();
+      let update: Uint8Array;
+      try {
+        Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+        const before = Y.encodeStateVector(copy);
+        change(copy);
+        update = Y.encodeStateAsUpdate(copy, before);
+      } finally {
+        copy.destroy();
+      }
+      if (!this.containsNew(update)) return null;
+      const [seq] = await this.options.store.append(this.sectionId, [update]);
+      this.seq = Math.max(this.seq, seq ?? 0);
+      this.logRows += 1;
+      this.logBytes += update.byteLength;
+      Y.applyUpdate(this.doc, update, SERVER);
+      this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
+      this.options.onStored?.(this);
+      if (this.needsCompaction()) this.queueCompaction();
+      return update;
+    });
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
