@@ -21,6 +21,7 @@ import { DomainEventBus } from "./events";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
+import { watchReviewStatus } from "./services/reviews";
 
 export interface StartOptions {
   env: Env;
@@ -84,6 +85,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
 
   const httpServer = createHttpServer(app);
   const collab = createCollab(services, options.collab);
+  services.collab = collab;
+  const stopReviewWatch = watchReviewStatus(services, collab);
   const realtime = createRealtime(services, httpServer);
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
@@ -138,6 +141,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
         stopCommentEvents();
         await collab.close();
+        await stopReviewWatch();
         await realtime.close();
         httpServer.closeAllConnections();
         await stopped;

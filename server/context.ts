@@ -5,6 +5,7 @@
  */
 import type { Database } from "../db/index";
 import type { Auth } from "./auth";
+import type { Collab } from "./collab/index";
 import type { Env } from "./env";
 import type { DomainEventBus } from "./events";
 import type { Logger } from "./log";
@@ -19,6 +20,8 @@ export interface Services {
   auth: Auth;
   events: DomainEventBus;
   log: Logger;
+  /** The live documents, once the collab server runs: server-side changes (restoring a version) go through it. */
+  collab?: Pick<Collab, "applyServerChange">;
   /** The signed-in person for these request headers (cookie or bearer token), or null. */
   actorFromHeaders(headers: Headers): Promise<SignedIn | null>;
 }

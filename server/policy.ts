@@ -130,10 +130,11 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
     case "section.manage":
       return atLeast(s.role, "owner") && !locked(s.status);
     case "section.requestReview":
-      // Policy drafters (editors) ask for review, as well as owners (DESIGN.md, "Who uses it").
-      return atLeast(s.role, "editor") && (s.status === "draft" || s.status === "in_review");
+      // The owner opens a review round (a new one replaces a round still open).
+      return atLeast(s.role, "owner") && (s.status === "draft" || s.status === "in_review");
     case "section.decideReview":
-      return s.role !== null && s.approverOrganisation && s.status === "in_review";
+      // While a round is open; an approved section can still be re-decided until it is signed off.
+      return s.role !== null && s.approverOrganisation && (s.status === "in_review" || s.status === "approved");
     case "section.signOff":
       return isOffice(actor) && s.status === "approved";
     case "section.reopen":
@@ -191,7 +192,7 @@ const reasons: Partial<Record<Action, string>> = {
   "section.view": "You are not a member of this workspace.",
   "section.edit": "Your role in this workspace does not allow editing, or the section is locked.",
   "section.comment": "Your role in this workspace does not allow commenting.",
-  "section.requestReview": "Only the workspace's owners and editors can request a review of a draft section.",
+  "section.requestReview": "Only the workspace's owners request a review, of a section in draft or in review.",
   "section.decideReview": "Only approvers of the required organisations decide on an open review.",
   "section.signOff": "Only the minister's office signs off, and only an approved section.",
   "section.reopen": "Only the minister's office reopens a final section.",

@@ -1,0 +1,423 @@
+/**
+ * Review rounds. An owner asks the workspace's approver organisations to review the section's current
+ * version (saved as a "review" version) by a due date; the section is then `in_review`. A member of a
+ * required organisation decides `approve` or `request_changes`, always on the exact text they saw: the
+ * decision names its content hash and is refused when the text has changed since. An approval counts
+ * only while the section's hash equals the one it was given on; after an edit it is stale, and fresh
+ * again when the text returns to that exact hash. The section is `approved` exactly when every
+ * required organisation's latest decision is a fresh approval; edits move it between `approved` and
+ * `in_review` (`reconcileReviewStatus`, run after every stored change by `watchReviewStatus`).
+ */
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Database, Db } from "../../db/index";
+import type { Collab } from "../collab/index";
+import type { Services } from "../context";
+import type { DomainEventBus } from "../events";
+import { authorize, Forbidden, type Actor, type SectionStatus } from "../policy";
+import { loadSectionFacts, type SectionRecord } from "./access";
+import { appendAudit, lockAuditChain } from "./audit";
+import { CommandError } from "./errors";
+import { captureVersion, currentHash } from "./versions";
+
+export interface ReviewDeps {
+  database: Database;
+  events: DomainEventBus;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
+  return result.data;
+}
+
+/** Today as yyyy-mm-dd in the Netherlands (due dates are days there). */
+export function todayInNetherlands(now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+export const dueDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Give the due date as yyyy-mm-dd.")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "That date does not exist.")
+  .refine((v) => v >= todayInNetherlands(), "The due date cannot be in the past.");
+
+export const decisionSchema = z.enum(["approve", "request_changes"], { message: "Choose approve or request changes." });
+export const noteSchema = z.string().trim().max(4000, "A note has at most 4000 characters.");
+export const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, "The version you decided on is missing; reload the page.");
+
+/** The workspace's approver organisations (ids and names), ordered by name. */
+export async function workspaceApproverOrganisations(database: Database, workspaceId: string) {
+  const { db, t } = database;
+  return db
+    .select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode })
+    .from(t.workspaceApprovers)
+    .innerJoin(t.organisations, eq(t.organisations.id, t.workspaceApprovers.organisationId))
+    .where(eq(t.workspaceApprovers.workspaceId, workspaceId))
+    .orderBy(asc(t.organisations.name));
+}
+
+async function openRound(tx: Db | Database["db"], database: Database, sectionId: string) {
+  const { t } = database;
+  const rows = await tx
+    .select()
+    .from(t.reviewRounds)
+    .where(and(eq(t.reviewRounds.sectionId, sectionId), isNull(t.reviewRounds.closedAt)))
+    .orderBy(desc(t.reviewRounds.createdAt))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+type Round = NonNullable<Awaited<ReturnType<typeof openRound>>>;
+
+/** The latest decision of each organisation in a round. */
+async function latestDecisions(tx: Db | Database["db"], database: Database, roundId: string) {
+  const { t } = database;
+  const rows = await tx
+    .select({
+      id: t.reviewDecisions.id,
+      organisationId: t.reviewDecisions.organisationId,
+      userId: t.reviewDecisions.userId,
+      userName: t.user.name,
+      decision: t.reviewDecisions.decision,
+      note: t.reviewDecisions.note,
+      contentHash: t.reviewDecisions.contentHash,
+      createdAt: t.reviewDecisions.createdAt,
+    })
+    .from(t.reviewDecisions)
+    .leftJoin(t.user, eq(t.user.id, t.reviewDecisions.userId))
+    .where(eq(t.reviewDecisions.roundId, roundId))
+    .orderBy(asc(t.reviewDecisions.createdAt));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) latest.set(row.organisationId, row); // later rows replace earlier ones
+  return latest;
+}
+
+/** Whether every required organisation's latest decision approves exactly `hash`. */
+function allApproved(round: Round, latest: Awaited<ReturnType<typeof latestDecisions>>, hash: string): boolean {
+  const required = round.requiredOrganisationIds as string[];
+  return required.length > 0 && required.every((org) => latest.get(org)?.decision === "approve" && latest.get(org)?.contentHash === hash);
+}
+
+function emitChanged(events: DomainEventBus, section: SectionRecord, status: SectionStatus) {
+  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status, title: section.title });
+}
+
+export interface RequestReviewProps {
+  /** Who asks; from the session. Only owners may. */
+  actor: Actor;
+  sectionId: string;
+  /** The day by which every required organisation should decide (yyyy-mm-dd). */
+  dueDate: string;
+}
+
+/**
+ * Opens a review round on the section's current version, for every approver organisation of the
+ * workspace. A round still open is closed (its decisions stay in the record). The section becomes
+ * `in_review`.
+ */
+export async function requestReview(deps: ReviewDeps, props: RequestReviewProps) {
+  const { database, events } = deps;
+  const { t } = database;
+  const dueDate = parse(dueDateSchema, props.dueDate, "dueDate");
+  const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
+  authorize(props.actor, "section.requestReview", facts);
+  const organisations = await workspaceApproverOrganisations(database, section.workspaceId);
+  if (organisations.length === 0) {
+    throw new CommandError("no_approvers", "This workspace has no approver organisations; an owner chooses them first.", 409);
+  }
+  const result = await database.transaction(async (tx) => {
+    await lockAuditChain(tx);
+    // The status may have changed since it was read: decide again on the row in this transaction.
+    const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
+    authorize(props.actor, "section.requestReview", { ...facts, status: row.status as SectionStatus });
+    const now = new Date();
+    const previous = await openRound(tx, database, section.id);
+    if (previous) await tx.update(t.reviewRounds).set({ closedAt: now }).where(eq(t.reviewRounds.id, previous.id));
+    const version = await captureVersion(tx, database, { sectionId: section.id, name: "Review requested", kind: "review", actorId: props.actor.id });
+    const roundId = crypto.randomUUID();
+    const required = organisations.map((o) => o.id);
+    await tx.insert(t.reviewRounds).values({
+      id: roundId,
+      sectionId: section.id,
+      versionId: version.id,
+      contentHash: version.contentHash,
+      requiredOrganisationIds: required,
+      requestedBy: props.actor.id,
+      dueDate,
+      createdAt: now,
+    });
+    await tx.update(t.sections).set({ status: "in_review", updatedAt: now }).where(eq(t.sections.id, section.id));
+    await appendAudit(tx, {
+      actorId: props.actor.id,
+      action: "review.requested",
+      subjectType: "section",
+      subjectId: section.id,
+      workspaceId: section.workspaceId,
+      data: { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate, closedRoundId: previous?.id ?? null },
+    });
+    return { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate };
+  });
+  emitChanged(events, section, "in_review");
+  return result;
+}
+
+export interface DecideReviewProps {
+  /** Who decides; from the session. A member of a required organisation. */
+  actor: Actor;
+  sectionId: string;
+  decision: "approve" | "request_changes";
+  note?: string;
+  /** The content hash of the text the approver saw; refused when the section has changed since. */
+  contentHash: string;
+}
+
+/**
+ * Records an organisation's decision on the exact text it saw (saved as a "decision" version), then
+ * sets the section to `approved` when every required organisation has approved its current hash.
+ */
+export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
+  const { database, events } = deps;
+  const { t } = database;
+  const decision = parse(decisionSchema, props.decision, "decision");
+  const note = parse(noteSchema, props.note ?? "", "note");
+  const seen = parse(hashSchema, props.contentHash, "contentHash");
+  if (decision === "request_changes" && note.length === 0) {
+    throw new CommandError("invalid_input", "Say which changes you need in the note.", 400, "note");
+  }
+  const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
+  authorize(props.actor, "section.decideReview", facts);
+  const result = await database.transaction(async (tx) => {
+    await lockAuditChain(tx);
+    const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
+    authorize(props.actor, "section.decideReview", { ...facts, status: row.status as SectionStatus });
+    const round = await openRound(tx, database, section.id);
+    if (!round) throw new CommandError("no_open_review", "There is no open review of this section.", 409);
+    const organisationId = props.actor.organisationId;
+    if (!organisationId || !(round.requiredOrganisationIds as string[]).includes(organisationId)) {
+      throw new Forbidden("section.decideReview", "forbidden", "Your organisation is not asked to decide in this review round.");
+    }
+    const hash = await currentHash(database, section.id);
+    if (hash !== seen) {
+      throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and decide again.", 409, "contentHash");
+    }
+    const version = await captureVersion(tx, database, {
+      sectionId: section.id,
+      name: decision === "approve" ? "Approved" : "Changes requested",
+      kind: "decision",
+      actorId: props.actor.id,
+    });
+    const decisionId = crypto.randomUUID();
+    const now = new Date();
+    await tx.insert(t.reviewDecisions).values({
+      id: decisionId,
+      roundId: round.id,
+      organisationId,
+      userId: props.actor.id,
+      decision,
+      note,
+      contentHash: hash,
+      createdAt: now,
+    });
+    await appendAudit(tx, {
+      actorId: props.actor.id,
+      action: "review.decided",
+      subjectType: "section",
+      subjectId: section.id,
+      workspaceId: section.workspaceId,
+      data: { roundId: round.id, decisionId, organisationId, decision, note, contentHash: hash, versionId: version.id },
+    });
+    const status: SectionStatus = allApproved(round, await latestDecisions(tx, database, round.id), hash) ? "approved" : "in_review";
+    if (status !== row.status) await tx.update(t.sections).set({ status, updatedAt: now }).where(eq(t.sections.id, section.id));
+    return { decisionId, contentHash: hash, status, versionId: version.id };
+  });
+  emitChanged(events, section, result.status);
+  return result;
+}
+
+/**
+ * Moves a section under review between `in_review` and `approved` to match its current text: approved
+ * exactly when every required organisation approved the current hash. Returns the new status when it
+ * changed, else null.
+ */
+export async function reconcileReviewStatus(deps: ReviewDeps, sectionId: string): Promise<SectionStatus | null> {
+  const { database, events } = deps;
+  const { t } = database;
+  const hash = await currentHash(database, sectionId);
+  const changed = await database.transaction(async (tx) => {
+    await lockAuditChain(tx);
+    const section = (await tx.select().from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
+    if (!section || (section.status !== "in_review" && section.status !== "approved")) return null;
+    const round = await openRound(tx, database, sectionId);
+    if (!round) return null;
+    const status: SectionStatus = allApproved(round, await latestDecisions(tx, database, round.id), hash) ? "approved" : "in_review";
+    if (status === section.status) return null;
+    await tx.update(t.sections).set({ status, updatedAt: new Date() }).where(eq(t.sections.id, sectionId));
+    await appendAudit(tx, {
+      actorId: null,
+      action: status === "approved" ? "review.approvals_fresh" : "review.approvals_stale",
+      subjectType: "section",
+      subjectId: sectionId,
+      workspaceId: section.workspaceId,
+      data: { roundId: round.id, contentHash: hash, from: section.status, to: status },
+    });
+    return { section, status };
+  });
+  if (!changed) return null;
+  const { section, status } = changed;
+  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId, status, title: section.title });
+  return status;
+}
+
+/**
+ * Re-checks the review status of a section shortly after its changes were stored (a burst of typing
+ * is checked once). Returns the function that stops watching and waits for checks in progress.
+ */
+export function watchReviewStatus(services: Pick<Services, "database" | "events" | "log">, collab: Pick<Collab, "onStored">, delayMs = 250): () => Promise<void> {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+  const run = (sectionId: string) => {
+    timers.delete(sectionId);
+    if (stopped) return;
+    const p = reconcileReviewStatus(services, sectionId)
+      .catch((error: unknown) => services.log.error("re-checking a review status failed", { sectionId, error: String(error) }))
+      .finally(() => running.delete(p));
+    running.add(p);
+  };
+  const off = collab.onStored((sectionId) => {
+    if (stopped || timers.has(sectionId)) return;
+    const timer = setTimeout(() => run(sectionId), delayMs);
+    timer.unref();
+    timers.set(sectionId, timer);
+  });
+  return async () => {
+    stopped = true;
+    off();
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    await Promise.allSettled([...running]);
+  };
+}
+
+export interface OrganisationReview {
+  organisationId: string;
+  name: string;
+  shortCode: string;
+  decision: {
+    decision: "approve" | "request_changes";
+    note: string;
+    contentHash: string;
+    at: Date;
+    userName: string | null;
+    /** An approval of a hash the section no longer has. */
+    stale: boolean;
+  } | null;
+  /** No fresh approval and the due date has passed. */
+  late: boolean;
+}
+
+export interface ReviewState {
+  round: {
+    id: string;
+    versionId: string;
+    contentHash: string;
+    dueDate: string | null;
+    createdAt: Date;
+    requestedBy: string | null;
+  } | null;
+  currentHash: string;
+  organisations: OrganisationReview[];
+  /** Every required organisation approved the current hash. */
+  complete: boolean;
+}
+
+/** The open review round of a section as everyone sees it, measured against its current text. */
+export async function reviewState(database: Database, sectionId: string, hash?: string, today = todayInNetherlands()): Promise<ReviewState> {
+  const current = hash ?? (await currentHash(database, sectionId));
+  const round = await openRound(database.db, database, sectionId);
+  if (!round) return { round: null, currentHash: current, organisations: [], complete: false };
+  return {
+    round: {
+      id: round.id,
+      versionId: round.versionId,
+      contentHash: round.contentHash,
+      dueDate: round.dueDate,
+      createdAt: new Date(round.createdAt),
+      requestedBy: round.requestedBy,
+    },
+    currentHash: current,
+    ...(await organisationsOf(database, round, current, today)),
+  };
+}
+
+async function organisationsOf(database: Database, round: Round, hash: string, today: string) {
+  const { db, t } = database;
+  const required = round.requiredOrganisationIds as string[];
+  const [orgs, latest] = await Promise.all([
+    required.length
+      ? db.select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode }).from(t.organisations).where(inArray(t.organisations.id, required))
+      : Promise.resolve([]),
+    latestDecisions(db, database, round.id),
+  ]);
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  const organisations: OrganisationReview[] = required.map((id) => {
+    const d = latest.get(id);
+    const fresh = d?.decision === "approve" && d.contentHash === hash;
+    return {
+      organisationId: id,
+      name: byId.get(id)?.name ?? id,
+      shortCode: byId.get(id)?.shortCode ?? "",
+      decision: d
+        ? {
+            decision: d.decision as "approve" | "request_changes",
+            note: d.note,
+            contentHash: d.contentHash,
+            at: new Date(d.createdAt),
+            userName: d.userName ?? null,
+            stale: d.decision === "approve" && d.contentHash !== hash,
+          }
+        : null,
+      late: !fresh && round.dueDate !== null && round.dueDate < today,
+    };
+  });
+  return { organisations, complete: allApproved(round, latest, hash) };
+}
+
+/** For the annex: every decision and sign-off of a section, oldest first. */
+export async function sectionRecord(database: Database, sectionId: string) {
+  const { db, t } = database;
+  const [decisions, signoffs] = await Promise.all([
+    db
+      .select({
+        organisationName: t.organisations.name,
+        userName: t.user.name,
+        decision: t.reviewDecisions.decision,
+        contentHash: t.reviewDecisions.contentHash,
+        at: t.reviewDecisions.createdAt,
+      })
+      .from(t.reviewDecisions)
+      .innerJoin(t.reviewRounds, eq(t.reviewRounds.id, t.reviewDecisions.roundId))
+      .leftJoin(t.organisations, eq(t.organisations.id, t.reviewDecisions.organisationId))
+      .leftJoin(t.user, eq(t.user.id, t.reviewDecisions.userId))
+      .where(eq(t.reviewRounds.sectionId, sectionId))
+      .orderBy(asc(t.reviewDecisions.createdAt)),
+    db
+      .select({
+        userName: t.user.name,
+        contentHash: t.signoffs.contentHash,
+        at: t.signoffs.createdAt,
+        reopenedAt: t.signoffs.reopenedAt,
+        reopenReason: t.signoffs.reopenReason,
+      })
+      .from(t.signoffs)
+      .leftJoin(t.user, eq(t.user.id, t.signoffs.userId))
+      .where(eq(t.signoffs.sectionId, sectionId))
+      .orderBy(asc(t.signoffs.createdAt)),
+  ]);
+  return {
+    decisions: decisions.map((d) => ({ ...d, at: new Date(d.at) })),
+    signoffs: signoffs.map((s) => ({ ...s, at: new Date(s.at), reopenedAt: s.reopenedAt ? new Date(s.reopenedAt) : null })),
+  };
+}
+
