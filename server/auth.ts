@@ -4,7 +4,9 @@
  */
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
 import { bearer } from "better-auth/plugins";
+import { eq } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
 
@@ -57,6 +59,23 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       database: { generateId: () => crypto.randomUUID() },
       useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
       ipAddress: { ipAddressHeaders: ["x-overleg-client-ip"] },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // A disabled person gets no new session (their existing ones were deleted when disabled).
+          async before(session) {
+            const rows = await database.db
+              .select({ disabledAt: t.user.disabledAt })
+              .from(t.user)
+              .where(eq(t.user.id, session.userId))
+              .limit(1);
+            if (!rows[0] || rows[0].disabledAt) {
+              throw new APIError("FORBIDDEN", { message: "This account is disabled.", code: "ACCOUNT_DISABLED" });
+            }
+          },
+        },
+      },
     },
     plugins: [bearer()],
   });

@@ -6,10 +6,12 @@
 import i18next, { type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";
 import enAdmin from "./locales/en/admin.json";
+import enComments from "./locales/en/comments.json";
 import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
 import enRealtime from "./locales/en/realtime.json";
 import nlAdmin from "./locales/nl/admin.json";
+import nlComments from "./locales/nl/comments.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
 import nlRealtime from "./locales/nl/realtime.json";
@@ -20,8 +22,8 @@ export const DEFAULT_LOCALE: Locale = "nl";
 export const LOCALE_COOKIE = "overleg_lang";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
@@ -35,9 +37,10 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime"],
+    ns: ["common", "admin", "editor", "realtime", "comments"],
     resources,
     initAsync: false,
+    showSupportNotice: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });

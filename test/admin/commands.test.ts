@@ -250,6 +250,7 @@ describe("membership, invitation and admin commands", () => {
       expect(await server.services.actorFromHeaders(new Headers({ cookie: session.cookie }))).toBeNull();
       expect(await server.services.actorFromHeaders(new Headers({ authorization: `Bearer ${session.token}` }))).toBeNull();
       expect(announced).toEqual([{ name: "person.revoked", payload: { userId: viewerId } }]);
+      await expect(server.signIn("viewer@tno.example")).rejects.toThrow(/403.*disabled/);
       await expect(disablePerson(server.services, { actor: admin, userId: admin.id })).rejects.toMatchObject({ code: "disable_self" });
       await enablePerson(server.services, { actor: admin, userId: viewerId });
       const again = await server.signIn("viewer@tno.example");
