@@ -93,7 +93,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   httpServer.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path.startsWith("/collab/") || path === "/collab") collab.handleUpgrade(req, socket, head);
-    else if (!path.startsWith("/socket.io")) socket.destroy();
+    else if (!path.startsWith("/socket.io/")) socket.destroy();
   });
 
   const mode = options.remix ?? "build";
