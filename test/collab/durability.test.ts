@@ -86,17 +86,9 @@ describe("durability across kill -9", () => {
       expect(seen.size).toBeGreaterThanOrEqual(round * 20);
     }
 
-    // A last start: everything is there, for a new client and in the database.
-    child = await startChildServer(databaseUrl, options);
-    const last = connectProvider(child.url, sectionId, { cookie: cookies!.drafter });
-    clients.push(last);
-    await synced(last, 10_000);
-    const final = words(textOf(last.doc));
-    const missing = [...seen].filter((w) => !final.has(w));
-    expect(missing).toEqual([]);
-    await child.stop();
+    // Rounds 2 to 5 found the previous round's words through a restarted server; the last round's
+    // are checked in the database the killed server left behind.
     child = undefined;
-
     const database = await openDatabase(databaseUrl);
     try {
       const stored = words(textOf(await loadStoredDoc(database, sectionId)));
