@@ -7,7 +7,7 @@
 import type { ExtendedError } from "socket.io";
 import type { RealtimeError } from "../../app/components/realtime/protocol";
 import type { Services, SignedIn } from "../context";
-import { toHeaders } from "../http";
+import { isOwnOrigin, toHeaders } from "../http";
 import type { Logger } from "../log";
 import { handshakeToken } from "./schemas";
 import type { RealtimeSocket, SocketUser } from "./types";
@@ -32,16 +32,6 @@ export function socketUser(actor: SignedIn): SocketUser {
   };
 }
 
-/** Whether a cookie-authenticated browser connection comes from Overleg's own pages. */
-function sameOrigin(origin: string, headers: Headers, publicUrl: string): boolean {
-  const allowed = new Set([new URL(publicUrl).origin]);
-  const host = headers.get("host");
-  if (host) {
-    allowed.add(`http://${host}`);
-    allowed.add(`https://${host}`);
-  }
-  return allowed.has(origin);
-}
 
 export function authenticateHandshake(services: Services, log: Logger) {
   return async (socket: RealtimeSocket, next: (error?: ExtendedError) => void) => {
@@ -55,7 +45,7 @@ export function authenticateHandshake(services: Services, log: Logger) {
       }
       const byCookie = !headers.has("authorization");
       const origin = headers.get("origin");
-      if (byCookie && origin && !sameOrigin(origin, headers, services.env.PUBLIC_URL)) {
+      if (byCookie && origin && !isOwnOrigin(origin, headers.get("host") ?? undefined, services.env.PUBLIC_URL)) {
         return next(refusal("forbidden", `Connections from ${origin} may not use the session cookie.`));
       }
       const actor = await services.actorFromHeaders(headers);

@@ -91,6 +91,10 @@ describe("access to the collab endpoint", () => {
       const lead = headersOf("lead@ez.example");
       expect(await upgradeStatus(server.url, `/${financing[0]}`, { ...lead, origin: "https://evil.example" })).toBe(403);
       expect(await upgradeStatus(server.url, `/${financing[0]}`, { ...lead, origin: server.url })).toBe(101);
+      // The same page opened under another name of this host (localhost for 127.0.0.1) is same-origin.
+      const port = new URL(server.url).port;
+      expect(await upgradeStatus(server.url, `/${financing[0]}`, { ...lead, origin: `http://localhost:${port}`, host: `localhost:${port}` })).toBe(101);
+      expect(await upgradeStatus(server.url, `/${financing[0]}`, { ...lead, origin: `http://localhost:${port}` })).toBe(403);
       // A program sends no Origin; it is let through to authentication (and needs a session).
       expect(await upgradeStatus(server.url, `/${financing[0]}`, lead)).toBe(101);
     });
