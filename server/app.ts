@@ -21,6 +21,7 @@ import { DomainEventBus } from "./events";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
+import { createScale } from "./scale/index";
 import { watchReviewStatus } from "./services/reviews";
 
 export interface StartOptions {
@@ -52,7 +53,9 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const { env } = options;
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
-  const auth = createAuth(database, env, options.auth);
+  // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
+  const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log) : undefined;
+  const auth = createAuth(database, env, { ...options.auth, secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage });
   const events = new DomainEventBus();
   const services = createServicesBase({ env, database, auth, events, log });
 
@@ -60,13 +63,27 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
 
+  // Unhealthy (503) without the database. With REDIS_URL, Redis is reported too, but its absence
+  // only degrades the node (200, "degraded"): edits are still stored and reach other nodes once it is back.
   app.get("/healthz", async (_req, res) => {
+    const redis = scale ? await scale.redisHealth() : undefined;
+    const withRedis = redis === undefined ? {} : { redis };
     try {
-      await database.ping();
-      res.json({ status: "ok" });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        database.ping(),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      res.json(redis === undefined ? { status: "ok" } : { status: redis === "ok" ? "ok" : "degraded", database: "ok", ...withRedis });
     } catch (error) {
       log.error("health check failed", { error: String(error) });
-      res.status(503).json({ status: "error", error: { code: "database_unavailable", message: "The database does not answer." } });
+      res.status(503).json({
+        status: "error",
+        ...(redis === undefined ? {} : { database: "unavailable", ...withRedis }),
+        error: { code: "database_unavailable", message: "The database does not answer." },
+      });
     }
   });
 
@@ -84,7 +101,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   app.use("/api/v1", createApiRouter(services));
 
   const httpServer = createHttpServer(app);
-  const collab = createCollab(services, options.collab);
+  const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
   const realtime = createRealtime(services, httpServer);
@@ -143,6 +160,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         await collab.close();
         await stopReviewWatch();
         await realtime.close();
+        await scale?.close();
         httpServer.closeAllConnections();
         await stopped;
         await vite?.close();

@@ -13,8 +13,24 @@ import type { Env } from "./env";
 export interface AuthOptions {
   /** Sign-in attempts per minute and address; 0 turns rate limiting off (tests). */
   signInPerMinute?: number;
-  /** Secondary storage for rate-limit counters shared by every node (Redis). */
+  /**
+   * Secondary storage for rate-limit counters shared by every node (Redis). Only the rate limiter
+   * uses it (through its `increment`); sessions stay in the database, where revoking one (deleting
+   * its row) holds on every node at once.
+   */
   secondaryStorage?: NonNullable<Parameters<typeof betterAuth>[0]["secondaryStorage"]>;
+}
+
+type RateLimitStorage = NonNullable<NonNullable<Parameters<typeof betterAuth>[0]["rateLimit"]>["customStorage"]>;
+
+/** A fixed-window limit on a shared counter: the same rule as better-auth's own secondary-storage limiter. */
+function rateLimitsIn(storage: NonNullable<AuthOptions["secondaryStorage"]>): RateLimitStorage {
+  return {
+    async consume(key, rule) {
+      const count = await storage.increment(`rate-limit:${key}`, rule.window);
+      return count <= rule.max ? { allowed: true, retryAfter: null } : { allowed: false, retryAfter: rule.window };
+    },
+  };
 }
 
 export function createAuth(database: Database, env: Env, options: AuthOptions = {}) {
@@ -47,12 +63,12 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
         disabledAt: { type: "date", required: false, input: false },
       },
     },
-    secondaryStorage: options.secondaryStorage,
     rateLimit: {
       enabled: perMinute > 0,
       window: 60,
       max: 300,
-      storage: options.secondaryStorage ? "secondary-storage" : "database",
+      storage: "database",
+      customStorage: options.secondaryStorage ? rateLimitsIn(options.secondaryStorage) : undefined,
       customRules: { "/sign-in/email": { window: 60, max: Math.max(perMinute, 1) } },
     },
     advanced: {
