@@ -1,0 +1,273 @@
+/**
+ * Several Overleg nodes for the scale tests: child processes (test/scale/node.ts) on one PostgreSQL
+ * database and one Redis, a Redis server of the test's own (to stop and start in the middle), and
+ * stock y-websocket providers that a client-side list of node URLs sends to a live node, as a load
+ * balancer would.
+ *
+ * These tests need PostgreSQL (TEST_DATABASE_URL, the suite `npm run test:pg` runs) and Redis; on
+ * SQLite (`npm test`) they are skipped, saying why.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { Redis } from "ioredis";
+import WebSocket from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { openDatabase } from "../../db/index";
+import { seedDemo } from "../../db/seed";
+import { createAuth } from "../../server/auth";
+import type { CollabOptions } from "../../server/collab/index";
+import { parseEnv } from "../../server/env";
+import { createLogger } from "../../server/log";
+import { loadStoredDoc } from "../../server/services/section-text";
+import { freePort, freshDatabaseUrl } from "../support/server";
+import { onDocUpdate, textOf, until, type ProviderClient } from "../collab/helpers";
+
+export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const pgUrl = process.env.TEST_DATABASE_URL;
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Why the scale tests cannot run here, or null when they can. */
+export async function skipReason(): Promise<string | null> {
+  if (!pgUrl || !/^postgres/.test(pgUrl)) return "skipped: several nodes need PostgreSQL and Redis; run `npm run test:pg` (TEST_DATABASE_URL)";
+  if (!(await redisAnswers(SHARED_REDIS_URL))) return `skipped: Redis does not answer at ${SHARED_REDIS_URL}`;
+  return null;
+}
+
+/** A fresh PostgreSQL database with the demo data; the first section of the first workspace. */
+export async function seededDatabase(): Promise<{ url: string; drop: () => Promise<void>; sectionId: string; workspaceId: string }> {
+  const { url, drop } = await freshDatabaseUrl();
+  const env = parseEnv({ NODE_ENV: "test", DATABASE_URL: url, LOG_LEVEL: "error" });
+  const database = await openDatabase(url);
+  try {
+    await seedDemo(database, createAuth(database, env), createLogger("error"));
+    const { db, t } = database;
+    const [section] = await db.select({ id: t.sections.id, workspaceId: t.sections.workspaceId }).from(t.sections).orderBy(t.sections.position).limit(1);
+    return { url, drop, sectionId: section.id, workspaceId: section.workspaceId };
+  } finally {
+    await database.close();
+  }
+}
+
+/** The paragraphs of a section as stored in the database. */
+export async function storedLines(databaseUrl: string, sectionId: string): Promise<Set<string>> {
+  const database = await openDatabase(databaseUrl);
+  try {
+    const doc = await loadStoredDoc(database, sectionId);
+    return new Set(textOf(doc).split("\n"));
+  } finally {
+    await database.close();
+  }
+}
+
+// ── nodes ──────────────────────────────────────────────────────────────────────────────────────────
+const entry = resolve(import.meta.dirname, "node.ts");
+
+export interface Node {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** kill -9, and wait until the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM (graceful), and wait until the process is gone. */
+  stop(): Promise<void>;
+}
+
+export interface NodeOptions {
+  redisUrl: string;
+  collab?: CollabOptions;
+  signInPerMinute?: number;
+}
+
+export async function startNode(databaseUrl: string, options: NodeOptions, timeoutMs = 90_000): Promise<Node> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: options.redisUrl,
+      PORT: String(port),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+      OVERLEG_TEST_COLLAB: JSON.stringify(options.collab ?? {}),
+      OVERLEG_TEST_SIGNIN_PER_MINUTE: String(options.signInPerMinute ?? 0),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const url = await new Promise<string>((done, fail) => {
+    let stdout = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`node did not start within ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening (\S+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      fail(new Error(`node exited before listening:\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    port,
+    process: child,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+// ── a Redis server of the test's own ───────────────────────────────────────────────────────────────
+export interface OwnRedis {
+  url: string;
+  /** Stops it (SIGTERM; nothing is saved) and waits until it is gone. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+}
+
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  let proc: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async () => {
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc = child;
+    exited = new Promise<void>((done) => child.once("exit", () => done()));
+    await new Promise<void>((done, fail) => {
+      let out = "";
+      const timer = setTimeout(() => fail(new Error(`redis-server did not start within 10 s:\n${out}`)), 10_000);
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("Ready to accept connections")) {
+          clearTimeout(timer);
+          done();
+        }
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        fail(new Error(`redis-server exited:\n${out}`));
+      });
+    });
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+      await exited;
+    },
+    start,
+  };
+}
+
+// ── clients behind a "load balancer" ───────────────────────────────────────────────────────────────
+/** The node URLs a client may use, and which of them are up (the test marks a node down before killing it). */
+export class NodeList {
+  readonly down = new Set<string>();
+  constructor(readonly urls: string[]) {}
+  /** The first live node from `preferred` on. */
+  pick(preferred: number): string {
+    for (let i = 0; i < this.urls.length; i++) {
+      const url = this.urls[(preferred + i) % this.urls.length];
+      if (!this.down.has(url)) return url;
+    }
+    throw new Error("no node is up");
+  }
+}
+
+export interface BalancedClient extends ProviderClient {
+  /** The node this client's current (or last) connection went to. */
+  node(): string;
+}
+
+/**
+ * The stock provider with the session's headers, whose every (re)connection goes to a live node of
+ * `nodes`, starting with `preferred`.
+ */
+export function connectBalanced(nodes: NodeList, preferred: number, sectionId: string, headers: Record<string, string>): BalancedClient {
+  let current = nodes.pick(preferred);
+  const Balanced = class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      current = nodes.pick(preferred);
+      const target = new URL(url.toString());
+      const node = new URL(current.replace(/^http/, "ws"));
+      target.host = node.host;
+      super(target, protocols, { headers });
+    }
+  };
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${current.replace(/^http/, "ws")}/collab`, sectionId, doc, {
+    WebSocketPolyfill: Balanced as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+  const closes: number[] = [];
+  provider.on("connection-close", (event) => {
+    if (event) closes.push(event.code);
+  });
+  return {
+    doc,
+    provider,
+    closes,
+    denied: [],
+    node: () => current,
+    destroy() {
+      provider.destroy();
+      provider.awareness.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** The paragraphs of a document (each test word is a paragraph of its own). */
+export const lines = (doc: Y.Doc) => new Set(textOf(doc).split("\n"));
+
+/** Waits until every client's text holds every one of `words`; the message names who lacks what. */
+export async function converge(clients: ProviderClient[], words: string[], what: string, ms = 20_000): Promise<void> {
+  try {
+    await Promise.all(
+      clients.map((c, i) =>
+        until(onDocUpdate(c.doc), () => {
+          const have = lines(c.doc);
+          return words.every((w) => have.has(w));
+        }, `client ${i} to have all ${words.length} words (${what})`, ms),
+      ),
+    );
+  } catch (error) {
+    const missing = clients.map((c, i) => {
+      const have = lines(c.doc);
+      return `client ${i}: missing ${words.filter((w) => !have.has(w)).slice(0, 10).join(" ")}`;
+    });
+    throw new Error(`${(error as Error).message}\n${missing.join("\n")}`);
+  }
+}
