@@ -10,11 +10,13 @@ import enComments from "./locales/en/comments.json";
 import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
 import enRealtime from "./locales/en/realtime.json";
+import enReview from "./locales/en/review.json";
 import nlAdmin from "./locales/nl/admin.json";
 import nlComments from "./locales/nl/comments.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
 import nlRealtime from "./locales/nl/realtime.json";
+import nlReview from "./locales/nl/review.json";
 
 export const LOCALES = ["nl", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -22,8 +24,8 @@ export const DEFAULT_LOCALE: Locale = "nl";
 export const LOCALE_COOKIE = "overleg_lang";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
@@ -37,7 +39,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments"],
+    ns: ["common", "admin", "editor", "realtime", "comments", "review"],
     resources,
     initAsync: false,
     showSupportNotice: false,

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "../../server/policy";
+import { agendaRollup } from "../../server/services/publish";
 import { listWorkspacesFor } from "../../server/services/workspaces";
+import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { Deadline } from "~/components/Deadline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { RoleLabel } from "~/components/RoleLabel";
@@ -16,8 +18,9 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 /** My workspaces: those the policy lets me see, with deadline, days left and sections by status. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
-  const workspaces = await listWorkspacesFor(context.services.database, actor);
+  const [workspaces, rollup] = await Promise.all([listWorkspacesFor(context.services.database, actor), agendaRollup(context.services.database, actor)]);
   return {
+    rollup,
     workspaces: workspaces.map((w) => {
       const counts = Object.fromEntries(SECTION_STATUSES.map((s) => [s, 0])) as Record<SectionStatus, number>;
       for (const s of w.sections) counts[s.status] += 1;
@@ -37,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { workspaces } = useLoaderData<typeof loader>();
+  const { workspaces, rollup } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   // Reload when a section's status, a workspace or my membership changes elsewhere.
   useLiveRevalidate(workspaces.map((w) => w.id));
@@ -48,6 +51,14 @@ export default function Dashboard() {
         <p className="lede">{t("dashboard.intro")}</p>
         {workspaces.length ? <p className="meta-line">{t("dashboard.count", { count: workspaces.length })}</p> : null}
       </div>
+      {rollup.total > 0 ? (
+        <>
+          <AgendaRollupPanel rollup={rollup} />
+          <p>
+            <Link to="/agenda">{t("review:agenda.open")}</Link>
+          </p>
+        </>
+      ) : null}
       {workspaces.length === 0 ? (
         <section className="panel panel--empty" aria-labelledby="empty-title">
           <h2 id="empty-title">{t("dashboard.empty.title")}</h2>

@@ -65,6 +65,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function SectionPage() {
   const { workspace, section, locked, text, myRole, abilities, editorUser } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const { t: tr } = useTranslation("review");
   const dateLocale = useDateLocale();
   // Which section's editor has reported ready (the page component is reused across sections).
   // Present in this section (others see it on the workspace page); reload when its status changes.
@@ -163,6 +164,14 @@ export default function SectionPage() {
         </section>
 
         <aside className="columns__side panel" aria-labelledby="abilities-title">
+          <p className="stack">
+            <Link to={`/s/${section.id}/review`} className="button" data-link="review">
+              {tr("review.title")}
+            </Link>
+            <Link to={`/s/${section.id}/history`} className="button button--quiet" data-link="history">
+              {tr("history.title")}
+            </Link>
+          </p>
           <h2 id="abilities-title">{t("section.abilities")}</h2>
           <ul className="ability-list">
             {sectionActions.map((action) => (

@@ -1,9 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRouteError } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { authorize, workspaceAbilities, type OrganisationKind, type Role } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
+import { CommandError } from "../../server/services/errors";
+import { publishAgenda, workspaceReviewSummary } from "../../server/services/publish";
+import { EXPORT_FORMATS } from "../shared/exports";
+import { ActionMessage } from "~/components/review/ActionMessage";
+import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -29,7 +34,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await guard(() => authorize(actor, "workspace.view", facts));
   const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembers(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
+  const reviews = await workspaceReviewSummary(database, workspace.sections);
   return {
+    reviews: Object.fromEntries(reviews.map((r) => [r.id, r])),
     workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
     members: members.map((m) => ({
       userId: m.userId,
@@ -44,8 +51,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
+/** Publishing this workspace (the minister's office), when every section is final. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  if (intent !== "publish") {
+    return runCommand(intent, async () => {
+      throw new CommandError("unknown_intent", "Unknown action.", 400);
+    });
+  }
+  return runCommand(intent, () => publishAgenda(context.services, { actor, workspaceId: params.workspaceId ?? "" }));
+}
+
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews } = useLoaderData<typeof loader>();
+  const publishResult = useActionData<ReviewActionResult>();
+  const { t: tr } = useTranslation("review");
   const { t } = useTranslation();
   const dateLocale = useDateLocale();
   const mayManage = abilities["workspace.manageMembers"] || abilities["workspace.invite"];
@@ -100,6 +122,14 @@ export default function WorkspacePage() {
                     <span className="section-list__updated">
                       {t("workspace.updated", { date: formatMoment(s.updatedAt, dateLocale) })}
                     </span>
+                    {reviews[s.id]?.pending.length || reviews[s.id]?.stale.length ? (
+                      <span className={`review-summary${reviews[s.id].late.length ? " review-summary--late" : ""}`} data-review-summary>
+                        {reviews[s.id].pending.length ? tr("summary.pending", { organisations: reviews[s.id].pending.join(", ") }) : null}
+                        {reviews[s.id].late.length ? ` · ${tr("summary.late", { organisations: reviews[s.id].late.join(", ") })}` : null}
+                        {reviews[s.id].stale.length ? ` · ${tr("summary.stale", { organisations: reviews[s.id].stale.join(", ") })}` : null}{" "}
+                        <Link to={`/s/${s.id}/review`}>{tr("review.title")}</Link>
+                      </span>
+                    ) : null}
                   </div>
                   <StatusBadge status={s.status} />
                 </li>
@@ -109,6 +139,27 @@ export default function WorkspacePage() {
         </section>
 
         <div className="columns__side stack">
+          <section className="panel" aria-labelledby="export-title">
+            <h2 id="export-title">{tr("agenda.downloads")}</h2>
+            <ul className="export-links">
+              {EXPORT_FORMATS.map((f) => (
+                <li key={f}>
+                  <a className="button button--quiet" href={`/agenda/export?format=${f}&workspace=${workspace.id}`} download data-export={f}>
+                    {tr(`format.${f}`)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            {abilities["workspace.publish"] ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="publish" />
+                <button type="submit" className="button button--primary">
+                  {tr("agenda.publishWorkspace")}
+                </button>
+              </Form>
+            ) : null}
+            <ActionMessage result={publishResult} intent="publish" />
+          </section>
           <div className="panel">
             <PresenceList
               people={people}

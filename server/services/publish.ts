@@ -7,6 +7,7 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { EXPORT_FORMATS, type ExportFormat } from "../../app/shared/exports";
 import type { Database } from "../../db/index";
 import { toMarkdown, toProseMirror } from "../document";
 import type { DomainEventBus } from "../events";
@@ -28,8 +29,7 @@ export interface PublishDeps {
   events: DomainEventBus;
 }
 
-export const EXPORT_FORMATS = ["docx", "pdf", "html", "md"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
 export const exportFormatSchema = z.enum(EXPORT_FORMATS, { message: "Choose docx, pdf, html or md." });
 
 const isDone = (s: SectionStatus) => s === "final" || s === "published";

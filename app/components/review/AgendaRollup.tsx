@@ -1,0 +1,63 @@
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { SECTION_STATUSES } from "../../../server/policy";
+import type { AgendaRollup } from "../../../server/services/publish";
+import { Deadline } from "~/components/Deadline";
+import { StatusBadge } from "~/components/StatusBadge";
+import "./review.css";
+
+/** The roll-up: sections per status, what is overdue, late reviews and stale approvals. */
+export function AgendaRollupPanel({ rollup }: { rollup: AgendaRollup }) {
+  const { t } = useTranslation("review");
+  return (
+    <section className="panel" aria-labelledby="rollup-title" data-rollup>
+      <h2 id="rollup-title">{t("rollup.title")}</h2>
+      <p>
+        {t("rollup.publication")}:{" "}
+        <Deadline deadline={rollup.publicationDate} daysLeft={rollup.daysLeft} />
+      </p>
+      <ul className="rollup" aria-label={t("rollup.byStatus")}>
+        {SECTION_STATUSES.map((s) => (
+          <li key={s} data-rollup-status={s}>
+            <span className="rollup__n">{rollup.counts[s]}</span>
+            <StatusBadge status={s} />
+          </li>
+        ))}
+        <li data-rollup-status="overdue">
+          <span className="rollup__n">{rollup.overdueSections}</span>
+          {t("rollup.overdue")}
+        </li>
+      </ul>
+      {rollup.lateReviews.length ? (
+        <>
+          <h3>{t("rollup.lateReviews")}</h3>
+          <ul>
+            {rollup.lateReviews.map((r) => (
+              <li key={r.sectionId}>
+                <Link to={`/s/${r.sectionId}/review`}>
+                  {r.workspaceTitle}: {r.sectionTitle}
+                </Link>{" "}
+                — {t("rollup.lateBy", { organisations: r.organisations.join(", ") })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {rollup.staleApprovals.length ? (
+        <>
+          <h3>{t("rollup.staleApprovals")}</h3>
+          <ul>
+            {rollup.staleApprovals.map((r) => (
+              <li key={r.sectionId}>
+                <Link to={`/s/${r.sectionId}/review`}>
+                  {r.workspaceTitle}: {r.sectionTitle}
+                </Link>{" "}
+                — {t("rollup.staleOf", { organisations: r.organisations.join(", ") })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}

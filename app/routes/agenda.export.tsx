@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { CommandError } from "../../server/services/errors";
+import { exportAgenda, exportFormatSchema } from "../../server/services/publish";
+import { localeFromRequest } from "~/i18n";
+import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+
+const Query = z.object({ format: exportFormatSchema, workspace: z.string().min(1).max(64).nullable() });
+
+/** Downloads the agenda (or one workspace of it): /agenda/export?format=docx|pdf|html|md[&workspace=<id>]. Audited. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const url = new URL(request.url);
+  const query = Query.safeParse({ format: url.searchParams.get("format"), workspace: url.searchParams.get("workspace") });
+  if (!query.success) throw errorResponse(400, "invalid_input", "Choose a format: docx, pdf, html or md.");
+  try {
+    const file = await guard(() =>
+      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format, locale: localeFromRequest(request) }),
+    );
+    return new Response(new Uint8Array(file.body), {
+      headers: {
+        "Content-Type": file.contentType,
+        "Content-Disposition": `attachment; filename="${file.filename}"`,
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    });
+  } catch (error) {
+    if (error instanceof CommandError) throw errorResponse(error.status, error.code, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type * as Y from "yjs";
+import { z } from "zod";
+import { contentHash } from "../../server/document";
+import { authorize } from "../../server/policy";
+import { loadSectionFacts } from "../../server/services/access";
+import { loadStoredDoc } from "../../server/services/section-text";
+import { diffDocs, loadVersion } from "../../server/services/versions";
+import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { ErrorPage } from "~/components/ErrorPage";
+import { formatMoment } from "~/components/format";
+import { workspaceDetail } from "~/components/queries.server";
+import { Hash } from "~/components/review/ActionMessage";
+import { DiffView } from "~/components/review/DiffView";
+import { useDateLocale } from "~/components/root-data";
+import { pageTitle } from "~/components/translate";
+import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · compare` : undefined) }];
+
+const Query = z.object({ from: z.string().min(1).max(64), to: z.string().min(1).max(64) });
+
+/** Two versions of a section (or a version and the current text), compared word by word. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { database } = context.services;
+  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
+  await guard(() => authorize(actor, "section.view", facts));
+  const url = new URL(request.url);
+  const query = Query.safeParse({ from: url.searchParams.get("from"), to: url.searchParams.get("to") ?? "current" });
+  if (!query.success) throw errorResponse(400, "invalid_input", "Choose two versions to compare (from, to).");
+  const docs: Y.Doc[] = [];
+  const side = async (id: string) => {
+    if (id === "current") {
+      const doc = await loadStoredDoc(database, section.id);
+      docs.push(doc);
+      return { id, name: null, kind: null, createdAt: null, createdByName: null, hash: contentHash(doc), doc };
+    }
+    const v = await guard(() => loadVersion(database, section.id, id));
+    docs.push(v.doc);
+    return { id, name: v.name, kind: v.kind, createdAt: v.createdAt.toISOString(), createdByName: v.createdByName, hash: v.contentHash, doc: v.doc };
+  };
+  try {
+    const [from, to] = [await side(query.data.from), await side(query.data.to)];
+    const workspace = await workspaceDetail(database, section.workspaceId);
+    const strip = ({ doc: _doc, ...rest }: typeof from) => rest;
+    return {
+      workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
+      section: { id: section.id, title: section.title },
+      from: strip(from),
+      to: strip(to),
+      parts: diffDocs(from.doc, to.doc),
+    };
+  } finally {
+    for (const d of docs) d.destroy();
+  }
+}
+
+export default function ComparePage() {
+  const { workspace, section, from, to, parts } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("review");
+  const { t: tc } = useTranslation();
+  const dateLocale = useDateLocale();
+  const label = (s: typeof from) =>
+    s.id === "current" ? t("compare.current") : `${s.kind === "manual" ? s.name : t(`kind.${s.kind}`)} · ${s.createdAt ? formatMoment(s.createdAt, dateLocale) : ""}`;
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <Breadcrumbs
+        items={[
+          { label: tc("nav.dashboard"), to: "/" },
+          { label: workspace.title, to: `/w/${workspace.id}` },
+          { label: section.title, to: `/s/${section.id}` },
+          { label: t("history.title"), to: `/s/${section.id}/history` },
+          { label: t("compare.title") },
+        ]}
+      />
+      <div className="page-heading">
+        <h1>{t("compare.title")}</h1>
+        <dl className="facts">
+          <div>
+            <dt>{t("compare.from")}</dt>
+            <dd>
+              {label(from)} <Hash value={from.hash} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t("compare.to")}</dt>
+            <dd>
+              {label(to)} <Hash value={to.hash} />
+            </dd>
+          </div>
+        </dl>
+        <p className="muted">{t("compare.legend")}</p>
+      </div>
+      <DiffView parts={parts} />
+      <p>
+        <Link to={`/s/${section.id}/history`}>{t("history.title")}</Link> · <Link to={`/s/${section.id}/review`}>{t("review.title")}</Link>
+      </p>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} subject="section" />;
+}

@@ -1,0 +1,162 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { authorize, sectionAbilities } from "../../server/policy";
+import { loadSectionFacts } from "../../server/services/access";
+import { CommandError } from "../../server/services/errors";
+import { createVersion, currentHash, listVersions, restoreVersion } from "../../server/services/versions";
+import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { ErrorPage } from "~/components/ErrorPage";
+import { formatMoment } from "~/components/format";
+import { workspaceDetail } from "~/components/queries.server";
+import { ActionMessage, Hash } from "~/components/review/ActionMessage";
+import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { useDateLocale } from "~/components/root-data";
+import { pageTitle } from "~/components/translate";
+import { guard, requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · history` : undefined) }];
+
+/** A section's versions, newest first: open any read-only, compare any two, save one, restore one. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { database } = context.services;
+  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
+  await guard(() => authorize(actor, "section.view", facts));
+  const [workspace, versions, hash] = await Promise.all([
+    workspaceDetail(database, section.workspaceId),
+    listVersions(database, section.id),
+    currentHash(database, section.id),
+  ]);
+  return {
+    workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
+    section: { id: section.id, title: section.title, status: section.status },
+    hash,
+    versions: versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString(), current: v.contentHash === hash })),
+    abilities: sectionAbilities(actor, facts),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const sectionId = params.sectionId ?? "";
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  if (intent === "create") return runCommand(intent, () => createVersion(context.services, { actor, sectionId, name: field(form, "name") }));
+  if (intent === "restore") {
+    return runCommand(intent, () => restoreVersion(context.services, { actor, sectionId, versionId: field(form, "versionId") }));
+  }
+  return runCommand(intent, async () => {
+    throw new CommandError("unknown_intent", "Unknown action.", 400);
+  });
+}
+
+export default function HistoryPage() {
+  const { workspace, section, hash, versions, abilities } = useLoaderData<typeof loader>();
+  const result = useActionData<ReviewActionResult>();
+  const { t } = useTranslation("review");
+  const { t: tc } = useTranslation();
+  const dateLocale = useDateLocale();
+  const busy = useNavigation().state !== "idle";
+  useLiveRevalidate([workspace.id]);
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <Breadcrumbs
+        items={[
+          { label: tc("nav.dashboard"), to: "/" },
+          { label: workspace.title, to: `/w/${workspace.id}` },
+          { label: section.title, to: `/s/${section.id}` },
+          { label: t("history.title") },
+        ]}
+      />
+      <div className="page-heading">
+        <h1>
+          {t("history.title")}: {section.title}
+        </h1>
+        <p>
+          {t("review.currentHash")}: <Hash value={hash} /> · <Link to={`/s/${section.id}`}>{t("review.backToText")}</Link> ·{" "}
+          <Link to={`/s/${section.id}/review`}>{t("review.title")}</Link>
+        </p>
+      </div>
+      <div className="columns">
+        <section className="columns__main" aria-labelledby="versions-title">
+          <h2 id="versions-title">{t("history.versions")}</h2>
+          <ActionMessage result={result} intent="restore" />
+          {versions.length === 0 ? (
+            <p className="muted">{t("history.none")}</p>
+          ) : (
+            <ol className="version-list">
+              {versions.map((v) => (
+                <li key={v.id} data-version-id={v.id} data-kind={v.kind}>
+                  <span className="version-list__name">{v.kind === "manual" ? v.name : t(`kind.${v.kind}`)}</span>
+                  <span>{t("history.by", { name: v.createdByName ?? "—", date: formatMoment(v.createdAt, dateLocale) })}</span>
+                  <Hash value={v.contentHash} />
+                  {v.current ? <span className="badge">{t("history.sameAsCurrent")}</span> : null}
+                  <Link to={`/s/${section.id}/versions/${v.id}`}>{t("history.open")}</Link>
+                  <Link to={`/s/${section.id}/compare?from=${v.id}&to=current`}>{t("history.compareCurrent")}</Link>
+                  {abilities["section.restoreVersion"] && !v.current ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="restore" />
+                      <input type="hidden" name="versionId" value={v.id} />
+                      <button type="submit" className="button button--quiet" disabled={busy}>
+                        {t("history.restore")}
+                      </button>
+                    </Form>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <div className="columns__side stack">
+          {abilities["section.createVersion"] ? (
+            <section className="panel" aria-labelledby="save-title">
+              <h2 id="save-title">{t("history.save")}</h2>
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="create" />
+                <label htmlFor="version-name">{t("history.name")}</label>
+                <input id="version-name" name="name" required maxLength={120} />
+                <button type="submit" className="button button--primary" disabled={busy}>
+                  {t("history.saveSubmit")}
+                </button>
+              </Form>
+              <ActionMessage result={result} intent="create" />
+            </section>
+          ) : null}
+          {versions.length > 0 ? (
+            <section className="panel" aria-labelledby="compare-title">
+              <h2 id="compare-title">{t("compare.title")}</h2>
+              <Form method="get" action={`/s/${section.id}/compare`} className="stack-form">
+                <label htmlFor="from">{t("compare.from")}</label>
+                <select id="from" name="from" defaultValue={versions[versions.length - 1].id}>
+                  {versions.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {(v.kind === "manual" ? v.name : t(`kind.${v.kind}`)) + " · " + formatMoment(v.createdAt, dateLocale)}
+                    </option>
+                  ))}
+                </select>
+                <label htmlFor="to">{t("compare.to")}</label>
+                <select id="to" name="to" defaultValue="current">
+                  <option value="current">{t("compare.current")}</option>
+                  {versions.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {(v.kind === "manual" ? v.name : t(`kind.${v.kind}`)) + " · " + formatMoment(v.createdAt, dateLocale)}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" className="button">
+                  {t("compare.submit")}
+                </button>
+              </Form>
+            </section>
+          ) : null}
+        </div>
+      </div>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} subject="section" />;
+}

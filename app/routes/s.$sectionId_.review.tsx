@@ -1,0 +1,304 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { authorize, sectionAbilities } from "../../server/policy";
+import { loadSectionFacts } from "../../server/services/access";
+import { CommandError } from "../../server/services/errors";
+import { decideReview, requestReview, reviewState, todayInNetherlands, workspaceApproverOrganisations } from "../../server/services/reviews";
+import { reopenSection, signOff } from "../../server/services/signoff";
+import { currentHash, findVersionByHash } from "../../server/services/versions";
+import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { ErrorPage } from "~/components/ErrorPage";
+import { formatDay, formatMoment } from "~/components/format";
+import { personNames, workspaceDetail } from "~/components/queries.server";
+import { ActionMessage, Hash } from "~/components/review/ActionMessage";
+import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { useDateLocale } from "~/components/root-data";
+import { storedSectionHtml } from "~/components/section/section-html.server";
+import { StatusBadge } from "~/components/StatusBadge";
+import { pageTitle } from "~/components/translate";
+import { guard, requireActor } from "~/utils/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · review` : undefined) }];
+
+/** A section's review: the round, each organisation's decision against the current text, and the forms each person may use. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { database } = context.services;
+  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
+  await guard(() => authorize(actor, "section.view", facts));
+  const hash = await currentHash(database, section.id);
+  const [workspace, state, text, approvers] = await Promise.all([
+    workspaceDetail(database, section.workspaceId),
+    reviewState(database, section.id, hash),
+    storedSectionHtml(database, section.id),
+    workspaceApproverOrganisations(database, section.workspaceId),
+  ]);
+  const names = await personNames(database, [state.round?.requestedBy, section.lockedBy].filter((x): x is string => Boolean(x)));
+  const organisations = await Promise.all(
+    state.organisations.map(async (o) => ({
+      ...o,
+      decision: o.decision ? { ...o.decision, at: o.decision.at.toISOString() } : null,
+      // "What changed since you approved": the version with the approved text.
+      approvedVersionId: o.decision?.stale ? await findVersionByHash(database, section.id, o.decision.contentHash) : null,
+      mine: actor.organisationId === o.organisationId,
+    })),
+  );
+  return {
+    workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
+    section: { id: section.id, title: section.title, status: section.status },
+    locked: section.lockedAt ? { by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null, at: new Date(section.lockedAt).toISOString() } : null,
+    hash,
+    text,
+    round: state.round
+      ? {
+          ...state.round,
+          createdAt: state.round.createdAt.toISOString(),
+          requestedByName: state.round.requestedBy ? (names.get(state.round.requestedBy) ?? null) : null,
+          changedSinceRequest: state.round.contentHash !== hash,
+        }
+      : null,
+    organisations,
+    complete: state.complete,
+    approvers,
+    today: todayInNetherlands(),
+    abilities: sectionAbilities(actor, facts),
+    myOrganisationRequired: organisations.some((o) => o.mine),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const sectionId = params.sectionId ?? "";
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  const deps = context.services;
+  switch (intent) {
+    case "request":
+      return runCommand(intent, () => requestReview(deps, { actor, sectionId, dueDate: field(form, "dueDate") }));
+    case "decide":
+      return runCommand(intent, () =>
+        decideReview(deps, {
+          actor,
+          sectionId,
+          decision: field(form, "decision") as "approve" | "request_changes",
+          note: field(form, "note"),
+          contentHash: field(form, "contentHash"),
+        }),
+      );
+    case "signoff":
+      return runCommand(intent, () => signOff(deps, { actor, sectionId, contentHash: field(form, "contentHash") }));
+    case "reopen":
+      return runCommand(intent, () => reopenSection(deps, { actor, sectionId, reason: field(form, "reason") }));
+    default:
+      return runCommand(intent, async () => {
+        throw new CommandError("unknown_intent", "Unknown action.", 400);
+      });
+  }
+}
+
+export default function ReviewPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<ReviewActionResult>();
+  const { t } = useTranslation("review");
+  const { t: tc } = useTranslation();
+  const dateLocale = useDateLocale();
+  const busy = useNavigation().state !== "idle";
+  useLiveRevalidate([data.workspace.id]);
+  const { section, round, abilities } = data;
+  const weekAhead = new Date(Date.parse(`${data.today}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+  return (
+    <main id="main" className="page" tabIndex={-1}>
+      <Breadcrumbs
+        items={[
+          { label: tc("nav.dashboard"), to: "/" },
+          { label: data.workspace.title, to: `/w/${data.workspace.id}` },
+          { label: section.title, to: `/s/${section.id}` },
+          { label: t("review.title") },
+        ]}
+      />
+      <div className="page-heading">
+        <h1>
+          {t("review.title")}: {section.title}
+        </h1>
+        <dl className="facts facts--inline">
+          <div>
+            <dt>{tc("section.status")}</dt>
+            <dd>
+              <StatusBadge status={section.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t("review.currentHash")}</dt>
+            <dd>
+              <Hash value={data.hash} />
+            </dd>
+          </div>
+          {round?.dueDate ? (
+            <div>
+              <dt>{t("review.dueDate")}</dt>
+              <dd>{formatDay(round.dueDate, dateLocale)}</dd>
+            </div>
+          ) : null}
+        </dl>
+        {data.locked ? (
+          <p className="alert alert--locked" data-locked>
+            {t("review.lockedBy", { name: data.locked.by ?? "—", date: formatMoment(data.locked.at, dateLocale) })}
+          </p>
+        ) : null}
+        <p>
+          <Link to={`/s/${section.id}`}>{t("review.backToText")}</Link> · <Link to={`/s/${section.id}/history`}>{t("history.title")}</Link>
+        </p>
+      </div>
+
+      <div className="columns">
+        <section className="columns__main" aria-labelledby="round-title">
+          <h2 id="round-title">{t("review.round")}</h2>
+          {round ? (
+            <>
+              <p>
+                {t("review.requested", {
+                  name: round.requestedByName ?? "—",
+                  date: formatMoment(round.createdAt, dateLocale),
+                })}{" "}
+                <Hash value={round.contentHash} />
+                {round.changedSinceRequest ? (
+                  <>
+                    {" "}
+                    <Link to={`/s/${section.id}/compare?from=${round.versionId}&to=current`}>{t("review.changedSinceRequest")}</Link>
+                  </>
+                ) : null}
+              </p>
+              <ul className="review-orgs" aria-label={t("review.organisations")}>
+                {data.organisations.map((o) => (
+                  <li key={o.organisationId} data-organisation={o.shortCode} data-decision={o.decision?.decision ?? "pending"} data-stale={o.decision?.stale ? "true" : "false"}>
+                    <strong>{o.name}</strong>{" "}
+                    {o.decision ? (
+                      <>
+                        <span className={`review-orgs__state review-orgs__state--${o.decision.stale ? "stale" : o.decision.decision}`}>
+                          {o.decision.stale ? t("review.stale") : t(`decision.${o.decision.decision}`)}
+                        </span>
+                        {t("review.decidedBy", { name: o.decision.userName ?? "—", date: formatMoment(o.decision.at, dateLocale) })}{" "}
+                        <Hash value={o.decision.contentHash} />
+                        {o.decision.note ? <span className="review-note"> “{o.decision.note}”</span> : null}
+                        {o.approvedVersionId ? (
+                          <>
+                            {" "}
+                            <Link to={`/s/${section.id}/compare?from=${o.approvedVersionId}&to=current`} data-what-changed>
+                              {t("review.whatChanged")}
+                            </Link>
+                          </>
+                        ) : null}
+                      </>
+                    ) : (
+                      <span className="review-orgs__state">{t("review.pending")}</span>
+                    )}
+                    {o.late ? <span className="review-orgs__state review-orgs__state--late"> {t("review.late")}</span> : null}
+                  </li>
+                ))}
+              </ul>
+              {data.complete ? <p className="alert alert--success">{t("review.complete")}</p> : null}
+            </>
+          ) : (
+            <p className="muted">{t("review.noRound")}</p>
+          )}
+
+          <h2>{t("review.textUnderReview")}</h2>
+          <p className="muted">
+            {t("review.textExplain")} <Hash value={data.hash} />
+          </p>
+          <div className="section-static prose" data-review-text>
+            {data.text.empty ? <p className="muted">{tc("section.emptyText")}</p> : <div dangerouslySetInnerHTML={{ __html: data.text.html }} />}
+          </div>
+        </section>
+
+        <div className="columns__side stack">
+          {abilities["section.requestReview"] ? (
+            <section className="panel" aria-labelledby="request-title">
+              <h2 id="request-title">{t("request.title")}</h2>
+              {data.approvers.length ? (
+                <p>{t("request.explain", { organisations: data.approvers.map((a) => a.name).join(", ") })}</p>
+              ) : (
+                <p className="alert alert--error">{t("errors.no_approvers")}</p>
+              )}
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="request" />
+                <label htmlFor="dueDate">{t("request.dueDate")}</label>
+                <input id="dueDate" name="dueDate" type="date" required min={data.today} defaultValue={weekAhead} />
+                <button type="submit" className="button button--primary" disabled={busy}>
+                  {round ? t("request.again") : t("request.submit")}
+                </button>
+              </Form>
+              <ActionMessage result={result} intent="request" />
+            </section>
+          ) : null}
+
+          {abilities["section.decideReview"] && round && data.myOrganisationRequired ? (
+            <section className="panel" aria-labelledby="decide-title">
+              <h2 id="decide-title">{t("decide.title")}</h2>
+              <p>
+                {t("decide.explain")} <Hash value={data.hash} />
+              </p>
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="decide" />
+                <input type="hidden" name="contentHash" value={data.hash} />
+                <fieldset>
+                  <legend>{t("decide.decision")}</legend>
+                  <label>
+                    <input type="radio" name="decision" value="approve" defaultChecked /> {t("decision.approve")}
+                  </label>{" "}
+                  <label>
+                    <input type="radio" name="decision" value="request_changes" /> {t("decision.request_changes")}
+                  </label>
+                </fieldset>
+                <label htmlFor="note">{t("decide.note")}</label>
+                <textarea id="note" name="note" maxLength={4000} />
+                <button type="submit" className="button button--primary" disabled={busy}>
+                  {t("decide.submit")}
+                </button>
+              </Form>
+              <ActionMessage result={result} intent="decide" />
+            </section>
+          ) : null}
+
+          {abilities["section.signOff"] ? (
+            <section className="panel" aria-labelledby="signoff-title">
+              <h2 id="signoff-title">{t("signoff.title")}</h2>
+              <p>
+                {t("signoff.explain")} <Hash value={data.hash} />
+              </p>
+              <Form method="post">
+                <input type="hidden" name="intent" value="signoff" />
+                <input type="hidden" name="contentHash" value={data.hash} />
+                <button type="submit" className="button button--primary" disabled={busy || !data.complete}>
+                  {t("signoff.submit")}
+                </button>
+              </Form>
+              <ActionMessage result={result} intent="signoff" />
+            </section>
+          ) : null}
+
+          {abilities["section.reopen"] ? (
+            <section className="panel" aria-labelledby="reopen-title">
+              <h2 id="reopen-title">{t("reopen.title")}</h2>
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="reopen" />
+                <label htmlFor="reason">{t("reopen.reason")}</label>
+                <textarea id="reason" name="reason" required minLength={3} maxLength={2000} />
+                <button type="submit" className="button" disabled={busy}>
+                  {t("reopen.submit")}
+                </button>
+              </Form>
+              <ActionMessage result={result} intent="reopen" />
+            </section>
+          ) : null}
+        </div>
+      </div>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage error={useRouteError()} subject="section" />;
+}
