@@ -40,6 +40,8 @@ export interface RoomOptions {
 const REMOTE = Symbol("remote");
 /** The origin of changes made by the server itself (a restored version). */
 const SERVER = Symbol("server");
+/** The origin of one tick's client updates, applied together in one transaction. */
+const BATCH = Symbol("batch");
 const noop = () => {};
 
 export class Room {
@@ -58,6 +60,8 @@ export class Room {
   logBytes = 0;
   private pendingBytes = 0;
   private batch: { connection: Connection; update: Uint8Array }[] = [];
+  /** The batch being applied (its senders must not get their own updates back). */
+  private applying: { connection: Connection; update: Uint8Array }[] | null = null;
   private flushQueued = false;
   private compactionQueued = false;
   private tail: Promise<unknown> = Promise.resolve();
@@ -213,13 +217,21 @@ export class Room {
     this.pendingBytes -= takenBytes;
     this.logRows += batch.length;
     this.logBytes += takenBytes;
-    for (let i = 0; i < batch.length; i++) {
-      this.seq = Math.max(this.seq, seqs[i] ?? 0);
-      try {
-        Y.applyUpdate(this.doc, batch[i].update, batch[i].connection);
-      } catch (error) {
-        this.options.log.error("a stored update did not apply", { ...batch[i].connection.who, error: String(error) });
-      }
+    for (const seq of seqs) this.seq = Math.max(this.seq, seq);
+    // One transaction for the tick: the document emits one merged update, encoded once (sendBatch).
+    this.applying = batch;
+    try {
+      this.doc.transact(() => {
+        for (const b of batch) {
+          try {
+            Y.applyUpdate(this.doc, b.update, BATCH);
+          } catch (error) {
+            this.options.log.error("a stored update did not apply", { ...b.connection.who, error: String(error) });
+          }
+        }
+      }, BATCH);
+    } finally {
+      this.applying = null;
     }
     this.options.onStored?.(this);
     if (this.needsCompaction()) this.queueCompaction();
@@ -258,11 +270,37 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === BATCH && this.applying) {
+      this.sendBatch(update, this.applying);
+      this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
+      return;
+    }
     if (this.connections.size > 0) {
       const frame = updateFrame(update);
       for (const c of this.connections) if (c !== origin) c.send(frame);
     }
     if (origin instanceof Connection) this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
+  }
+
+  /**
+   * Sends a tick's merged update to everyone who sent nothing in it (one frame for all); a sender gets
+   * the others' updates of the tick, never its own back (applying a duplicate costs a client far more
+   * than a fresh update).
+   */
+  private sendBatch(merged: Uint8Array, batch: { connection: Connection; update: Uint8Array }[]): void {
+    if (this.connections.size === 0) return;
+    const senders = new Set(batch.map((b) => b.connection));
+    let frame: Uint8Array | null = null;
+    let single: Uint8Array[] | null = null;
+    for (const c of this.connections) {
+      if (!senders.has(c)) {
+        c.send((frame ??= updateFrame(merged)));
+        continue;
+      }
+      if (senders.size === 1) continue;
+      single ??= batch.map((b) => updateFrame(b.update));
+      for (let i = 0; i < batch.length; i++) if (batch[i].connection !== c) c.send(single[i]);
+    }
   }
 
   private relayAwareness(change: AwarenessChange, from: Connection): void {
