@@ -18,6 +18,7 @@ import { authorize, Forbidden, type Actor, type SectionStatus } from "../policy"
 import { loadSectionFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
+import { announce, notify } from "./notifications";
 import { captureVersion, currentHash } from "./versions";
 
 export interface ReviewDeps {
@@ -99,6 +100,30 @@ function allApproved(round: Round, latest: Awaited<ReturnType<typeof latestDecis
   return required.length > 0 && required.every((org) => latest.get(org)?.decision === "approve" && latest.get(org)?.contentHash === hash);
 }
 
+/**
+ * The members of a workspace to tell about a review step: those of the given organisations, or with
+ * the given role; never the person who did it.
+ */
+export async function membersToTell(
+  tx: Db,
+  database: Database,
+  workspaceId: string,
+  who: { organisationIds?: string[]; role?: "owner" },
+  exceptUserId: string,
+): Promise<string[]> {
+  const { t } = database;
+  const rows = await tx
+    .select({ userId: t.memberships.userId, role: t.memberships.role, organisationId: t.user.organisationId })
+    .from(t.memberships)
+    .innerJoin(t.user, eq(t.user.id, t.memberships.userId))
+    .where(and(eq(t.memberships.workspaceId, workspaceId), isNull(t.user.disabledAt)));
+  return rows
+    .filter((r) => r.userId !== exceptUserId)
+    .filter((r) => (who.role ? r.role === who.role : true))
+    .filter((r) => (who.organisationIds ? r.organisationId !== null && who.organisationIds.includes(r.organisationId) : true))
+    .map((r) => r.userId);
+}
+
 function emitChanged(events: DomainEventBus, section: SectionRecord, status: SectionStatus) {
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status, title: section.title });
 }
@@ -156,9 +181,23 @@ export async function requestReview(deps: ReviewDeps, props: RequestReviewProps)
       workspaceId: section.workspaceId,
       data: { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate, closedRoundId: previous?.id ?? null },
     });
-    return { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate };
+    const approvers = await membersToTell(tx, database, section.workspaceId, { organisationIds: required }, props.actor.id);
+    const told = await notify(
+      tx,
+      database,
+      approvers.map((userId) => ({
+        userId,
+        kind: "review.requested",
+        actorId: props.actor.id,
+        workspaceId: section.workspaceId,
+        sectionId: section.id,
+        data: { sectionTitle: section.title, dueDate, contentHash: version.contentHash },
+      })),
+    );
+    return { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate, told };
   });
   emitChanged(events, section, "in_review");
+  announce(events, result.told);
   return result;
 }
 
@@ -229,9 +268,23 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
     });
     const status: SectionStatus = allApproved(round, await latestDecisions(tx, database, round.id), hash) ? "approved" : "in_review";
     if (status !== row.status) await tx.update(t.sections).set({ status, updatedAt: now }).where(eq(t.sections.id, section.id));
-    return { decisionId, contentHash: hash, status, versionId: version.id };
+    const owners = await membersToTell(tx, database, section.workspaceId, { role: "owner" }, props.actor.id);
+    const told = await notify(
+      tx,
+      database,
+      owners.map((userId) => ({
+        userId,
+        kind: "review.decided",
+        actorId: props.actor.id,
+        workspaceId: section.workspaceId,
+        sectionId: section.id,
+        data: { sectionTitle: section.title, decision, note, contentHash: hash, status },
+      })),
+    );
+    return { decisionId, contentHash: hash, status, versionId: version.id, told };
   });
   emitChanged(events, section, result.status);
+  announce(events, result.told);
   return result;
 }
 

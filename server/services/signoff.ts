@@ -12,7 +12,8 @@ import { authorize, type Actor, type SectionStatus } from "../policy";
 import { loadSectionFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
-import { hashSchema, reviewState } from "./reviews";
+import { announce, notify } from "./notifications";
+import { hashSchema, membersToTell, reviewState } from "./reviews";
 import { captureVersion, currentHash } from "./versions";
 
 export interface SignOffDeps {
@@ -82,9 +83,23 @@ export async function signOff(deps: SignOffDeps, props: SignOffProps) {
         approvals: state.organisations.map((o) => ({ organisationId: o.organisationId, contentHash: o.decision?.contentHash ?? null })),
       },
     });
-    return { signoffId, versionId: version.id, contentHash: hash };
+    const members = await membersToTell(tx, database, section.workspaceId, {}, props.actor.id);
+    const told = await notify(
+      tx,
+      database,
+      members.map((userId) => ({
+        userId,
+        kind: "section.signed_off",
+        actorId: props.actor.id,
+        workspaceId: section.workspaceId,
+        sectionId: section.id,
+        data: { sectionTitle: section.title, contentHash: hash },
+      })),
+    );
+    return { signoffId, versionId: version.id, contentHash: hash, told };
   });
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: "final", title: section.title });
+  announce(events, result.told);
   return result;
 }
 
@@ -103,7 +118,7 @@ export async function reopenSection(deps: SignOffDeps, props: ReopenProps) {
   const reason = parse(reopenReasonSchema, props.reason, "reason");
   const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
   authorize(props.actor, "section.reopen", facts);
-  await database.transaction(async (tx) => {
+  const told = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
     authorize(props.actor, "section.reopen", { ...facts, status: row.status as SectionStatus });
@@ -128,6 +143,20 @@ export async function reopenSection(deps: SignOffDeps, props: ReopenProps) {
       workspaceId: section.workspaceId,
       data: { reason, signoffId: last?.id ?? null, contentHash: last?.contentHash ?? null },
     });
+    const owners = await membersToTell(tx, database, section.workspaceId, { role: "owner" }, props.actor.id);
+    return notify(
+      tx,
+      database,
+      owners.map((userId) => ({
+        userId,
+        kind: "section.reopened",
+        actorId: props.actor.id,
+        workspaceId: section.workspaceId,
+        sectionId: section.id,
+        data: { sectionTitle: section.title, reason },
+      })),
+    );
   });
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: "draft", title: section.title });
+  announce(events, told);
 }

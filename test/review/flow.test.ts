@@ -140,10 +140,19 @@ describe("review, sign-off and the lock", () => {
     const deps = server.services;
     await requestReview(deps, { actor: await actor("lead@ez.example"), sectionId, dueDate: inAWeek() });
     const h0 = await currentHash(server.database, sectionId);
+    // The members of the approving organisations are told; others are not.
+    const { db: ndb, t: nt } = server.database;
+    const told = async (email: string, kind: string) =>
+      (await ndb.select({ kind: nt.notifications.kind, sectionId: nt.notifications.sectionId }).from(nt.notifications).where(eq(nt.notifications.userId, await server.userId(email))))
+        .filter((n) => n.kind === kind && n.sectionId === sectionId).length;
+    expect(await told("approver@ocw.example", "review.requested")).toBe(1);
+    expect(await told("drafter@kgg.example", "review.requested")).toBe(1);
+    expect(await told("expert@fme.example", "review.requested")).toBe(0);
     await decideReview(deps, { actor: await actor("approver@ocw.example"), sectionId, decision: "approve", note: "Akkoord.", contentHash: h0 });
     expect((await footprint(sectionId)).status).toBe("in_review"); // KGG has not decided yet
     const second = await decideReview(deps, { actor: await actor("drafter@kgg.example"), sectionId, decision: "approve", contentHash: h0 });
     expect(second.status).toBe("approved");
+    expect(await told("lead@ez.example", "review.decided")).toBe(2);
 
     // One character changes through the live editor of an editor of the workspace.
     const expert = await provider("expert@fme.example", sectionId);
