@@ -125,7 +125,8 @@ export class AwarenessTable {
     return ids.length ? this.encode(ids) : null;
   }
 
-  private encode(clients: number[]): Uint8Array {
+  /** The current state (or removal) of each of `clients`, encoded as one awareness update. */
+  encode(clients: number[]): Uint8Array {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, clients.length);
     for (const id of clients) {

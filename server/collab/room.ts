@@ -63,6 +63,9 @@ export class Room {
   /** The batch being applied (its senders must not get their own updates back). */
   private applying: { connection: Connection; update: Uint8Array }[] | null = null;
   private flushQueued = false;
+  /** Awareness client ids changed in this tick, relayed together (flushAwareness). */
+  private readonly awarenessChanged = new Set<number>();
+  private awarenessQueued = false;
   private compactionQueued = false;
   private tail: Promise<unknown> = Promise.resolve();
   private unsubscribe: () => void = noop;
@@ -303,10 +306,32 @@ export class Room {
     }
   }
 
-  private relayAwareness(change: AwarenessChange, from: Connection): void {
-    const frame = awarenessFrame(change.update);
-    for (const c of this.connections) if (c !== from) c.send(frame);
-    this.options.bus.publish(this.sectionId, { kind: "awareness", payload: change.update });
+  /**
+   * Relays awareness changes coalesced per tick: every client id that changed within the tick is sent
+   * once, in its latest state, in one frame shared by everyone who owns none of them (an owner gets the
+   * others' changes only: its own state comes back to it never).
+   */
+  private relayAwareness(change: AwarenessChange, _from: Connection): void {
+    for (const id of change.clients) this.awarenessChanged.add(id);
+    if (this.awarenessQueued) return;
+    this.awarenessQueued = true;
+    setImmediate(() => this.flushAwareness());
+  }
+
+  private flushAwareness(): void {
+    this.awarenessQueued = false;
+    const ids = [...this.awarenessChanged];
+    this.awarenessChanged.clear();
+    if (ids.length === 0) return;
+    const update = this.awareness.encode(ids);
+    let frame: Uint8Array | null = null;
+    for (const c of this.connections) {
+      let own = 0;
+      for (const id of ids) if (c.awarenessIds.has(id)) own++;
+      if (own === 0) c.send((frame ??= awarenessFrame(update)));
+      else if (own < ids.length) c.send(awarenessFrame(this.awareness.encode(ids.filter((id) => !c.awarenessIds.has(id)))));
+    }
+    this.options.bus.publish(this.sectionId, { kind: "awareness", payload: update });
   }
 
   /** A connection's rights changed (role, section status). */
