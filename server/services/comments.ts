@@ -376,7 +376,7 @@ export async function createThread(deps: CommentDeps, actor: Actor, input: unkno
 }
 
 /** Replies in a thread; with `reopen` (or on a resolved thread the author reopens) it also reopens it. */
-export async function reply(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ commentId: string }> {
+export async function reply(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ threadId: string; commentId: string }> {
   const props = parseInput(commentInputs.reply, input);
   return addComment(deps, actor, props.threadId, props.body, props.mentions, props.reopen);
 }
@@ -410,7 +410,7 @@ async function addComment(deps: CommentDeps, actor: Actor, threadId: string, tex
     return notify(tx, database, await replyNotifications(database, actor, ctx, text, mentioned, "reply"));
   });
   changed(deps, section, thread.id, created);
-  return { commentId };
+  return { threadId: thread.id, commentId };
 }
 
 async function loadComment(database: Database, actor: Actor, commentId: string) {
@@ -427,7 +427,7 @@ async function loadComment(database: Database, actor: Actor, commentId: string) 
 }
 
 /** Changes the text of my own comment. */
-export async function editComment(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ commentId: string }> {
+export async function editComment(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ threadId: string; commentId: string }> {
   const props = parseInput(commentInputs.edit, input);
   const { database } = deps;
   const { comment, thread, section, commentFacts } = await loadComment(database, actor, props.commentId);
@@ -445,11 +445,11 @@ export async function editComment(deps: CommentDeps, actor: Actor, input: unknow
     return notify(tx, database, await replyNotifications(database, actor, ctx, props.body, fresh, null));
   });
   changed(deps, section, thread.id, created);
-  return { commentId: comment.id };
+  return { threadId: thread.id, commentId: comment.id };
 }
 
 /** Deletes a comment (mine, or any as an owner): it stays in the thread, shown as deleted. */
-export async function deleteComment(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ commentId: string }> {
+export async function deleteComment(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ threadId: string; commentId: string }> {
   const props = parseInput(commentInputs.delete, input);
   const { database } = deps;
   const { comment, thread, section, commentFacts } = await loadComment(database, actor, props.commentId);
@@ -461,7 +461,7 @@ export async function deleteComment(deps: CommentDeps, actor: Actor, input: unkn
       .where(eq(database.t.comments.id, comment.id));
   });
   changed(deps, section, thread.id, []);
-  return { commentId: comment.id };
+  return { threadId: thread.id, commentId: comment.id };
 }
 
 /** Resolves a thread; when someone other than its author resolves it, the author is asked to confirm. */
