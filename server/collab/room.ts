@@ -66,6 +66,9 @@ export class Room {
   /** Awareness client ids changed in this tick, relayed together (flushAwareness). */
   private readonly awarenessChanged = new Set<number>();
   private awarenessQueued = false;
+  /** The document's snapshot and sync answers, kept until it changes. */
+  private snapshot: Y.Snapshot | null = null;
+  private readonly answers = new Map<string, Uint8Array>();
   private compactionQueued = false;
   private tail: Promise<unknown> = Promise.resolve();
   private unsubscribe: () => void = noop;
@@ -124,7 +127,7 @@ export class Room {
       const message = readClientMessage(data);
       switch (message.type) {
         case "sync-step-1":
-          connection.send(syncStep2Frame(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+          connection.send(this.syncAnswer(message.stateVector));
           return;
         case "sync-step-2":
         case "update":
@@ -164,8 +167,10 @@ export class Room {
       connection.refuse();
       return;
     }
-    Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
+    // A reconnecting client's answer to the server's sync step 1 usually carries nothing new (only the
+    // delete set): checking that first decodes it once, not twice.
     if (syncStep2 && !this.containsNew(update)) return;
+    Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
     if (!this.accepting) return; // shutting down: the client keeps it and sends it again
     const size = this.snapshotBytes + this.logBytes + this.pendingBytes + update.byteLength;
     if (size > this.options.limits.maxDocumentBytes) {
@@ -188,7 +193,22 @@ export class Room {
   /** Whether `update` has anything the document lacks (structs or deletions). */
   private containsNew(update: Uint8Array): boolean {
     if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return false;
-    return !Y.snapshotContainsUpdate(Y.snapshot(this.doc), update);
+    return !Y.snapshotContainsUpdate((this.snapshot ??= Y.snapshot(this.doc)), update);
+  }
+
+  /**
+   * The sync step 2 frame answering a state vector. Clients that reconnect at once mostly hold the
+   * same state, so answers are kept (a few) until the document changes: one encode for all of them.
+   */
+  private syncAnswer(stateVector: Uint8Array): Uint8Array {
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString("latin1");
+    let frame = this.answers.get(key);
+    if (!frame) {
+      frame = syncStep2Frame(Y.encodeStateAsUpdate(this.doc, stateVector));
+      if (this.answers.size >= 8) this.answers.clear();
+      this.answers.set(key, frame);
+    }
+    return frame;
   }
 
   private async flush(): Promise<void> {
@@ -273,6 +293,8 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.snapshot = null;
+    this.answers.clear();
     if (origin === BATCH && this.applying) {
       this.sendBatch(update, this.applying);
       this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
@@ -381,14 +403,21 @@ export class Room {
     this.options.log.debug("compacted", { sectionId: this.sectionId, ...result });
   }
 
-  /** Applies what other nodes logged that this room has not seen (after the bus missed messages). */
+  /**
+   * Applies what other nodes logged that this room has not seen (after the bus missed messages). Other
+   * nodes' seqs interleave with this node's, so `seq` is no watermark of what was applied: the whole
+   * snapshot and log are applied, in one transaction; Yjs skips what the document already has, and
+   * the connections get only the difference.
+   */
   private async catchUp(): Promise<void> {
     await this.exclusive(async () => {
       const stored = await this.options.store.load(this.sectionId);
-      const missing = stored.updates.filter((u) => u.seq > this.seq);
-      if (stored.upToSeq > this.seq && stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, REMOTE);
-      for (const u of missing) Y.applyUpdate(this.doc, u.data, REMOTE);
-      this.seq = Math.max(this.seq, stored.upToSeq, ...missing.map((u) => u.seq));
+      this.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, REMOTE);
+        for (const u of stored.updates) Y.applyUpdate(this.doc, u.data, REMOTE);
+      }, REMOTE);
+      for (const u of stored.updates) if (u.seq > this.seq) this.seq = u.seq;
+      this.seq = Math.max(this.seq, stored.upToSeq);
     });
   }
 
