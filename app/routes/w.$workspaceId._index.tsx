@@ -6,6 +6,7 @@ import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
 import { publishAgenda, workspaceReviewSummary } from "../../server/services/publish";
+import { setWorkspaceApprovers } from "../../server/services/reviews";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
@@ -35,7 +36,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembers(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
   const reviews = await workspaceReviewSummary(database, workspace.sections);
+  const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];
+  const organisations = mayChooseApprovers
+    ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
+    : [];
   return {
+    organisations: organisations.map((o) => ({ id: o.id, name: o.name, chosen: workspace.approvers.some((a) => a.shortCode === o.shortCode) })),
     reviews: Object.fromEntries(reviews.map((r) => [r.id, r])),
     workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
     members: members.map((m) => ({
@@ -56,6 +62,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request, context);
   const form = await request.formData();
   const intent = field(form, "intent");
+  if (intent === "approvers") {
+    return runCommand(intent, () =>
+      setWorkspaceApprovers(context.services, {
+        actor,
+        workspaceId: params.workspaceId ?? "",
+        organisationIds: form.getAll("organisationId").filter((v): v is string => typeof v === "string"),
+      }),
+    );
+  }
   if (intent !== "publish") {
     return runCommand(intent, async () => {
       throw new CommandError("unknown_intent", "Unknown action.", 400);
@@ -65,7 +80,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ReviewActionResult>();
   const { t: tr } = useTranslation("review");
   const { t } = useTranslation();
@@ -160,6 +175,24 @@ export default function WorkspacePage() {
             ) : null}
             <ActionMessage result={publishResult} intent="publish" />
           </section>
+          {organisations.length ? (
+            <section className="panel" aria-labelledby="approvers-title">
+              <h2 id="approvers-title">{tr("approvers.title")}</h2>
+              <p className="muted">{tr("approvers.explain")}</p>
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="approvers" />
+                {organisations.map((o) => (
+                  <label key={o.id}>
+                    <input type="checkbox" name="organisationId" value={o.id} defaultChecked={o.chosen} /> {o.name}
+                  </label>
+                ))}
+                <button type="submit" className="button">
+                  {tr("approvers.submit")}
+                </button>
+              </Form>
+              <ActionMessage result={publishResult} intent="approvers" />
+            </section>
+          ) : null}
           <div className="panel">
             <PresenceList
               people={people}

@@ -15,7 +15,7 @@ import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import type { DomainEventBus } from "../events";
 import { authorize, Forbidden, type Actor, type SectionStatus } from "../policy";
-import { loadSectionFacts, type SectionRecord } from "./access";
+import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
 import { announce, notify } from "./notifications";
@@ -474,3 +474,44 @@ export async function sectionRecord(database: Database, sectionId: string) {
   };
 }
 
+
+export interface SetApproversProps {
+  /** Who asks; from the session. Owners (and admins) of the workspace may. */
+  actor: Actor;
+  workspaceId: string;
+  /** The organisations whose approval the workspace's sections need from the next review round on. */
+  organisationIds: string[];
+}
+
+const organisationIdsSchema = z.array(z.string().min(1).max(64)).max(50, "At most 50 approving organisations.");
+
+/** Chooses the workspace's approving organisations; open rounds keep the organisations they were opened with. */
+export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApproversProps) {
+  const { database, events } = deps;
+  const { t } = database;
+  const wanted = [...new Set(parse(organisationIdsSchema, props.organisationIds, "organisationIds"))].sort();
+  const facts = await loadWorkspaceFacts(database, props.actor, props.workspaceId);
+  authorize(props.actor, "workspace.update", facts);
+  const changed = await database.transaction(async (tx) => {
+    await lockAuditChain(tx);
+    const known = wanted.length ? await tx.select({ id: t.organisations.id }).from(t.organisations).where(inArray(t.organisations.id, wanted)) : [];
+    if (known.length !== wanted.length) throw new CommandError("invalid_input", "Choose existing organisations.", 400, "organisationIds");
+    const before = (await tx.select({ id: t.workspaceApprovers.organisationId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, props.workspaceId)))
+      .map((r) => r.id)
+      .sort();
+    if (before.join() === wanted.join()) return false;
+    await tx.delete(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, props.workspaceId));
+    if (wanted.length) await tx.insert(t.workspaceApprovers).values(wanted.map((organisationId) => ({ workspaceId: props.workspaceId, organisationId })));
+    await appendAudit(tx, {
+      actorId: props.actor.id,
+      action: "workspace.approvers_changed",
+      subjectType: "workspace",
+      subjectId: props.workspaceId,
+      workspaceId: props.workspaceId,
+      data: { from: before, to: wanted },
+    });
+    return true;
+  });
+  if (changed) events.emit("workspace.changed", { workspaceId: props.workspaceId });
+  return { changed, organisationIds: wanted };
+}

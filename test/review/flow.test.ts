@@ -11,7 +11,7 @@ import { Forbidden } from "../../server/policy";
 import { loadActor } from "../../server/services/access";
 import { verifyAuditChain } from "../../server/services/audit";
 import { CommandError } from "../../server/services/errors";
-import { decideReview, requestReview, reviewState } from "../../server/services/reviews";
+import { decideReview, requestReview, reviewState, setWorkspaceApprovers, workspaceApproverOrganisations } from "../../server/services/reviews";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { reopenSection, signOff } from "../../server/services/signoff";
 import { createVersion, currentHash, diffDocs, listVersions, loadVersion, restoreVersion } from "../../server/services/versions";
@@ -263,5 +263,23 @@ describe("versions", () => {
     await hasAll(watcher.doc, ["Verder na het terugzetten."], "the next edit to arrive");
     // An unknown version is a NotFound, and changes nothing.
     await expect(restoreVersion(deps, { actor: lead, sectionId, versionId: "nope" })).rejects.toThrow(/No version/);
+  });
+});
+
+describe("approving organisations", () => {
+  it("are chosen per workspace by its owner; anyone else is refused and nothing changes", async () => {
+    const workspaceId = await server.workspaceId("Infrastructuur en ruimte");
+    const { db, t } = server.database;
+    const ids = async (codes: string[]) =>
+      (await db.select({ id: t.organisations.id, code: t.organisations.shortCode }).from(t.organisations)).filter((o) => codes.includes(o.code)).map((o) => o.id);
+    const before = (await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode);
+    expect(before).toEqual(["KGG"]);
+    await refused(async () => setWorkspaceApprovers(server.services, { actor: await actor("drafter@kgg.example"), workspaceId, organisationIds: await ids(["OCW"]) }), Forbidden);
+    await refused(async () => setWorkspaceApprovers(server.services, { actor: await actor("lead@ez.example"), workspaceId, organisationIds: ["no-such-org"] }), CommandError);
+    expect((await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode)).toEqual(before);
+    await setWorkspaceApprovers(server.services, { actor: await actor("lead@ez.example"), workspaceId, organisationIds: await ids(["OCW", "KGG"]) });
+    expect((await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode).sort()).toEqual(["KGG", "OCW"]);
+    const [event] = await db.select().from(t.auditEvents).where(eq(t.auditEvents.action, "workspace.approvers_changed"));
+    expect(event.subjectId).toBe(workspaceId);
   });
 });
