@@ -1,0 +1,206 @@
+/**
+ * Overleg's benchmark: the same load generator against Overleg's collab server and its peers
+ * (y-websocket 2.1.0's reference server, @hocuspocus/server 4), each started fresh on 127.0.0.1 for
+ * every scenario, in turn. Prints one table and writes bench/out/<timestamp>.json.
+ *
+ *   npm run bench                 # the full run (several minutes)
+ *   npm run bench -- --quick      # small N, short runs (under 3 minutes)
+ *   npm run bench -- --only=typing,storm --servers=overleg --profile
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import type { ServerKind } from "./lib/client";
+import { SERVER_KINDS, startTarget } from "./lib/servers";
+import { summariseProfiles, type ProfileLine } from "./lib/profile";
+import { round } from "./lib/stats";
+import { coldDocument } from "./lib/trace";
+import { runCold } from "./scenarios/cold";
+import { runDurable } from "./scenarios/durable";
+import { runMemory } from "./scenarios/memory";
+import { runTyping } from "./scenarios/typing";
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, "").split("=");
+    return [k, v ?? "true"] as const;
+  }),
+);
+const quick = args.has("quick");
+const only = args.get("only")?.split(",");
+const servers = (args.get("servers")?.split(",") as ServerKind[] | undefined) ?? SERVER_KINDS;
+const profile = args.has("profile");
+const outDir = resolve(import.meta.dirname, "out");
+mkdirSync(outDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const profDir = join(outDir, `prof-${stamp}`);
+
+const plan = {
+  typingN: quick ? [50] : [10, 50, 200, 500],
+  echoN: quick ? [50] : [200],
+  stormN: quick ? [50] : [50, 200],
+  durationMs: quick ? 4000 : 10_000,
+  drainTimeoutMs: quick ? 5000 : 10_000,
+  sections: quick ? 300 : 2000,
+  /** Sections in Overleg's template database: the memory scenario's plus a few for the others. */
+  templateSections: (quick ? 300 : 2000) + 10,
+  reconnect: quick ? 50 : 200,
+  durableMs: quick ? 1500 : 4000,
+};
+
+export interface Row {
+  scenario: string;
+  server: ServerKind;
+  n: number;
+  metrics: Record<string, number | boolean | string>;
+}
+const rows: Row[] = [];
+const want = (s: string) => !only || only.includes(s);
+
+function machine() {
+  const cpu = cpus();
+  return { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, node: process.version, loadavg: loadavg().map((x) => round(x)) };
+}
+const machineAtStart = machine();
+console.log(`machine: ${machineAtStart.cpu}, ${machineAtStart.cores} cores, node ${machineAtStart.node}, load ${machineAtStart.loadavg.join(" ")}`);
+
+async function typingLike(scenario: "typing" | "echo" | "storm", n: number) {
+  for (const kind of servers) {
+    const profiling = profile && kind === "overleg";
+    const running = await startTarget(kind, { sections: plan.templateSections, cpuProfDir: profiling ? join(profDir, `${scenario}-${n}`) : undefined });
+    try {
+      const result = await runTyping(running.target, running.doc(0), running.child, {
+        readers: scenario === "storm" ? 0 : n,
+        writers: scenario === "storm" ? n : 10,
+        durationMs: plan.durationMs,
+        intervalMs: 100,
+        echo: scenario === "echo",
+        drainTimeoutMs: plan.drainTimeoutMs,
+      });
+      rows.push({ scenario, server: kind, n, metrics: { ...result } });
+      console.log(`${scenario} N=${n} ${kind}: p50 ${result.p50} p99 ${result.p99} ms, loss ${result.lossPct} %, server ${result.usPerDelivered} µs/insert, generator ${result.generatorCpuPct} %${result.closedClients ? `, ${result.closedClients} clients closed by the server` : ""}${result.clientBound ? " (client-bound)" : ""}`);
+    } catch (error) {
+      console.log(`${scenario} N=${n} ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
+      rows.push({ scenario, server: kind, n, metrics: { error: String(error) } });
+    } finally {
+      await running.child.stop();
+    }
+  }
+}
+
+if (want("typing")) for (const n of plan.typingN) await typingLike("typing", n);
+if (want("echo")) for (const n of plan.echoN) await typingLike("echo", n);
+if (want("storm")) for (const n of plan.stormN) await typingLike("storm", n);
+
+if (want("cold")) {
+  const update = coldDocument(outDir);
+  const coldFile = join(outDir, `cold-${update.byteLength}-section.bin`);
+  writeFileSync(coldFile, update);
+  for (const kind of servers) {
+    try {
+      const r = await runCold(kind, update, coldFile, {
+        sections: plan.templateSections,
+        reconnect: plan.reconnect,
+        cpuProfDir: profile && kind === "overleg" ? join(profDir, "cold") : undefined,
+      });
+      rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { ...r } });
+      console.log(`cold ${kind}: load ${r.loadMs} ms${r.syncedBeforeContent ? " (synced before the content!)" : ""}, reconnect ${r.reconnectMs} ms, uploaded ${r.uploadedBytes} B`);
+    } catch (error) {
+      console.log(`cold ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
+      rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { error: String(error) } });
+    }
+  }
+}
+
+if (want("memory")) {
+  for (const kind of servers) {
+    const running = await startTarget(kind, { sections: plan.templateSections });
+    try {
+      const r = await runMemory(running, plan.sections);
+      rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { ...r } });
+      console.log(`memory ${kind}: ${r.kbPerSection} KB per section + connection`);
+    } catch (error) {
+      console.log(`memory ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
+      rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { error: String(error) } });
+    } finally {
+      await running.child.stop();
+    }
+  }
+}
+
+const notes: string[] = [];
+if (want("durable")) {
+  const { results, notes: n } = await runDurable(plan.durableMs, plan.templateSections);
+  notes.push(...n);
+  for (const r of results) {
+    rows.push({ scenario: `durable-${r.database}`, server: "overleg", n: r.batch, metrics: { ...r } });
+    console.log(`durable log ${r.database}, ${r.batch} per commit: ${r.updatesPerSec} updates/s`);
+  }
+}
+
+const profiles: Record<string, ProfileLine[]> = {};
+if (profile) {
+  for (const row of rows) {
+    if (row.server !== "overleg" || row.scenario.startsWith("durable")) continue;
+    const key = row.scenario === "cold" ? "cold" : `${row.scenario}-${row.n}`;
+    if (!profiles[key]) profiles[key] = summariseProfiles(join(profDir, key));
+  }
+}
+
+printTable(rows);
+for (const [key, lines] of Object.entries(profiles).filter(([, l]) => l.length > 0)) {
+  console.log(`\nprofile of Overleg, ${key} (self time):`);
+  for (const l of lines) console.log(`  ${String(l.pct).padStart(5)} %  ${String(l.selfMs).padStart(6)} ms  ${l.fn}`);
+}
+for (const n of notes) console.log(`note: ${n}`);
+
+const out = { date: new Date().toISOString(), quick, plan, machine: { ...machineAtStart, loadavgAtEnd: machine().loadavg }, rows, profiles, notes };
+const file = join(outDir, `${stamp}.json`);
+writeFileSync(file, JSON.stringify(out, null, 2));
+console.log(`written ${file}`);
+
+function printTable(all: Row[]) {
+  const columns: Record<string, string[]> = {
+    typing: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
+    echo: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
+    storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
+    cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
+    memory: ["kbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
+  };
+  // Lower is better for these; the ratio column is Overleg / peer.
+  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection" };
+  console.log("");
+  for (const scenario of ["typing", "echo", "storm", "cold", "memory"]) {
+    const group = all.filter((r) => r.scenario === scenario);
+    if (!group.length) continue;
+    const cols = columns[scenario];
+    console.log(`${scenario.padEnd(8)} ${"N".padStart(5)} ${"server".padEnd(12)} ${cols.map((c) => c.padStart(14)).join("")}  ratio(${ratioOf[scenario]} O/peer)`);
+    for (const n of [...new Set(group.map((r) => r.n))]) {
+      const same = group.filter((r) => r.n === n);
+      const overleg = same.find((r) => r.server === "overleg")?.metrics;
+      for (const r of same) {
+        const m = r.metrics;
+        const cells = cols.map((c) => {
+          const v = m[c];
+          return (v === undefined ? (m.error ? "error" : "") : String(v)).padStart(14);
+        });
+        let ratio = "";
+        const key = ratioOf[scenario];
+        if (r.server !== "overleg" && overleg && typeof overleg[key] === "number" && typeof m[key] === "number") {
+          ratio = `${(overleg[key] / m[key]).toFixed(2)}×`;
+          if (scenario !== "memory" && scenario !== "cold" && typeof overleg.usPerDelivered === "number" && typeof m.usPerDelivered === "number") {
+            ratio += ` cpu ${(overleg.usPerDelivered / m.usPerDelivered).toFixed(2)}× p50 ${(Number(overleg.p50) / Number(m.p50)).toFixed(2)}×`;
+          }
+          if (scenario === "cold" && typeof overleg.reconnectMs === "number" && typeof m.reconnectMs === "number") {
+            ratio += ` reconnect ${(overleg.reconnectMs / m.reconnectMs).toFixed(2)}×`;
+          }
+        }
+        const bound = m.clientBound ? " client-bound" : "";
+        console.log(`${scenario.padEnd(8)} ${String(n).padStart(5)} ${r.server.padEnd(12)} ${cells.join("")}  ${ratio}${bound}`);
+      }
+    }
+    console.log("");
+  }
+  const m = machine();
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, load now ${m.loadavg.join(" ")}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * Many sections: M sections with one client each (synced, with an awareness state). Reports the
+ * server's RSS growth per section plus connection, in KB.
+ */
+import { awarenessUpdate, LiteClient, openAll } from "../lib/client";
+import type { Running } from "../lib/servers";
+import { round, sleep } from "../lib/stats";
+
+export interface MemoryResult {
+  sections: number;
+  rssBeforeKb: number;
+  rssAfterKb: number;
+  kbPerSection: number;
+  connectMs: number;
+  serverCpuMs: number;
+}
+
+export async function runMemory(running: Running, sections: number): Promise<MemoryResult> {
+  const clients: LiteClient[] = [];
+  try {
+    // One client on one section first, so the first-use allocations (code paths, caches) are not
+    // counted per section.
+    const warm = new LiteClient(running.target, running.doc(0));
+    await warm.open();
+    clients.push(warm);
+    await sleep(1000);
+    const rssBeforeKb = running.child.rssKb();
+    const cpu0 = running.child.cpuMs();
+    const t0 = performance.now();
+    for (let i = 0; i < sections; i++) clients.push(new LiteClient(running.target, running.doc(2 + i)));
+    await openAll(clients.slice(1), 32);
+    const connectMs = performance.now() - t0;
+    for (const [i, c] of clients.entries()) c.sendAwareness(awarenessUpdate(2_000_000 + i, 1, JSON.stringify({ user: { name: `reader ${i}` } })));
+    await sleep(2000);
+    const rssAfterKb = running.child.rssKb();
+    return {
+      sections,
+      rssBeforeKb,
+      rssAfterKb,
+      kbPerSection: round((rssAfterKb - rssBeforeKb) / sections, 1),
+      connectMs: round(connectMs, 0),
+      serverCpuMs: round(running.child.cpuMs() - cpu0, 0),
+    };
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
