@@ -4,7 +4,7 @@
  */
 import { initProseMirrorDoc } from "@tiptap/y-tiptap";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { anchorFromRange, resolveAnchor, type Anchor, type Mapping } from "../../app/components/comments/anchors";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { documentSchema } from "../../server/document";
