@@ -310,21 +310,58 @@ export class Room {
   /**
    * Sends a tick's merged update to everyone who sent nothing in it (one frame for all); a sender gets
    * the others' updates of the tick, never its own back (applying a duplicate costs a client far more
-   * than a fresh update).
+   * than a fresh update). When many connections sent in the same tick (a storm), the senders are the
+   * leaves of a balanced tree whose nodes are merged and encoded once: each sender gets the log2(k)
+   * subtrees beside its own path, not k - 1 frames.
    */
   private sendBatch(merged: Uint8Array, batch: { connection: Connection; update: Uint8Array }[]): void {
     if (this.connections.size === 0) return;
-    const senders = new Set(batch.map((b) => b.connection));
+    const bySender = new Map<Connection, Uint8Array[]>();
+    for (const b of batch) {
+      const list = bySender.get(b.connection);
+      if (list) list.push(b.update);
+      else bySender.set(b.connection, [b.update]);
+    }
+    const senders = [...bySender.keys()];
+    const leaves = [...bySender.values()].map((u) => (u.length === 1 ? u[0] : Y.mergeUpdates(u)));
+    const updates = new Map<string, Uint8Array>();
+    const frames = new Map<string, Uint8Array>();
+    const updateOf = (lo: number, hi: number): Uint8Array => {
+      if (hi - lo === 1) return leaves[lo];
+      const key = `${lo}:${hi}`;
+      let u = updates.get(key);
+      if (!u) {
+        const mid = (lo + hi) >> 1;
+        updates.set(key, (u = Y.mergeUpdates([updateOf(lo, mid), updateOf(mid, hi)])));
+      }
+      return u;
+    };
+    const frameOf = (lo: number, hi: number): Uint8Array => {
+      const key = `${lo}:${hi}`;
+      let f = frames.get(key);
+      if (!f) frames.set(key, (f = updateFrame(updateOf(lo, hi))));
+      return f;
+    };
+    const index = new Map(senders.map((c, i) => [c, i]));
     let frame: Uint8Array | null = null;
-    let single: Uint8Array[] | null = null;
     for (const c of this.connections) {
-      if (!senders.has(c)) {
+      const i = index.get(c);
+      if (i === undefined) {
         c.send((frame ??= updateFrame(merged)));
         continue;
       }
-      if (senders.size === 1) continue;
-      single ??= batch.map((b) => updateFrame(b.update));
-      for (let i = 0; i < batch.length; i++) if (batch[i].connection !== c) c.send(single[i]);
+      let lo = 0;
+      let hi = senders.length;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (i < mid) {
+          c.send(frameOf(mid, hi));
+          hi = mid;
+        } else {
+          c.send(frameOf(lo, mid));
+          lo = mid;
+        }
+      }
     }
   }
 
