@@ -19,6 +19,8 @@ export interface DomainEvents {
   "thread.changed": { workspaceId: string; sectionId: string; threadId: string };
   /** A person has a new notification (any kind). */
   "notification.created": { userId: string; notificationId: string };
+  /** A person read notifications (their unread count changed). */
+  "notifications.read": { userId: string };
 }
 
 export class DomainEventBus {

@@ -40,7 +40,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor(request, context);
   const parsed = ReadForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw errorResponse(400, "bad_request", "Send intent=read with an id, or intent=readAll.");
-  const unread = await markRead(context.services.database, actor, parsed.data.intent === "readAll" ? "all" : [parsed.data.id]);
+  const { database, events } = context.services;
+  const unread = await markRead(database, actor, parsed.data.intent === "readAll" ? "all" : [parsed.data.id], events);
   return { unread };
 }
 

@@ -5,14 +5,15 @@
  *   the thread now (the policy's `thread.view`, asked per person with facts loaded fresh from the
  *   database). Each person receives the thread as they see it (with their own abilities); an
  *   organisation-only thread is never sent to a socket of another organisation.
- * - `notification.created` → "notifications.changed" to that person's own room only.
+ * - `notification.created` and `notifications.read` → "notifications.changed" (the unread count)
+ *   to that person's own room only.
  *
  * With the Redis adapter, `fetchSockets` and room broadcasts reach every node, so these events are
  * handled on the node where they happened.
  */
 import type { Services } from "../context";
 import { threadView } from "../services/comments";
-import { listNotifications } from "../services/notifications";
+import { listNotifications, unreadCount } from "../services/notifications";
 import { loadActor } from "../services/access";
 import type { Realtime } from "./index";
 import { rooms } from "./types";
@@ -49,8 +50,17 @@ export function registerCommentEvents(services: Services, realtime: Realtime): (
     })().catch((error: unknown) => log.error("could not send a notification", { userId, error: String(error) }));
   });
 
+  const offRead = events.on("notifications.read", ({ userId }) => {
+    void (async () => {
+      const actor = await loadActor(database, userId);
+      if (!actor) return;
+      io.to(rooms.user(userId)).emit("notifications.changed", { unread: await unreadCount(database, actor), notification: null });
+    })().catch((error: unknown) => log.error("could not send an unread count", { userId, error: String(error) }));
+  });
+
   return () => {
     offThread();
     offNotification();
+    offRead();
   };
 }

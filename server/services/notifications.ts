@@ -117,13 +117,17 @@ export async function unreadCount(database: Database, actor: Actor): Promise<num
   return rows.filter(visible).length;
 }
 
-/** Marks the reader's notifications read: the given ids, or all of them. Returns the unread count. */
-export async function markRead(database: Database, actor: Actor, ids: string[] | "all"): Promise<number> {
+/**
+ * Marks the reader's notifications read: the given ids, or all of them. Returns the unread count;
+ * with `events`, the reader's open pages are told the new count.
+ */
+export async function markRead(database: Database, actor: Actor, ids: string[] | "all", events?: DomainEventBus): Promise<number> {
   const { db, t } = database;
   const mine = eq(t.notifications.userId, actor.id);
   const unread = isNull(t.notifications.readAt);
   if (ids === "all") await db.update(t.notifications).set({ readAt: new Date() }).where(and(mine, unread));
   else if (ids.length) await db.update(t.notifications).set({ readAt: new Date() }).where(and(mine, unread, inArray(t.notifications.id, ids)));
+  events?.emit("notifications.read", { userId: actor.id });
   return unreadCount(database, actor);
 }
 
