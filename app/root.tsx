@@ -55,9 +55,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <a className="skip-link" href="#main">
             {i18n.t("skipToContent")}
           </a>
-          <AppHeader user={user} locale={locale} />
-          {/* Live presence and page updates (socket.io) for signed-in people; opens after hydration. */}
-          <RealtimeProvider userId={user?.id ?? null}>{children}</RealtimeProvider>
+          {/* Live presence, page updates and notifications (socket.io) for signed-in people; opens after hydration. */}
+          <RealtimeProvider userId={user?.id ?? null}>
+            <AppHeader user={user} locale={locale} />
+            {children}
+          </RealtimeProvider>
         </I18nextProvider>
         <ScrollRestoration />
         <Scripts />

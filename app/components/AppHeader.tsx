@@ -1,6 +1,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n";
+import { NotificationBell } from "./comments/NotificationBell";
 import { LanguageSwitch } from "./LanguageSwitch";
 import type { RootData } from "./root-data";
 
@@ -21,6 +22,7 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
           <LanguageSwitch locale={locale} />
           {user ? (
             <>
+              <NotificationBell />
               <p className="app-header__user">
                 <span className="visually-hidden">{t("user.signedInAs")} </span>
                 <span className="app-header__name">{user.name}</span>

@@ -6,6 +6,7 @@ import { authorize, sectionAbilities, sectionActions } from "../../server/policy
 import { loadSectionFacts } from "../../server/services/access";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
+import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
 import { ErrorPage } from "~/components/ErrorPage";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
@@ -72,6 +73,8 @@ export default function SectionPage() {
   usePresence(workspace.id, section.id);
   useLiveRevalidate([workspace.id]);
   const [readyFor, setReadyFor] = useState<string | null>(null);
+  // The comments column draws its threads in the live editor (created later, in the browser).
+  const comments = useCommentsBridge();
   const editorReady = readyFor === section.id;
   return (
     <main id="main" className="page" tabIndex={-1}>
@@ -136,6 +139,8 @@ export default function SectionPage() {
               editable={abilities["section.edit"]}
               locked={locked}
               onReady={() => setReadyFor(section.id)}
+              extensions={comments.extensions}
+              onEditor={comments.onEditor}
             />
             <div className="section-static prose" hidden={editorReady} data-static-text>
               {text.empty ? (
@@ -162,6 +167,8 @@ export default function SectionPage() {
             ) : null}
           </nav>
         </section>
+
+        <SectionComments sectionId={section.id} bridge={comments} />
 
         <aside className="columns__side panel" aria-labelledby="abilities-title">
           <p className="stack">

@@ -193,6 +193,11 @@ export default function WorkspacePage() {
               <ActionMessage result={publishResult} intent="approvers" />
             </section>
           ) : null}
+          <p className="panel">
+            <Link to={`/w/${workspace.id}/activity`} data-link="activity">
+              {t("comments:activity.title")}
+            </Link>
+          </p>
           <div className="panel">
             <PresenceList
               people={people}

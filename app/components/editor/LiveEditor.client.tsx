@@ -263,6 +263,7 @@ export function LiveEditor(props: LiveEditorProps) {
           openLink: () => setLinkOpen(true),
           focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
         }),
+        ...(initial.extensions ?? []),
       ],
       editorProps: { attributes: proseAttributes(tRef.current("textbox"), initialEditable) },
     });
@@ -277,9 +278,11 @@ export function LiveEditor(props: LiveEditorProps) {
     if (navigator.onLine === false) publish({ kind: "offline" });
     else provider.connect();
     setSession({ doc, provider, editor });
+    initial.onEditor?.({ editor, doc });
 
     return () => {
       disposed = true;
+      latest.current.onEditor?.(null);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
       provider.awareness.off("change", onAwareness);

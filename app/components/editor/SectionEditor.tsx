@@ -5,7 +5,9 @@
  * and loads the browser-only editor (tiptap, y-websocket, y-indexeddb) lazily after mounting.
  * The page keeps its server-rendered text until `onReady` is called (the editor has text to show).
  */
+import type { AnyExtension, Editor } from "@tiptap/core";
 import { useEffect, useState, type ComponentType } from "react";
+import type * as Y from "yjs";
 import { useTranslation } from "react-i18next";
 import type { LiveEditorProps, LiveStatus } from "./LiveEditor.client";
 import { StatusLine } from "./StatusLine";
@@ -25,6 +27,10 @@ export interface SectionEditorProps {
    * page can keep showing its server-rendered text.
    */
   onReady?: () => void;
+  /** More editor extensions (the comments' decorations), added when the editor is created. */
+  extensions?: AnyExtension[];
+  /** Called with the live editor and its Yjs document once created, and with null when it goes away. */
+  onEditor?: (live: { editor: Editor; doc: Y.Doc } | null) => void;
 }
 
 export function SectionEditor(props: SectionEditorProps) {

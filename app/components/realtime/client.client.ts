@@ -31,6 +31,11 @@ export interface RealtimeClient {
    * several holders for one workspace, the latest one's section counts.
    */
   enterPresence(workspaceId: string, sectionId: string | null): () => void;
+  /**
+   * Keeps this page in a section's room (its live events, e.g. comment threads) while held; returns
+   * the release. Resolves `joined` with the server's answer each time the room is (re)joined.
+   */
+  watchSection(sectionId: string, joined?: (ok: boolean) => void): () => void;
   /** The last presence the server sent for a workspace this tab is present in. */
   presence(workspaceId: string): PresencePayload | null;
   onPresence(workspaceId: string, listener: (presence: PresencePayload) => void): () => void;
@@ -67,6 +72,14 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
   const holders = new Map<string, { id: number; sectionId: string | null }[]>();
   const presences = new Map<string, PresencePayload>();
   const presenceListeners = new Map<string, Set<(presence: PresencePayload) => void>>();
+  const sectionWatches = new Map<string, Set<(ok: boolean) => void>>();
+
+  const joinSection = (sectionId: string) => {
+    if (!socket.connected) return;
+    socket.emit("section:join", sectionId, (ack) => {
+      for (const listener of sectionWatches.get(sectionId) ?? []) listener(ack.ok);
+    });
+  };
 
   const setStatus = (next: ConnectionStatus, resumed = false) => {
     status = next;
@@ -108,6 +121,7 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
     refused = null;
     join([...watches.keys()]);
     for (const workspaceId of holders.keys()) sendPresence(workspaceId);
+    for (const sectionId of sectionWatches.keys()) joinSection(sectionId);
     setStatus("connected", resumed);
   });
   socket.on("presence", publish);
@@ -166,6 +180,22 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
         }
         sendPresence(workspaceId);
         leaveIfUnused(workspaceId);
+      };
+    },
+    watchSection(sectionId, joined = () => {}) {
+      const listeners = sectionWatches.get(sectionId) ?? new Set<(ok: boolean) => void>();
+      const fresh = listeners.size === 0;
+      listeners.add(joined);
+      sectionWatches.set(sectionId, listeners);
+      if (fresh) joinSection(sectionId);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        listeners.delete(joined);
+        if (listeners.size) return;
+        sectionWatches.delete(sectionId);
+        if (socket.connected) socket.emit("section:leave", sectionId, () => {});
       };
     },
     presence: (workspaceId) => presences.get(workspaceId) ?? null,

@@ -1,0 +1,131 @@
+/**
+ * Comment threads in the editor: their anchored ranges drawn as decorations (never marks: commenting
+ * does not change the document), the active thread emphasised, a click on a range choosing its
+ * thread, and Mod-Alt-m to start a thread on the selection.
+ *
+ *   const extension = CommentsExtension.configure({ onActivate, onStart });
+ *   setThreads(editor, [{ id, anchor, resolved }], activeId);   // whenever the list changes
+ *   threadRanges(editor.state, threads)                          // where each thread is now
+ */
+import { Extension, type Editor } from "@tiptap/core";
+import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
+import { Decoration, DecorationSet } from "@tiptap/pm/view";
+import { ySyncPluginKey } from "@tiptap/y-tiptap";
+import type * as Y from "yjs";
+import { anchorFromRange, resolveAnchor, type Anchor, type Mapping } from "./anchors";
+
+export interface AnchoredThread {
+  id: string;
+  anchor: Anchor | null;
+  resolved: boolean;
+}
+
+interface PluginState {
+  threads: AnchoredThread[];
+  active: string | null;
+}
+
+export const commentsKey = new PluginKey<PluginState>("overlegComments");
+
+export const START_SHORTCUT = "Mod-Alt-m";
+
+function binding(state: EditorState): { doc: Y.Doc; type: Y.XmlFragment; mapping: Mapping } | null {
+  const sync = ySyncPluginKey.getState(state) as { doc?: Y.Doc; type?: Y.XmlFragment; binding?: { mapping: Mapping } } | undefined;
+  if (!sync?.doc || !sync.type || !sync.binding) return null;
+  return { doc: sync.doc, type: sync.type, mapping: sync.binding.mapping };
+}
+
+/** Where each thread's anchor is now in this editor's text (null: its text was removed). */
+export function threadRanges(state: EditorState, threads: AnchoredThread[]): Map<string, { from: number; to: number } | null> {
+  const b = binding(state);
+  const out = new Map<string, { from: number; to: number } | null>();
+  for (const thread of threads) {
+    const range = b && thread.anchor ? resolveAnchor(b.doc, b.type, b.mapping, thread.anchor) : null;
+    out.set(thread.id, range && range.to <= state.doc.content.size ? range : null);
+  }
+  return out;
+}
+
+/** The anchor and quoted text of the editor's selection, or null when nothing is selected. */
+export function anchorOfSelection(editor: Editor): { anchor: Anchor; quote: string } | null {
+  let { from, to } = editor.state.selection;
+  if (from === to && typeof window !== "undefined") {
+    // A read-only view may not mirror the browser's selection in its state: read it from the page.
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed && selection.rangeCount) {
+      const range = selection.getRangeAt(0);
+      if (editor.view.dom.contains(range.startContainer) && editor.view.dom.contains(range.endContainer)) {
+        try {
+          from = editor.view.posAtDOM(range.startContainer, range.startOffset);
+          to = editor.view.posAtDOM(range.endContainer, range.endOffset);
+        } catch {
+          return null;
+        }
+      }
+    }
+  }
+  if (from >= to) return null;
+  const b = binding(editor.state);
+  if (!b) return null;
+  const quote = editor.state.doc.textBetween(from, to, " ").trim();
+  if (!quote) return null;
+  return { anchor: anchorFromRange(b.doc, b.type, b.mapping, from, to), quote: quote.slice(0, 1000) };
+}
+
+export function setThreads(editor: Editor, threads: AnchoredThread[], active: string | null): void {
+  if (editor.isDestroyed) return;
+  editor.view.dispatch(editor.state.tr.setMeta(commentsKey, { threads, active } satisfies PluginState).setMeta("addToHistory", false));
+}
+
+export const CommentsExtension = Extension.create<{ onActivate: (id: string) => void; onStart: () => void }>({
+  name: "overlegComments",
+  addOptions() {
+    return { onActivate: () => {}, onStart: () => {} };
+  },
+  addKeyboardShortcuts() {
+    return {
+      [START_SHORTCUT]: () => {
+        this.options.onStart();
+        return true;
+      },
+    };
+  },
+  addProseMirrorPlugins() {
+    const options = this.options;
+    return [
+      new Plugin<PluginState>({
+        key: commentsKey,
+        state: {
+          init: () => ({ threads: [], active: null }),
+          apply: (tr, value) => (tr.getMeta(commentsKey) as PluginState | undefined) ?? value,
+        },
+        props: {
+          decorations(state) {
+            const { threads, active } = commentsKey.getState(state) ?? { threads: [], active: null };
+            const open = threads.filter((t) => !t.resolved || t.id === active);
+            if (!open.length) return DecorationSet.empty;
+            const ranges = threadRanges(state, open);
+            const decorations: Decoration[] = [];
+            for (const thread of open) {
+              const range = ranges.get(thread.id);
+              if (!range) continue;
+              decorations.push(
+                Decoration.inline(range.from, range.to, {
+                  class: thread.id === active ? "ov-comment-range ov-comment-range--active" : "ov-comment-range",
+                  "data-thread-id": thread.id,
+                }),
+              );
+            }
+            return DecorationSet.create(state.doc, decorations);
+          },
+          handleClick(_view, _pos, event) {
+            const target = event.target instanceof Element ? event.target.closest("[data-thread-id]") : null;
+            const id = target?.getAttribute("data-thread-id");
+            if (id) options.onActivate(id);
+            return false;
+          },
+        },
+      }),
+    ];
+  },
+});

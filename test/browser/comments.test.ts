@@ -1,0 +1,148 @@
+/**
+ * Commenting in two browsers (Chromium via playwright-core, separate contexts) against the built app:
+ * a partner-country commenter comments on a selection and mentions the lead drafter; the lead sees
+ * the thread, its highlighted text and a notification appear without reloading, replies, and
+ * resolves; the partner sees the reply and is asked to confirm. Markup in a comment stays text.
+ * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/server";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = process.env.OVERLEG_SCREENSHOTS;
+const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ remix: "build" });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedInPage(email: string): Promise<Page> {
+  const { cookie } = await server.signIn(email);
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  await context.addCookies(
+    cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
+      }),
+  );
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`${email}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`${email}: ${message.text()}`);
+  });
+  return page;
+}
+
+async function openSection(page: Page, sectionId: string): Promise<void> {
+  await page.goto(`${server.url}/s/${sectionId}`);
+  await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
+  await page.locator('[data-comments="ready"]').waitFor({ timeout: 20_000 });
+}
+
+/** Selects `phrase` in the editor's text the way a mouse drag would (a DOM selection). */
+async function select(page: Page, phrase: string): Promise<void> {
+  await page.evaluate((text) => {
+    const root = document.querySelector(".ov-editor__prose")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(text) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${text}" is not in the editor`);
+  }, phrase);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe("commenting in the browser", () => {
+  it("comments on a selection with a mention; the other person sees the thread and a notification live, replies and resolves", async () => {
+    const [sectionId] = await server.sectionIds("Grensoverschrijdende samenwerking");
+    const partner = await signedInPage("partner@be.example");
+    const lead = await signedInPage("lead@ez.example");
+    await Promise.all([openSection(partner, sectionId), openSection(lead, sectionId)]);
+    await expect.poll(() => lead.locator("[data-bell-count]").count()).toBe(0);
+    await expect.poll(() => lead.locator(".ov-comments .empty-state").innerText()).toMatch(/no comments yet/i);
+
+    // The partner (a commenter: read-only text) selects a phrase and comments on it.
+    await select(partner, PHRASE);
+    await partner.getByRole("button", { name: "Comment", exact: true }).click();
+    const box = partner.getByRole("combobox", { name: "Your comment" });
+    await box.waitFor();
+    await box.pressSequentially("Does this include Flanders? <img src=x onerror=\"window.__xss=1\"> @Ev", { delay: 10 });
+    const option = partner.getByRole("option", { name: /Eva de Leeuw/ });
+    await option.waitFor();
+    await box.press("Enter");
+    await box.pressSequentially("please have a **look**", { delay: 10 });
+    expect(await box.inputValue()).toContain("@Eva de Leeuw please have a **look**");
+    await partner.locator("[data-draft]").getByRole("button", { name: "Comment", exact: true }).click();
+    const partnerThread = partner.locator(".ov-thread[data-thread-id]");
+    await expect.poll(() => partnerThread.count(), { timeout: 10_000 }).toBe(1);
+
+    // The lead sees it without reloading: the card, the highlighted text, the mention, the bell.
+    const leadThread = lead.locator(".ov-thread[data-thread-id]");
+    await expect.poll(() => leadThread.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => leadThread.innerText()).toContain("Does this include Flanders?");
+    expect(await leadThread.locator(".ov-mention").innerText()).toBe("@Eva de Leeuw");
+    expect(await leadThread.locator("strong").innerText()).toBe("look");
+    // The markup is shown as text and nothing of it ran.
+    expect(await leadThread.innerText()).toContain('<img src=x onerror="window.__xss=1">');
+    expect(await leadThread.locator("img").count()).toBe(0);
+    expect(await lead.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await expect.poll(() => lead.locator(".ov-comment-range").innerText(), { timeout: 10_000 }).toBe(PHRASE);
+    await expect.poll(() => lead.locator("[data-bell-count]").innerText(), { timeout: 10_000 }).toBe("1");
+    await shot(lead, "comments-lead-sees-thread");
+
+    // The lead replies; the partner sees the reply live.
+    const reply = leadThread.getByRole("combobox", { name: "Reply" });
+    await reply.fill("Yes, Flanders is part of the Antwerp–Rotterdam cluster plan.");
+    await leadThread.getByRole("button", { name: "Reply", exact: true }).click();
+    await expect.poll(() => partnerThread.innerText(), { timeout: 10_000 }).toContain("Flanders is part of the Antwerp–Rotterdam cluster plan");
+
+    // The lead resolves; the partner, its author, is asked to confirm and confirms.
+    await leadThread.getByRole("button", { name: "Resolve" }).click();
+    await partner.locator("[data-confirm]").waitFor({ timeout: 10_000 });
+    await shot(partner, "comments-partner-asked-to-confirm");
+    await partner.getByRole("button", { name: "Yes, settled" }).click();
+    await partner.locator('[data-filter="resolved"]').click();
+    await expect.poll(() => partnerThread.locator('[data-entry="confirmed"]').count(), { timeout: 10_000 }).toBe(1);
+
+    // The notification is in the lead's inbox, and reading it clears the count.
+    await lead.goto(`${server.url}/notifications`);
+    await expect.poll(() => lead.locator("[data-notifications]").innerText()).toContain("Pieter Claes mentioned you");
+    await lead.getByRole("button", { name: "Mark all read" }).click();
+    await expect.poll(() => lead.locator("[data-bell-count]").count(), { timeout: 10_000 }).toBe(0);
+    await shot(lead, "comments-inbox");
+
+    expect(problems).toEqual([]);
+  });
+});
