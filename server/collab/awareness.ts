@@ -125,6 +125,24 @@ export class AwarenessTable {
     return ids.length ? this.encode(ids) : null;
   }
 
+  /** One client id's entry (id, clock, state or removal) as it appears inside an awareness update. */
+  encodeEntry(clientId: number): Uint8Array {
+    const e = this.entries.get(clientId)!;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, e.clock);
+    encoding.writeVarString(encoder, e.state ?? "null");
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** An awareness update made of entries from encodeEntry (copied, not encoded again). */
+  static joinEntries(entries: Uint8Array[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, entries.length);
+    for (const entry of entries) encoding.writeUint8Array(encoder, entry);
+    return encoding.toUint8Array(encoder);
+  }
+
   /** The current state (or removal) of each of `clients`, encoded as one awareness update. */
   encode(clients: number[]): Uint8Array {
     const encoder = encoding.createEncoder();

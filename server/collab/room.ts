@@ -382,13 +382,15 @@ export class Room {
     const ids = [...this.awarenessChanged];
     this.awarenessChanged.clear();
     if (ids.length === 0) return;
-    const update = this.awareness.encode(ids);
+    // Each state is encoded once; an owner's frame is the others' entries copied together.
+    const entries = ids.map((id) => this.awareness.encodeEntry(id));
+    const update = AwarenessTable.joinEntries(entries);
     let frame: Uint8Array | null = null;
     for (const c of this.connections) {
       let own = 0;
       for (const id of ids) if (c.awarenessIds.has(id)) own++;
       if (own === 0) c.send((frame ??= awarenessFrame(update)));
-      else if (own < ids.length) c.send(awarenessFrame(this.awareness.encode(ids.filter((id) => !c.awarenessIds.has(id)))));
+      else if (own < ids.length) c.send(awarenessFrame(AwarenessTable.joinEntries(entries.filter((_, i) => !c.awarenessIds.has(ids[i])))));
     }
     this.options.bus.publish(this.sectionId, { kind: "awareness", payload: update });
   }
