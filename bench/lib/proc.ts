@@ -56,6 +56,9 @@ export async function spawnServer(entry: string, options: SpawnOptions): Promise
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  void exited.then(() => process.off("exit", orphanGuard));
   const timeoutMs = options.timeoutMs ?? 60_000;
   const info = await new Promise<ServerChild["info"]>((done, fail) => {
     let stdout = "";
@@ -65,7 +68,7 @@ export async function spawnServer(entry: string, options: SpawnOptions): Promise
     }, timeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
-      const line = /^ready (.+)$/m.exec(stdout);
+      const line = /^ready (.+)\n/m.exec(stdout);
       if (line) {
         clearTimeout(timer);
         done(JSON.parse(line[1]) as ServerChild["info"]);
