@@ -16,7 +16,7 @@ const SignInForm = z.object({
   redirectTo: z.string().optional(),
 });
 
-type SignInError = "invalidInput" | "invalidCredentials" | "tooManyAttempts" | "origin" | "unknown";
+type SignInError = "invalidInput" | "invalidCredentials" | "tooManyAttempts" | "accountDisabled" | "origin" | "unknown";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
@@ -56,8 +56,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const cookie of response.headers.getSetCookie()) out.append("set-cookie", cookie);
     throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });
   }
+  const body = response.status === 403 ? ((await response.clone().json().catch(() => null)) as { code?: string } | null) : null;
   const error: SignInError =
-    response.status === 401
+    body?.code === "ACCOUNT_DISABLED"
+      ? "accountDisabled"
+      : response.status === 401
       ? "invalidCredentials"
       : response.status === 429
         ? "tooManyAttempts"
@@ -65,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           ? "origin"
           : "unknown";
   if (error === "unknown") log.warn("sign-in failed", { status: response.status, body: (await response.text()).slice(0, 300) });
-  return data({ error, email }, { status: response.status === 429 ? 429 : error === "origin" ? 403 : 401 });
+  return data({ error, email }, { status: response.status === 429 ? 429 : error === "origin" || error === "accountDisabled" ? 403 : 401 });
 }
 
 export default function SignIn() {

@@ -3,6 +3,7 @@
  * demo people's session cookies.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { workspaces as seedWorkspaces, defaultRoles } from "../../db/seed-content";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
@@ -233,6 +234,20 @@ describe("sign-in and sign-out", () => {
     const html = await res.text();
     expect(html).toMatch(/role="alert"[^>]*>Het e-mailadres of wachtwoord klopt niet\./);
     expect(html).toContain('value="lead@ez.example"');
+  });
+
+  it("for a disabled account says so and sets no cookie", async () => {
+    const { db, t } = server.database;
+    const id = await server.userId("expert@fme.example");
+    await db.update(t.user).set({ disabledAt: new Date() }).where(eq(t.user.id, id));
+    try {
+      const res = await post("/sign-in", { email: "expert@fme.example", password: "overleg-demo-2026" });
+      expect(res.status).toBe(403);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(text(await res.text())).toContain("Dit account is uitgeschakeld.");
+    } finally {
+      await db.update(t.user).set({ disabledAt: null }).where(eq(t.user.id, id));
+    }
   });
 
   it("with a malformed form says what is wrong and sets no cookie", async () => {
