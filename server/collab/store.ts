@@ -32,6 +32,30 @@ const LOCK_SPACE = 7305202;
 
 const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
+/** An append refused because the section was signed off (final) or published in the meantime. */
+export class SectionLockedError extends Error {
+  constructor(readonly sectionId: string) {
+    super(`Section ${sectionId} is final; its text can no longer change.`);
+    this.name = "SectionLockedError";
+  }
+}
+
+/**
+ * Takes the section's log lock inside `tx` (PostgreSQL advisory lock; SQLite transactions are already
+ * serialised). Appends hold it shared; compaction, and a sign-off that must see every stored update
+ * before it fixes the hash, hold it exclusively.
+ */
+export async function lockSectionLog(database: Database, tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
+  if (database.dialect !== "pg") return;
+  // On PostgreSQL `tx` is a node-postgres drizzle transaction (see db/index.ts), which has execute().
+  const pgTx = tx as unknown as { execute(query: ReturnType<typeof sql>): Promise<unknown> };
+  await pgTx.execute(
+    mode === "shared"
+      ? sql`select pg_advisory_xact_lock_shared(${LOCK_SPACE}, hashtext(${sectionId}))`
+      : sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${sectionId}))`,
+  );
+}
+
 export class UpdateStore {
   constructor(
     private readonly database: Database,
@@ -73,6 +97,10 @@ export class UpdateStore {
     const { t } = this.database;
     return this.database.transaction(async (tx) => {
       await this.lock(tx, sectionId, "shared");
+      // Checked under the lock: a sign-off that committed first has fixed the text, so nothing more
+      // may be stored (the room then treats the batch as not stored; its clients reconnect read-only).
+      const section = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
+      if (section && (section.status === "final" || section.status === "published")) throw new SectionLockedError(sectionId);
       const rows = await tx
         .insert(t.yjsUpdates)
         .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))
@@ -115,15 +143,8 @@ export class UpdateStore {
     });
   }
 
-  private async lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
-    if (this.database.dialect !== "pg") return;
-    // On PostgreSQL `tx` is a node-postgres drizzle transaction (see db/index.ts), which has execute().
-    const pgTx = tx as unknown as { execute(query: ReturnType<typeof sql>): Promise<unknown> };
-    await pgTx.execute(
-      mode === "shared"
-        ? sql`select pg_advisory_xact_lock_shared(${LOCK_SPACE}, hashtext(${sectionId}))`
-        : sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${sectionId}))`,
-    );
+  private lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
+    return lockSectionLog(this.database, tx, sectionId, mode);
   }
 }
 

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Database } from "../../db/index";
 import type { DomainEventBus } from "../events";
 import { authorize, type Actor, type SectionStatus } from "../policy";
+import { lockSectionLog } from "../collab/store";
 import { loadSectionFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
@@ -50,6 +51,9 @@ export async function signOff(deps: SignOffDeps, props: SignOffProps) {
   authorize(props.actor, "section.signOff", facts);
   const result = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
+    // Every update stored before this point is in the hash below, and none can be stored after it:
+    // appends hold this lock shared and refuse a final section (server/collab/store.ts).
+    await lockSectionLog(database, tx, section.id, "exclusive");
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
     authorize(props.actor, "section.signOff", { ...facts, status: row.status as SectionStatus });
     const hash = await currentHash(database, section.id);

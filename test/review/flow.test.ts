@@ -6,6 +6,7 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
+import { SectionLockedError, UpdateStore } from "../../server/collab/store";
 import { contentHash } from "../../server/document";
 import { Forbidden } from "../../server/policy";
 import { loadActor } from "../../server/services/access";
@@ -198,6 +199,14 @@ describe("review, sign-off and the lock", () => {
     const stored = await loadStoredDoc(server.database, sectionId);
     expect(contentHash(stored)).toBe(h0);
     expect(textOf(stored)).not.toContain("Wijziging na vaststelling");
+    // Below the room too: the store refuses to log anything for a final section, so an edit accepted
+    // into a room's batch just before the sign-off committed can never be stored after it.
+    const late = new Y.Doc();
+    late.getText("late").insert(0, "te laat");
+    await expect(new UpdateStore(server.database, server.services.log).append(sectionId, [Y.encodeStateAsUpdate(late)])).rejects.toBeInstanceOf(
+      SectionLockedError,
+    );
+    expect(contentHash(await loadStoredDoc(server.database, sectionId))).toBe(h0);
 
     // Only the minister's office reopens, with a reason; then the text can change again.
     await refused(async () => reopenSection(deps, { actor: office, sectionId, reason: "" }), CommandError);
