@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { can } from "../../server/policy";
 import { CommandError } from "../../server/services/errors";
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AgendaPage() {
   const { rollup, workspaceIds, mayPublish } = useLoaderData<typeof loader>();
-  const result = useActionData<ReviewActionResult>();
+  const result = useActionResult<ReviewActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();

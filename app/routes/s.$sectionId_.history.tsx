@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { authorize, sectionAbilities } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
@@ -54,7 +55,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function HistoryPage() {
   const { workspace, section, hash, versions, abilities } = useLoaderData<typeof loader>();
-  const result = useActionData<ReviewActionResult>();
+  const result = useActionResult<ReviewActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();

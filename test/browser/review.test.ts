@@ -103,13 +103,16 @@ const badge = (page: Page) => page.locator(".page-heading .badge").first();
 const organisation = (page: Page, code: string) => page.locator(`.review-orgs li[data-organisation="${code}"]`);
 
 /** An approver opens the review page and approves the text they see there. */
-async function approve(page: Page, sectionId: string, code: string, note: string): Promise<void> {
+const DECIDED = "Your decision is recorded with the content hash of the text you saw.";
+
+async function approve(page: Page, sectionId: string, code: string, note: string, confirmed = false): Promise<void> {
   await page.goto(`/s/${sectionId}/review`);
   await page.getByRole("heading", { name: "Your decision" }).waitFor();
   await hydrated(page);
   await page.getByRole("radio", { name: "Approve" }).check();
   await page.getByLabel("Note (required when you request changes)").fill(note);
   await page.getByRole("button", { name: "Record decision" }).click();
+  if (confirmed) await page.getByText(DECIDED).waitFor({ timeout: 30_000 });
   // The confirmation can be replaced by a live refresh of the page; what stays is the organisation's decision.
   await untilShown(page, `the approval of ${code} on the current text`, async () => {
     const alert = page.getByRole("alert");
@@ -169,10 +172,15 @@ describe("the review path in the browser", () => {
       const shown = await organisation(kgg, "KGG").innerText();
       return shown.includes("Approve") && shown.includes("Daan Kramer");
     });
-    await approve(fme, sectionId, "FME", "Akkoord namens FME.");
-    await untilShown(fme, "both approvals and the section approved", async () =>
-      (await fme.getByText("Every required organisation approved the current text.").isVisible()) && (await badge(fme).innerText()).includes("Approved"),
-    );
+    await approve(fme, sectionId, "FME", "Akkoord namens FME.", true);
+    // Without reloading: the page that just recorded the decision shows the outcome live.
+    await expect
+      .poll(
+        async () =>
+          (await fme.getByText("Every required organisation approved the current text.").isVisible()) && (await badge(fme).innerText()).includes("Approved"),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     expect(await organisation(fme, "FME").innerText()).toContain("Fatima El Amrani");
 
     // The lead types one character: the approvals no longer match the text.
@@ -188,6 +196,11 @@ describe("the review path in the browser", () => {
     expect(await organisation(kgg, "FME").innerText()).toContain("Approval is stale (the text changed)");
     expect(await organisation(kgg, "KGG").getByRole("link", { name: "What changed since you approved" }).isVisible()).toBe(true);
     expect(await kgg.getByText("Every required organisation approved the current text.").count()).toBe(0);
+    // FME's page, open since its decision, is refreshed live by the edit (no reload) and still confirms the decision.
+    await expect
+      .poll(async () => (await organisation(fme, "FME").innerText()).includes("Approval is stale (the text changed)"), { timeout: 30_000 })
+      .toBe(true);
+    expect(await fme.getByText(DECIDED).isVisible()).toBe(true);
 
     // The office cannot sign yet: no sign-off while the approvals are stale.
     const office = await person("office@minister.example");
