@@ -10,9 +10,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server";
+import { addSessionCookies, CHROMIUM_ARGS, CHROMIUM_PATH, watchProblems } from "./support/browser";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SHOTS = process.env.OVERLEG_SCREENSHOTS;
 const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
 
@@ -23,7 +22,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ remix: "build" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
 
@@ -37,20 +36,9 @@ async function signedInPage(email: string): Promise<Page> {
   const { cookie } = await server.signIn(email);
   const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } });
   contexts.push(context);
-  await context.addCookies(
-    cookie
-      .split("; ")
-      .filter(Boolean)
-      .map((pair) => {
-        const at = pair.indexOf("=");
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
-      }),
-  );
+  await addSessionCookies(context, cookie, server.url);
   const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`${email}: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`${email}: ${message.text()}`);
-  });
+  watchProblems(page, email, problems);
   return page;
 }
 

@@ -79,3 +79,24 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole("button", { name: /^(sign in|inloggen|aanmelden)$/i }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
 }
+
+/** Gives a browser context the session cookies of a real sign-in (`cookie` as TestServer.signIn returns it). */
+export async function addSessionCookies(context: BrowserContext, cookie: string, url: string): Promise<void> {
+  await context.addCookies(
+    cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url };
+      }),
+  );
+}
+
+/** Records a page's uncaught errors and console errors (other than failed resource loads) into `problems`. */
+export function watchProblems(page: Page, label: string, problems: string[]): void {
+  page.on("pageerror", (error) => problems.push(`${label}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`${label}: ${message.text()}`);
+  });
+}
