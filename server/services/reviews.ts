@@ -295,7 +295,10 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
  */
 export async function reconcileReviewStatus(deps: ReviewDeps, sectionId: string): Promise<SectionStatus | null> {
   const { database, events } = deps;
-  const { t } = database;
+  const { db, t } = database;
+  // Most sections being typed in are not under review: they cost one indexed read, not a hash.
+  const before = (await db.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
+  if (!before || (before.status !== "in_review" && before.status !== "approved")) return null;
   const hash = await currentHash(database, sectionId);
   const changed = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
