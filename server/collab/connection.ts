@@ -13,8 +13,17 @@ import { permissionDeniedFrame } from "./protocol";
 
 let nextId = 1;
 
+/** What a connection needs of its socket (a net.Socket). */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+  readonly destroyed: boolean;
+}
+
 export interface ConnectionInit {
   ws: WebSocket;
+  /** The socket under `ws`, corked while a room sends one tick's frames (they leave in one write). */
+  socket: Corkable;
   actor: SignedIn;
   /** The request's Cookie / Authorization headers, to re-check the session later. */
   authHeaders: Record<string, string>;
@@ -33,6 +42,7 @@ export interface ConnectionInit {
 export class Connection implements AwarenessPeer {
   readonly id = nextId++;
   readonly ws: WebSocket;
+  private readonly socket: Corkable;
   readonly sectionId: string;
   readonly workspaceId: string;
   readonly userId: string;
@@ -66,6 +76,7 @@ export class Connection implements AwarenessPeer {
 
   constructor(init: ConnectionInit) {
     this.ws = init.ws;
+    this.socket = init.socket;
     this.sectionId = init.sectionId;
     this.workspaceId = init.workspaceId;
     this.userId = init.actor.id;
@@ -110,6 +121,15 @@ export class Connection implements AwarenessPeer {
       return;
     }
     this.ws.send(frame);
+  }
+
+  /** Holds what is sent until uncork(), then writes it at once (one system call, not one per frame). */
+  cork(): void {
+    if (!this.socket.destroyed) this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   /** Why this connection may not change the document. */

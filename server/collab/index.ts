@@ -28,7 +28,7 @@ import type { Services, SignedIn } from "../context";
 import { isOwnOrigin } from "../http";
 import { can, type SectionFacts } from "../policy";
 import { loadSectionFacts, NotFound } from "../services/access";
-import { Connection } from "./connection";
+import { Connection, type Corkable } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
 import { Room } from "./room";
 import { UpdateStore } from "./store";
@@ -252,12 +252,13 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       upgraded = true;
-      void open(ws, actor, authHeaders, sectionId, loaded);
+      void open(ws, socket as Duplex & Corkable, actor, authHeaders, sectionId, loaded);
     });
   }
 
   async function open(
     ws: WebSocket,
+    socket: Corkable,
     actor: SignedIn,
     authHeaders: Record<string, string>,
     sectionId: string,
@@ -265,6 +266,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   ) {
     const connection = new Connection({
       ws,
+      socket,
       actor,
       authHeaders,
       sectionId,

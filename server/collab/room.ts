@@ -44,6 +44,9 @@ const SERVER = Symbol("server");
 const BATCH = Symbol("batch");
 const noop = () => {};
 
+/** Updates received in one tick, with their senders. */
+type Batch = { connection: Connection; update: Uint8Array }[];
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly connections = new Set<Connection>();
@@ -59,10 +62,11 @@ export class Room {
   logRows = 0;
   logBytes = 0;
   private pendingBytes = 0;
-  private batch: { connection: Connection; update: Uint8Array }[] = [];
+  private batch: Batch = [];
   /** The batch being applied (its senders must not get their own updates back). */
-  private applying: { connection: Connection; update: Uint8Array }[] | null = null;
+  private applying: Batch | null = null;
   private flushQueued = false;
+  private flushing = false;
   /** Awareness client ids changed in this tick, relayed together (flushAwareness). */
   private readonly awarenessChanged = new Set<number>();
   private awarenessQueued = false;
@@ -211,10 +215,38 @@ export class Room {
     return frame;
   }
 
+  /**
+   * Stores the tick's updates (group commit), then in one synchronous block applies them, sends them
+   * and sends the cursors that came with them, with every socket corked: each reader gets the tick's
+   * frames in one write.
+   */
   private async flush(): Promise<void> {
+    this.flushing = true;
+    let stored: Batch | null = null;
+    try {
+      stored = await this.store();
+    } finally {
+      this.flushing = false;
+      const corked = [...this.connections]; // a connection closed meanwhile is still uncorked
+      for (const c of corked) c.cork();
+      try {
+        if (stored) this.apply(stored);
+        this.flushAwareness();
+      } finally {
+        for (const c of corked) c.uncork();
+      }
+    }
+    if (stored) {
+      this.options.onStored?.(this);
+      if (this.needsCompaction()) this.queueCompaction();
+    }
+  }
+
+  /** Appends the waiting updates to the log; null when there were none or storing failed. */
+  private async store(): Promise<Batch | null> {
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return null;
     const takenBytes = batch.reduce((n, b) => n + b.update.byteLength, 0);
     let seqs: number[];
     try {
@@ -235,13 +267,17 @@ export class Room {
         this.pendingBytes -= b.update.byteLength;
         return false;
       });
-      return;
+      return null;
     }
     this.pendingBytes -= takenBytes;
     this.logRows += batch.length;
     this.logBytes += takenBytes;
     for (const seq of seqs) this.seq = Math.max(this.seq, seq);
-    // One transaction for the tick: the document emits one merged update, encoded once (sendBatch).
+    return batch;
+  }
+
+  /** Applies a stored batch in one transaction: the document emits one merged update (sendBatch). */
+  private apply(batch: Batch): void {
     this.applying = batch;
     try {
       this.doc.transact(() => {
@@ -256,8 +292,6 @@ export class Room {
     } finally {
       this.applying = null;
     }
-    this.options.onStored?.(this);
-    if (this.needsCompaction()) this.queueCompaction();
   }
 
   /**
@@ -314,7 +348,7 @@ export class Room {
    * leaves of a balanced tree whose nodes are merged and encoded once: each sender gets the log2(k)
    * subtrees beside its own path, not k - 1 frames.
    */
-  private sendBatch(merged: Uint8Array, batch: { connection: Connection; update: Uint8Array }[]): void {
+  private sendBatch(merged: Uint8Array, batch: Batch): void {
     if (this.connections.size === 0) return;
     const bySender = new Map<Connection, Uint8Array[]>();
     for (const b of batch) {
@@ -374,10 +408,14 @@ export class Room {
     for (const id of change.clients) this.awarenessChanged.add(id);
     if (this.awarenessQueued) return;
     this.awarenessQueued = true;
+    // A cursor usually points into the update just typed: while updates are waiting to be stored it
+    // goes out right after them (flush), so both reach a reader in one write and in that order.
+    if (this.flushQueued || this.flushing) return;
     setImmediate(() => this.flushAwareness());
   }
 
   private flushAwareness(): void {
+    if (!this.awarenessQueued) return;
     this.awarenessQueued = false;
     const ids = [...this.awarenessChanged];
     this.awarenessChanged.clear();
