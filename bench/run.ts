@@ -6,6 +6,7 @@
  *   npm run bench                 # the full run (several minutes)
  *   npm run bench -- --quick      # small N, short runs (under 3 minutes)
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
+ *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -35,10 +36,13 @@ mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const profDir = join(outDir, `prof-${stamp}`);
 
+/** `--n=10,200`: only these client counts in the typing, echo and storm scenarios. */
+const onlyN = args.get("n")?.split(",").map(Number);
+const pick = (all: number[]) => (onlyN ? onlyN : all);
 const plan = {
-  typingN: quick ? [50] : [10, 50, 200, 500],
-  echoN: quick ? [50] : [200],
-  stormN: quick ? [50] : [50, 200],
+  typingN: pick(quick ? [50] : [10, 50, 200, 500]),
+  echoN: pick(quick ? [50] : [200]),
+  stormN: pick(quick ? [50] : [50, 200]),
   durationMs: quick ? 4000 : 10_000,
   drainTimeoutMs: quick ? 5000 : 10_000,
   sections: quick ? 300 : 2000,
