@@ -63,9 +63,11 @@ export class AwarenessTable {
       for (let i = 0; i < count; i++) {
         const clientId = decoding.readVarUint(decoder);
         const clientClock = decoding.readVarUint(decoder);
-        const json = decoding.readVarString(decoder);
+        // The state's JSON, not decoded yet: most entries are echoes of others' states, dropped unread.
+        const raw = decoding.readVarUint8Array(decoder);
+        if (decoder.pos > message.byteLength) throw new MalformedMessage("awareness: truncated");
         const entry = this.entries.get(clientId);
-        const removal = json === "null";
+        const removal = isNull(raw);
         if (entry?.owner && entry.owner !== peer) continue; // someone else's: an echo, or a forgery
         if (!entry?.owner) {
           // A new id, or one whose connection left.
@@ -82,7 +84,7 @@ export class AwarenessTable {
           entry!.clock++;
           peer.awarenessIds.delete(clientId);
         } else {
-          const state = parseState(json);
+          const state = parseState(utf8.decode(raw));
           state.user = peer.user;
           const next: Entry = {
             clientClock,
@@ -125,6 +127,11 @@ export class AwarenessTable {
     return ids.length ? this.encode(ids) : null;
   }
 
+  /** The connection that owns a client id now, if any. */
+  ownerOf(clientId: number): AwarenessPeer | null {
+    return this.entries.get(clientId)?.owner ?? null;
+  }
+
   /** One client id's entry (id, clock, state or removal) as it appears inside an awareness update. */
   encodeEntry(clientId: number): Uint8Array {
     const e = this.entries.get(clientId)!;
@@ -156,6 +163,11 @@ export class AwarenessTable {
     return encoding.toUint8Array(encoder);
   }
 }
+
+const utf8 = new TextDecoder();
+
+/** Whether a state's JSON is `null` (a removal). */
+const isNull = (raw: Uint8Array) => raw.length === 4 && raw[0] === 0x6e && raw[1] === 0x75 && raw[2] === 0x6c && raw[3] === 0x6c;
 
 function parseState(json: string): Record<string, unknown> {
   let value: unknown;

@@ -15,7 +15,7 @@ import * as Y from "yjs";
 import { CloseCode, type CollabLimits } from "../../app/shared/collab";
 import type { Logger } from "../log";
 import type { SectionFacts } from "../policy";
-import { AwarenessTable, type AwarenessChange } from "./awareness";
+import { AwarenessTable, type AwarenessChange, type AwarenessPeer } from "./awareness";
 import { Connection } from "./connection";
 import type { RoomBus } from "./fanout";
 import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
@@ -43,6 +43,8 @@ const SERVER = Symbol("server");
 /** The origin of one tick's client updates, applied together in one transaction. */
 const BATCH = Symbol("batch");
 const noop = () => {};
+/** Awareness (cursors) is relayed at most this often per room: 20 times a second. */
+export const AWARENESS_INTERVAL_MS = 50;
 
 /** Updates received in one tick, with their senders. */
 type Batch = { connection: Connection; update: Uint8Array }[];
@@ -67,9 +69,11 @@ export class Room {
   private applying: Batch | null = null;
   private flushQueued = false;
   private flushing = false;
-  /** Awareness client ids changed in this tick, relayed together (flushAwareness). */
+  /** Awareness client ids changed since the last relay, relayed together (flushAwareness). */
   private readonly awarenessChanged = new Set<number>();
   private awarenessQueued = false;
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  private awarenessSentAt = Number.NEGATIVE_INFINITY;
   /** The document's snapshot and sync answers, kept until it changes. */
   private snapshot: Y.Snapshot | null = null;
   private readonly answers = new Map<string, Uint8Array>();
@@ -227,14 +231,10 @@ export class Room {
       stored = await this.store();
     } finally {
       this.flushing = false;
-      const corked = [...this.connections]; // a connection closed meanwhile is still uncorked
-      for (const c of corked) c.cork();
-      try {
+      this.corked(() => {
         if (stored) this.apply(stored);
-        this.flushAwareness();
-      } finally {
-        for (const c of corked) c.uncork();
-      }
+        if (!this.awarenessTimer) this.flushAwareness(); // cursors that are due follow the updates
+      });
     }
     if (stored) {
       this.options.onStored?.(this);
@@ -356,81 +356,94 @@ export class Room {
       if (list) list.push(b.update);
       else bySender.set(b.connection, [b.update]);
     }
-    const senders = [...bySender.keys()];
     const leaves = [...bySender.values()].map((u) => (u.length === 1 ? u[0] : Y.mergeUpdates(u)));
-    const updates = new Map<string, Uint8Array>();
-    const frames = new Map<string, Uint8Array>();
+    const merges = new Map<string, Uint8Array>();
     const updateOf = (lo: number, hi: number): Uint8Array => {
       if (hi - lo === 1) return leaves[lo];
       const key = `${lo}:${hi}`;
-      let u = updates.get(key);
+      let u = merges.get(key);
       if (!u) {
         const mid = (lo + hi) >> 1;
-        updates.set(key, (u = Y.mergeUpdates([updateOf(lo, mid), updateOf(mid, hi)])));
+        merges.set(key, (u = Y.mergeUpdates([updateOf(lo, mid), updateOf(mid, hi)])));
       }
       return u;
     };
-    const frameOf = (lo: number, hi: number): Uint8Array => {
-      const key = `${lo}:${hi}`;
-      let f = frames.get(key);
-      if (!f) frames.set(key, (f = updateFrame(updateOf(lo, hi))));
-      return f;
-    };
-    const index = new Map(senders.map((c, i) => [c, i]));
     let frame: Uint8Array | null = null;
-    for (const c of this.connections) {
-      const i = index.get(c);
-      if (i === undefined) {
-        c.send((frame ??= updateFrame(merged)));
-        continue;
-      }
-      let lo = 0;
-      let hi = senders.length;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (i < mid) {
-          c.send(frameOf(mid, hi));
-          hi = mid;
-        } else {
-          c.send(frameOf(lo, mid));
-          lo = mid;
-        }
-      }
-    }
+    const send = (c: Connection, f: Uint8Array) => c.send(f);
+    sendToOthers(this.connections, [...bySender.keys()], (lo, hi) => updateFrame(updateOf(lo, hi)), () => (frame ??= updateFrame(merged)), send);
   }
 
   /**
-   * Relays awareness changes coalesced per tick: every client id that changed within the tick is sent
-   * once, in its latest state, in one frame shared by everyone who owns none of them (an owner gets the
-   * others' changes only: its own state comes back to it never).
+   * Relays awareness changes (cursors, who is here) at most every AWARENESS_INTERVAL_MS per room: a
+   * change after a quiet spell goes out at once (with the updates being stored, if any: a cursor
+   * usually points into the text just typed, so it follows it, in the same write); changes within the
+   * interval are coalesced, each client id once in its latest state. The stock provider echoes every
+   * awareness message it receives, so each frame saved here also saves one message from every reader.
    */
   private relayAwareness(change: AwarenessChange, _from: Connection): void {
     for (const id of change.clients) this.awarenessChanged.add(id);
     if (this.awarenessQueued) return;
     this.awarenessQueued = true;
-    // A cursor usually points into the update just typed: while updates are waiting to be stored it
-    // goes out right after them (flush), so both reach a reader in one write and in that order.
-    if (this.flushQueued || this.flushing) return;
+    const wait = this.awarenessSentAt + AWARENESS_INTERVAL_MS - performance.now();
+    if (wait > 0) {
+      this.awarenessTimer = setTimeout(() => this.flushAwareness(), wait);
+      return;
+    }
+    if (this.flushQueued || this.flushing) return; // flush() sends it after the updates
     setImmediate(() => this.flushAwareness());
   }
 
+  /**
+   * Sends the coalesced changes: one frame shared by everyone who owns none of the changed ids; an
+   * owner gets the others' entries only (its own state never comes back to it). Each state is encoded
+   * once; an owner's frame is the others' entries copied together.
+   */
   private flushAwareness(): void {
     if (!this.awarenessQueued) return;
     this.awarenessQueued = false;
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.awarenessTimer = null;
+    this.awarenessSentAt = performance.now();
     const ids = [...this.awarenessChanged];
     this.awarenessChanged.clear();
     if (ids.length === 0) return;
-    // Each state is encoded once; an owner's frame is the others' entries copied together.
     const entries = ids.map((id) => this.awareness.encodeEntry(id));
     const update = AwarenessTable.joinEntries(entries);
+    // Entries grouped by the connection that owns them; entries no one owns (removals) go to all.
+    const owned = new Map<AwarenessPeer, Uint8Array[]>();
+    const common: Uint8Array[] = [];
+    ids.forEach((id, i) => {
+      const owner = this.awareness.ownerOf(id);
+      const list = owner ? owned.get(owner) : common;
+      if (list) list.push(entries[i]);
+      else owned.set(owner!, [entries[i]]);
+    });
+    const owners = [...owned.keys()] as Connection[];
+    const leaves = [...owned.values()];
     let frame: Uint8Array | null = null;
-    for (const c of this.connections) {
-      let own = 0;
-      for (const id of ids) if (c.awarenessIds.has(id)) own++;
-      if (own === 0) c.send((frame ??= awarenessFrame(update)));
-      else if (own < ids.length) c.send(awarenessFrame(AwarenessTable.joinEntries(entries.filter((_, i) => !c.awarenessIds.has(ids[i])))));
-    }
+    const commonFrame = common.length ? awarenessFrame(AwarenessTable.joinEntries(common)) : null;
+    this.corked(() =>
+      sendToOthers(
+        this.connections,
+        owners,
+        (lo, hi) => awarenessFrame(AwarenessTable.joinEntries(leaves.slice(lo, hi).flat())),
+        () => (frame ??= awarenessFrame(update)),
+        (c, f) => c.send(f),
+        commonFrame,
+      ),
+    );
     this.options.bus.publish(this.sectionId, { kind: "awareness", payload: update });
+  }
+
+  /** Runs `send` with every connection's socket corked: what it sends to one client leaves in one write. */
+  private corked(send: () => void): void {
+    const sockets = [...this.connections]; // a connection closed meanwhile is still uncorked
+    for (const c of sockets) c.cork();
+    try {
+      send();
+    } finally {
+      for (const c of sockets) c.uncork();
+    }
   }
 
   /** A connection's rights changed (role, section status). */
@@ -448,11 +461,14 @@ export class Room {
     }
   }
 
+  /**
+   * Whether to fold the log now: after `compactAfterUpdates` rows, or one row per KB of snapshot when
+   * that is more (folding costs about the size of the document, so a large one is folded less often:
+   * the same cost per update), or `compactAfterBytes` of log.
+   */
   private needsCompaction(): boolean {
-    return (
-      this.logRows >= this.options.compactAfterUpdates ||
-      (this.logRows > 1 && this.logBytes >= this.options.compactAfterBytes)
-    );
+    const rows = Math.max(this.options.compactAfterUpdates, Math.floor(this.snapshotBytes / 1024));
+    return this.logRows >= rows || (this.logRows > 1 && this.logBytes >= this.options.compactAfterBytes);
   }
 
   private queueCompaction(): void {
@@ -472,6 +488,19 @@ export class Room {
   }
 
   private async compactNow(): Promise<void> {
+    if (this.options.bus.solo) {
+      // The only node: the document holds exactly the stored log up to `seq` (stored before applied,
+      // nothing else writes), so its state is the new snapshot; the log is not read and applied again.
+      if (this.logRows === 0) return;
+      const state = Y.encodeStateAsUpdate(this.doc);
+      const folded = await this.options.store.replaceSnapshot(this.sectionId, state, this.seq);
+      if (!folded) return;
+      this.options.log.debug("compacted", { sectionId: this.sectionId, upToSeq: this.seq, snapshotBytes: state.byteLength, foldedRows: this.logRows });
+      this.snapshotBytes = state.byteLength;
+      this.logRows = 0;
+      this.logBytes = 0;
+      return;
+    }
     const result = await this.options.store.compact(this.sectionId);
     if (!result) return;
     this.snapshotBytes = result.snapshotBytes;
@@ -479,6 +508,7 @@ export class Room {
     this.logBytes = Math.max(0, this.logBytes - result.foldedBytes);
     this.options.log.debug("compacted", { sectionId: this.sectionId, ...result });
   }
+
 
   /**
    * Applies what other nodes logged that this room has not seen (after the bus missed messages). Other
@@ -508,6 +538,7 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     this.unsubscribe();
     this.doc.destroy();
   }
@@ -519,3 +550,46 @@ export class Room {
   }
 }
 
+/**
+ * Sends each of `senders` what the others sent, never its own part back, and everyone else all of it.
+ * The senders are the leaves of a balanced tree: sender i gets the log2(k) subtrees beside its path,
+ * each built and encoded once (`part(lo, hi)` covers senders lo..hi-1) and shared, so a storm of k
+ * senders costs O(k log k) encoding, not O(k²). `extra` (if any) goes to every sender too.
+ */
+function sendToOthers<C>(
+  everyone: Iterable<C>,
+  senders: C[],
+  part: (lo: number, hi: number) => Uint8Array,
+  whole: () => Uint8Array,
+  send: (to: C, frame: Uint8Array) => void,
+  extra: Uint8Array | null = null,
+): void {
+  const index = new Map(senders.map((c, i) => [c, i]));
+  const parts = new Map<string, Uint8Array>();
+  const partOf = (lo: number, hi: number) => {
+    const key = `${lo}:${hi}`;
+    let frame = parts.get(key);
+    if (!frame) parts.set(key, (frame = part(lo, hi)));
+    return frame;
+  };
+  for (const c of everyone) {
+    const i = index.get(c);
+    if (i === undefined) {
+      send(c, whole());
+      continue;
+    }
+    if (extra) send(c, extra);
+    let lo = 0;
+    let hi = senders.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (i < mid) {
+        send(c, partOf(mid, hi));
+        hi = mid;
+      } else {
+        send(c, partOf(lo, mid));
+        lo = mid;
+      }
+    }
+  }
+}

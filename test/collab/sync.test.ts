@@ -5,6 +5,7 @@
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, organisationColour } from "../../app/shared/collab";
+import { AWARENESS_INTERVAL_MS } from "../../server/collab/room";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 import {
@@ -20,6 +21,7 @@ import {
   until,
   upgradeStatus,
   type ProviderClient,
+  type ServerFrame,
 } from "./helpers";
 
 describe("co-editing a section", () => {
@@ -103,6 +105,28 @@ describe("co-editing a section", () => {
     // Frames on one socket arrive in order: an echo would come before the answer to this sync step 1.
     await sender.roundTrip();
     expect(sender.frames.filter((f) => f.kind === "update")).toEqual([]);
+  });
+
+  it("relays a stream of cursor moves as the latest position, at most twenty frames a second", async () => {
+    const mover = await raw("drafter@kgg.example");
+    const watcher = await raw("lead@ez.example");
+    const clientId = 515151;
+    const moves = 40;
+    const t0 = performance.now();
+    for (let i = 1; i <= moves; i++) {
+      mover.send(msg.awareness([{ clientId, clock: i, state: { cursor: { anchor: i, head: i } } }]));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const mine = (f: ServerFrame) => (f.kind === "awareness" ? f.states.filter((s) => s.clientId === clientId) : []);
+    await watcher.next("awareness", "the last cursor position", (f) => mine(f).some((s) => (s.state?.cursor as { anchor: number } | undefined)?.anchor === moves));
+    const elapsed = performance.now() - t0;
+    const frames = watcher.frames.filter((f) => mine(f).length > 0);
+    // One frame at once, then at most one per 50 ms: never one per move.
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / AWARENESS_INTERVAL_MS) + 1);
+    expect(frames.length).toBeLessThan(moves);
+    const anchors = frames.flatMap(mine).map((s) => (s.state?.cursor as { anchor: number }).anchor);
+    expect(anchors).toEqual([...anchors].sort((a, b) => a - b)); // never an older position after a newer one
+    expect(mover.frames.filter((f) => mine(f).length > 0)).toEqual([]); // and never back to its owner
   });
 
   it("writes every awareness user from the session; a client cannot pose as another or remove them", async () => {
