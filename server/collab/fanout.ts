@@ -21,6 +21,11 @@ export interface RoomBusHandlers {
 }
 
 export interface RoomBus {
+  /**
+   * True when this node is the only one writing sections (no other nodes): a loaded room's document
+   * then holds exactly what is stored, and compaction may write it as the snapshot directly.
+   */
+  readonly solo?: boolean;
   /** Starts receiving the section's messages from other nodes; returns the unsubscribe function. */
   subscribe(sectionId: string, handlers: RoomBusHandlers): () => void;
   publish(sectionId: string, message: RoomMessage): void;
@@ -29,6 +34,7 @@ export interface RoomBus {
 
 /** One node: nothing to fan out. */
 export const localBus: RoomBus = {
+  solo: true,
   subscribe: () => () => {},
   publish: () => {},
   close: async () => {},

@@ -162,6 +162,28 @@ export class UpdateStore {
     });
   }
 
+  /**
+   * Makes `state` the snapshot of every update with seq <= upToSeq and deletes those rows, in one
+   * transaction (compaction by the one node whose loaded document is exactly that state). False, and
+   * nothing changed, when the snapshot already covers upToSeq.
+   */
+  async replaceSnapshot(sectionId: string, state: Uint8Array, upToSeq: number): Promise<boolean> {
+    const { t } = this.database;
+    return this.database.transaction(async (tx) => {
+      await this.lock(tx, sectionId, "exclusive");
+      const current = (await tx.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+      if (current && Number(current.upToSeq) >= upToSeq) return false;
+      const data = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+      const now = new Date();
+      await tx
+        .insert(t.yjsSnapshots)
+        .values({ sectionId, data, upToSeq, updatedAt: now })
+        .onConflictDoUpdate({ target: t.yjsSnapshots.sectionId, set: { data, upToSeq, updatedAt: now } });
+      await tx.delete(t.yjsUpdates).where(and(eq(t.yjsUpdates.sectionId, sectionId), lte(t.yjsUpdates.seq, upToSeq)));
+      return true;
+    });
+  }
+
   private lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
     return lockSectionLog(this.database, tx, sectionId, mode);
   }
