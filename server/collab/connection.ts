@@ -62,6 +62,8 @@ export class Connection implements AwarenessPeer {
   closed = false;
   /** The room once the document is loaded and the connection joined it. */
   room: Room | null = null;
+  /** The room this connection waits for while it loads (see Room.answerEarly). */
+  loading: Room | null = null;
   /** Messages received while the document was loading, handled in order once it is (null after). */
   queue: Uint8Array[] | null = [];
   queuedBytes = 0;
@@ -121,6 +123,12 @@ export class Connection implements AwarenessPeer {
       return;
     }
     this.ws.send(frame);
+  }
+
+  /** Sends `frame`; resolves once it was handed to the operating system (or the connection closed). */
+  sendAndWait(frame: Uint8Array): Promise<void> {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve) => this.ws.send(frame, () => resolve()));
   }
 
   /** Holds what is sent until uncork(), then writes it at once (one system call, not one per frame). */

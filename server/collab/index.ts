@@ -136,8 +136,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     });
   }
 
-  const loading = new Map<string, Promise<Room>>();
-  async function getRoom(sectionId: string): Promise<Room> {
+  const loading = new Map<string, { room: Room; loaded: Promise<Room> }>();
+  /** The loaded room of a section, loading it first when needed; `waiting` waits for it (see Room.load). */
+  async function getRoom(sectionId: string, waiting?: Connection): Promise<Room> {
     for (;;) {
       const room = rooms.get(sectionId);
       if (room?.unloading) {
@@ -148,7 +149,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       let pending = loading.get(sectionId);
       if (!pending) {
         const created = newRoom(sectionId);
-        pending = created.load().then(
+        const loaded = created.load().then(
           () => {
             rooms.set(sectionId, created);
             return created;
@@ -158,10 +159,15 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
             throw error;
           },
         );
+        pending = { room: created, loaded };
         loading.set(sectionId, pending);
-        void pending.finally(() => loading.delete(sectionId)).catch(() => undefined);
+        void loaded.finally(() => loading.delete(sectionId)).catch(() => undefined);
       }
-      return pending;
+      if (waiting) {
+        pending.room.waiting.add(waiting);
+        waiting.loading = pending.room;
+      }
+      return pending.loaded;
     }
   }
 
@@ -291,7 +297,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     if (closing) return connection.close(CloseCode.GoingAway, "Server shutting down.");
     let room: Room;
     try {
-      room = await getRoom(sectionId);
+      room = await getRoom(sectionId, connection);
     } catch (error) {
       log.error("loading a section failed", { sectionId, error: String(error) });
       return connection.close(CloseCode.StorageFailed, "The section could not be loaded; retrying.");
@@ -318,6 +324,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       connection.queuedBytes += bytes.byteLength;
       if (connection.queuedBytes > limits.maxMessageBytes) return connection.close(CloseCode.TooLarge, "Too much sent before the section loaded.");
       connection.queue.push(bytes);
+      connection.loading?.onQueued?.();
       return;
     }
     connection.room?.receive(connection, bytes);
@@ -425,7 +432,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       for (const off of unsubscribe) off();
       for (const timer of unloadTimers.values()) clearTimeout(timer);
       unloadTimers.clear();
-      await Promise.allSettled([...loading.values()]);
+      await Promise.allSettled([...loading.values()].map((p) => p.loaded));
       for (const room of rooms.values()) room.accepting = false;
       await Promise.all([...rooms.values()].map((room) => room.drain()));
       const open = [...connections];

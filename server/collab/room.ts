@@ -19,7 +19,7 @@ import { AwarenessTable, type AwarenessChange, type AwarenessPeer } from "./awar
 import { Connection } from "./connection";
 import type { RoomBus } from "./fanout";
 import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
-import { applyStored, type UpdateStore } from "./store";
+import { applyStored, type StoredState, type UpdateStore } from "./store";
 
 export interface RoomOptions {
   store: UpdateStore;
@@ -46,6 +46,23 @@ const noop = () => {};
 /** Awareness (cursors) is relayed at most this often per room: 20 times a second. */
 export const AWARENESS_INTERVAL_MS = 50;
 
+/** Stored states from this size on are sent to clients that hold nothing before they are decoded. */
+const EARLY_ANSWER_BYTES = 64 * 1024;
+/** How long the load waits at most for the waiting clients' first messages. */
+const FIRST_MESSAGE_WAIT_MS = 25;
+/** How long the decode waits at most for those answers to leave. */
+const EARLY_ANSWER_WAIT_MS = 2000;
+
+/** A sync step 1 whose state vector is empty: a client that holds nothing of the section yet. */
+const isEmptySyncStep1 = (m: Uint8Array) => m.byteLength === 4 && m[0] === 0 && m[1] === 0 && m[2] === 1 && m[3] === 0;
+
+/** The stored state as one update when it is stored as one (a snapshot alone, or a single log row). */
+function wholeState(stored: StoredState): Uint8Array | null {
+  if (stored.snapshot && stored.updates.length === 0) return stored.snapshot;
+  if (!stored.snapshot && stored.updates.length === 1) return stored.updates[0].data;
+  return null;
+}
+
 /** Updates received in one tick, with their senders. */
 type Batch = { connection: Connection; update: Uint8Array }[];
 
@@ -53,6 +70,10 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly connections = new Set<Connection>();
   readonly awareness = new AwarenessTable();
+  /** Connections waiting for the room to load (their messages queue meanwhile). */
+  readonly waiting = new Set<Connection>();
+  /** Called when a waiting connection queued a message (while answerEarly listens). */
+  onQueued: (() => void) | null = null;
   /** Set while the room is being unloaded; a new connection waits for it, then loads afresh. */
   unloading: Promise<void> | null = null;
   /** False once the server shuts down: changes are no longer accepted (clients keep them). */
@@ -88,9 +109,16 @@ export class Room {
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
   }
 
-  /** Loads the snapshot and the log after it (each decoded once), then listens to other nodes. */
+  /**
+   * Loads the snapshot and the log after it (each decoded once), then listens to other nodes. Clients
+   * waiting for the load that hold nothing yet get the stored text before it is decoded (answerEarly).
+   */
   async load(): Promise<void> {
     const stored = await this.options.store.load(this.sectionId);
+    const whole = wholeState(stored);
+    if (whole && whole.byteLength >= EARLY_ANSWER_BYTES && this.waiting.size > 0) await this.answerEarly(whole);
+    for (const c of this.waiting) c.loading = null;
+    this.waiting.clear();
     applyStored(this.doc, stored.snapshot, stored.updates, this.options.log, this.sectionId);
     this.seq = stored.updates.length ? stored.updates[stored.updates.length - 1].seq : stored.upToSeq;
     this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
@@ -104,6 +132,44 @@ export class Room {
       resync: () => void this.catchUp(),
     });
     if (this.needsCompaction()) this.queueCompaction();
+  }
+
+  /**
+   * Decoding a large section takes a while (a 1.7 MB one about 250 ms), and a client that holds
+   * nothing (its sync step 1 has an empty state vector) needs no decoded document: the stored state,
+   * when it is a single update, is the whole answer. Such clients get it before the decode, and the
+   * decode waits (briefly) until those frames have left, so they hold the text while the server is
+   * still decoding. Their sync step 1 is then answered and leaves their queue; everything else they
+   * sent waits for the document as usual. The answer is exactly what the decoded document will be:
+   * nothing is applied to a room before it has loaded.
+   */
+  private async answerEarly(whole: Uint8Array): Promise<void> {
+    // A client sends its sync step 1 as soon as it is connected: wait (briefly) until each has sent something.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.onQueued = null;
+        resolve();
+      };
+      const timer = setTimeout(done, FIRST_MESSAGE_WAIT_MS);
+      this.onQueued = () => {
+        for (const c of this.waiting) if (!c.closed && !c.queue?.length) return;
+        done();
+      };
+      this.onQueued();
+    });
+    let frame: Uint8Array | null = null;
+    const sent: Promise<void>[] = [];
+    for (const c of this.waiting) {
+      const at = c.queue?.findIndex(isEmptySyncStep1) ?? -1;
+      if (at < 0) continue;
+      c.queue!.splice(at, 1);
+      sent.push(c.sendAndWait((frame ??= syncStep2Frame(whole))));
+    }
+    if (sent.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sent), new Promise<void>((resolve) => (timer = setTimeout(resolve, EARLY_ANSWER_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** The connection joins once the document is loaded: it gets the server's state vector (editors, so

@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, organisationColour } from "../../app/shared/collab";
 import { AWARENESS_INTERVAL_MS } from "../../server/collab/room";
+import { applyStored, UpdateStore } from "../../server/collab/store";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 import {
@@ -105,6 +106,32 @@ describe("co-editing a section", () => {
     // Frames on one socket arrive in order: an echo would come before the answer to this sync step 1.
     await sender.roundTrip();
     expect(sender.frames.filter((f) => f.kind === "update")).toEqual([]);
+  });
+
+  it("sends a large section to a client that holds nothing complete in its first answer, and goes on co-editing", async () => {
+    const id = (await server.sectionIds("Afnameverplichtingen op lange termijn"))[2];
+    const store = new UpdateStore(server.database, server.services.log);
+    const stored = await store.load(id);
+    const base = new Y.Doc();
+    applyStored(base, stored.snapshot, stored.updates, server.services.log, id);
+    const large = Array.from({ length: 3000 }, (_, i) => `Grondstof ${i} wordt gevolgd.`).join(" "); // ~80 KB
+    await store.append(id, [paragraphUpdate(Y.encodeStateAsUpdate(base), large)]);
+    await server.collab.compact(id); // stored as one snapshot, not loaded by anyone
+    const newcomers = await Promise.all([raw("lead@ez.example", id), raw("drafter@kgg.example", id)]);
+    for (const c of newcomers) c.send(msg.syncStep1());
+    const answers = await Promise.all(newcomers.map((c) => c.next("sync-step-2", "the answer to its sync step 1")));
+    for (const answer of answers) {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, answer.payload);
+      expect(textOf(doc)).toContain(large);
+      expect(textOf(doc)).toBe(textOf(await loadStoredDoc(server.database, id)));
+    }
+    // Each got one answer, and the room works as usual afterwards: an edit reaches a stock provider.
+    const editor = provider("drafter@kgg.example", id);
+    await hasAll(editor.doc, [large], "the stock provider to get the large text");
+    newcomers[0].send(msg.update(paragraphUpdate(answers[0].payload, "Nieuwe alinea na het laden.")));
+    await hasAll(editor.doc, ["Nieuwe alinea na het laden."], "the edit to reach the provider");
+    for (const c of newcomers) expect(c.frames.filter((f) => f.kind === "sync-step-2")).toHaveLength(1);
   });
 
   it("relays a stream of cursor moves as the latest position, at most twenty frames a second", async () => {
