@@ -122,7 +122,7 @@ if (want("memory")) {
     try {
       const r = await runMemory(running, plan.sections);
       rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { ...r } });
-      console.log(`memory ${kind}: ${r.kbPerSection} KB per section + connection`);
+      console.log(`memory ${kind}: ${r.kbPerSection} KB of RSS, ${r.heapKbPerSection} KB of heap per section + connection`);
     } catch (error) {
       console.log(`memory ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
       rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { error: String(error) } });
@@ -169,7 +169,7 @@ function printTable(all: Row[]) {
     echo: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
-    memory: ["kbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
+    memory: ["kbPerSection", "heapKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
   };
   // Lower is better for these; the ratio column is Overleg / peer.
   const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection" };
@@ -194,6 +194,9 @@ function printTable(all: Row[]) {
           ratio = `${(overleg[key] / m[key]).toFixed(2)}×`;
           if (scenario !== "memory" && scenario !== "cold" && typeof overleg.usPerDelivered === "number" && typeof m.usPerDelivered === "number") {
             ratio += ` cpu ${(overleg.usPerDelivered / m.usPerDelivered).toFixed(2)}× p50 ${(Number(overleg.p50) / Number(m.p50)).toFixed(2)}×`;
+          }
+          if (scenario === "memory" && typeof overleg.heapKbPerSection === "number" && typeof m.heapKbPerSection === "number") {
+            ratio += ` heap ${(overleg.heapKbPerSection / m.heapKbPerSection).toFixed(2)}×`;
           }
           if (scenario === "cold" && typeof overleg.reconnectMs === "number" && typeof m.reconnectMs === "number") {
             ratio += ` reconnect ${(overleg.reconnectMs / m.reconnectMs).toFixed(2)}×`;

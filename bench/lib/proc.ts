@@ -14,6 +14,8 @@ export interface ServerChild {
   cpuMs(): number;
   /** Resident set size now, in KiB. */
   rssKb(): number;
+  /** A full garbage collection in the child (bench/servers/gc.ts); resolves with the JS heap in use after it, in bytes. */
+  collectGarbage(): Promise<number>;
   /** SIGTERM (the child shuts down gracefully, writing its CPU profile if asked), then SIGKILL after 10 s. */
   stop(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export interface SpawnOptions {
 }
 
 export async function spawnServer(entry: string, options: SpawnOptions): Promise<ServerChild> {
-  const args = ["--import", "tsx"];
+  const args = ["--expose-gc", "--import", "tsx"];
   args.push(resolve(import.meta.dirname, "..", "servers", entry));
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
@@ -85,6 +87,21 @@ export async function spawnServer(entry: string, options: SpawnOptions): Promise
     info,
     cpuMs: () => cpuMsOf(pid),
     rssKb: () => rssKbOf(pid),
+    collectGarbage: () =>
+      new Promise<number>((done) => {
+        const timer = setTimeout(() => finish(Number.NaN), 10_000);
+        function onData(chunk: Buffer) {
+          const line = /gc-done (\d+)/.exec(chunk.toString());
+          if (line) finish(Number(line[1]));
+        }
+        function finish(heapUsed: number) {
+          clearTimeout(timer);
+          child.stdout!.off("data", onData);
+          done(heapUsed);
+        }
+        child.stdout!.on("data", onData);
+        child.kill("SIGUSR2");
+      }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");

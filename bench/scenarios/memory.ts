@@ -1,6 +1,8 @@
 /**
  * Many sections: M sections with one client each (synced, with an awareness state). Reports the
- * server's RSS growth per section plus connection, in KB.
+ * server's growth per section plus connection, in KB, each reading taken after a full garbage
+ * collection in the server: of its resident memory (RSS: everything, but it moves with how far the
+ * heap grew while connecting) and of its JS heap in use (what it keeps, steadier from run to run).
  */
 import { awarenessUpdate, LiteClient, openAll } from "../lib/client";
 import type { Running } from "../lib/servers";
@@ -11,6 +13,8 @@ export interface MemoryResult {
   rssBeforeKb: number;
   rssAfterKb: number;
   kbPerSection: number;
+  /** Growth of the JS heap in use (after a full collection), per section plus connection. */
+  heapKbPerSection: number;
   connectMs: number;
   serverCpuMs: number;
 }
@@ -24,6 +28,7 @@ export async function runMemory(running: Running, sections: number): Promise<Mem
     await warm.open();
     clients.push(warm);
     await sleep(1000);
+    const heapBefore = await running.child.collectGarbage();
     const rssBeforeKb = running.child.rssKb();
     const cpu0 = running.child.cpuMs();
     const t0 = performance.now();
@@ -32,12 +37,14 @@ export async function runMemory(running: Running, sections: number): Promise<Mem
     const connectMs = performance.now() - t0;
     for (const [i, c] of clients.entries()) c.sendAwareness(awarenessUpdate(2_000_000 + i, 1, JSON.stringify({ user: { name: `reader ${i}` } })));
     await sleep(2000);
+    const heapAfter = await running.child.collectGarbage();
     const rssAfterKb = running.child.rssKb();
     return {
       sections,
       rssBeforeKb,
       rssAfterKb,
       kbPerSection: round((rssAfterKb - rssBeforeKb) / sections, 1),
+      heapKbPerSection: round((heapAfter - heapBefore) / 1024 / sections, 1),
       connectMs: round(connectMs, 0),
       serverCpuMs: round(running.child.cpuMs() - cpu0, 0),
     };

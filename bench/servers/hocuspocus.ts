@@ -3,6 +3,7 @@
  * document named BENCH_COLD_DOC from the file BENCH_COLD_FILE (the cold-load scenario); nothing is
  * stored. Prints `ready {"url"}`.
  */
+import "./gc";
 import { readFile } from "node:fs/promises";
 import { Server } from "@hocuspocus/server";
 import * as Y from "yjs";

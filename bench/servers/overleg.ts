@@ -7,6 +7,7 @@
  * connects hundreds of clients as one demo person (signing in hundreds of people would measure
  * password hashing, not co-editing).
  */
+import "./gc";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { dirname } from "node:path";

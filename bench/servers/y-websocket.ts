@@ -4,6 +4,7 @@
  * fetched from the file BENCH_COLD_FILE when it is first opened (the cold-load scenario); nothing is
  * stored. Prints `ready {"url"}`.
  */
+import "./gc";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";

@@ -1,0 +1,9 @@
+/**
+ * Imported first by every bench server: SIGUSR2 runs a full garbage collection (the child runs with
+ * --expose-gc) and answers `gc-done <JS heap bytes in use>` on stdout, so the memory scenario compares
+ * what each server keeps, not how much garbage it happened to leave uncollected.
+ */
+process.on("SIGUSR2", () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  process.stdout.write(`gc-done ${process.memoryUsage().heapUsed}\n`);
+});
