@@ -58,12 +58,39 @@ function sqlitePath(url: string): string {
   return path;
 }
 
+/**
+ * The query builder prepares a new statement for every query it runs; preparing costs more than
+ * running most of ours (a session lookup, a section's status), and each prepared statement holds
+ * native memory until it is garbage collected. Statements are kept by their SQL instead (the most
+ * recently used 500), so a query the server runs again is compiled once. A cached statement is handed
+ * out with its result mode reset (the builder switches some to raw rows), and only one query runs at a
+ * time on the connection (better-sqlite3 is synchronous and nothing here iterates lazily), so sharing
+ * one is safe.
+ */
+function cacheStatements(client: BetterSqlite3.Database, size = 500): void {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = client.prepare.bind(client) as (source: string) => BetterSqlite3.Statement;
+  client.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source); // most recently used last
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof client.prepare;
+}
+
 function openSqlite(url: string): Database {
   const client = new BetterSqlite3(sqlitePath(url));
   client.pragma("journal_mode = WAL");
   client.pragma("synchronous = FULL");
   client.pragma("foreign_keys = ON");
   client.pragma("busy_timeout = 5000");
+  cacheStatements(client);
   const db = drizzleSqlite(client, { schema: sqliteSchema });
   migrateSqlite(db, { migrationsFolder: migrationsFolder.sqlite });
 

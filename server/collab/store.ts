@@ -70,10 +70,10 @@ export class UpdateStore {
   ) {
     const client = database.dialect === "sqlite" ? database.sqlite : undefined;
     if (client) {
-      const statusOf = client.prepare<[string], string>("select status from sections where id = ?").pluck();
+      const statusOf = client.prepare<[string], { status: string }>("select status from sections where id = ?");
       const insert = client.prepare<[string, Buffer]>("insert into yjs_updates (section_id, data) values (?, ?)");
       this.appendSqlite = (sectionId, updates) => {
-        const status = statusOf.get(sectionId);
+        const status = statusOf.get(sectionId)?.status;
         if (status === "final" || status === "published") throw new SectionLockedError(sectionId);
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
       };
