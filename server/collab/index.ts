@@ -252,13 +252,11 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       return refuse(socket, 429, "too_many_connections", "Too many open collaboration connections; close some tabs.");
     }
     perPerson.set(actor.id, (perPerson.get(actor.id) ?? 0) + 1);
-    let upgraded = false;
-    socket.once("close", () => {
-      if (!upgraded) release(actor.id);
-    });
+    const releaseUnopened = () => release(actor.id);
+    socket.once("close", releaseUnopened);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      upgraded = true;
-      void open(ws, socket as Duplex & Corkable, actor, authHeaders, sectionId, loaded);
+      socket.off("close", releaseUnopened); // the connection releases it from now on (and this scope is freed)
+      void open(ws, socket as Duplex & Corkable, actor, authHeaders, sectionId, loaded.section.workspaceId, loaded.facts);
     });
   }
 
@@ -268,7 +266,8 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     actor: SignedIn,
     authHeaders: Record<string, string>,
     sectionId: string,
-    loaded: Awaited<ReturnType<typeof loadSectionFacts>>,
+    workspaceId: string,
+    facts: SectionFacts,
   ) {
     const connection = new Connection({
       ws,
@@ -276,9 +275,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       actor,
       authHeaders,
       sectionId,
-      workspaceId: loaded.section.workspaceId,
-      facts: loaded.facts,
-      canEdit: can(actor, "section.edit", loaded.facts),
+      workspaceId,
+      facts,
+      canEdit: can(actor, "section.edit", facts),
       limits,
       maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
       log,

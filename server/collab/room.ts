@@ -279,6 +279,7 @@ export class Room {
     let frame = this.answers.get(key);
     if (!frame) {
       frame = syncStep2Frame(Y.encodeStateAsUpdate(this.doc, stateVector));
+      if (this.connections.size < 2) return frame; // no one to share it with: not kept
       if (this.answers.size >= 8) this.answers.clear();
       this.answers.set(key, frame);
     }
@@ -297,9 +298,15 @@ export class Room {
       stored = await this.store();
     } finally {
       this.flushing = false;
-      this.corked(() => {
+      // Cursors that are due follow the updates: then everyone gets two frames, sent in one write.
+      // Otherwise only the senders of a storm get several (never corked when one frame each: corking
+      // would hold the first readers' frames until the last one was queued).
+      const awarenessDue = this.awarenessQueued && !this.awarenessTimer;
+      const senders = stored ? new Set(stored.map((b) => b.connection)) : null;
+      const several = awarenessDue ? this.connections : senders && senders.size > 1 ? senders : null;
+      this.corked(several, () => {
         if (stored) this.apply(stored);
-        if (!this.awarenessTimer) this.flushAwareness(); // cursors that are due follow the updates
+        if (awarenessDue) this.flushAwareness();
       });
     }
     if (stored) {
@@ -488,7 +495,7 @@ export class Room {
     const leaves = [...owned.values()];
     let frame: Uint8Array | null = null;
     const commonFrame = common.length ? awarenessFrame(AwarenessTable.joinEntries(common)) : null;
-    this.corked(() =>
+    this.corked(owners.length > 1 || commonFrame ? owners : null, () =>
       sendToOthers(
         this.connections,
         owners,
@@ -501,9 +508,10 @@ export class Room {
     this.options.bus.publish(this.sectionId, { kind: "awareness", payload: update });
   }
 
-  /** Runs `send` with every connection's socket corked: what it sends to one client leaves in one write. */
-  private corked(send: () => void): void {
-    const sockets = [...this.connections]; // a connection closed meanwhile is still uncorked
+  /** Runs `send` with the sockets of `connections` corked: what it sends to one of them leaves in one write. */
+  private corked(connections: Iterable<Connection> | null, send: () => void): void {
+    if (!connections) return send();
+    const sockets = [...connections]; // a connection closed meanwhile is still uncorked
     for (const c of sockets) c.cork();
     try {
       send();
