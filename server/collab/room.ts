@@ -43,8 +43,17 @@ const SERVER = Symbol("server");
 /** The origin of one tick's client updates, applied together in one transaction. */
 const BATCH = Symbol("batch");
 const noop = () => {};
-/** Awareness (cursors) is relayed at most this often per room: 20 times a second. */
+/** Awareness (cursors) is relayed at most this often per room: 20 times a second … */
 export const AWARENESS_INTERVAL_MS = 50;
+/** … up to this many connections; in a larger room less often, so that the cursor traffic (every
+ * change goes to everyone, and comes back from every stock provider as an echo) stops growing with
+ * the square of the room: a plenary of 200 sees cursors move 5 times a second. */
+const AWARENESS_FULL_RATE_CONNECTIONS = 50;
+const AWARENESS_MAX_INTERVAL_MS = 250;
+
+export function awarenessInterval(connections: number): number {
+  return Math.min(AWARENESS_MAX_INTERVAL_MS, AWARENESS_INTERVAL_MS * Math.max(1, connections / AWARENESS_FULL_RATE_CONNECTIONS));
+}
 
 /** Stored states from this size on are sent to clients that hold nothing before they are decoded. */
 const EARLY_ANSWER_BYTES = 64 * 1024;
@@ -447,7 +456,8 @@ export class Room {
   }
 
   /**
-   * Relays awareness changes (cursors, who is here) at most every AWARENESS_INTERVAL_MS per room: a
+   * Relays awareness changes (cursors, who is here) at most every AWARENESS_INTERVAL_MS per room (less
+   * often in a large room: awarenessInterval): a
    * change after a quiet spell goes out at once (with the updates being stored, if any: a cursor
    * usually points into the text just typed, so it follows it, in the same write); changes within the
    * interval are coalesced, each client id once in its latest state. The stock provider echoes every
@@ -457,7 +467,7 @@ export class Room {
     for (const id of change.clients) this.awarenessChanged.add(id);
     if (this.awarenessQueued) return;
     this.awarenessQueued = true;
-    const wait = this.awarenessSentAt + AWARENESS_INTERVAL_MS - performance.now();
+    const wait = this.awarenessSentAt + awarenessInterval(this.connections.size) - performance.now();
     if (wait > 0) {
       this.awarenessTimer = setTimeout(() => this.flushAwareness(), wait);
       return;
