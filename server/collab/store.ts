@@ -146,13 +146,7 @@ export class UpdateStore {
       applyStored(doc, snapshot ? bytes(snapshot.data) : null, rows.map((r) => ({ seq: Number(r.seq), data: bytes(r.data) })), this.log, sectionId);
       const state = Y.encodeStateAsUpdate(doc);
       doc.destroy();
-      const data = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
-      const now = new Date();
-      await tx
-        .insert(t.yjsSnapshots)
-        .values({ sectionId, data, upToSeq, updatedAt: now })
-        .onConflictDoUpdate({ target: t.yjsSnapshots.sectionId, set: { data, upToSeq, updatedAt: now } });
-      await tx.delete(t.yjsUpdates).where(and(eq(t.yjsUpdates.sectionId, sectionId), lte(t.yjsUpdates.seq, upToSeq)));
+      await this.writeSnapshot(tx, sectionId, state, upToSeq);
       return {
         upToSeq,
         snapshotBytes: state.byteLength,
@@ -173,15 +167,22 @@ export class UpdateStore {
       await this.lock(tx, sectionId, "exclusive");
       const current = (await tx.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
       if (current && Number(current.upToSeq) >= upToSeq) return false;
-      const data = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
-      const now = new Date();
-      await tx
-        .insert(t.yjsSnapshots)
-        .values({ sectionId, data, upToSeq, updatedAt: now })
-        .onConflictDoUpdate({ target: t.yjsSnapshots.sectionId, set: { data, upToSeq, updatedAt: now } });
-      await tx.delete(t.yjsUpdates).where(and(eq(t.yjsUpdates.sectionId, sectionId), lte(t.yjsUpdates.seq, upToSeq)));
+      await this.writeSnapshot(tx, sectionId, state, upToSeq);
       return true;
     });
+  }
+
+  /** Inside the caller's transaction (holding the log lock exclusively): `state` becomes the snapshot
+   * up to `upToSeq`, and the rows it folds in are deleted. */
+  private async writeSnapshot(tx: Db, sectionId: string, state: Uint8Array, upToSeq: number): Promise<void> {
+    const { t } = this.database;
+    const data = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
+    const now = new Date();
+    await tx
+      .insert(t.yjsSnapshots)
+      .values({ sectionId, data, upToSeq, updatedAt: now })
+      .onConflictDoUpdate({ target: t.yjsSnapshots.sectionId, set: { data, upToSeq, updatedAt: now } });
+    await tx.delete(t.yjsUpdates).where(and(eq(t.yjsUpdates.sectionId, sectionId), lte(t.yjsUpdates.seq, upToSeq)));
   }
 
   private lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
