@@ -19,6 +19,8 @@ export default defineConfig({
       // These never open a database: the configuration, and the two schema declarations side by side.
       "test/env.test.ts",
       "test/schema-parity.test.ts",
+      // SQLite's own statement cache.
+      "test/db.test.ts",
     ],
     env: { ...base.test?.env, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL },
   },
