@@ -4,18 +4,18 @@ import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { authorize, sectionAbilities } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
-import { CommandError } from "../../server/services/errors";
 import { createVersion, currentHash, listVersions, restoreVersion } from "../../server/services/versions";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
 import { ActionMessage, Hash } from "~/components/review/ActionMessage";
-import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { field, type ReviewActionResult } from "~/components/review/actions.server";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
+import { runSectionAction } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · history` : undefined) }];
 
@@ -39,17 +39,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const sectionId = params.sectionId ?? "";
-  const form = await request.formData();
-  const intent = field(form, "intent");
-  if (intent === "create") return runCommand(intent, () => createVersion(context.services, { actor, sectionId, name: field(form, "name") }));
-  if (intent === "restore") {
-    return runCommand(intent, () => restoreVersion(context.services, { actor, sectionId, versionId: field(form, "versionId") }));
-  }
-  return runCommand(intent, async () => {
-    throw new CommandError("unknown_intent", "Unknown action.", 400);
+export async function action(args: ActionFunctionArgs) {
+  return runSectionAction(args, {
+    create: ({ deps, actor, sectionId, form }) => createVersion(deps, { actor, sectionId, name: field(form, "name") }),
+    restore: ({ deps, actor, sectionId, form }) => restoreVersion(deps, { actor, sectionId, versionId: field(form, "versionId") }),
   });
 }
 

@@ -4,7 +4,6 @@ import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { authorize, sectionAbilities } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
-import { CommandError } from "../../server/services/errors";
 import { decideReview, requestReview, reviewState, todayInNetherlands, workspaceApproverOrganisations } from "../../server/services/reviews";
 import { reopenSection, signOff } from "../../server/services/signoff";
 import { currentHash, findVersionByHash } from "../../server/services/versions";
@@ -13,13 +12,14 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
 import { personNames, workspaceDetail } from "~/components/queries.server";
 import { ActionMessage, Hash } from "~/components/review/ActionMessage";
-import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { field, type ReviewActionResult } from "~/components/review/actions.server";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { storedSectionHtml } from "~/components/section/section-html.server";
 import { StatusBadge } from "~/components/StatusBadge";
 import { pageTitle } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
+import { runSectionAction } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · review` : undefined) }];
 
@@ -69,34 +69,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const sectionId = params.sectionId ?? "";
-  const form = await request.formData();
-  const intent = field(form, "intent");
-  const deps = context.services;
-  switch (intent) {
-    case "request":
-      return runCommand(intent, () => requestReview(deps, { actor, sectionId, dueDate: field(form, "dueDate") }));
-    case "decide":
-      return runCommand(intent, () =>
-        decideReview(deps, {
-          actor,
-          sectionId,
-          decision: field(form, "decision") as "approve" | "request_changes",
-          note: field(form, "note"),
-          contentHash: field(form, "contentHash"),
-        }),
-      );
-    case "signoff":
-      return runCommand(intent, () => signOff(deps, { actor, sectionId, contentHash: field(form, "contentHash") }));
-    case "reopen":
-      return runCommand(intent, () => reopenSection(deps, { actor, sectionId, reason: field(form, "reason") }));
-    default:
-      return runCommand(intent, async () => {
-        throw new CommandError("unknown_intent", "Unknown action.", 400);
-      });
-  }
+export async function action(args: ActionFunctionArgs) {
+  return runSectionAction(args, {
+    request: ({ deps, actor, sectionId, form }) => requestReview(deps, { actor, sectionId, dueDate: field(form, "dueDate") }),
+    decide: ({ deps, actor, sectionId, form }) =>
+      decideReview(deps, {
+        actor,
+        sectionId,
+        decision: field(form, "decision") as "approve" | "request_changes",
+        note: field(form, "note"),
+        contentHash: field(form, "contentHash"),
+      }),
+    signoff: ({ deps, actor, sectionId, form }) => signOff(deps, { actor, sectionId, contentHash: field(form, "contentHash") }),
+    reopen: ({ deps, actor, sectionId, form }) => reopenSection(deps, { actor, sectionId, reason: field(form, "reason") }),
+  });
 }
 
 export default function ReviewPage() {
