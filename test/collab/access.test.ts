@@ -9,42 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, DeniedReason } from "../../app/shared/collab";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
-import {
-  appendParagraph,
-  connectProvider,
-  hasAll,
-  msg,
-  paragraphUpdate,
-  poll,
-  pollAsync,
-  RawClient,
-  synced,
-  textOf,
-  upgradeStatus,
-  type ProviderClient,
-} from "./helpers";
+import { appendParagraph, hasAll, msg, paragraphUpdate, poll, pollAsync, sessionClients, synced, textOf, upgradeStatus } from "./helpers";
 
 describe("access to the collab endpoint", () => {
   let server: TestServer;
-  const cookies = new Map<string, string>();
-  const clients: ProviderClient[] = [];
-  const raws: RawClient[] = [];
+  const { cookies, headersOf, raw, provider, loggedRows, closeAll } = sessionClients(() => server);
   let financing: string[];
-  const headersOf = (email: string) => ({ cookie: cookies.get(email)! });
-  const raw = async (email: string, sectionId: string) => {
-    const c = await RawClient.open(server.url, sectionId, headersOf(email));
-    raws.push(c);
-    return c;
-  };
-  const provider = (email: string, sectionId: string) => {
-    const c = connectProvider(server.url, sectionId, headersOf(email));
-    clients.push(c);
-    return c;
-  };
-  const loggedRows = async (sectionId: string) => {
-    const { db, t } = server.database;
-    return (await db.select({ seq: t.yjsUpdates.seq }).from(t.yjsUpdates).where(eq(t.yjsUpdates.sectionId, sectionId))).length;
-  };
 
   beforeAll(async () => {
     server = await startTestServer({ collab: { sessionCheckMs: 400, limits: { connectionsPerPerson: 5 } } });
@@ -61,8 +31,7 @@ describe("access to the collab endpoint", () => {
     financing = await server.sectionIds("Toegang tot financiering");
   });
   afterEach(() => {
-    for (const c of clients.splice(0)) c.destroy();
-    for (const r of raws.splice(0)) r.end();
+    closeAll();
   });
   afterAll(async () => {
     await server?.stop();

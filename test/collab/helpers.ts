@@ -3,6 +3,7 @@
  * session's headers), and a raw WebSocket client for hand-crafted messages. Messages are built here
  * with y-protocols and lib0 directly, independently of the server's own encoders.
  */
+import { eq } from "drizzle-orm";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
@@ -13,6 +14,7 @@ import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { DEMO_PASSWORD } from "../../db/seed-content";
 import { toProseMirror } from "../../server/document";
+import type { TestServer } from "../support/server";
 
 // Every stock provider in Node listens to the process's "exit"; tests open many.
 process.setMaxListeners(100);
@@ -331,6 +333,37 @@ export class RawClient {
   end(): void {
     this.ws.terminate();
   }
+}
+
+/**
+ * The people and clients of a test file on one server (a getter: the server starts in beforeAll):
+ * each person's session cookie, clients opened with it that `closeAll` ends after each test, and
+ * how many rows a section's update log holds.
+ */
+export function sessionClients(server: () => TestServer) {
+  const cookies = new Map<string, string>();
+  const clients: ProviderClient[] = [];
+  const raws: RawClient[] = [];
+  const headersOf = (email: string) => ({ cookie: cookies.get(email)! });
+  const raw = async (email: string, sectionId: string) => {
+    const c = await RawClient.open(server().url, sectionId, headersOf(email));
+    raws.push(c);
+    return c;
+  };
+  const provider = (email: string, sectionId: string) => {
+    const c = connectProvider(server().url, sectionId, headersOf(email));
+    clients.push(c);
+    return c;
+  };
+  const loggedRows = async (sectionId: string) => {
+    const { db, t } = server().database;
+    return (await db.select({ seq: t.yjsUpdates.seq }).from(t.yjsUpdates).where(eq(t.yjsUpdates.sectionId, sectionId))).length;
+  };
+  const closeAll = () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const r of raws.splice(0)) r.end();
+  };
+  return { cookies, headersOf, raw, provider, loggedRows, closeAll };
 }
 
 /** The HTTP status of a refused upgrade (101 when it was accepted). */

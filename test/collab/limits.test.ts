@@ -4,38 +4,20 @@
  * is unchanged, and the other clients in the room keep working. A storage failure sends nothing on
  * and the client's change arrives after it reconnects.
  */
-import { eq } from "drizzle-orm";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
-import { appendParagraph, connectProvider, hasAll, msg, paragraphUpdate, poll, RawClient, synced, textOf, type ProviderClient } from "./helpers";
+import { appendParagraph, hasAll, msg, paragraphUpdate, poll, sessionClients, synced, textOf } from "./helpers";
 
 const KiB = 1024;
 
 describe("limits and failures", () => {
   let server: TestServer;
-  const cookies = new Map<string, string>();
-  const clients: ProviderClient[] = [];
-  const raws: RawClient[] = [];
+  const { cookies, raw, provider, loggedRows, closeAll } = sessionClients(() => server);
   let sections: string[];
-  const headersOf = (email: string) => ({ cookie: cookies.get(email)! });
-  const raw = async (email: string, sectionId: string) => {
-    const c = await RawClient.open(server.url, sectionId, headersOf(email));
-    raws.push(c);
-    return c;
-  };
-  const provider = (email: string, sectionId: string) => {
-    const c = connectProvider(server.url, sectionId, headersOf(email));
-    clients.push(c);
-    return c;
-  };
-  const loggedRows = async (sectionId: string) => {
-    const { db, t } = server.database;
-    return (await db.select({ seq: t.yjsUpdates.seq }).from(t.yjsUpdates).where(eq(t.yjsUpdates.sectionId, sectionId))).length;
-  };
   /** Two editors in the room still exchange an edit. */
   const roomStillWorks = async (sectionId: string, words: string) => {
     const a = provider("lead@ez.example", sectionId);
@@ -66,8 +48,7 @@ describe("limits and failures", () => {
   });
   afterEach(() => {
     vi.restoreAllMocks();
-    for (const c of clients.splice(0)) c.destroy();
-    for (const r of raws.splice(0)) r.end();
+    closeAll();
   });
   afterAll(async () => {
     await server?.stop();
