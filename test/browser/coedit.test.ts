@@ -4,53 +4,23 @@
  * Runs against the built app (startTestServer({ remix: "build" })) and Debian's /usr/bin/chromium.
  * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots of the pages.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server";
-import { addSessionCookies, CHROMIUM_ARGS, CHROMIUM_PATH, watchProblems } from "./support/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { peopleInBrowsers } from "./support/browser";
 
-const SHOTS = process.env.OVERLEG_SCREENSHOTS;
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ remix: "build" });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
+const people = peopleInBrowsers({ width: 1200, height: 900 });
+const { problems, signedInPage, shot } = people;
 
 async function nameOf(email: string): Promise<string> {
-  const { db, t } = server.database;
+  const { db, t } = people.server.database;
   const rows = await db.select({ name: t.user.name }).from(t.user).where(eq(t.user.email, email)).limit(1);
   if (!rows[0]) throw new Error(`no user ${email}`);
   return rows[0].name;
 }
 
-/** A browser context signed in as `email` (the session cookie from a real sign-in). */
-async function signedInPage(email: string): Promise<Page> {
-  const { cookie } = await server.signIn(email);
-  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1200, height: 900 } });
-  contexts.push(context);
-  await addSessionCookies(context, cookie, server.url);
-  const page = await context.newPage();
-  watchProblems(page, email, problems);
-  return page;
-}
-
 async function openSection(page: Page, sectionId: string): Promise<void> {
-  await page.goto(`${server.url}/s/${sectionId}`);
+  await page.goto(`${people.server.url}/s/${sectionId}`);
   await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
   await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
 }
@@ -63,13 +33,9 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: 15 });
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 describe("co-editing a section in the browser", () => {
   it("shows each person's text and caret to the other, and gives a viewer a read-only editor", async () => {
-    const [sectionId] = await server.sectionIds("Toegang tot financiering");
+    const [sectionId] = await people.server.sectionIds("Toegang tot financiering");
     const [leadName, drafterName] = await Promise.all([nameOf("lead@ez.example"), nameOf("drafter@kgg.example")]);
 
     const lead = await signedInPage("lead@ez.example");
@@ -126,7 +92,7 @@ describe("co-editing a section in the browser", () => {
   }, 120_000);
 
   it("keeps changes made offline and sends them when the connection returns; undo takes back only my own", async () => {
-    const [, sectionId] = await server.sectionIds("Toegang tot financiering");
+    const [, sectionId] = await people.server.sectionIds("Toegang tot financiering");
     const lead = await signedInPage("lead@ez.example");
     const drafter = await signedInPage("drafter@kgg.example");
     await Promise.all([openSection(lead, sectionId), openSection(drafter, sectionId)]);

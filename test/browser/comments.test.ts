@@ -5,45 +5,17 @@
  * resolves; the partner sees the reply and is asked to confirm. Markup in a comment stays text.
  * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server";
-import { addSessionCookies, CHROMIUM_ARGS, CHROMIUM_PATH, watchProblems } from "./support/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { peopleInBrowsers } from "./support/browser";
 
-const SHOTS = process.env.OVERLEG_SCREENSHOTS;
 const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ remix: "build" });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-});
-
-async function signedInPage(email: string): Promise<Page> {
-  const { cookie } = await server.signIn(email);
-  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  await addSessionCookies(context, cookie, server.url);
-  const page = await context.newPage();
-  watchProblems(page, email, problems);
-  return page;
-}
+const people = peopleInBrowsers({ width: 1280, height: 900 });
+const { problems, signedInPage, shot } = people;
 
 async function openSection(page: Page, sectionId: string): Promise<void> {
-  await page.goto(`${server.url}/s/${sectionId}`);
+  await page.goto(`${people.server.url}/s/${sectionId}`);
   await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
   await page.locator('[data-comments="ready"]').waitFor({ timeout: 20_000 });
 }
@@ -68,13 +40,9 @@ async function select(page: Page, phrase: string): Promise<void> {
   }, phrase);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 describe("commenting in the browser", () => {
   it("comments on a selection with a mention; the other person sees the thread and a notification live, replies and resolves", async () => {
-    const [sectionId] = await server.sectionIds("Grensoverschrijdende samenwerking");
+    const [sectionId] = await people.server.sectionIds("Grensoverschrijdende samenwerking");
     const partner = await signedInPage("partner@be.example");
     const lead = await signedInPage("lead@ez.example");
     await Promise.all([openSection(partner, sectionId), openSection(lead, sectionId)]);
@@ -125,7 +93,7 @@ describe("commenting in the browser", () => {
     await expect.poll(() => partnerThread.locator('[data-entry="confirmed"]').count(), { timeout: 10_000 }).toBe(1);
 
     // The notification is in the lead's inbox, and reading it clears the count.
-    await lead.goto(`${server.url}/notifications`);
+    await lead.goto(`${people.server.url}/notifications`);
     await expect.poll(() => lead.locator("[data-notifications]").innerText()).toContain("Pieter Claes mentioned you");
     await lead.getByRole("button", { name: "Mark all read" }).click();
     await expect.poll(() => lead.locator("[data-bell-count]").count(), { timeout: 10_000 }).toBe(0);

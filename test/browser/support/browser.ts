@@ -2,11 +2,13 @@
  * Shared helpers for the browser journeys: Debian's Chromium driven by playwright-core (no browser
  * download), started with the flags this machine's closed network needs and a fresh profile each time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { DEMO_PASSWORD } from "../../../db/seed-content";
+import { startTestServer, type TestServer } from "../../support/server";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -99,4 +101,59 @@ export function watchProblems(page: Page, label: string, problems: string[]): vo
   page.on("console", (message) => {
     if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`${label}: ${message.text()}`);
   });
+}
+
+export interface PeopleInBrowsers {
+  /** The test server of the built app (started in beforeAll). */
+  readonly server: TestServer;
+  /** Page errors and console errors of every signed-in page, labelled with the person's email. */
+  readonly problems: string[];
+  /** A browser context of its own signed in as `email` (the session cookie from a real sign-in). */
+  signedInPage: (email: string) => Promise<Page>;
+  /** A full-page screenshot into OVERLEG_SCREENSHOTS, when that is set. */
+  shot: (page: Page, name: string) => Promise<void>;
+}
+
+/**
+ * For a test file in which several people each use their own browser context: registers the hooks
+ * that start the built app's test server and one Chromium before the file's tests, and close every
+ * context, the browser and the server after them.
+ */
+export function peopleInBrowsers(viewport: { width: number; height: number }): PeopleInBrowsers {
+  const shots = process.env.OVERLEG_SCREENSHOTS;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ remix: "build" });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    if (shots) mkdirSync(shots, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  return {
+    get server() {
+      return server!;
+    },
+    problems,
+    signedInPage: async (email) => {
+      const { cookie } = await server!.signIn(email);
+      const context = await browser!.newContext({ locale: "en-GB", viewport });
+      contexts.push(context);
+      await addSessionCookies(context, cookie, server!.url);
+      const page = await context.newPage();
+      watchProblems(page, email, problems);
+      return page;
+    },
+    shot: async (page, name) => {
+      if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    },
+  };
 }
