@@ -311,8 +311,8 @@ export class Room {
       // Otherwise only the senders of a storm get several (never corked when one frame each: corking
       // would hold the first readers' frames until the last one was queued).
       const awarenessDue = this.awarenessQueued && !this.awarenessTimer;
-      const senders = stored ? new Set(stored.map((b) => b.connection)) : null;
-      const several = awarenessDue ? this.connections : senders && senders.size > 1 ? senders : null;
+      const storm = stored !== null && stored.some((b) => b.connection !== stored![0].connection);
+      const several = awarenessDue ? this.connections : storm ? new Set(stored!.map((b) => b.connection)) : null;
       this.corked(several, () => {
         if (stored) this.apply(stored);
         if (awarenessDue) this.flushAwareness();
@@ -451,8 +451,7 @@ export class Room {
       return u;
     };
     let frame: Uint8Array | null = null;
-    const send = (c: Connection, f: Uint8Array) => c.send(f);
-    sendToOthers(this.connections, [...bySender.keys()], (lo, hi) => updateFrame(updateOf(lo, hi)), () => (frame ??= updateFrame(merged)), send);
+    sendToOthers(this.connections, [...bySender.keys()], (lo, hi) => updateFrame(updateOf(lo, hi)), () => (frame ??= updateFrame(merged)), (c, f) => c.send(f));
   }
 
   /**
