@@ -25,3 +25,26 @@ export function Breadcrumbs({ items }: { items: Crumb[] }) {
     </nav>
   );
 }
+
+/** The trail of a page under a section: dashboard, its workspace, the section, then `after`. */
+export function SectionBreadcrumbs({
+  workspace,
+  section,
+  after,
+}: {
+  workspace: { id: string; title: string };
+  section: { id: string; title: string };
+  after: Crumb[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <Breadcrumbs
+      items={[
+        { label: t("nav.dashboard"), to: "/" },
+        { label: workspace.title, to: `/w/${workspace.id}` },
+        { label: section.title, to: `/s/${section.id}` },
+        ...after,
+      ]}
+    />
+  );
+}

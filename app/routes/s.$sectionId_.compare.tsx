@@ -4,11 +4,9 @@ import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { z } from "zod";
 import { contentHash } from "../../server/document";
-import { authorize } from "../../server/policy";
-import { loadSectionFacts } from "../../server/services/access";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { diffDocs, loadVersion } from "../../server/services/versions";
-import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
@@ -16,19 +14,17 @@ import { Hash } from "~/components/review/ActionMessage";
 import { DiffView } from "~/components/review/DiffView";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
-import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+import { errorResponse, guard } from "~/utils/auth.server";
+import { viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · compare` : undefined) }];
 
 const Query = z.object({ from: z.string().min(1).max(64), to: z.string().min(1).max(64) });
 
 /** Two versions of a section (or a version and the current text), compared word by word. */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const { database } = context.services;
-  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
-  await guard(() => authorize(actor, "section.view", facts));
-  const url = new URL(request.url);
+export async function loader(args: LoaderFunctionArgs) {
+  const { section, database } = await viewSection(args);
+  const url = new URL(args.request.url);
   const query = Query.safeParse({ from: url.searchParams.get("from"), to: url.searchParams.get("to") ?? "current" });
   if (!query.success) throw errorResponse(400, "invalid_input", "Choose two versions to compare (from, to).");
   const docs: Y.Doc[] = [];
@@ -61,21 +57,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function ComparePage() {
   const { workspace, section, from, to, parts } = useLoaderData<typeof loader>();
   const { t } = useTranslation("review");
-  const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
   const label = (s: typeof from) =>
     s.id === "current" ? t("compare.current") : `${s.kind === "manual" ? s.name : t(`kind.${s.kind}`)} · ${s.createdAt ? formatMoment(s.createdAt, dateLocale) : ""}`;
   return (
     <main id="main" className="page" tabIndex={-1}>
-      <Breadcrumbs
-        items={[
-          { label: tc("nav.dashboard"), to: "/" },
-          { label: workspace.title, to: `/w/${workspace.id}` },
-          { label: section.title, to: `/s/${section.id}` },
-          { label: t("history.title"), to: `/s/${section.id}/history` },
-          { label: t("compare.title") },
-        ]}
-      />
+      <SectionBreadcrumbs workspace={workspace} section={section} after={[{ label: t("history.title"), to: `/s/${section.id}/history` }, { label: t("compare.title") }]} />
       <div className="page-heading">
         <h1>{t("compare.title")}</h1>
         <dl className="facts">

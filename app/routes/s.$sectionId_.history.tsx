@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
-import { authorize, sectionAbilities } from "../../server/policy";
-import { loadSectionFacts } from "../../server/services/access";
+import { sectionAbilities } from "../../server/policy";
 import { createVersion, currentHash, listVersions, restoreVersion } from "../../server/services/versions";
-import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
@@ -14,17 +13,13 @@ import { field, type ReviewActionResult } from "~/components/review/actions.serv
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
-import { guard, requireActor } from "~/utils/auth.server";
-import { runSectionAction } from "~/utils/section-actions.server";
+import { runSectionAction, viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · history` : undefined) }];
 
 /** A section's versions, newest first: open any read-only, compare any two, save one, restore one. */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const { database } = context.services;
-  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
-  await guard(() => authorize(actor, "section.view", facts));
+export async function loader(args: LoaderFunctionArgs) {
+  const { section, facts, actor, database } = await viewSection(args);
   const [workspace, versions, hash] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     listVersions(database, section.id),
@@ -50,20 +45,12 @@ export default function HistoryPage() {
   const { workspace, section, hash, versions, abilities } = useLoaderData<typeof loader>();
   const result = useActionResult<ReviewActionResult>();
   const { t } = useTranslation("review");
-  const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
   const busy = useNavigation().state !== "idle";
   useLiveRevalidate([workspace.id]);
   return (
     <main id="main" className="page" tabIndex={-1}>
-      <Breadcrumbs
-        items={[
-          { label: tc("nav.dashboard"), to: "/" },
-          { label: workspace.title, to: `/w/${workspace.id}` },
-          { label: section.title, to: `/s/${section.id}` },
-          { label: t("history.title") },
-        ]}
-      />
+      <SectionBreadcrumbs workspace={workspace} section={section} after={[{ label: t("history.title") }]} />
       <div className="page-heading">
         <h1>
           {t("history.title")}: {section.title}

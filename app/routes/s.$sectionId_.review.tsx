@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
-import { authorize, sectionAbilities } from "../../server/policy";
-import { loadSectionFacts } from "../../server/services/access";
+import { sectionAbilities } from "../../server/policy";
 import { decideReview, requestReview, reviewState, todayInNetherlands, workspaceApproverOrganisations } from "../../server/services/reviews";
 import { reopenSection, signOff } from "../../server/services/signoff";
 import { currentHash, findVersionByHash } from "../../server/services/versions";
-import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
 import { personNames, workspaceDetail } from "~/components/queries.server";
@@ -18,17 +17,13 @@ import { useDateLocale } from "~/components/root-data";
 import { storedSectionHtml } from "~/components/section/section-html.server";
 import { StatusBadge } from "~/components/StatusBadge";
 import { pageTitle } from "~/components/translate";
-import { guard, requireActor } from "~/utils/auth.server";
-import { runSectionAction } from "~/utils/section-actions.server";
+import { runSectionAction, viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · review` : undefined) }];
 
 /** A section's review: the round, each organisation's decision against the current text, and the forms each person may use. */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const { database } = context.services;
-  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
-  await guard(() => authorize(actor, "section.view", facts));
+export async function loader(args: LoaderFunctionArgs) {
+  const { section, facts, actor, database } = await viewSection(args);
   const hash = await currentHash(database, section.id);
   const [workspace, state, text, approvers] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
@@ -97,14 +92,7 @@ export default function ReviewPage() {
   const weekAhead = new Date(Date.parse(`${data.today}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
   return (
     <main id="main" className="page" tabIndex={-1}>
-      <Breadcrumbs
-        items={[
-          { label: tc("nav.dashboard"), to: "/" },
-          { label: data.workspace.title, to: `/w/${data.workspace.id}` },
-          { label: section.title, to: `/s/${section.id}` },
-          { label: t("review.title") },
-        ]}
-      />
+      <SectionBreadcrumbs workspace={data.workspace} section={section} after={[{ label: t("review.title") }]} />
       <div className="page-heading">
         <h1>
           {t("review.title")}: {section.title}

@@ -3,28 +3,24 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
 import { useTranslation } from "react-i18next";
 import { toProseMirror } from "../../server/document";
-import { authorize } from "../../server/policy";
-import { loadSectionFacts } from "../../server/services/access";
 import { loadVersion } from "../../server/services/versions";
 import { documentExtensions } from "../shared/editor-extensions";
-import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
 import { Hash } from "~/components/review/ActionMessage";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
-import { guard, requireActor } from "~/utils/auth.server";
+import { guard } from "~/utils/auth.server";
+import { viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.version.name} · ${data.section.title}` : undefined) }];
 
 /** One version of a section, read-only, rendered by the editor's own extensions (escaped, link allow-list). */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const actor = await requireActor(request, context);
-  const { database } = context.services;
-  const { section, facts } = await guard(() => loadSectionFacts(database, actor, params.sectionId ?? ""));
-  await guard(() => authorize(actor, "section.view", facts));
-  const version = await guard(() => loadVersion(database, section.id, params.versionId ?? ""));
+export async function loader(args: LoaderFunctionArgs) {
+  const { section, database } = await viewSection(args);
+  const version = await guard(() => loadVersion(database, section.id, args.params.versionId ?? ""));
   let html: string;
   try {
     html = renderToHTMLString({ content: toProseMirror(version.doc), extensions: documentExtensions() });
@@ -50,20 +46,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function VersionPage() {
   const { workspace, section, version, html } = useLoaderData<typeof loader>();
   const { t } = useTranslation("review");
-  const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
   const name = version.kind === "manual" ? version.name : t(`kind.${version.kind}`);
   return (
     <main id="main" className="page" tabIndex={-1}>
-      <Breadcrumbs
-        items={[
-          { label: tc("nav.dashboard"), to: "/" },
-          { label: workspace.title, to: `/w/${workspace.id}` },
-          { label: section.title, to: `/s/${section.id}` },
-          { label: t("history.title"), to: `/s/${section.id}/history` },
-          { label: name },
-        ]}
-      />
+      <SectionBreadcrumbs workspace={workspace} section={section} after={[{ label: t("history.title"), to: `/s/${section.id}/history` }, { label: name }]} />
       <div className="page-heading">
         <h1>{name}</h1>
         <p>

@@ -1,14 +1,25 @@
 /**
- * The form posts of a section's review and history pages: each names an intent, and each intent is one
- * server command for the signed-in person on the section in the URL. The command itself asks the policy
+ * What the section's review, history, version and compare pages share on the server: opening the
+ * section for the signed-in person (viewSection), and the form posts, each naming an intent that is one
+ * server command for that person on the section in the URL. The command itself asks the policy
  * (server/policy.ts); its answer or refusal goes through runCommand like the other review actions.
  *   return runSectionAction(args, { create: ({ deps, actor, sectionId, form }) => createVersion(deps, { … }) });
  */
-import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { SignedIn } from "../../server/context";
+import { authorize } from "../../server/policy";
+import { loadSectionFacts } from "../../server/services/access";
 import { CommandError } from "../../server/services/errors";
 import { field, runCommand } from "~/components/review/actions.server";
-import { requireActor } from "./auth.server";
+import { guard, requireActor } from "./auth.server";
+
+/** The signed-in person and the section in the URL, when the policy lets them view it (else 403/404 pages). */
+export async function viewSection({ request, params, context }: LoaderFunctionArgs) {
+  const actor = await requireActor(request, context);
+  const { section, facts } = await guard(() => loadSectionFacts(context.services.database, actor, params.sectionId ?? ""));
+  await guard(() => authorize(actor, "section.view", facts));
+  return { actor, section, facts, database: context.services.database };
+}
 
 /** What an intent's command is given: who acts, on which section, the posted form and the services. */
 export interface SectionCommandInput {
