@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { peopleInBrowsers } from "./support/browser";
+import { caretToEnd, peopleInBrowsers } from "./support/browser";
 
 const people = peopleInBrowsers({ width: 1200, height: 900 });
 const { problems, signedInPage, shot } = people;
@@ -26,9 +26,7 @@ async function openSection(page: Page, sectionId: string): Promise<void> {
 }
 
 async function typeAtEnd(page: Page, text: string): Promise<void> {
-  const prose = page.locator(".ov-editor__prose");
-  await prose.click();
-  await page.keyboard.press("Control+End");
+  await caretToEnd(page);
   await page.keyboard.press("Enter");
   await page.keyboard.type(text, { delay: 15 });
 }

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { startTestServer, type TestServer } from "../support/server";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "./support/browser";
+import { caretToEnd, CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "./support/browser";
 
 const WORKSPACE = "Centraal contactpunt";
 const SECTION_TEXT = "In het kader van de Critical Raw Materials Act wordt een centraal contactpunt opgericht";
@@ -76,29 +76,6 @@ async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => "__remixRouter" in window, undefined, { timeout: 30_000 });
 }
 
-/** Puts the caret at the very end of the editor's text (retrying until the editor has taken focus). */
-async function caretToEnd(page: Page): Promise<void> {
-  await page.locator(".ov-editor__prose p").last().click();
-  await expect
-    .poll(
-      async () => {
-        await page.keyboard.press("Control+End");
-        return page.evaluate(() => {
-          const el = document.querySelector(".ov-editor__prose");
-          const sel = window.getSelection();
-          if (!el || !sel || !sel.rangeCount || !el.contains(sel.anchorNode)) return false;
-          const rest = document.createRange();
-          const caret = sel.getRangeAt(0);
-          rest.setStart(caret.endContainer, caret.endOffset);
-          rest.setEnd(el, el.childNodes.length);
-          return rest.toString().length === 0;
-        });
-      },
-      { timeout: 15_000, message: "the caret to reach the end of the section text" },
-    )
-    .toBe(true);
-}
-
 const badge = (page: Page) => page.locator(".page-heading .badge").first();
 const organisation = (page: Page, code: string) => page.locator(`.review-orgs li[data-organisation="${code}"]`);
 
@@ -112,14 +89,20 @@ async function approve(page: Page, sectionId: string, code: string, note: string
   await page.getByRole("radio", { name: "Approve" }).check();
   await page.getByLabel("Note (required when you request changes)").fill(note);
   await page.getByRole("button", { name: "Record decision" }).click();
-  if (confirmed) await page.getByText(DECIDED).waitFor({ timeout: 30_000 });
-  // The confirmation can be replaced by a live refresh of the page; what stays is the organisation's decision.
-  await untilShown(page, `the approval of ${code} on the current text`, async () => {
+  const recorded = async () => {
     const alert = page.getByRole("alert");
     if (await alert.count()) throw new Error(`the decision was refused: ${await alert.first().innerText()}`);
     const li = organisation(page, code);
     return (await li.getAttribute("data-decision")) === "approve" && (await li.getAttribute("data-stale")) === "false" && (await li.innerText()).includes(note);
-  }, 60_000);
+  };
+  if (confirmed) {
+    // The page that recorded the decision confirms it and shows it, without a reload.
+    await page.getByText(DECIDED).waitFor({ timeout: 30_000 });
+    await expect.poll(recorded, { timeout: 30_000, message: `the approval of ${code} on the current text` }).toBe(true);
+    return;
+  }
+  // The confirmation can be replaced by a live refresh of the page; what stays is the organisation's decision.
+  await untilShown(page, `the approval of ${code} on the current text`, recorded, 60_000);
 }
 
 describe("the review path in the browser", () => {

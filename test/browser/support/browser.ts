@@ -103,6 +103,46 @@ export function watchProblems(page: Page, label: string, problems: string[]): vo
   });
 }
 
+/**
+ * Puts the caret at the very end of the section text with the keyboard (Control+End), retrying until
+ * both the browser's caret and the editor's own selection are there. The editor reads a keyboard move
+ * of the caret a moment after the browser makes it; a key pressed in between would still act at the
+ * old place (after a click, the middle of the paragraph). Other people's carets (with their names) do
+ * not count as text.
+ */
+export async function caretToEnd(page: Page, timeout = 15_000): Promise<void> {
+  const prose = page.locator(".ov-editor__prose");
+  await prose.focus();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await page.keyboard.press("Control+End");
+    const atEnd = await prose.evaluate((el: Element & { editor?: { state: EditorStateLike } }) => {
+      const sel = window.getSelection();
+      if (!sel || !sel.rangeCount || !el.contains(sel.anchorNode)) return false;
+      const rest = document.createRange();
+      const caret = sel.getRangeAt(0);
+      rest.setStart(caret.endContainer, caret.endOffset);
+      rest.setEnd(el, el.childNodes.length);
+      const after = rest.cloneContents();
+      after.querySelectorAll(".collaboration-carets__caret").forEach((other) => other.remove());
+      if ((after.textContent ?? "").length > 0) return false;
+      const state = el.editor?.state;
+      if (!state) return false;
+      const { selection, doc } = state;
+      return selection.empty && doc.textBetween(selection.to, doc.content.size, "\n").length === 0;
+    });
+    if (atEnd) return;
+    if (Date.now() > deadline) throw new Error(`the caret did not reach the end of the section text within ${timeout} ms`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** The part of the editor state (tiptap puts the editor on its DOM element) that caretToEnd reads. */
+interface EditorStateLike {
+  selection: { empty: boolean; to: number };
+  doc: { content: { size: number }; textBetween(from: number, to: number, separator: string): string };
+}
+
 export interface PeopleInBrowsers {
   /** The test server of the built app (started in beforeAll). */
   readonly server: TestServer;
