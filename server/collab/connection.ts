@@ -17,7 +17,43 @@ let nextId = 1;
 export interface Corkable {
   cork(): void;
   uncork(): void;
+  write(chunk: Uint8Array): boolean;
   readonly destroyed: boolean;
+}
+
+/** Wire frames by payload: a frame that goes to many connections is framed once (see wireFrame). */
+const wireFrames = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * `payload` as one unmasked, final, binary WebSocket frame (RFC 6455 §5.2), made once per payload
+ * however many connections it goes to. `ws` would frame it anew for every connection and write the
+ * header and the payload as two chunks.
+ */
+export function wireFrame(payload: Uint8Array): Uint8Array {
+  let frame = wireFrames.get(payload);
+  if (frame) return frame;
+  const length = payload.byteLength;
+  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x82; // FIN, binary
+  if (head === 2) frame[1] = length;
+  else if (head === 4) {
+    frame[1] = 126;
+    frame[2] = length >>> 8;
+    frame[3] = length & 0xff;
+  } else {
+    frame[1] = 127;
+    new DataView(frame.buffer, frame.byteOffset, head).setBigUint64(2, BigInt(length));
+  }
+  frame.set(payload, head);
+  wireFrames.set(payload, frame);
+  return frame;
+}
+
+/** The part of `ws`'s sender that tells whether it holds frames back (compressing or reading a blob). */
+interface WsSender {
+  _state?: number;
+  _queue?: unknown[];
 }
 
 export interface ConnectionInit {
@@ -122,7 +158,11 @@ export class Connection implements AwarenessPeer {
       this.terminate();
       return;
     }
-    this.ws.send(frame);
+    // Straight to the socket, framed once for all receivers; through `ws` only if its sender holds
+    // frames back (it never does here: no compression is negotiated and no blobs are sent).
+    const sender = (this.ws as unknown as { _sender?: WsSender })._sender;
+    if (sender?._state === 0 && !sender._queue?.length) this.socket.write(wireFrame(frame));
+    else this.ws.send(frame);
   }
 
   /** Sends `frame`; resolves once it was handed to the operating system (or the connection closed). */
