@@ -118,11 +118,14 @@ if (want("cold")) {
 
 if (want("memory")) {
   for (const kind of servers) {
-    const running = await startTarget(kind, { sections: plan.templateSections });
+    const running = await startTarget(kind, {
+      sections: plan.templateSections,
+      cpuProfDir: profile && kind === "overleg" ? join(profDir, `memory-${plan.sections}`) : undefined,
+    });
     try {
       const r = await runMemory(running, plan.sections);
       rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { ...r } });
-      console.log(`memory ${kind}: ${r.kbPerSection} KB of RSS, ${r.heapKbPerSection} KB of heap per section + connection`);
+      console.log(`memory ${kind}: ${r.kbPerSection} KB of RSS, ${r.heapKbPerSection} KB of heap in use (${r.heapCommittedKbPerSection} KB committed) per section + connection`);
     } catch (error) {
       console.log(`memory ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
       rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { error: String(error) } });
@@ -169,7 +172,7 @@ function printTable(all: Row[]) {
     echo: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
-    memory: ["kbPerSection", "heapKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
+    memory: ["kbPerSection", "heapKbPerSection", "heapCommittedKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
   };
   // Lower is better for these; the ratio column is Overleg / peer.
   const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection" };

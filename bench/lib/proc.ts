@@ -15,9 +15,15 @@ export interface ServerChild {
   /** Resident set size now, in KiB. */
   rssKb(): number;
   /** A full garbage collection in the child (bench/servers/gc.ts); resolves with the JS heap in use after it, in bytes. */
-  collectGarbage(): Promise<number>;
+  collectGarbage(): Promise<HeapReading>;
   /** SIGTERM (the child shuts down gracefully, writing its CPU profile if asked), then SIGKILL after 10 s. */
   stop(): Promise<void>;
+}
+
+/** The child's JS heap after a full collection, in bytes: in use, and committed (what V8 holds from the system for it). */
+export interface HeapReading {
+  used: number;
+  committed: number;
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -88,16 +94,16 @@ export async function spawnServer(entry: string, options: SpawnOptions): Promise
     cpuMs: () => cpuMsOf(pid),
     rssKb: () => rssKbOf(pid),
     collectGarbage: () =>
-      new Promise<number>((done) => {
-        const timer = setTimeout(() => finish(Number.NaN), 10_000);
+      new Promise<HeapReading>((done) => {
+        const timer = setTimeout(() => finish({ used: Number.NaN, committed: Number.NaN }), 10_000);
         function onData(chunk: Buffer) {
-          const line = /gc-done (\d+)/.exec(chunk.toString());
-          if (line) finish(Number(line[1]));
+          const line = /gc-done (\d+) (\d+)/.exec(chunk.toString());
+          if (line) finish({ used: Number(line[1]), committed: Number(line[2]) });
         }
-        function finish(heapUsed: number) {
+        function finish(reading: HeapReading) {
           clearTimeout(timer);
           child.stdout!.off("data", onData);
-          done(heapUsed);
+          done(reading);
         }
         child.stdout!.on("data", onData);
         child.kill("SIGUSR2");

@@ -15,6 +15,11 @@ export interface MemoryResult {
   kbPerSection: number;
   /** Growth of the JS heap in use (after a full collection), per section plus connection. */
   heapKbPerSection: number;
+  /**
+   * Growth of the heap V8 keeps committed after that collection, per section plus connection: part of
+   * the RSS. Above the heap in use when the connections' work left pages partly empty (fragmentation).
+   */
+  heapCommittedKbPerSection: number;
   connectMs: number;
   serverCpuMs: number;
 }
@@ -44,7 +49,8 @@ export async function runMemory(running: Running, sections: number): Promise<Mem
       rssBeforeKb,
       rssAfterKb,
       kbPerSection: round((rssAfterKb - rssBeforeKb) / sections, 1),
-      heapKbPerSection: round((heapAfter - heapBefore) / 1024 / sections, 1),
+      heapKbPerSection: round((heapAfter.used - heapBefore.used) / 1024 / sections, 1),
+      heapCommittedKbPerSection: round((heapAfter.committed - heapBefore.committed) / 1024 / sections, 1),
       connectMs: round(connectMs, 0),
       serverCpuMs: round(running.child.cpuMs() - cpu0, 0),
     };

@@ -5,5 +5,6 @@
  */
 process.on("SIGUSR2", () => {
   (globalThis as { gc?: () => void }).gc?.();
-  process.stdout.write(`gc-done ${process.memoryUsage().heapUsed}\n`);
+  const { heapUsed, heapTotal } = process.memoryUsage();
+  process.stdout.write(`gc-done ${heapUsed} ${heapTotal}\n`);
 });
