@@ -30,7 +30,7 @@ import { can, type SectionFacts } from "../policy";
 import { loadSectionFacts, NotFound } from "../services/access";
 import { Connection, type Corkable } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
-import { Room } from "./room";
+import { Room, type RoomOptions } from "./room";
 import { UpdateStore } from "./store";
 
 export interface CollabOptions {
@@ -115,26 +115,26 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   };
 
   // ── rooms ──────────────────────────────────────────────────────────────────────────────────────
-  function newRoom(sectionId: string): Room {
-    return new Room(sectionId, {
-      store,
-      log,
-      limits,
-      bus,
-      compactAfterUpdates: options.compactAfterUpdates ?? 200,
-      compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
-      onEmpty: scheduleUnload,
-      onStored: (room) => {
-        for (const listener of storedListeners) {
-          try {
-            listener(room.sectionId);
-          } catch (error) {
-            log.error("a stored-change listener failed", { sectionId: room.sectionId, error: String(error) });
-          }
+  /** What every room is given (one object for all of them: a server may hold thousands of rooms). */
+  const roomOptions: RoomOptions = {
+    store,
+    log,
+    limits,
+    bus,
+    compactAfterUpdates: options.compactAfterUpdates ?? 200,
+    compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
+    onEmpty: (room) => scheduleUnload(room),
+    onStored: (room) => {
+      for (const listener of storedListeners) {
+        try {
+          listener(room.sectionId);
+        } catch (error) {
+          log.error("a stored-change listener failed", { sectionId: room.sectionId, error: String(error) });
         }
-      },
-    });
-  }
+      }
+    },
+  };
+  const newRoom = (sectionId: string) => new Room(sectionId, roomOptions);
 
   const loading = new Map<string, { room: Room; loaded: Promise<Room> }>();
   /** The loaded room of a section, loading it first when needed; `waiting` waits for it (see Room.load). */
@@ -164,8 +164,11 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
         void loaded.finally(() => loading.delete(sectionId)).catch(() => undefined);
       }
       if (waiting) {
-        pending.room.waiting.add(waiting);
-        waiting.loading = pending.room;
+        // Null when the room has just loaded (its load() resolved, this promise's callbacks have not run).
+        if (pending.room.waiting) {
+          pending.room.waiting.add(waiting);
+          waiting.loading = pending.room;
+        }
       }
       return pending.loaded;
     }
@@ -260,6 +263,13 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     });
   }
 
+  /** Called once per connection, when it closes (one function for all of them). */
+  function onClosed(c: Connection) {
+    connections.delete(c);
+    release(c.userId);
+    c.room?.detach(c);
+  }
+
   async function open(
     ws: WebSocket,
     socket: Corkable,
@@ -281,11 +291,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       limits,
       maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
       log,
-      onClosed: (c) => {
-        connections.delete(c);
-        release(c.userId);
-        c.room?.detach(c);
-      },
+      onClosed,
     });
     connections.add(connection);
     ws.on("error", (error) => log.debug("collab socket error", { ...connection.who, error: error.message }));

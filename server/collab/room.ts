@@ -79,8 +79,8 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly connections = new Set<Connection>();
   readonly awareness = new AwarenessTable();
-  /** Connections waiting for the room to load (their messages queue meanwhile). */
-  readonly waiting = new Set<Connection>();
+  /** Connections waiting for the room to load (their messages queue meanwhile); null once loaded. */
+  waiting: Set<Connection> | null = new Set();
   /** Called when a waiting connection queued a message (while answerEarly listens). */
   onQueued: (() => void) | null = null;
   /** Set while the room is being unloaded; a new connection waits for it, then loads afresh. */
@@ -100,13 +100,13 @@ export class Room {
   private flushQueued = false;
   private flushing = false;
   /** Awareness client ids changed since the last relay, relayed together (flushAwareness). */
-  private readonly awarenessChanged = new Set<number>();
+  private awarenessChanged: Set<number> | null = null;
   private awarenessQueued = false;
   private awarenessTimer: NodeJS.Timeout | null = null;
   private awarenessSentAt = Number.NEGATIVE_INFINITY;
   /** The document's snapshot and sync answers, kept until it changes. */
   private snapshot: Y.Snapshot | null = null;
-  private readonly answers = new Map<string, Uint8Array>();
+  private answers: Map<string, Uint8Array> | null = null;
   private compactionQueued = false;
   private tail: Promise<unknown> = Promise.resolve();
   private unsubscribe: () => void = noop;
@@ -125,9 +125,10 @@ export class Room {
   async load(): Promise<void> {
     const stored = await this.options.store.load(this.sectionId);
     const whole = wholeState(stored);
-    if (whole && whole.byteLength >= EARLY_ANSWER_BYTES && this.waiting.size > 0) await this.answerEarly(whole);
-    for (const c of this.waiting) c.loading = null;
-    this.waiting.clear();
+    const waiting = this.waiting!;
+    if (whole && whole.byteLength >= EARLY_ANSWER_BYTES && waiting.size > 0) await this.answerEarly(whole, waiting);
+    for (const c of waiting) c.loading = null;
+    this.waiting = null;
     applyStored(this.doc, stored.snapshot, stored.updates, this.options.log, this.sectionId);
     this.seq = stored.updates.length ? stored.updates[stored.updates.length - 1].seq : stored.upToSeq;
     this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
@@ -152,7 +153,7 @@ export class Room {
    * sent waits for the document as usual. The answer is exactly what the decoded document will be:
    * nothing is applied to a room before it has loaded.
    */
-  private async answerEarly(whole: Uint8Array): Promise<void> {
+  private async answerEarly(whole: Uint8Array, waiting: Set<Connection>): Promise<void> {
     // A client sends its sync step 1 as soon as it is connected: wait (briefly) until each has sent something.
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -162,14 +163,14 @@ export class Room {
       };
       const timer = setTimeout(done, FIRST_MESSAGE_WAIT_MS);
       this.onQueued = () => {
-        for (const c of this.waiting) if (!c.closed && !c.queue?.length) return;
+        for (const c of waiting) if (!c.closed && !c.queue?.length) return;
         done();
       };
       this.onQueued();
     });
     let frame: Uint8Array | null = null;
     const sent: Promise<void>[] = [];
-    for (const c of this.waiting) {
+    for (const c of waiting) {
       const at = c.queue?.findIndex(isEmptySyncStep1) ?? -1;
       if (at < 0) continue;
       c.queue!.splice(at, 1);
@@ -285,11 +286,11 @@ export class Room {
    */
   private syncAnswer(stateVector: Uint8Array): Uint8Array {
     const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString("latin1");
-    let frame = this.answers.get(key);
+    let frame = this.answers?.get(key);
     if (!frame) {
       frame = syncStep2Frame(Y.encodeStateAsUpdate(this.doc, stateVector));
       if (this.connections.size < 2) return frame; // no one to share it with: not kept
-      if (this.answers.size >= 8) this.answers.clear();
+      if (!this.answers || this.answers.size >= 8) this.answers = new Map();
       this.answers.set(key, frame);
     }
     return frame;
@@ -410,7 +411,7 @@ export class Room {
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     this.snapshot = null;
-    this.answers.clear();
+    this.answers = null;
     if (origin === BATCH && this.applying) {
       this.sendBatch(update, this.applying);
       this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
@@ -463,7 +464,8 @@ export class Room {
    * awareness message it receives, so each frame saved here also saves one message from every reader.
    */
   private relayAwareness(change: AwarenessChange, _from: Connection): void {
-    for (const id of change.clients) this.awarenessChanged.add(id);
+    const changed = (this.awarenessChanged ??= new Set());
+    for (const id of change.clients) changed.add(id);
     if (this.awarenessQueued) return;
     this.awarenessQueued = true;
     const wait = this.awarenessSentAt + awarenessInterval(this.connections.size) - performance.now();
@@ -486,8 +488,8 @@ export class Room {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     this.awarenessTimer = null;
     this.awarenessSentAt = performance.now();
-    const ids = [...this.awarenessChanged];
-    this.awarenessChanged.clear();
+    const ids = this.awarenessChanged ? [...this.awarenessChanged] : [];
+    this.awarenessChanged = null; // a quiet room keeps no set
     if (ids.length === 0) return;
     const entries = ids.map((id) => this.awareness.encodeEntry(id));
     const update = AwarenessTable.joinEntries(entries);
