@@ -11,7 +11,7 @@
  */
 import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
-import type { Database, Db } from "../../db/index";
+import { preparedQuery, type Database, type Db } from "../../db/index";
 import type { Logger } from "../log";
 
 export interface StoredState {
@@ -29,6 +29,21 @@ export interface CompactionResult {
 
 /** Namespace of the advisory locks on sections' logs (the other key is hashtext(section id)). */
 const LOCK_SPACE = 7305202;
+
+// A section's stored state, read whenever a section is opened (see preparedQuery).
+const snapshotOf = preparedQuery("store_snapshot_of", ({ db, t }) =>
+  db.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sql.placeholder("sectionId"))).limit(1),
+);
+const updatesAfter = preparedQuery("store_updates_after", ({ db, t }) =>
+  db
+    .select({ seq: t.yjsUpdates.seq, data: t.yjsUpdates.data })
+    .from(t.yjsUpdates)
+    .where(and(eq(t.yjsUpdates.sectionId, sql.placeholder("sectionId")), gt(t.yjsUpdates.seq, sql.placeholder("from"))))
+    .orderBy(asc(t.yjsUpdates.seq)),
+);
+const snapshotSeqOf = preparedQuery("store_snapshot_seq_of", ({ db, t }) =>
+  db.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sql.placeholder("sectionId"))).limit(1),
+);
 
 const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -86,15 +101,10 @@ export class UpdateStore {
    * then misses; a compaction always raises upToSeq, so reading it again tells, and the load retries.
    */
   async load(sectionId: string): Promise<StoredState> {
-    const { db, t } = this.database;
     for (;;) {
-      const snapshot = (await db.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+      const snapshot = (await snapshotOf(this.database, { sectionId }))[0];
       const from = snapshot?.upToSeq ?? 0;
-      const rows = await db
-        .select({ seq: t.yjsUpdates.seq, data: t.yjsUpdates.data })
-        .from(t.yjsUpdates)
-        .where(and(eq(t.yjsUpdates.sectionId, sectionId), gt(t.yjsUpdates.seq, from)))
-        .orderBy(asc(t.yjsUpdates.seq));
+      const rows = await updatesAfter(this.database, { sectionId, from });
       if ((await this.snapshotSeq(sectionId)) !== from) continue;
       return {
         snapshot: snapshot ? bytes(snapshot.data) : null,
@@ -105,8 +115,7 @@ export class UpdateStore {
   }
 
   private async snapshotSeq(sectionId: string): Promise<number> {
-    const { db, t } = this.database;
-    const row = (await db.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+    const row = (await snapshotSeqOf(this.database, { sectionId }))[0];
     return Number(row?.upToSeq ?? 0);
   }
 

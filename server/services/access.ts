@@ -1,8 +1,8 @@
 /**
  * Loads the facts the policy module decides on. Every door calls these, then `authorize(...)`.
  */
-import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/index";
+import { and, eq, sql } from "drizzle-orm";
+import { preparedQuery, type Database } from "../../db/index";
 import type { Actor, OrganisationKind, Role, SectionFacts, SectionStatus, WorkspaceFacts } from "../policy";
 
 export class NotFound extends Error {
@@ -16,10 +16,9 @@ export class NotFound extends Error {
   }
 }
 
-/** The actor for a signed-in user id, or null when the person no longer exists or is disabled. */
-export async function loadActor(database: Database, userId: string): Promise<(Actor & { name: string; email: string; organisationName: string | null; organisationShortCode: string | null }) | null> {
-  const { db, t } = database;
-  const rows = await db
+// The lookups every request and collab connection makes, built once (see preparedQuery).
+const personById = preparedQuery("access_person_by_id", ({ db, t }) =>
+  db
     .select({
       id: t.user.id,
       name: t.user.name,
@@ -33,8 +32,35 @@ export async function loadActor(database: Database, userId: string): Promise<(Ac
     })
     .from(t.user)
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
-    .where(eq(t.user.id, userId))
-    .limit(1);
+    .where(eq(t.user.id, sql.placeholder("userId")))
+    .limit(1),
+);
+const sectionById = preparedQuery("access_section_by_id", ({ db, t }) =>
+  db.select().from(t.sections).where(eq(t.sections.id, sql.placeholder("sectionId"))).limit(1),
+);
+const membershipRole = preparedQuery("access_membership_role", ({ db, t }) =>
+  db
+    .select({ role: t.memberships.role })
+    .from(t.memberships)
+    .where(and(eq(t.memberships.workspaceId, sql.placeholder("workspaceId")), eq(t.memberships.userId, sql.placeholder("userId"))))
+    .limit(1),
+);
+const approvingOrganisation = preparedQuery("access_approving_organisation", ({ db, t }) =>
+  db
+    .select({ o: t.workspaceApprovers.organisationId })
+    .from(t.workspaceApprovers)
+    .where(
+      and(
+        eq(t.workspaceApprovers.workspaceId, sql.placeholder("workspaceId")),
+        eq(t.workspaceApprovers.organisationId, sql.placeholder("organisationId")),
+      ),
+    )
+    .limit(1),
+);
+
+/** The actor for a signed-in user id, or null when the person no longer exists or is disabled. */
+export async function loadActor(database: Database, userId: string): Promise<(Actor & { name: string; email: string; organisationName: string | null; organisationShortCode: string | null }) | null> {
+  const rows = await personById(database, { userId });
   const row = rows[0];
   if (!row || row.disabledAt) return null;
   return {
@@ -58,22 +84,9 @@ export async function loadWorkspaceFacts(database: Database, actor: Actor, works
 }
 
 async function factsFor(database: Database, actor: Actor, workspaceId: string): Promise<WorkspaceFacts> {
-  const { db, t } = database;
   const [membership, approver] = await Promise.all([
-    db
-      .select({ role: t.memberships.role })
-      .from(t.memberships)
-      .where(and(eq(t.memberships.workspaceId, workspaceId), eq(t.memberships.userId, actor.id)))
-      .limit(1),
-    actor.organisationId
-      ? db
-          .select({ o: t.workspaceApprovers.organisationId })
-          .from(t.workspaceApprovers)
-          .where(
-            and(eq(t.workspaceApprovers.workspaceId, workspaceId), eq(t.workspaceApprovers.organisationId, actor.organisationId)),
-          )
-          .limit(1)
-      : Promise.resolve([]),
+    membershipRole(database, { workspaceId, userId: actor.id }),
+    actor.organisationId ? approvingOrganisation(database, { workspaceId, organisationId: actor.organisationId }) : Promise.resolve([]),
   ]);
   return { role: (membership[0]?.role as Role | undefined) ?? null, approverOrganisation: approver.length > 0 };
 }
@@ -95,8 +108,7 @@ export async function loadSectionFacts(
   actor: Actor,
   sectionId: string,
 ): Promise<{ section: SectionRecord; facts: SectionFacts }> {
-  const { db, t } = database;
-  const rows = await db.select().from(t.sections).where(eq(t.sections.id, sectionId)).limit(1);
+  const rows = await sectionById(database, { sectionId });
   const section = rows[0];
   if (!section) throw new NotFound("section", sectionId);
   const facts = await factsFor(database, actor, section.workspaceId);
