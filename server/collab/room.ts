@@ -76,7 +76,8 @@ function wholeState(stored: StoredState): Uint8Array | null {
 type Batch = { connection: Connection; update: Uint8Array }[];
 
 export class Room {
-  readonly doc = new Y.Doc();
+  /** The section's document. Its guid is the section id (Yjs would otherwise draw a random one, 31 calls to the system's random source). */
+  readonly doc: Y.Doc;
   readonly connections = new Set<Connection>();
   readonly awareness = new AwarenessTable();
   /** Connections waiting for the room to load (their messages queue meanwhile); null once loaded. */
@@ -115,6 +116,7 @@ export class Room {
     readonly sectionId: string,
     private readonly options: RoomOptions,
   ) {
+    this.doc = new Y.Doc({ guid: sectionId });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
   }
 
