@@ -117,4 +117,65 @@ describe("co-editing a section in the browser", () => {
     // The socket.io client of the page reports its own failed connection while offline; nothing else.
     expect(problems.filter((p) => !/socket\.io|ERR_INTERNET_DISCONNECTED/.test(p))).toEqual([]);
   }, 120_000);
+
+  it("drops what was written offline once the writer may only read: the editor shows the saved text, and the change never comes back", async () => {
+    const workspaceId = await people.server.workspaceId("Toegang tot financiering");
+    const [, , sectionId] = await people.server.sectionIds("Toegang tot financiering");
+    const drafterName = await nameOf("drafter@kgg.example");
+    const lead = await signedInPage("lead@ez.example");
+    const drafter = await signedInPage("drafter@kgg.example");
+    const prose = drafter.locator(".ov-editor__prose");
+
+    /** The lead (owner) gives the drafter another role on the workspace's members page. */
+    const setDrafterRole = async (role: "viewer" | "editor") => {
+      await lead.goto(`${people.server.url}/w/${workspaceId}/members`);
+      await lead.waitForFunction(() => "__remixRouter" in window);
+      const select = lead.getByLabel(`Role of ${drafterName}`);
+      await select.selectOption(role);
+      await lead.locator("tr", { has: select }).getByRole("button", { name: "Change role" }).click();
+      await expect.poll(() => select.inputValue(), { timeout: 15_000 }).toBe(role);
+      await expect.poll(() => lead.locator("tr", { has: select }).getByRole("button", { name: "Change role" }).isEnabled()).toBe(true);
+    };
+
+    await openSection(drafter, sectionId);
+    expect(await prose.getAttribute("contenteditable")).toBe("true");
+    const saved = await prose.innerText();
+
+    // Offline, the drafter writes (the page keeps it on the device); meanwhile they become a viewer.
+    await drafter.context().setOffline(true);
+    await drafter.locator('.ov-editor[data-connection="offline"]').waitFor({ timeout: 10_000 });
+    const offlineText = `Offline maar niet meer mogen schrijven ${Date.now()}`;
+    await typeAtEnd(drafter, offlineText);
+    expect(await prose.innerText()).toContain(offlineText);
+    await setDrafterRole("viewer");
+
+    // Back online, the page learns it may only read: it says so and shows the saved text, read-only.
+    await drafter.context().setOffline(false);
+    await expect.poll(() => prose.getAttribute("contenteditable"), { timeout: 20_000 }).toBe("false");
+    await drafter.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => prose.innerText(), { timeout: 15_000 }).toBe(saved);
+    await expect
+      .poll(() => drafter.getByTestId("editor-mode").innerText(), { timeout: 15_000 })
+      .toBe("You may only read this section now; changes made here after that were not saved. The editor shows the saved text.");
+    await shot(drafter, "offline-then-read-only");
+
+    // An editor again, the drafter's page writes again at once, and after opening the section anew the
+    // dropped change has not come back from the device, to the page or to the server.
+    await setDrafterRole("editor");
+    await expect.poll(() => prose.getAttribute("contenteditable"), { timeout: 20_000 }).toBe("true");
+    expect(await drafter.getByTestId("editor-mode").count()).toBe(0);
+    expect(await prose.innerText()).toBe(saved);
+    await openSection(drafter, sectionId);
+    expect(await prose.getAttribute("contenteditable")).toBe("true");
+    expect(await prose.innerText()).toBe(saved);
+    await openSection(lead, sectionId);
+    expect(await lead.locator(".ov-editor__prose").innerText()).toBe(saved);
+
+    // Editing works as before.
+    const later = `Weer redacteur ${Date.now()}`;
+    await typeAtEnd(drafter, later);
+    await expect.poll(() => lead.locator(".ov-editor__prose").innerText(), { timeout: 15_000 }).toContain(later);
+    expect(await lead.locator(".ov-editor__prose").innerText()).not.toContain(offlineText);
+    expect(problems.filter((p) => !/socket\.io|ERR_INTERNET_DISCONNECTED/.test(p))).toEqual([]);
+  }, 120_000);
 });

@@ -134,10 +134,26 @@ export function LiveEditor(props: LiveEditorProps) {
   tRef.current = t;
 
   const canEdit = props.editable && !props.locked && blocked === null && denied === null;
+  // A session is writable or read-only for its whole life. When the rights drop (the page learns it,
+  // or the server refuses a change) it starts again, read-only, from the saved text, and what this
+  // device kept is dropped: a change that can no longer be saved is neither shown as if it were, nor
+  // offered to the server when the rights come back.
+  const writable = props.editable && !props.locked && denied === null;
+  const writableRef = useRef(writable);
+  writableRef.current = writable;
+  // Rights given back (the section reopened, the person an editor again) end a refusal: the page writes again.
+  const pageWritable = props.editable && !props.locked;
+  const pageWritableBefore = useRef(pageWritable);
+  useEffect(() => {
+    if (pageWritable && !pageWritableBefore.current) setDenied(null);
+    pageWritableBefore.current = pageWritable;
+  }, [pageWritable]);
+  /** The state vector of the writable session that ended because the rights dropped (see the sync handler). */
+  const endedWritable = useRef<Uint8Array | null>(null);
 
   useEffect(() => {
     const initial = latest.current;
-    const initialEditable = initial.editable && !initial.locked;
+    const initialEditable = writable;
     const doc = new Y.Doc();
     // Keep a copy on this device only for people who may write: a read-only copy has nothing to keep,
     // and stale local changes from an earlier role must not be offered to the server.
@@ -198,8 +214,8 @@ export function LiveEditor(props: LiveEditorProps) {
       }
     };
 
-    // The server refused a change (this person may only read now, or the section was locked): stop
-    // editing here. The refused change stays only in this page.
+    // The server refused a change or says the rights dropped (this person may only read now, or the
+    // section was locked): the session starts again read-only (see `writable`).
     provider.messageHandlers[MessageType.Auth] = (_encoder, decoder: decoding.Decoder) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
         if (!disposed) setDenied(reason === DeniedReason.Locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
@@ -214,6 +230,13 @@ export function LiveEditor(props: LiveEditorProps) {
     });
     provider.on("sync", (synced) => {
       if (!synced || stopped) return;
+      // The rights dropped while this page held changes the server never took (written offline, say):
+      // they were dropped with the session, and the person is told so.
+      const before = endedWritable.current;
+      endedWritable.current = null;
+      if (before && holdsMore(before, Y.encodeStateVector(doc)) && !disposed) {
+        setDenied(latest.current.locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
+      }
       failures = 0;
       publish({ kind: "connected" });
       markReady();
@@ -288,13 +311,17 @@ export function LiveEditor(props: LiveEditorProps) {
       provider.awareness.off("change", onAwareness);
       editor.destroy();
       provider.destroy();
-      void persistence?.destroy();
+      // Rights dropped (the page stays): this device's copy holds nothing that may still be saved.
+      if (persistence && !writableRef.current) {
+        endedWritable.current = Y.encodeStateVector(doc);
+        void persistence.clearData();
+      } else void persistence?.destroy();
       doc.destroy();
       setSession(null);
       setReady(false);
       setPresence([]);
     };
-  }, [sectionId]);
+  }, [sectionId, writable]);
 
   const editor = session?.editor ?? null;
 
@@ -326,6 +353,13 @@ export function LiveEditor(props: LiveEditorProps) {
       {editor && linkOpen && canEdit ? <LinkDialog editor={editor} onClose={closeLink} /> : null}
     </>
   );
+}
+
+/** Whether state vector `a` holds changes that `b` lacks. */
+function holdsMore(a: Uint8Array, b: Uint8Array): boolean {
+  const has = Y.decodeStateVector(b);
+  for (const [client, clock] of Y.decodeStateVector(a)) if ((has.get(client) ?? 0) < clock) return true;
+  return false;
 }
 
 function proseAttributes(label: string, editable: boolean): Record<string, string> {
