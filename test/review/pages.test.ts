@@ -91,7 +91,12 @@ describe("the review path in the web app", () => {
     await synced(client);
     appendParagraph(client.doc, "Extra afspraak over stageplaatsen.");
     await pollAsync(async () => (await currentHash(server.database, sectionId)) !== approvedHash, "the edit to be stored");
-    await pollAsync(async () => decisionOf((await page(`/s/${sectionId}/review`, "lead@ez.example")).html, "OCW")?.[1] === "true", "the approval to show as stale");
+    // The approvals show as stale at once; the section goes back to "in review" a moment later (the
+    // status is re-checked after the edit is stored).
+    await pollAsync(async () => {
+      const html = (await page(`/s/${sectionId}/review`, "lead@ez.example")).html;
+      return decisionOf(html, "OCW")?.[1] === "true" && html.includes('data-status="in_review"');
+    }, "the approval to show as stale and the section back in review");
     review = await page(`/s/${sectionId}/review`, "approver@ocw.example");
     expect(review.html).toContain("Goedkeuring verouderd");
     const anchor = [...review.html.matchAll(/<a [^>]*>/g)].map((m) => m[0]).find((a) => a.includes("data-what-changed"));
