@@ -1,5 +1,5 @@
 /**
- * Several Overleg nodes for the scale tests: child processes (test/scale/node.ts) on one PostgreSQL
+ * Several Overleg nodes for the scale tests: child processes (test/support/child-server.ts) on one PostgreSQL
  * database and one Redis, a Redis server of the test's own (to stop and start in the middle), and
  * stock y-websocket providers that a client-side list of node URLs sends to a live node, as a load
  * balancer would.
@@ -73,7 +73,7 @@ export async function storedLines(databaseUrl: string, sectionId: string): Promi
 }
 
 // ── nodes ──────────────────────────────────────────────────────────────────────────────────────────
-const entry = resolve(import.meta.dirname, "node.ts");
+const entry = resolve(import.meta.dirname, "../support/child-server.ts");
 
 export interface Node {
   url: string;
