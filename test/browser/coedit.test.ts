@@ -163,8 +163,9 @@ describe("co-editing a section in the browser", () => {
     // dropped change has not come back from the device, to the page or to the server.
     await setDrafterRole("editor");
     await expect.poll(() => prose.getAttribute("contenteditable"), { timeout: 20_000 }).toBe("true");
+    await drafter.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
     expect(await drafter.getByTestId("editor-mode").count()).toBe(0);
-    expect(await prose.innerText()).toBe(saved);
+    await expect.poll(() => prose.innerText(), { timeout: 15_000 }).toBe(saved);
     await openSection(drafter, sectionId);
     expect(await prose.getAttribute("contenteditable")).toBe("true");
     expect(await prose.innerText()).toBe(saved);
