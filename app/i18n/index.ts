@@ -49,6 +49,11 @@ export function createI18n(locale: Locale): I18n {
   return instance;
 }
 
+/** The Set-Cookie value that keeps `locale` as the reader's choice for a year. */
+export function localeCookie(locale: Locale, secure: boolean): string {
+  return `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
 /** The reader's locale: the cookie they chose, else their browser's Accept-Language, else Dutch. */
 export function localeFromRequest(request: Request): Locale {
   const cookie = request.headers.get("cookie") ?? "";

@@ -1,9 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { LOCALE_COOKIE, isLocale } from "~/i18n";
+import { chooseLocale } from "../../server/services/preferences";
+import { isLocale, localeCookie } from "~/i18n";
 import { safeRedirect } from "~/components/format";
 import { errorResponse } from "~/utils/auth.server";
-
-const ONE_YEAR = 60 * 60 * 24 * 365;
 
 /** Nothing to show: a GET goes home. */
 export async function loader(_args: LoaderFunctionArgs) {
@@ -12,14 +11,17 @@ export async function loader(_args: LoaderFunctionArgs) {
 
 /**
  * Sets the reader's language (cookie overleg_lang, a year) and returns to the page they were on.
- * Works for signed-out readers too (the sign-in page has the switch).
+ * Works for signed-out readers too (the sign-in page has the switch); a signed-in person's choice is
+ * also kept with them, so it follows them when they sign in on another device.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const lang = form.get("lang");
   if (!isLocale(lang)) return errorResponse(400, "invalid_language", "lang must be one of: nl, en.");
-  const secure = context.services.env.PUBLIC_URL.startsWith("https://") ? "; Secure" : "";
+  const { database, env } = context.services;
+  const actor = await context.services.actorFromHeaders(request.headers);
+  if (actor) await chooseLocale(database, actor.id, lang);
   return redirect(safeRedirect(form.get("redirectTo")), {
-    headers: { "set-cookie": `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax${secure}` },
+    headers: { "set-cookie": localeCookie(lang, env.PUBLIC_URL.startsWith("https://")) },
   });
 }

@@ -4,8 +4,10 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { publicEnv } from "../../server/env";
+import { chosenLocale } from "../../server/services/preferences";
 import { demoAccounts } from "~/components/auth/demo-people.server";
 import { safeRedirect } from "~/components/format";
+import { localeCookie } from "~/i18n";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "signIn.title")) }];
@@ -54,6 +56,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (response.ok) {
     const out = new Headers();
     for (const cookie of response.headers.getSetCookie()) out.append("set-cookie", cookie);
+    // The language this person chose when signed in before, on whatever device, is theirs here too.
+    const signedIn = (await response.json().catch(() => null)) as { user?: { id?: string } } | null;
+    const chosen = signedIn?.user?.id ? await chosenLocale(context.services.database, signedIn.user.id) : null;
+    if (chosen) out.append("set-cookie", localeCookie(chosen, env.PUBLIC_URL.startsWith("https://")));
     throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });
   }
   const body = response.status === 403 ? ((await response.clone().json().catch(() => null)) as { code?: string } | null) : null;

@@ -310,6 +310,37 @@ describe("language", () => {
     expect(visible).not.toContain("Mijn werkruimtes");
   });
 
+  it("keeps a signed-in person's choice with them: signing in on another device brings it back", async () => {
+    const signInForm = () => post("/sign-in", { email: "approver@ocw.example", password: "overleg-demo-2026", redirectTo: "/" });
+    const langCookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("overleg_lang="));
+
+    // Never chosen: signing in sets no language (the browser's own applies).
+    const first = await signInForm();
+    expect(first.status).toBe(302);
+    expect(langCookieOf(first)).toBeUndefined();
+    const session = first.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+
+    // Chosen while signed in on one device…
+    const chosen = await post("/settings/language", { lang: "en", redirectTo: "/" }, { cookie: session });
+    expect(langCookieOf(chosen)).toMatch(/^overleg_lang=en;/);
+
+    // …it comes back when they sign in on another, whose browser asks for Dutch.
+    const elsewhere = await signInForm();
+    expect(elsewhere.status).toBe(302);
+    const langCookie = langCookieOf(elsewhere);
+    expect(langCookie).toMatch(/^overleg_lang=en; Path=\/; Max-Age=31536000; SameSite=Lax/);
+    const cookie = [...elsewhere.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
+    const dashboard = await fetch(`${server.url}/`, { headers: { cookie, "accept-language": "nl" } });
+    const html = await dashboard.text();
+    expect(html).toContain('<html lang="en">');
+    expect(text(html)).toContain("My workspaces");
+
+    // Switching while signed out changes no one's choice.
+    const anonymous = await post("/settings/language", { lang: "nl", redirectTo: "/" });
+    expect(langCookieOf(anonymous)).toMatch(/^overleg_lang=nl;/);
+    expect(langCookieOf(await signInForm())).toMatch(/^overleg_lang=en;/);
+  });
+
   it("refuses an unknown language and sets nothing", async () => {
     const res = await post("/settings/language", { lang: "xx", redirectTo: "/" });
     expect(res.status).toBe(400);
