@@ -38,6 +38,7 @@ async function pdfText(buffer: Buffer): Promise<string> {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, " ");
+const PARTNER_NAMES = "Overleg met Łódź, Ελλάδα en Київ – “samen”.";
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -50,7 +51,12 @@ beforeAll(async () => {
     text.insert(0, "Klik <script>alert('x')</script> hier", {});
     text.format(0, 4, { link: { href: "javascript:alert(1)" } });
     p.insert(0, [text]);
-    doc.getXmlFragment(FRAGMENT).push([p]);
+    // Names from partner countries, in their own letters, with typographic quotes and dashes.
+    const names = new Y.XmlElement("paragraph");
+    const written = new Y.XmlText();
+    written.insert(0, PARTNER_NAMES, {});
+    names.insert(0, [written]);
+    doc.getXmlFragment(FRAGMENT).push([p, names]);
   });
 }, 60_000);
 
@@ -72,6 +78,7 @@ describe("the published agenda", () => {
             ? await pdfText(file.body)
             : file.body.toString("utf8");
       expect(text, format).toContain("CONCEPT");
+      expect(squash(text), format).toContain(PARTNER_NAMES);
     }
   });
 

@@ -1,23 +1,36 @@
-/** The agenda as PDF (pdfkit, its standard fonts): title page, sections, annex; drafts carry a CONCEPT watermark on every page. */
+/** The agenda as PDF (pdfkit): title page, sections, annex; drafts carry a CONCEPT watermark on every page. */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
 import { decisionLine, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda, type Run } from "./model";
 
-/** The standard PDF fonts speak WinAnsi: characters outside it are replaced, never dropped silently into garbage. */
-function safe(text: string): string {
-  return text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/[–—]/g, "-").replace(/[^\x20-\x7e\xa0-\xff\n\t€…•]/g, "?");
-}
+/**
+ * The DejaVu fonts, embedded (only the glyphs used): names of people, places and organisations from
+ * partner countries (Łódź, Ελλάδα, Київ) print as written. PDF's standard fonts know only Western
+ * European letters.
+ */
+const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const FONTS = {
+  body: "DejaVuSans.ttf",
+  bold: "DejaVuSans-Bold.ttf",
+  italic: "DejaVuSans-Oblique.ttf",
+  boldItalic: "DejaVuSans-BoldOblique.ttf",
+  code: "DejaVuSansMono.ttf",
+} as const;
+type FontName = keyof typeof FONTS;
 
-function font(r: Run): string {
-  if (r.code) return "Courier";
-  if (r.bold && r.italic) return "Helvetica-BoldOblique";
-  if (r.bold) return "Helvetica-Bold";
-  if (r.italic) return "Helvetica-Oblique";
-  return "Helvetica";
+function font(r: Run): FontName {
+  if (r.code) return "code";
+  if (r.bold && r.italic) return "boldItalic";
+  if (r.bold) return "bold";
+  if (r.italic) return "italic";
+  return "body";
 }
 
 export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
   const l = labelsFor(agenda.locale);
-  const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: agenda.title, Creator: "Overleg" }, bufferPages: true });
+  const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: agenda.title, Creator: "Overleg" }, bufferPages: true, font: join(FONT_DIR, FONTS.body) });
+  for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, join(FONT_DIR, file));
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -25,9 +38,9 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
     doc.on("error", reject);
   });
 
-  const text = (value: string, options: { font?: string; size?: number; color?: string; align?: "left" | "center"; indent?: number } = {}) => {
-    doc.font(options.font ?? "Helvetica").fontSize(options.size ?? 11).fillColor(options.color ?? "#1a1a1a");
-    doc.text(safe(value), { align: options.align ?? "left", indent: options.indent ?? 0 });
+  const text = (value: string, options: { font?: FontName; size?: number; color?: string; align?: "left" | "center"; indent?: number } = {}) => {
+    doc.font(options.font ?? "body").fontSize(options.size ?? 11).fillColor(options.color ?? "#1a1a1a");
+    doc.text(value, { align: options.align ?? "left", indent: options.indent ?? 0 });
   };
   const runs = (list: Run[], indent = 0, prefix = "") => {
     doc.fontSize(11).fillColor("#1a1a1a");
@@ -37,36 +50,36 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
       return;
     }
     all.forEach((r, i) => {
-      doc.font(font(r)).text(safe(r.text), { continued: i < all.length - 1, indent: i === 0 ? indent : 0, underline: Boolean(r.underline), strike: Boolean(r.strike) });
+      doc.font(font(r)).text(r.text, { continued: i < all.length - 1, indent: i === 0 ? indent : 0, underline: Boolean(r.underline), strike: Boolean(r.strike) });
     });
     doc.moveDown(0.4);
   };
 
   // Title page
   doc.moveDown(8);
-  text(agenda.title, { font: "Helvetica-Bold", size: 24, color: "#154273", align: "center" });
+  text(agenda.title, { font: "bold", size: 24, color: "#154273", align: "center" });
   doc.moveDown(1);
   text(agenda.subtitle, { size: 14, align: "center" });
   text(`${l.generated} ${formatDate(agenda.generatedAt, agenda.locale)}`, { size: 11, align: "center" });
   if (agenda.draft) {
     doc.moveDown(2);
-    text(l.draft, { font: "Helvetica-Bold", color: "#b00000", align: "center" });
+    text(l.draft, { font: "bold", color: "#b00000", align: "center" });
   }
 
   for (const ws of agenda.workspaces) {
     doc.addPage();
-    text(ws.title, { font: "Helvetica-Bold", size: 18, color: "#154273" });
-    if (ws.description) text(ws.description, { font: "Helvetica-Oblique" });
+    text(ws.title, { font: "bold", size: 18, color: "#154273" });
+    if (ws.description) text(ws.description, { font: "italic" });
     doc.moveDown(0.5);
     for (const s of ws.sections) {
       doc.moveDown(0.5);
-      text(s.title, { font: "Helvetica-Bold", size: 14, color: "#154273" });
-      text(l.status[s.status], { font: "Helvetica-Oblique", size: 9, color: "#555555" });
+      text(s.title, { font: "bold", size: 14, color: "#154273" });
+      text(l.status[s.status], { font: "italic", size: 9, color: "#555555" });
       doc.moveDown(0.3);
       for (const b of s.blocks) {
         switch (b.kind) {
           case "heading":
-            text(b.runs.map((r) => r.text).join(""), { font: "Helvetica-Bold", size: 13 - Math.min(b.level, 4) });
+            text(b.runs.map((r) => r.text).join(""), { font: "bold", size: 13 - Math.min(b.level, 4) });
             break;
           case "paragraph":
             runs(b.runs);
@@ -78,10 +91,10 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
             runs(b.runs.map((r) => ({ ...r, italic: true })), 20);
             break;
           case "code":
-            text(b.text, { font: "Courier", size: 9 });
+            text(b.text, { font: "code", size: 9 });
             break;
           case "row":
-            text(b.cells.join(" | "), { font: b.header ? "Helvetica-Bold" : "Helvetica", size: 10 });
+            text(b.cells.join(" | "), { font: b.header ? "bold" : "body", size: 10 });
             break;
           case "rule":
             doc.moveDown(0.5);
@@ -92,13 +105,13 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
   }
 
   doc.addPage();
-  text(l.annex, { font: "Helvetica-Bold", size: 18, color: "#154273" });
+  text(l.annex, { font: "bold", size: 18, color: "#154273" });
   for (const ws of agenda.workspaces) {
     for (const s of ws.sections) {
       doc.moveDown(0.6);
-      text(`${ws.title}: ${s.title}`, { font: "Helvetica-Bold", size: 12 });
-      text(`${l.hash}: ${s.contentHash}`, { font: "Courier", size: 8 });
-      text(`${l.approvals}:`, { font: "Helvetica-Bold", size: 10 });
+      text(`${ws.title}: ${s.title}`, { font: "bold", size: 12 });
+      text(`${l.hash}: ${s.contentHash}`, { font: "code", size: 8 });
+      text(`${l.approvals}:`, { font: "bold", size: 10 });
       if (s.decisions.length === 0) text(l.noApprovals, { size: 10 });
       for (const d of s.decisions) text(`• ${decisionLine(d, agenda.locale)}`, { size: 10, indent: 10 });
       if (s.signoffs.length === 0) text(l.noSignoff, { size: 10 });
@@ -113,14 +126,14 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
     if (agenda.draft) {
       doc.save();
       doc.rotate(-35, { origin: [doc.page.width / 2, doc.page.height / 2] });
-      doc.font("Helvetica-Bold").fontSize(110).fillColor("#b00000").fillOpacity(0.12);
+      doc.font("bold").fontSize(110).fillColor("#b00000").fillOpacity(0.12);
       doc.text(WATERMARK, 0, doc.page.height / 2 - 60, { width: doc.page.width, align: "center", lineBreak: false });
       doc.restore();
       doc.fillOpacity(1);
     }
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font("Helvetica").fontSize(8).fillColor("#555555");
+    doc.font("body").fontSize(8).fillColor("#555555");
     doc.text(String(i + 1), 0, doc.page.height - 36, { width: doc.page.width, align: "center", lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
