@@ -4,15 +4,13 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import type { Locale } from "../../app/i18n";
-
-const LOCALES: readonly string[] = ["nl", "en"];
+import { isLocale, type Locale } from "../../app/i18n";
 
 /** The language `userId` last chose while signed in, or null when they never chose one. */
 export async function chosenLocale(database: Database, userId: string): Promise<Locale | null> {
   const { db, t } = database;
   const [row] = await db.select({ locale: t.user.locale }).from(t.user).where(eq(t.user.id, userId)).limit(1);
-  return row?.locale && LOCALES.includes(row.locale) ? (row.locale as Locale) : null;
+  return isLocale(row?.locale) ? row.locale : null;
 }
 
 export async function chooseLocale(database: Database, userId: string, locale: Locale): Promise<void> {
