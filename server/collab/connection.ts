@@ -21,6 +21,12 @@ export interface Corkable {
   readonly destroyed: boolean;
 }
 
+/**
+ * Frames up to this size are framed once and written as one chunk (see wireFrame); larger ones (a whole
+ * section to a newcomer) go through `ws`, which writes the payload without copying it.
+ */
+const WIRE_FRAME_MAX_BYTES = 64 * 1024;
+
 /** Wire frames by payload: a frame that goes to many connections is framed once (see wireFrame). */
 const wireFrames = new WeakMap<Uint8Array, Uint8Array>();
 
@@ -158,10 +164,10 @@ export class Connection implements AwarenessPeer {
       this.terminate();
       return;
     }
-    // Straight to the socket, framed once for all receivers; through `ws` only if its sender holds
-    // frames back (it never does here: no compression is negotiated and no blobs are sent).
+    // Straight to the socket, framed once for all receivers; through `ws` if the frame is large or its
+    // sender holds frames back (it never does here: no compression is negotiated and no blobs are sent).
     const sender = (this.ws as unknown as { _sender?: WsSender })._sender;
-    if (sender?._state === 0 && !sender._queue?.length) this.socket.write(wireFrame(frame));
+    if (frame.byteLength <= WIRE_FRAME_MAX_BYTES && sender?._state === 0 && !sender._queue?.length) this.socket.write(wireFrame(frame));
     else this.ws.send(frame);
   }
 
