@@ -1,4 +1,5 @@
 /** The agenda as PDF (pdfkit): title page, sections, annex; drafts carry a CONCEPT watermark on every page. */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
@@ -18,6 +19,12 @@ const FONTS = {
   code: "DejaVuSansMono.ttf",
 } as const;
 type FontName = keyof typeof FONTS;
+let fontFiles: Record<FontName, Buffer> | null = null;
+/** The font files, read on the first export and kept (about 3 MB). */
+function fonts(): Record<FontName, Buffer> {
+  fontFiles ??= Object.fromEntries(Object.entries(FONTS).map(([name, file]) => [name, readFileSync(join(FONT_DIR, file))])) as Record<FontName, Buffer>;
+  return fontFiles;
+}
 
 function font(r: Run): FontName {
   if (r.code) return "code";
@@ -29,8 +36,9 @@ function font(r: Run): FontName {
 
 export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
   const l = labelsFor(agenda.locale);
-  const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: agenda.title, Creator: "Overleg" }, bufferPages: true, font: join(FONT_DIR, FONTS.body) });
-  for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, join(FONT_DIR, file));
+  const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: agenda.title, Creator: "Overleg" }, bufferPages: true });
+  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
+  doc.font("body");
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
