@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../db/index";
+import { openDatabase, preparedQuery, type Database } from "../db/index";
 
 describe("the SQLite data layer's statement cache", () => {
   let dir: string;
@@ -37,6 +37,19 @@ describe("the SQLite data layer's statement cache", () => {
       expect(row.name).toBe(id === "org-a" ? "Ministerie A" : "Ministerie B");
       const all = await db.query.organisations.findMany({ orderBy: [asc(t.organisations.id)] });
       expect(all.map((o) => o.shortCode)).toEqual(["A", "B"]);
+    }
+  });
+
+  it("runs a query built once with each call's values, also when the builder runs the same SQL in between", async () => {
+    const { db, t } = database;
+    const nameOf = preparedQuery("test_organisation_name", ({ db, t }) =>
+      db.select({ name: t.organisations.name }).from(t.organisations).where(eq(t.organisations.id, sql.placeholder("id"))),
+    );
+    for (const id of ["org-a", "org-b", "org-a", "org-missing"]) {
+      const built = await db.select({ name: t.organisations.name }).from(t.organisations).where(eq(t.organisations.id, id));
+      const prepared = await nameOf(database, { id });
+      expect(prepared).toEqual(built);
+      expect(prepared).toEqual(id === "org-missing" ? [] : [{ name: id === "org-a" ? "Ministerie A" : "Ministerie B" }]);
     }
   });
 
