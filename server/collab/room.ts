@@ -596,7 +596,6 @@ export class Room {
     this.options.log.debug("compacted", { sectionId: this.sectionId, ...result });
   }
 
-
   /**
    * Applies what other nodes logged that this room has not seen (after the bus missed messages). Other
    * nodes' seqs interleave with this node's, so `seq` is no watermark of what was applied: the whole
