@@ -229,26 +229,33 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
   }
 
   // Sessions end without an event (sign-out in another tab, expiry): ask again now and then.
+  // A check asked for while one runs is that one. `checking` is cleared only once the assignment
+  // below has happened: with no socket connected the sweep finishes synchronously, and clearing it
+  // inside the sweep (before it is assigned) left a settled promise that answered every later check.
   let checking: Promise<number> | undefined;
-  function checkSessions(): Promise<number> {
-    checking ??= (async () => {
-      let closed = 0;
-      try {
-        for (const socket of [...io.of("/").sockets.values()]) {
-          if (closing) break;
-          const actor = await currentActor(services, socket).catch(() => undefined); // database down: keep it
-          if (actor === null && socket.connected) {
-            socket.disconnect(true);
-            closed++;
-          }
-        }
-      } finally {
-        checking = undefined;
+  async function sweepSessions(): Promise<number> {
+    let closed = 0;
+    for (const socket of [...io.of("/").sockets.values()]) {
+      if (closing) break;
+      const actor = await currentActor(services, socket).catch(() => undefined); // database down: keep it
+      if (actor === null && socket.connected) {
+        socket.disconnect(true);
+        closed++;
       }
-      if (closed) log.info("disconnected sockets whose session ended", { count: closed });
-      return closed;
-    })();
-    return checking;
+    }
+    if (closed) log.info("disconnected sockets whose session ended", { count: closed });
+    return closed;
+  }
+  function checkSessions(): Promise<number> {
+    if (checking) return checking;
+    const run = sweepSessions();
+    checking = run;
+    void run
+      .finally(() => {
+        if (checking === run) checking = undefined;
+      })
+      .catch(() => undefined);
+    return run;
   }
   const sessionTimer = setInterval(() => void checkSessions(), options.sessionCheckMs ?? 120_000);
   sessionTimer.unref();
