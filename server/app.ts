@@ -22,6 +22,7 @@ import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
 import { createScale } from "./scale/index";
+import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { watchReviewStatus } from "./services/reviews";
 
 export interface StartOptions {
@@ -34,6 +35,8 @@ export interface StartOptions {
   log?: Logger;
   /** Options passed to the collab server (limits, timings); tests shorten them. */
   collab?: Parameters<typeof createCollab>[1];
+  /** The periodic re-check of every open connection's session (collab and socket.io); tests drive its clock. */
+  sessionCheck?: SessionWatchOptions;
 }
 
 export interface OverlegServer {
@@ -43,6 +46,8 @@ export interface OverlegServer {
   services: Services;
   collab: Collab;
   realtime: Realtime;
+  /** The periodic re-check of open connections' sessions; `check()` runs a round now. */
+  sessions: SessionWatch;
   /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
   close(): Promise<void>;
 }
@@ -101,10 +106,11 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   app.use("/api/v1", createApiRouter(services));
 
   const httpServer = createHttpServer(app);
-  const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus });
+  const sessions = createSessionWatch(services, options.sessionCheck);
+  const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus, sessions });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
-  const realtime = createRealtime(services, httpServer);
+  const realtime = createRealtime(services, httpServer, { sessions });
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
   httpServer.on("upgrade", (req, socket, head) => {
@@ -153,9 +159,11 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     services,
     collab,
     realtime,
+    sessions,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
+        await sessions.close();
         stopCommentEvents();
         await collab.close();
         await stopReviewWatch();

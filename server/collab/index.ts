@@ -16,8 +16,9 @@
  *
  * After it, every message is checked: only connections the policy allows `section.edit` may change
  * the document (see room.ts); identity in awareness comes from the session (awareness.ts). Access is
- * checked again when membership, the person or the section changes (domain events), and every
- * `sessionCheckMs` for everyone, so a revoked or expired session closes within that time.
+ * checked again when membership, the person or the section changes (domain events), and at every
+ * round of the session watch (one clock for collab and socket.io, `sessionCheck` of startServer), so
+ * a revoked or expired session closes within its interval.
  */
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -27,7 +28,7 @@ import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
 import type { Services, SignedIn } from "../context";
 import { isOwnOrigin } from "../http";
 import { can, type SectionFacts } from "../policy";
-import { loadSectionFacts, NotFound } from "../services/access";
+import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type SessionRound, type SessionWatch } from "../services/access";
 import { Connection, type Corkable } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
 import { Room, type RoomOptions } from "./room";
@@ -36,8 +37,11 @@ import { UpdateStore } from "./store";
 export interface CollabOptions {
   /** Milliseconds a document stays in memory after its last client left (default 30 s). */
   unloadAfterMs?: number;
-  /** How often every open connection's session and access are checked again (default 30 s). */
-  sessionCheckMs?: number;
+  /**
+   * The periodic re-check of sessions (shared with socket.io); each round checks every open
+   * connection's session and access. Without it, one of its own (every 30 s).
+   */
+  sessions?: SessionWatch;
   /** WebSocket ping interval; a client that missed one ping is dropped (default 30 s). */
   heartbeatMs?: number;
   /** Fold a section's log into its snapshot after this many logged updates (default 200) … */
@@ -85,7 +89,6 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   const log = services.log.child("collab");
   const limits: CollabLimits = { ...CollabLimits, ...options.limits };
   const unloadAfterMs = options.unloadAfterMs ?? 30_000;
-  const sessionCheckMs = options.sessionCheckMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const bus = options.bus ?? localBus;
   const store = new UpdateStore(database, log);
@@ -342,17 +345,14 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     c.canEdit = canEdit;
   }
 
-  /** Checks `list` again (their session, then their access), asking the database once per session and
-   * once per person and section. */
-  async function recheck(list: Connection[]) {
-    const actors = new Map<string, Promise<SignedIn | null>>();
+  /** Checks `list` again (their session, then their access), asking the database once per session
+   * (in this round) and once per person and section. */
+  async function recheck(list: Connection[], round: SessionRound = sessionRound(services.actorFromHeaders)) {
     const facts = new Map<string, Promise<Awaited<ReturnType<typeof loadSectionFacts>> | null>>();
     await Promise.all(
       list.map(async (c) => {
         try {
-          const key = `${c.authHeaders.cookie ?? ""}\n${c.authHeaders.authorization ?? ""}`;
-          if (!actors.has(key)) actors.set(key, services.actorFromHeaders(new Headers(c.authHeaders)));
-          const actor = await actors.get(key)!;
+          const actor = await round.actorOf(new Headers(c.authHeaders));
           if (c.closed) return;
           if (!actor || actor.id !== c.userId) {
             log.info("collab session ended; connection closed", c.who);
@@ -405,8 +405,8 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     }),
   ];
 
-  const sessionTimer = setInterval(() => void recheck([...connections]), sessionCheckMs);
-  sessionTimer.unref();
+  const ownWatch = options.sessions ? undefined : createSessionWatch(services);
+  const unwatch = (options.sessions ?? ownWatch!).watch((round) => recheck([...connections], round));
   const heartbeatTimer = setInterval(() => {
     for (const c of connections) {
       if (!c.alive) {
@@ -432,7 +432,8 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     async close() {
       if (closing) return;
       closing = true;
-      clearInterval(sessionTimer);
+      unwatch();
+      await ownWatch?.close();
       clearInterval(heartbeatTimer);
       for (const off of unsubscribe) off();
       for (const timer of unloadTimers.values()) clearTimeout(timer);

@@ -64,9 +64,12 @@ export function authenticateHandshake(services: Services, log: Logger) {
  * The socket's person as their session says now, or null when the session has ended (signed out,
  * expired, revoked) or the person was disabled.
  */
-export async function currentActor(services: Services, socket: RealtimeSocket): Promise<SignedIn | null> {
+export async function currentActor(
+  actorOf: (headers: Headers) => Promise<SignedIn | null>,
+  socket: RealtimeSocket,
+): Promise<SignedIn | null> {
   const handshake = handshakes.get(socket);
   if (!handshake) return null;
-  const actor = await services.actorFromHeaders(handshake.headers);
+  const actor = await actorOf(handshake.headers);
   return actor && actor.id === handshake.userId ? actor : null;
 }

@@ -50,7 +50,7 @@ export function registerHandlers(io: RealtimeServer, services: Services, presenc
 
     /** The person of this socket's session now; a socket whose session has ended is disconnected. */
     async function actorNow(): Promise<SignedIn> {
-      const actor = await currentActor(services, socket);
+      const actor = await currentActor(services.actorFromHeaders, socket);
       if (!actor) {
         setImmediate(() => socket.disconnect(true));
         throw new Refused("unauthorized", "Your session has ended; sign in again.");

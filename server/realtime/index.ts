@@ -23,7 +23,15 @@ import { SOCKET_PATH } from "../../app/components/realtime/protocol";
 import type { Services } from "../context";
 import type { DomainEvents } from "../events";
 import { can } from "../policy";
-import { loadActor, loadWorkspaceFacts, NotFound } from "../services/access";
+import {
+  createSessionWatch,
+  loadActor,
+  loadWorkspaceFacts,
+  NotFound,
+  sessionRound,
+  type SessionRound,
+  type SessionWatch,
+} from "../services/access";
 import { authenticateHandshake, currentActor } from "./auth";
 import { registerHandlers } from "./handlers";
 import { createPresence } from "./presence";
@@ -65,7 +73,7 @@ export interface Realtime {
   isReplaying(): boolean;
   /**
    * Disconnects this node's sockets whose session has ended (signed out, expired) or whose person
-   * was disabled; runs every `sessionCheckMs`. Resolves with the number disconnected.
+   * was disabled, now; every round of the session watch does the same. Resolves with the number disconnected.
    */
   checkSessions(): Promise<number>;
   close(): Promise<void>;
@@ -86,8 +94,8 @@ const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
 ];
 
 export interface RealtimeOptions {
-  /** How often open sockets' sessions are checked again (ms); default two minutes. */
-  sessionCheckMs?: number;
+  /** The periodic re-check of sessions this node's sockets join (shared with the collab server); without it, one of its own. */
+  sessions?: SessionWatch;
 }
 
 export function createRealtime(services: Services, httpServer: HttpServer, options: RealtimeOptions = {}): Realtime {
@@ -228,16 +236,13 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
     });
   }
 
-  // Sessions end without an event (sign-out in another tab, expiry): ask again now and then.
-  // A check asked for while one runs is that one. `checking` is cleared only once the assignment
-  // below has happened: with no socket connected the sweep finishes synchronously, and clearing it
-  // inside the sweep (before it is assigned) left a settled promise that answered every later check.
-  let checking: Promise<number> | undefined;
-  async function sweepSessions(): Promise<number> {
+  // Sessions end without an event (sign-out in another tab, expiry): every round of the session
+  // watch asks again for this node's sockets.
+  async function sweepSessions(round: SessionRound): Promise<number> {
     let closed = 0;
     for (const socket of [...io.of("/").sockets.values()]) {
       if (closing) break;
-      const actor = await currentActor(services, socket).catch(() => undefined); // database down: keep it
+      const actor = await currentActor(round.actorOf, socket).catch(() => undefined); // database down: keep it
       if (actor === null && socket.connected) {
         socket.disconnect(true);
         closed++;
@@ -246,19 +251,12 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
     if (closed) log.info("disconnected sockets whose session ended", { count: closed });
     return closed;
   }
-  function checkSessions(): Promise<number> {
-    if (checking) return checking;
-    const run = sweepSessions();
-    checking = run;
-    void run
-      .finally(() => {
-        if (checking === run) checking = undefined;
-      })
-      .catch(() => undefined);
-    return run;
-  }
-  const sessionTimer = setInterval(() => void checkSessions(), options.sessionCheckMs ?? 120_000);
-  sessionTimer.unref();
+  const ownWatch = options.sessions ? undefined : createSessionWatch(services);
+  const unwatch = (options.sessions ?? ownWatch!).watch((round) => {
+    const sweep = sweepSessions(round);
+    track(sweep);
+    return sweep;
+  });
 
   return {
     io,
@@ -291,15 +289,16 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
       io.in(rooms.user(userId)).disconnectSockets(true);
     },
     isReplaying: () => replaying,
-    checkSessions,
+    checkSessions: () => sweepSessions(sessionRound((headers) => services.actorFromHeaders(headers))),
     async close() {
       if (closing) return;
       closing = true;
-      clearInterval(sessionTimer);
+      unwatch();
+      await ownWatch?.close();
       for (const off of unsubscribe) off();
       // Only this node's sockets: the others stay connected to their own nodes.
       io.local.disconnectSockets(true);
-      await Promise.allSettled([...running, checking]);
+      await Promise.allSettled([...running]);
       await presence.idle();
       await io.of("/").adapter.close();
       io.engine.close();

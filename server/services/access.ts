@@ -3,6 +3,8 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery, type Database } from "../../db/index";
+import type { SignedIn } from "../context";
+import type { Logger } from "../log";
 import type { Actor, OrganisationKind, Role, SectionFacts, SectionStatus, WorkspaceFacts } from "../policy";
 
 export class NotFound extends Error {
@@ -124,5 +126,101 @@ export async function loadSectionFacts(
       updatedAt: section.updatedAt,
     },
     facts: { ...facts, status: section.status as SectionStatus },
+  };
+}
+
+// ── the periodic re-check of open connections ────────────────────────────────────────────────────
+// Sessions end without an event (expiry; a sign-out handled by another node while Redis was down),
+// and an event can be lost: every open connection, collab and socket.io alike, is checked again on
+// one clock. See docs/decisions/012-one-session-watch-for-every-connection.md.
+
+/** What drives the periodic re-check: real time, or (tests) a clock the test ticks itself. */
+export interface Clock {
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => Promise<void>): () => void;
+}
+
+export const realClock: Clock = {
+  every(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+/** One round of checks: each session is asked once per round, whichever connection asks first. */
+export interface SessionRound {
+  /** The signed-in person for these headers now (cookie or bearer token), or null. */
+  actorOf(headers: Headers): Promise<SignedIn | null>;
+}
+
+export interface SessionWatchOptions {
+  /** How often every open connection's session is checked again (ms); default 30 s. */
+  everyMs?: number;
+  clock?: Clock;
+}
+
+export interface SessionWatch {
+  /** Adds a check of open connections to every round; returns the function that removes it. */
+  watch(check: (round: SessionRound) => Promise<unknown>): () => void;
+  /** Runs a round now, or joins the one running; resolves when it has finished. */
+  check(): Promise<void>;
+  /** Stops the clock and waits for a running round. */
+  close(): Promise<void>;
+}
+
+/** A round that asks each session once (by its cookie and Authorization header). */
+export function sessionRound(actorFromHeaders: (headers: Headers) => Promise<SignedIn | null>): SessionRound {
+  const asked = new Map<string, Promise<SignedIn | null>>();
+  return {
+    actorOf(headers) {
+      const key = `${headers.get("cookie") ?? ""}\n${headers.get("authorization") ?? ""}`;
+      let actor = asked.get(key);
+      if (!actor) {
+        actor = actorFromHeaders(headers);
+        asked.set(key, actor);
+      }
+      return actor;
+    },
+  };
+}
+
+export function createSessionWatch(
+  deps: { actorFromHeaders(headers: Headers): Promise<SignedIn | null>; log: Logger },
+  options: SessionWatchOptions = {},
+): SessionWatch {
+  const checks = new Set<(round: SessionRound) => Promise<unknown>>();
+  const log = deps.log.child("sessions");
+  let running: Promise<void> | undefined;
+
+  async function round(): Promise<void> {
+    const current = sessionRound((headers) => deps.actorFromHeaders(headers));
+    const results = await Promise.allSettled([...checks].map((check) => check(current)));
+    for (const r of results) if (r.status === "rejected") log.error("a session check failed", { error: String(r.reason) });
+  }
+
+  function check(): Promise<void> {
+    if (running) return running;
+    // Assigned before it is cleared: a round with nothing to check may finish at once, and a
+    // settled promise left here would answer every later round without checking anything.
+    const run = round();
+    running = run;
+    void run.finally(() => {
+      if (running === run) running = undefined;
+    });
+    return run;
+  }
+
+  const stop = (options.clock ?? realClock).every(options.everyMs ?? 30_000, check);
+  return {
+    watch(fn) {
+      checks.add(fn);
+      return () => checks.delete(fn);
+    },
+    check,
+    async close() {
+      stop();
+      await running;
+    },
   };
 }

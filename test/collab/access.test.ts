@@ -17,7 +17,7 @@ describe("access to the collab endpoint", () => {
   let financing: string[];
 
   beforeAll(async () => {
-    server = await startTestServer({ collab: { sessionCheckMs: 400, limits: { connectionsPerPerson: 5 } } });
+    server = await startTestServer({ sessionCheck: { everyMs: 400 }, collab: { limits: { connectionsPerPerson: 5 } } });
     for (const email of [
       "lead@ez.example",
       "drafter@kgg.example",

@@ -70,6 +70,7 @@ export interface TestServerOptions {
   seed?: boolean;
   env?: Record<string, string>;
   collab?: StartOptions["collab"];
+  sessionCheck?: StartOptions["sessionCheck"];
   /** Reuse a database URL (e.g. after a restart); the caller owns it. */
   databaseUrl?: string;
 }
@@ -95,6 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log,
     auth: { signInPerMinute: 0 },
     collab: options.collab,
+    sessionCheck: options.sessionCheck,
   });
   const { db, t } = database;
   const workspaceId = async (title: string) => {
