@@ -60,8 +60,13 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
   const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log) : undefined;
-  const auth = createAuth(database, env, { ...options.auth, secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage });
   const events = new DomainEventBus();
+  const auth = createAuth(database, env, {
+    ...options.auth,
+    secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage,
+    // Sign-out and revoked sessions: every node asks that person's open connections again at once.
+    onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
+  });
   const services = createServicesBase({ env, database, auth, events, log });
 
   const app = express();

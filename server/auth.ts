@@ -19,6 +19,8 @@ export interface AuthOptions {
    * its row) holds on every node at once.
    */
   secondaryStorage?: NonNullable<Parameters<typeof betterAuth>[0]["secondaryStorage"]>;
+  /** Called after a session was deleted (sign-out, a revoked session), so open connections are asked again. */
+  onSessionEnded?: (session: { userId: string }) => void;
 }
 
 type RateLimitStorage = NonNullable<NonNullable<Parameters<typeof betterAuth>[0]["rateLimit"]>["customStorage"]>;
@@ -78,6 +80,11 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
     },
     databaseHooks: {
       session: {
+        delete: {
+          async after(session) {
+            options.onSessionEnded?.({ userId: session.userId });
+          },
+        },
         create: {
           // A disabled person gets no new session (their existing ones were deleted when disabled).
           async before(session) {

@@ -11,6 +11,8 @@ export interface DomainEvents {
   "membership.changed": { workspaceId: string; userId: string; role: Role | null };
   /** A person's sessions were revoked or the person was disabled. */
   "person.revoked": { userId: string };
+  /** One session of a person ended (sign-out, revoked from another device); their other sessions may still hold. */
+  "session.ended": { userId: string };
   "section.changed": { workspaceId: string; sectionId: string; status: SectionStatus; title: string };
   "section.created": { workspaceId: string; sectionId: string };
   "section.deleted": { workspaceId: string; sectionId: string };

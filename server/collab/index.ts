@@ -391,6 +391,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     events.on("person.revoked", ({ userId }) => {
       void recheck([...connections].filter((c) => c.userId === userId));
     }),
+    events.on("session.ended", ({ userId }) => {
+      void recheck([...connections].filter((c) => c.userId === userId));
+    }),
     events.on("section.changed", ({ sectionId, status }) => {
       for (const c of connections) {
         if (c.sectionId !== sectionId) continue;

@@ -88,6 +88,7 @@ const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
   "membership.changed",
   "person.revoked",
   "section.changed",
+  "session.ended",
   "section.created",
   "section.deleted",
   "workspace.changed",
@@ -212,6 +213,16 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
     events.on("person.revoked", (p) => {
       if (local()) io.in(rooms.user(p.userId)).disconnectSockets(true);
     }),
+    // Every node (this event is re-emitted on each) asks again for its own sockets of the person.
+    events.on("session.ended", ({ userId }) => {
+      if (closing) return;
+      const round = sessionRound(services.actorFromHeaders);
+      track(
+        sweepSessions(round, userId).catch((error: unknown) =>
+          log.error("could not re-check sessions after a sign-out", { userId, error: String(error) }),
+        ),
+      );
+    }),
   ];
 
   if (redis) {
@@ -238,10 +249,11 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
 
   // Sessions end without an event (sign-out in another tab, expiry): every round of the session
   // watch asks again for this node's sockets.
-  async function sweepSessions(round: SessionRound): Promise<number> {
+  async function sweepSessions(round: SessionRound, userId?: string): Promise<number> {
     let closed = 0;
     for (const socket of [...io.of("/").sockets.values()]) {
       if (closing) break;
+      if (userId !== undefined && socket.data.user?.id !== userId) continue;
       const actor = await currentActor(round.actorOf, socket).catch(() => undefined); // database down: keep it
       if (actor === null && socket.connected) {
         socket.disconnect(true);

@@ -115,6 +115,21 @@ describe("ended sessions close socket.io and collab connections at the next re-c
     });
   });
 
+  it("closes a signed-out session's connections at once, without waiting for a round, and keeps the person's other session", async () => {
+    const [sectionId] = await server.sectionIds(FINANCING);
+    const signedOut = await connectBoth("drafter@kgg.example", sectionId);
+    const otherDevice = await connectBoth("drafter@kgg.example", sectionId);
+    const gone = disconnected(signedOut.socket);
+    const closed = collabClosed(signedOut.collab, CloseCode.Unauthorized, "the signed-out collab connection to close");
+    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: "POST", headers: { cookie: signedOut.session.cookie, origin: server.url } });
+    expect(out.status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
+    await closed;
+    expect(otherDevice.socket.connected).toBe(true);
+    expect(otherDevice.collab.closes).toEqual([]);
+    expect(await otherDevice.socket.emitWithAck("section:join", sectionId)).toMatchObject({ ok: true });
+  });
+
   it("keeps a socket whose session still holds, round after round", async () => {
     const [sectionId] = await server.sectionIds(FINANCING);
     const { socket, collab } = await connectBoth("lead@ez.example", sectionId);
