@@ -1,19 +1,24 @@
 /**
- * Access changes made on one node reach collab connections held by another: node A runs in this
- * process (so the test calls its commands), node B is a child process on the same database and
- * Redis. Also: a node that loses its database reports itself unhealthy.
+ * Access changes made on one node reach the connections another node holds: node A runs in this
+ * process (the test calls its commands and signs out through its HTTP API), node B is a child
+ * process on the same database and Redis that holds every socket.io socket and collab connection
+ * of these tests. B re-checks sessions only once an hour, so only what A passes on (domain events
+ * through Redis, socket.io's adapter) can close them. Also: a node that loses its database reports
+ * itself unhealthy.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { disablePerson } from "../../server/services/admin";
 import { loadActor } from "../../server/services/access";
 import { removeMember } from "../../server/services/memberships";
 import { connectProvider, pollAsync, synced, until, type ProviderClient } from "../collab/helpers";
+import { closeAll, connect, disconnected, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";
 import { SHARED_REDIS_URL, skipReason, startNode, type Node } from "./support";
 
 const reason = await skipReason();
+const FINANCING = "Toegang tot financiering";
 
 /** Resolves with the close code once the server closed the provider's connection with one of `codes`. */
 function closedWith(client: ProviderClient, codes: number[], what: string): Promise<number> {
@@ -31,45 +36,84 @@ function closedWith(client: ProviderClient, codes: number[], what: string): Prom
 describe.skipIf(reason !== null)(`access changes across nodes${reason ? ` (${reason})` : ""}`, () => {
   let a: TestServer;
   let b: Node;
-  const clients: ProviderClient[] = [];
+  let clients: ProviderClient[] = [];
+  let sockets: Client[] = [];
 
   beforeAll(async () => {
     a = await startTestServer({ env: { REDIS_URL: SHARED_REDIS_URL } });
-    b = await startNode(a.env.DATABASE_URL, { redisUrl: SHARED_REDIS_URL });
+    b = await startNode(a.env.DATABASE_URL, { redisUrl: SHARED_REDIS_URL, sessionCheckMs: 60 * 60_000 });
   }, 200_000);
 
-  afterAll(async () => {
+  afterEach(() => {
     for (const c of clients) c.destroy();
+    closeAll(...sockets);
+    clients = [];
+    sockets = [];
+  });
+
+  afterAll(async () => {
     await b?.kill();
     await a?.stop();
   });
 
-  const onB = async (email: string, sectionId: string) => {
-    const client = connectProvider(b.url, sectionId, { cookie: (await a.signIn(email)).cookie });
-    clients.push(client);
-    await synced(client, 15_000);
-    return client;
+  /** A session (signed in on node A) with a socket.io socket in the section's rooms and a collab connection, both on node B. */
+  const onB = async (email: string, sectionId: string, workspaceId: string) => {
+    const session = await a.signIn(email);
+    const socket = await connect(b.url, { cookie: session.cookie });
+    sockets.push(socket);
+    expect(await socket.emitWithAck("workspace:join", [workspaceId])).toMatchObject({ ok: true });
+    expect(await socket.emitWithAck("section:join", sectionId)).toMatchObject({ ok: true });
+    const collab = connectProvider(b.url, sectionId, { cookie: session.cookie });
+    clients.push(collab);
+    await synced(collab, 15_000);
+    return { session, socket, collab };
   };
 
-  it("closes on node B the collab connection of a member removed on node A; others stay", async () => {
-    const workspaceId = await a.workspaceId("Toegang tot financiering");
-    const [sectionId] = await a.sectionIds("Toegang tot financiering");
-    const drafter = await onB("drafter@kgg.example", sectionId);
-    const lead = await onB("lead@ez.example", sectionId);
+  it("takes a member removed on node A out of the workspace on node B (socket.io) and closes their collab connection there; others stay", async () => {
+    const workspaceId = await a.workspaceId(FINANCING);
+    const [sectionId] = await a.sectionIds(FINANCING);
+    const drafter = await onB("drafter@kgg.example", sectionId, workspaceId);
+    const lead = await onB("lead@ez.example", sectionId, workspaceId);
+    const lost = next(drafter.socket, "access.lost", (p) => p.workspaceId === workspaceId, 15_000);
     const actor = (await loadActor(a.database, await a.userId("lead@ez.example")))!;
     await removeMember(a.services, { actor, workspaceId, userId: await a.userId("drafter@kgg.example") });
-    expect(await closedWith(drafter, [CloseCode.Forbidden], "the removed member's connection on node B to close")).toBe(CloseCode.Forbidden);
-    expect(lead.provider.wsconnected).toBe(true);
-    expect(lead.closes).toEqual([]);
+    expect(await lost).toEqual({ workspaceId });
+    expect(await closedWith(drafter.collab, [CloseCode.Forbidden], "the removed member's connection on node B to close")).toBe(CloseCode.Forbidden);
+    // Out of the rooms on node B: a later change in the workspace reaches the lead there, not the drafter.
+    const leadGets = next(lead.socket, "section.changed", (p) => p.sectionId === sectionId, 15_000);
+    a.services.events.emit("section.changed", { workspaceId, sectionId, status: "draft", title: "Aanleiding" });
+    await leadGets;
+    expect(drafter.socket.received.some((r) => r.event === "section.changed")).toBe(false);
+    expect(drafter.socket.connected).toBe(true); // still signed in: only this workspace is gone
+    expect(lead.collab.provider.wsconnected).toBe(true);
+    expect(lead.collab.closes).toEqual([]);
   });
 
-  it("closes on node B the collab connection of a person disabled on node A", async () => {
+  it("disconnects on node B the socket and the collab connection of a person disabled on node A", async () => {
+    const workspaceId = await a.workspaceId("Geschoolde arbeidskrachten");
     const [sectionId] = await a.sectionIds("Geschoolde arbeidskrachten");
-    const viewer = await onB("viewer@tno.example", sectionId);
+    const viewer = await onB("viewer@tno.example", sectionId, workspaceId);
+    const gone = disconnected(viewer.socket, 15_000);
     const actor = (await loadActor(a.database, await a.userId("admin@overleg.example")))!;
     await disablePerson(a.services, { actor, userId: await a.userId("viewer@tno.example") });
-    const code = await closedWith(viewer, [CloseCode.Unauthorized, CloseCode.Forbidden], "the disabled person's connection on node B to close");
+    expect(await gone).toBe("io server disconnect");
+    const code = await closedWith(viewer.collab, [CloseCode.Unauthorized, CloseCode.Forbidden], "the disabled person's connection on node B to close");
     expect([CloseCode.Unauthorized, CloseCode.Forbidden]).toContain(code);
+  });
+
+  it("disconnects on node B the socket and the collab connection of a session signed out on node A; the person's other session stays", async () => {
+    const workspaceId = await a.workspaceId(FINANCING);
+    const [, sectionId] = await a.sectionIds(FINANCING);
+    const signedOut = await onB("expert@fme.example", sectionId, workspaceId);
+    const otherDevice = await onB("expert@fme.example", sectionId, workspaceId);
+    const gone = disconnected(signedOut.socket, 15_000);
+    const out = await fetch(`${a.url}/api/auth/sign-out`, { method: "POST", headers: { cookie: signedOut.session.cookie, origin: a.url } });
+    expect(out.status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
+    expect(await closedWith(signedOut.collab, [CloseCode.Unauthorized], "the signed-out connection on node B to close")).toBe(CloseCode.Unauthorized);
+    expect(otherDevice.socket.connected).toBe(true);
+    expect(await otherDevice.socket.emitWithAck("section:join", sectionId)).toMatchObject({ ok: true });
+    expect(otherDevice.collab.closes).toEqual([]);
   });
 
   it("reports database and Redis on /healthz, and is unhealthy once the database is gone", async () => {

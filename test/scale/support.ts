@@ -89,6 +89,8 @@ export interface NodeOptions {
   redisUrl: string;
   collab?: CollabOptions;
   signInPerMinute?: number;
+  /** How often the node re-checks open connections' sessions (ms); default 30 s. */
+  sessionCheckMs?: number;
 }
 
 export async function startNode(databaseUrl: string, options: NodeOptions, timeoutMs = 90_000): Promise<Node> {
@@ -102,6 +104,7 @@ export async function startNode(databaseUrl: string, options: NodeOptions, timeo
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
       OVERLEG_TEST_COLLAB: JSON.stringify(options.collab ?? {}),
       OVERLEG_TEST_SIGNIN_PER_MINUTE: String(options.signInPerMinute ?? 0),
+      OVERLEG_TEST_SESSION_CHECK_MS: String(options.sessionCheckMs ?? ""),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
