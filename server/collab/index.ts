@@ -16,9 +16,9 @@
  *
  * After it, every message is checked: only connections the policy allows `section.edit` may change
  * the document (see room.ts); identity in awareness comes from the session (awareness.ts). Access is
- * checked again when membership, the person or the section changes (domain events), and at every
- * round of the session watch (one clock for collab and socket.io, `sessionCheck` of startServer), so
- * a revoked or expired session closes within its interval.
+ * checked again when membership, the person or the section changes or a session ends (domain
+ * events), and at every round of the session watch (one clock for collab and socket.io,
+ * `sessionCheck` of startServer), so an expired session closes within its interval.
  */
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";

@@ -88,9 +88,9 @@ const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
   "membership.changed",
   "person.revoked",
   "section.changed",
-  "session.ended",
   "section.created",
   "section.deleted",
+  "session.ended",
   "workspace.changed",
 ];
 
