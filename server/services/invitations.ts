@@ -1,7 +1,8 @@
 /**
  * Invitations: how people join a workspace. An owner (or an admin) invites an email address with a
  * role and an organisation; Overleg makes a random token, stores only its SHA-256, and shows the link
- * `${PUBLIC_URL}/invite/<token>` once in the UI and in the server log (there is no mail server).
+ * `${PUBLIC_URL}/invite/<token>` once, to the inviter, in the UI (there is no mail server). The server
+ * log names the invitation by its id, never its token: a log line must not let its reader join.
  *
  * The organisation is where a new person is created, so it decides rights (the minister's office signs
  * off): the policy (`invitationPlacement`) says which organisations an inviter may place a new person
@@ -126,7 +127,8 @@ export async function createInvitation(
     });
   });
   const url = invitationUrl(env.PUBLIC_URL, token);
-  log.info("invitation link (pass it on to the invitee)", { email, workspaceId: props.workspaceId, role: props.role, url });
+  // The link is the inviter's to pass on: the log gets the invitation's id, never the token.
+  log.info("invitation created", { invitationId: id, workspaceId: props.workspaceId, role: props.role });
   return { id, url, token, expiresAt };
 }
 
