@@ -222,6 +222,136 @@ export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts |
   }
 }
 
+// ── separation of duties ────────────────────────────────────────────────────────────────────────
+// Rights that come with an organisation (the minister's office signs off and publishes; admins are
+// people an admin made admin) are granted by an admin, never through a workspace invitation; nobody
+// approves their own review request; the organisation that asks for a review is never its only
+// approver. These answers say why not, so that every door can pass the reason on.
+
+/** A policy answer with its reason: `code` is stable (the UI translates it), `reason` is English. */
+export type Verdict = { allowed: true } | { allowed: false; code: string; reason: string };
+
+const allowed: Verdict = { allowed: true };
+const refused = (code: string, reason: string): Verdict => ({ allowed: false, code, reason });
+
+/** What the caller knows about an organisation someone would be placed in. */
+export interface OrganisationFacts {
+  id: string;
+  kind: OrganisationKind;
+}
+
+/**
+ * Whether `actor`, inviting someone to a workspace (`ws`: the actor's relation to it), may have a new
+ * person's account created in `organisation` (null: an invitation without one). Asked when the
+ * invitation is made and again when a new person accepts it (an invitation made before a rule changed
+ * may still be pending). An existing account that accepts keeps its own organisation; nobody is
+ * placed then.
+ * - Only the workspace's owners and admins invite.
+ * - Nobody is placed in the minister's office through an invitation, not even by an admin: its people
+ *   are created or moved there on the admin pages.
+ * - Nobody is created without an organisation (as the operators are) through an invitation.
+ * - A person who is not an admin places new people in their own organisation only.
+ */
+export function invitationPlacement(actor: Actor, ws: WorkspaceFacts, organisation: OrganisationFacts | null): Verdict {
+  if (!canWorkspace(actor, "workspace.invite", ws)) return refused("forbidden", "Only the workspace's owners and admins invite people.");
+  if (!organisation) return refused("organisation_required", "An invitation creates a new person in an organisation: choose one.");
+  if (organisation.kind === "minister-office") {
+    return refused("office_by_admin_only", "People of the minister's office get their account from an administrator, never through an invitation.");
+  }
+  if (!actor.isAdmin && organisation.id !== actor.organisationId) {
+    return refused("own_organisation_only", "You can invite new people into your own organisation only; an administrator adds people to other organisations.");
+  }
+  return allowed;
+}
+
+/** The organisations `actor` may place a new person in through an invitation to a workspace (for the form). */
+export function invitationOrganisations<T extends OrganisationFacts>(actor: Actor, ws: WorkspaceFacts, organisations: readonly T[]): T[] {
+  return organisations.filter((o) => invitationPlacement(actor, ws, o).allowed);
+}
+
+/**
+ * Whether an admin may give an organisation the kind `to` (`from`: its kind now, null for a new one;
+ * `people`: how many belong to it). An organisation becomes the minister's office only while nobody
+ * belongs to it, so that everyone with office rights was put there by an admin (created or moved),
+ * never by an invitation into what was an ordinary organisation.
+ */
+export function organisationKindChange(actor: Actor, facts: { from: OrganisationKind | null; to: OrganisationKind; people: number }): Verdict {
+  if (!actor.isAdmin) return refused("forbidden", "Only admins manage organisations.");
+  if (facts.to === "minister-office" && facts.from !== "minister-office" && facts.people > 0) {
+    return refused(
+      "office_kind_needs_empty",
+      "An organisation becomes the minister's office only while nobody belongs to it: move its people elsewhere first, then move the office's people in.",
+    );
+  }
+  return allowed;
+}
+
+/** What the caller knows when an owner asks for a review: the organisations that would be asked to approve. */
+export interface ReviewRequestFacts extends SectionFacts {
+  approverOrganisationIds: readonly string[];
+}
+
+/** Whether `actor` may open a review round: `section.requestReview`, and someone other than their own organisation approves. */
+export function reviewRequest(actor: Actor, facts: ReviewRequestFacts): Verdict {
+  if (!canSection(actor, "section.requestReview", facts)) return refused("forbidden", reasons["section.requestReview"]!);
+  if (facts.approverOrganisationIds.length === 0) {
+    return refused("no_approvers", "This workspace has no approver organisations; an owner chooses them first.");
+  }
+  if (actor.organisationId !== null && facts.approverOrganisationIds.every((id) => id === actor.organisationId)) {
+    return refused(
+      "own_organisation_only_approver",
+      "Your own organisation cannot be the only one to approve your review request: an owner adds another approving organisation first.",
+    );
+  }
+  return allowed;
+}
+
+/** What the caller knows about the open review round an actor decides in. */
+export interface ReviewDecisionFacts extends SectionFacts {
+  /** Who asked for the review. */
+  requestedBy: string | null;
+  /** The organisations asked to decide in this round. */
+  requiredOrganisationIds: readonly string[];
+}
+
+/** Whether `actor` may record `decision` in the open round: `section.decideReview`, for an organisation asked, never approving their own request. */
+export function reviewDecision(actor: Actor, decision: "approve" | "request_changes", facts: ReviewDecisionFacts): Verdict {
+  if (!canSection(actor, "section.decideReview", facts)) return refused("forbidden", reasons["section.decideReview"]!);
+  if (actor.organisationId === null || !facts.requiredOrganisationIds.includes(actor.organisationId)) {
+    return refused("forbidden", "Your organisation is not asked to decide in this review round.");
+  }
+  if (decision === "approve" && facts.requestedBy !== null && facts.requestedBy === actor.id) {
+    return refused("own_request", "You asked for this review, so you cannot approve it: another approver of your organisation decides for it.");
+  }
+  return allowed;
+}
+
+/** What the caller knows when someone chooses a workspace's approving organisations. */
+export interface ApproversChangeFacts extends WorkspaceFacts {
+  /** The organisations chosen. */
+  organisationIds: readonly string[];
+  /** How many sections of the workspace have a review round open (in review, or approved and not yet signed off). */
+  openReviews: number;
+}
+
+/**
+ * Whether `actor` may set the workspace's approving organisations: `workspace.update`, no review
+ * open (its approvers were fixed when it was asked for), and never their own organisation alone.
+ */
+export function approversChange(actor: Actor, facts: ApproversChangeFacts): Verdict {
+  if (!canWorkspace(actor, "workspace.update", facts)) return refused("forbidden", "Only the workspace's owners and admins choose its approving organisations.");
+  if (facts.openReviews > 0) {
+    return refused(
+      "review_open",
+      "A review is open in this workspace: its approving organisations stay as they are until the minister's office has signed off every section under review.",
+    );
+  }
+  if (actor.organisationId !== null && facts.organisationIds.length > 0 && facts.organisationIds.every((id) => id === actor.organisationId)) {
+    return refused("own_organisation_only_approver", "Your own organisation cannot be the only approving organisation: choose another one as well.");
+  }
+  return allowed;
+}
+
 const sectionActions: SectionAction[] = [
   "section.view",
   "section.edit",

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  approversChange,
   authorize,
   can,
   canSection,
@@ -13,6 +14,11 @@ import {
   canThread,
   canWorkspace,
   Forbidden,
+  invitationOrganisations,
+  invitationPlacement,
+  organisationKindChange,
+  reviewDecision,
+  reviewRequest,
   SECTION_STATUSES,
   sectionAbilities,
   sectionActions,
@@ -26,7 +32,9 @@ import {
   type SectionAction,
   type SectionFacts,
   type ThreadAction,
+  type OrganisationFacts,
   type ThreadFacts,
+  type Verdict,
   type WorkspaceAction,
   type WorkspaceFacts,
 } from "../server/policy";
@@ -267,5 +275,104 @@ describe("authorize", () => {
     expect(ask(who.owner.actor, "workspace.view")).toBe(false);
     expect(ask(who.owner.actor, "section.view")).toBe(false);
     expect(ask(who.owner.actor, "thread.view")).toBe(false);
+  });
+});
+
+// ── separation of duties ─────────────────────────────────────────────────────────────────────────
+// Each answer is "Y" (allowed) or the code of the rule that refuses. Written out by hand from
+// DESIGN.md's "Separation of duties".
+const answer = (v: Verdict) => (v.allowed ? "Y" : v.code);
+type Row4 = [string, string, string, string];
+
+describe("separation of duties", () => {
+  // Placing a new person through an invitation, in: the owner's own ministry (o-ez), an industry
+  // association (o-mu), the minister's office (o-min), or no organisation at all.
+  const places: (OrganisationFacts | null)[] = [
+    { id: "o-ez", kind: "ministry" },
+    { id: "o-mu", kind: "industry" },
+    { id: "o-min", kind: "minister-office" },
+    null,
+  ];
+  const no = "forbidden";
+  //                                o-ez (owner's own)  o-mu                     o-min                   none
+  const placementTable: Record<Person, Row4> = {
+    owner:     ["Y",  "own_organisation_only", "office_by_admin_only", "organisation_required"],
+    editor:    [no,   no,                      no,                     no],
+    commenter: [no,   no,                      no,                     no],
+    viewer:    [no,   no,                      no,                     no],
+    approver:  [no,   no,                      no,                     no],
+    office:    [no,   no,                      no,                     no],
+    admin:     ["Y",  "Y",                     "office_by_admin_only", "organisation_required"],
+    nonMember: [no,   no,                      no,                     no],
+  };
+  it.each(PEOPLE)("decides where %s may place a new person through an invitation", (person) => {
+    const { actor, facts } = who[person];
+    expect(places.map((o) => answer(invitationPlacement(actor, facts, o)))).toEqual(placementTable[person]);
+    // The form offers exactly the organisations allowed.
+    const offered = invitationOrganisations(actor, facts, places.filter((o): o is OrganisationFacts => o !== null)).map((o) => o.id);
+    expect(offered).toEqual(places.filter((o, i) => o && placementTable[person][i] === "Y").map((o) => o!.id));
+  });
+
+  it("keeps an owner who belongs to the minister's office from inviting anyone into it", () => {
+    const officeOwner: Actor = { id: "u-office-owner", organisationId: "o-min", organisationKind: "minister-office", isAdmin: false };
+    expect(answer(invitationPlacement(officeOwner, { role: "owner", approverOrganisation: false }, { id: "o-min", kind: "minister-office" }))).toBe("office_by_admin_only");
+  });
+
+  it("makes an organisation the minister's office only while nobody belongs to it", () => {
+    const admin = who.admin.actor;
+    const cases: [Parameters<typeof organisationKindChange>[1], string][] = [
+      [{ from: null, to: "minister-office", people: 0 }, "Y"],
+      [{ from: "ministry", to: "minister-office", people: 0 }, "Y"],
+      [{ from: "ministry", to: "minister-office", people: 3 }, "office_kind_needs_empty"],
+      [{ from: "institute", to: "minister-office", people: 1 }, "office_kind_needs_empty"],
+      [{ from: "minister-office", to: "minister-office", people: 2 }, "Y"],
+      [{ from: "minister-office", to: "ministry", people: 2 }, "Y"],
+      [{ from: "ministry", to: "industry", people: 5 }, "Y"],
+    ];
+    for (const [facts, expected] of cases) expect(answer(organisationKindChange(admin, facts)), JSON.stringify(facts)).toBe(expected);
+    expect(answer(organisationKindChange(who.owner.actor, { from: null, to: "ministry", people: 0 }))).toBe("forbidden");
+  });
+
+  it("never lets the organisation that asks for a review be its only approver", () => {
+    const ask = (person: Person, approverOrganisationIds: string[], status: SectionFacts["status"] = "draft") =>
+      answer(reviewRequest(who[person].actor, { ...who[person].facts, status, approverOrganisationIds }));
+    expect(ask("owner", ["o-kgg"])).toBe("Y");
+    expect(ask("owner", ["o-ez", "o-kgg"])).toBe("Y");
+    expect(ask("owner", ["o-ez"])).toBe("own_organisation_only_approver");
+    expect(ask("owner", [])).toBe("no_approvers");
+    expect(ask("owner", ["o-kgg"], "in_review")).toBe("Y");
+    expect(ask("owner", ["o-kgg"], "approved")).toBe("forbidden");
+    for (const person of ["editor", "approver", "office", "admin"] as const) expect(ask(person, ["o-kgg"]), person).toBe("forbidden");
+  });
+
+  it("lets nobody approve their own review request", () => {
+    const decide = (person: Person, decision: "approve" | "request_changes", requestedBy: string | null, required = ["o-ocw", "o-ez"]) =>
+      answer(reviewDecision(who[person].actor, decision, { ...who[person].facts, status: "in_review", requestedBy, requiredOrganisationIds: required }));
+    expect(decide("approver", "approve", "u-owner")).toBe("Y");
+    expect(decide("approver", "approve", null)).toBe("Y");
+    expect(decide("approver", "approve", "u-approver")).toBe("own_request");
+    expect(decide("approver", "request_changes", "u-approver")).toBe("Y");
+    // An organisation not asked in this round does not decide in it.
+    expect(decide("approver", "approve", "u-owner", ["o-kgg"])).toBe("forbidden");
+    // An owner whose organisation is not an approver of the workspace does not decide at all.
+    expect(decide("owner", "approve", "u-approver")).toBe("forbidden");
+    // The requester, a member of an approving organisation, may not approve what they asked for.
+    const requester: Actor = who.owner.actor;
+    const facts = { role: "owner" as const, approverOrganisation: true, status: "in_review" as const, requiredOrganisationIds: ["o-ez", "o-kgg"] };
+    expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: requester.id }))).toBe("own_request");
+    expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: "u-colleague" }))).toBe("Y");
+  });
+
+  it("keeps the approving organisations while a review is open, and never the chooser's own organisation alone", () => {
+    const choose = (person: Person, organisationIds: string[], openReviews = 0) =>
+      answer(approversChange(who[person].actor, { ...who[person].facts, organisationIds, openReviews }));
+    expect(choose("owner", ["o-kgg"])).toBe("Y");
+    expect(choose("owner", ["o-ez", "o-kgg"])).toBe("Y");
+    expect(choose("owner", [])).toBe("Y");
+    expect(choose("owner", ["o-ez"])).toBe("own_organisation_only_approver");
+    expect(choose("owner", ["o-kgg"], 1)).toBe("review_open");
+    expect(choose("admin", ["o-ez"])).toBe("Y");
+    expect(choose("admin", ["o-kgg"], 2)).toBe("review_open");
+    for (const person of ["editor", "approver", "office", "nonMember"] as const) expect(choose(person, ["o-kgg"]), person).toBe("forbidden");
   });
 });

@@ -9,6 +9,8 @@ import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/index";
+import { reviewDecision, reviewRequest } from "../server/policy";
+import { loadActor, loadSectionFacts } from "../server/services/access";
 import { agendaDeadline } from "../db/seed";
 import * as content from "../db/seed-content";
 import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
@@ -131,6 +133,30 @@ describe("the demo data", () => {
     expect(await roleOf("approver@ocw.example", "Geschoolde arbeidskrachten")).not.toBeNull();
     const [admin] = await db.select({ isAdmin: t.user.isAdmin }).from(t.user).where(eq(t.user.email, "admin@overleg.example"));
     expect(Boolean(admin.isAdmin)).toBe(true);
+  });
+
+  it("lets every demo workspace go through a review to sign-off under the separation of duties", async () => {
+    const { db, t } = server.database;
+    const lead = (await loadActor(server.database, await server.userId("lead@ez.example")))!;
+    const people = await Promise.all(content.people.map(async (p) => (await loadActor(server.database, await server.userId(p.email)))!));
+    for (const title of [...TNO_RECOMMENDATIONS, ...SHORT_TERM_ACTIONS]) {
+      const workspaceId = await server.workspaceId(title);
+      const [sectionId] = await server.sectionIds(title);
+      const approverIds = (await db.select({ id: t.workspaceApprovers.organisationId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, workspaceId))).map((r) => r.id);
+      // The lead (owner, EZ) may ask for a review: someone other than EZ alone approves.
+      const { facts } = await loadSectionFacts(server.database, lead, sectionId);
+      expect(reviewRequest(lead, { ...facts, approverOrganisationIds: approverIds }), title).toEqual({ allowed: true });
+      // Every approving organisation has a demo person, not the lead, who may approve the lead's request.
+      for (const organisationId of approverIds) {
+        const approvers = [];
+        for (const person of people.filter((p) => p.organisationId === organisationId)) {
+          const mine = await loadSectionFacts(server.database, person, sectionId);
+          const verdict = reviewDecision(person, "approve", { ...mine.facts, status: "in_review", requestedBy: lead.id, requiredOrganisationIds: approverIds });
+          if (verdict.allowed) approvers.push(person.email);
+        }
+        expect(approvers.length, `${title}: an approver of ${organisationId}`).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

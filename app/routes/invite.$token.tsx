@@ -206,10 +206,13 @@ export default function InvitationPage() {
                   <RoleLabel role={invitation.role} />
                 </dd>
               </div>
-              <div>
-                <dt>{t("invite.organisation")}</dt>
-                <dd>{invitation.organisationName ?? "—"}</dd>
-              </div>
+              {invitation.accountExists ? null : (
+                // Only a new person joins in the invitation's organisation; an existing account keeps its own.
+                <div>
+                  <dt>{t("invite.organisation")}</dt>
+                  <dd>{invitation.organisationName ?? "—"}</dd>
+                </div>
+              )}
               <div>
                 <dt>{t("invite.validUntil")}</dt>
                 <dd>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
-import { sectionAbilities } from "../../server/policy";
+import { reviewDecision, reviewRequest, sectionAbilities } from "../../server/policy";
 import { decideReview, requestReview, reviewState, todayInNetherlands, workspaceApproverOrganisations } from "../../server/services/reviews";
 import { reopenSection, signOff } from "../../server/services/signoff";
 import { currentHash, findVersionByHash } from "../../server/services/versions";
@@ -41,6 +41,10 @@ export async function loader(args: LoaderFunctionArgs) {
       mine: actor.organisationId === o.organisationId,
     })),
   );
+  // Separation of duties: whoever asked for this review may not approve it (they may still ask for changes).
+  const approval = state.round
+    ? reviewDecision(actor, "approve", { ...facts, requestedBy: state.round.requestedBy, requiredOrganisationIds: state.organisations.map((o) => o.organisationId) })
+    : null;
   return {
     workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
     section: { id: section.id, title: section.title, status: section.status },
@@ -61,6 +65,12 @@ export async function loader(args: LoaderFunctionArgs) {
     today: todayInNetherlands(),
     abilities: sectionAbilities(actor, facts),
     myOrganisationRequired: organisations.some((o) => o.mine),
+    ownRequest: approval !== null && !approval.allowed && approval.code === "own_request",
+    // Why a review cannot be asked for now (no approvers, or only the asker's own organisation), if so.
+    requestRefused: (() => {
+      const verdict = reviewRequest(actor, { ...facts, approverOrganisationIds: approvers.map((a) => a.id) });
+      return verdict.allowed || verdict.code === "forbidden" ? null : verdict.code;
+    })(),
   };
 }
 
@@ -192,11 +202,12 @@ export default function ReviewPage() {
           {abilities["section.requestReview"] ? (
             <section className="panel" aria-labelledby="request-title">
               <h2 id="request-title">{t("request.title")}</h2>
-              {data.approvers.length ? (
-                <p>{t("request.explain", { organisations: data.approvers.map((a) => a.name).join(", ") })}</p>
-              ) : (
-                <p className="alert alert--error">{t("errors.no_approvers")}</p>
-              )}
+              {data.approvers.length ? <p>{t("request.explain", { organisations: data.approvers.map((a) => a.name).join(", ") })}</p> : null}
+              {data.requestRefused ? (
+                <p className="alert alert--error" data-error-code={data.requestRefused}>
+                  {t(`errors.${data.requestRefused}`)}
+                </p>
+              ) : null}
               <Form method="post" className="stack-form">
                 <input type="hidden" name="intent" value="request" />
                 <label htmlFor="dueDate">{t("request.dueDate")}</label>
@@ -218,13 +229,18 @@ export default function ReviewPage() {
               <Form method="post" className="stack-form">
                 <input type="hidden" name="intent" value="decide" />
                 <input type="hidden" name="contentHash" value={data.hash} />
+                {data.ownRequest ? <p className="muted" data-own-request>{t("decide.ownRequest")}</p> : null}
                 <fieldset>
                   <legend>{t("decide.decision")}</legend>
+                  {data.ownRequest ? null : (
+                    <>
+                      <label>
+                        <input type="radio" name="decision" value="approve" defaultChecked /> {t("decision.approve")}
+                      </label>{" "}
+                    </>
+                  )}
                   <label>
-                    <input type="radio" name="decision" value="approve" defaultChecked /> {t("decision.approve")}
-                  </label>{" "}
-                  <label>
-                    <input type="radio" name="decision" value="request_changes" /> {t("decision.request_changes")}
+                    <input type="radio" name="decision" value="request_changes" defaultChecked={data.ownRequest} /> {t("decision.request_changes")}
                   </label>
                 </fieldset>
                 <label htmlFor="note">{t("decide.note")}</label>

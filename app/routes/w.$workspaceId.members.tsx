@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { can, workspaceAbilities, type Role } from "../../server/policy";
+import { can, invitationOrganisations, workspaceAbilities, type Role } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";
@@ -42,7 +42,7 @@ async function access(request: Request, context: LoaderFunctionArgs["context"], 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
-  const { actor, abilities } = await access(request, context, workspaceId);
+  const { actor, facts, abilities } = await access(request, context, workspaceId);
   const { database } = context.services;
   const [workspace, members, invitations, organisations] = await Promise.all([
     getWorkspace(database, workspaceId),
@@ -51,6 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listOrganisations(context.services),
   ]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
+  const placeable = invitationOrganisations(actor, facts, organisations);
   return {
     workspace: { id: workspace.id, title: workspace.title },
     members: members.map((m) => ({
@@ -70,8 +71,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       invitedByName: i.invitedByName,
       expiresAt: i.expiresAt.toISOString(),
     })),
-    organisations: organisations.map((o) => ({ id: o.id, name: o.name, shortCode: o.shortCode })),
-    defaultOrganisationId: actor.organisationId,
+    // Only the organisations the policy lets this person place a new person in (their own, or for an
+    // admin any but the minister's office).
+    organisations: placeable.map((o) => ({ id: o.id, name: o.name, shortCode: o.shortCode })),
+    defaultOrganisationId: placeable.some((o) => o.id === actor.organisationId) ? actor.organisationId : null,
     abilities: { manageMembers: abilities["workspace.manageMembers"], invite: abilities["workspace.invite"], isAdmin: can(actor, "admin.people") },
   };
 }
@@ -255,7 +258,7 @@ function InvitePanel() {
             </option>
             <OrganisationOptions organisations={organisations} />
           </select>
-          <p className="muted">{t("invitations.organisationHint")}</p>
+          <p className="muted">{organisations.length ? t("invitations.organisationHint") : t("invitations.noOrganisation")}</p>
           <FieldError id="invite-organisation-error" code={form.errors.organisationId} />
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { createPerson } from "../auth";
 import type { Services } from "../context";
-import { authorize, type Actor, type OrganisationKind } from "../policy";
+import { authorize, organisationKindChange, type Actor, type OrganisationKind } from "../policy";
 import { NotFound } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
@@ -109,6 +109,12 @@ export async function updateOrganisation(deps: AdminDeps, props: UpdateOrganisat
     }
     if (before.name === name && before.kind === props.kind && before.shortCode === shortCode) return;
     kindChanged = before.kind !== props.kind;
+    if (kindChanged) {
+      // Rights come with the kind: everyone in the minister's office must have been put there by an admin.
+      const [members] = await tx.select({ n: count() }).from(t.user).where(eq(t.user.organisationId, before.id));
+      const verdict = organisationKindChange(props.actor, { from: before.kind as OrganisationKind, to: props.kind, people: Number(members?.n ?? 0) });
+      if (!verdict.allowed) throw new CommandError(verdict.code, verdict.reason, 409, "kind");
+    }
     await tx.update(t.organisations).set({ name, kind: props.kind, shortCode }).where(eq(t.organisations.id, before.id));
     await appendAudit(tx, {
       actorId: props.actor.id,

@@ -1,7 +1,13 @@
 /**
  * Invitations: how people join a workspace. An owner (or an admin) invites an email address with a
  * role and an organisation; Overleg makes a random token, stores only its SHA-256, and shows the link
- * `${PUBLIC_URL}/invite/<token>` once in the UI and in the server log (there is no mail server).
+ * `${PUBLIC_URL}/invite/<token>` once, to the inviter, in the UI (there is no mail server). The server
+ * log names the invitation by its id, never its token: a log line must not let its reader join.
+ *
+ * The organisation is where a new person is created, so it decides rights (the minister's office signs
+ * off): the policy (`invitationPlacement`) says which organisations an inviter may place a new person
+ * in, when the invitation is made and again when a new person accepts it. Someone who already has an
+ * account keeps their organisation.
  *
  * Whoever opens the link either is signed in with that email (and joins), or has no account yet (sets
  * a name and password, is created in the invitation's organisation, joins, and is signed in). A used,
@@ -11,8 +17,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { createPerson } from "../auth";
 import type { Services } from "../context";
-import { authorize, ROLES, type Actor, type Role } from "../policy";
-import { loadWorkspaceFacts, NotFound } from "./access";
+import { authorize, invitationPlacement, ROLES, type Actor, type OrganisationKind, type Role, type WorkspaceFacts } from "../policy";
+import { loadActor, loadWorkspaceFacts, NotFound } from "./access";
 import { appendAudit } from "./audit";
 import { CommandError } from "./errors";
 import { addMemberInTx } from "./memberships";
@@ -38,10 +44,21 @@ export interface CreateInvitationProps {
   email: string;
   /** The role they get on accepting. */
   role: Role;
-  /** The organisation a new person is created in (people who already have an account keep theirs). */
+  /**
+   * The organisation a new person is created in (people who already have an account keep theirs);
+   * one the policy lets the inviter place people in (`invitationPlacement`).
+   */
   organisationId: string;
   /** For tests: the moment "now". */
   now?: Date;
+}
+
+/** Throws unless the policy lets `actor` place a new person in `organisation` through an invitation. */
+function refuseUnlessPlaceable(actor: Actor, facts: WorkspaceFacts, organisation: { id: string; kind: OrganisationKind } | null): void {
+  const verdict = invitationPlacement(actor, facts, organisation);
+  if (verdict.allowed) return;
+  if (verdict.code === "forbidden") authorize(actor, "workspace.invite", facts);
+  throw new CommandError(verdict.code, verdict.reason, 403, "organisationId");
 }
 
 /**
@@ -63,8 +80,9 @@ export async function createInvitation(
   await database.transaction(async (tx) => {
     const facts = await loadWorkspaceFacts(database, props.actor, props.workspaceId);
     authorize(props.actor, "workspace.invite", facts);
-    const org = await tx.select({ id: t.organisations.id }).from(t.organisations).where(eq(t.organisations.id, props.organisationId)).limit(1);
+    const org = await tx.select({ id: t.organisations.id, kind: t.organisations.kind }).from(t.organisations).where(eq(t.organisations.id, props.organisationId)).limit(1);
     if (!org[0]) throw new CommandError("unknown_organisation", "Choose one of the organisations.", 400, "organisationId");
+    refuseUnlessPlaceable(props.actor, facts, { id: org[0].id, kind: org[0].kind as OrganisationKind });
     const existing = await tx
       .select({ id: t.user.id })
       .from(t.user)
@@ -109,7 +127,8 @@ export async function createInvitation(
     });
   });
   const url = invitationUrl(env.PUBLIC_URL, token);
-  log.info("invitation link (pass it on to the invitee)", { email, workspaceId: props.workspaceId, role: props.role, url });
+  // The link is the inviter's to pass on: the log gets the invitation's id, never the token.
+  log.info("invitation created", { invitationId: id, workspaceId: props.workspaceId, role: props.role });
   return { id, url, token, expiresAt };
 }
 
@@ -254,6 +273,49 @@ export async function acceptInvitation(deps: InvitationDeps, props: AcceptInvita
   return { workspaceId: result.workspaceId, role: result.role };
 }
 
+/**
+ * Asks the policy again, as a new person accepts, whether the inviter may place them in the
+ * invitation's organisation: the invitation may have been made under an older rule, the inviter may
+ * have lost the right to invite, or the organisation may have become the minister's office since.
+ * A refusal is audited and changes nothing else.
+ */
+async function refuseUnlessStillPlaceable(deps: InvitationDeps, invitationId: string): Promise<void> {
+  const { database, log } = deps;
+  const { db, t } = database;
+  const rows = await db
+    .select({
+      workspaceId: t.invitations.workspaceId,
+      email: t.invitations.email,
+      invitedBy: t.invitations.invitedBy,
+      organisationId: t.invitations.organisationId,
+      kind: t.organisations.kind,
+    })
+    .from(t.invitations)
+    .leftJoin(t.organisations, eq(t.organisations.id, t.invitations.organisationId))
+    .where(eq(t.invitations.id, invitationId))
+    .limit(1);
+  const inv = rows[0];
+  if (!inv) throw new NotFound("invitation", invitationId);
+  const inviter = inv.invitedBy ? await loadActor(database, inv.invitedBy) : null;
+  const organisation = inv.organisationId && inv.kind ? { id: inv.organisationId, kind: inv.kind as OrganisationKind } : null;
+  const verdict = inviter
+    ? invitationPlacement(inviter, await loadWorkspaceFacts(database, inviter, inv.workspaceId), organisation)
+    : ({ allowed: false, code: "inviter_gone", reason: "The person who invited you no longer has an account." } as const);
+  if (verdict.allowed) return;
+  await database.transaction((tx) =>
+    appendAudit(tx, {
+      actorId: null,
+      action: "invitation.refused",
+      subjectType: "invitation",
+      subjectId: invitationId,
+      workspaceId: inv.workspaceId,
+      data: { email: inv.email, organisationId: inv.organisationId, invitedBy: inv.invitedBy, code: verdict.code },
+    }),
+  );
+  log.warn("an invitation was refused as a new person accepted it", { invitationId, code: verdict.code });
+  throw new CommandError("invitation_not_allowed", `This invitation can no longer be used (${verdict.reason}) Ask for a new invitation.`, 403);
+}
+
 export interface AcceptAsNewPersonProps {
   token: string;
   /** The name they choose. */
@@ -282,6 +344,7 @@ export async function acceptInvitationAsNewPerson(
   if (view.accountExists) {
     throw new CommandError("account_exists", "An account with this email address already exists: sign in to accept.", 409);
   }
+  await refuseUnlessStillPlaceable(deps, view.id);
   const userId = await createPerson(auth, {
     email: view.email,
     name: props.name.trim(),

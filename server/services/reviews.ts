@@ -7,6 +7,10 @@
  * again when the text returns to that exact hash. The section is `approved` exactly when every
  * required organisation's latest decision is a fresh approval; edits move it between `approved` and
  * `in_review` (`reconcileReviewStatus`, run after every stored change by `watchReviewStatus`).
+ *
+ * Separation of duties (decided by the policy module): the organisation that asks for a review is never
+ * its only approver, nobody approves their own request, and a workspace's approving organisations do
+ * not change while one of its reviews is open (a refused attempt is audited too).
  */
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
@@ -14,7 +18,7 @@ import type { Database, Db } from "../../db/index";
 import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import type { DomainEventBus } from "../events";
-import { authorize, Forbidden, type Actor, type SectionStatus } from "../policy";
+import { approversChange, authorize, Forbidden, reviewDecision, reviewRequest, type Actor, type SectionStatus, type Verdict } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
@@ -124,6 +128,13 @@ export async function membersToTell(
     .map((r) => r.userId);
 }
 
+/** Throws the policy's refusal: Forbidden when the person may not act here at all, else a CommandError naming the rule. */
+function enforce(verdict: Verdict, action: "section.requestReview" | "section.decideReview" | "workspace.update", status: 403 | 409, field?: string): void {
+  if (verdict.allowed) return;
+  if (verdict.code === "forbidden") throw new Forbidden(action, "forbidden", verdict.reason);
+  throw new CommandError(verdict.code, verdict.reason, status, field);
+}
+
 function emitChanged(events: DomainEventBus, section: SectionRecord, status: SectionStatus) {
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status, title: section.title });
 }
@@ -147,15 +158,21 @@ export async function requestReview(deps: ReviewDeps, props: RequestReviewProps)
   const dueDate = parse(dueDateSchema, props.dueDate, "dueDate");
   const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
   authorize(props.actor, "section.requestReview", facts);
-  const organisations = await workspaceApproverOrganisations(database, section.workspaceId);
-  if (organisations.length === 0) {
-    throw new CommandError("no_approvers", "This workspace has no approver organisations; an owner chooses them first.", 409);
-  }
   const result = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
-    // The status may have changed since it was read: decide again on the row in this transaction.
+    // The status and the approvers may have changed since they were read: decide on them in this transaction.
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
-    authorize(props.actor, "section.requestReview", { ...facts, status: row.status as SectionStatus });
+    const organisations = await tx
+      .select({ id: t.organisations.id })
+      .from(t.workspaceApprovers)
+      .innerJoin(t.organisations, eq(t.organisations.id, t.workspaceApprovers.organisationId))
+      .where(eq(t.workspaceApprovers.workspaceId, section.workspaceId))
+      .orderBy(asc(t.organisations.name));
+    enforce(
+      reviewRequest(props.actor, { ...facts, status: row.status as SectionStatus, approverOrganisationIds: organisations.map((o) => o.id) }),
+      "section.requestReview",
+      409,
+    );
     const now = new Date();
     const previous = await openRound(tx, database, section.id);
     if (previous) await tx.update(t.reviewRounds).set({ closedAt: now }).where(eq(t.reviewRounds.id, previous.id));
@@ -232,10 +249,17 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
     authorize(props.actor, "section.decideReview", { ...facts, status: row.status as SectionStatus });
     const round = await openRound(tx, database, section.id);
     if (!round) throw new CommandError("no_open_review", "There is no open review of this section.", 409);
-    const organisationId = props.actor.organisationId;
-    if (!organisationId || !(round.requiredOrganisationIds as string[]).includes(organisationId)) {
-      throw new Forbidden("section.decideReview", "forbidden", "Your organisation is not asked to decide in this review round.");
-    }
+    enforce(
+      reviewDecision(props.actor, decision, {
+        ...facts,
+        status: row.status as SectionStatus,
+        requestedBy: round.requestedBy,
+        requiredOrganisationIds: round.requiredOrganisationIds as string[],
+      }),
+      "section.decideReview",
+      403,
+    );
+    const organisationId = props.actor.organisationId!;
     const hash = await currentHash(database, section.id);
     if (hash !== seen) {
       throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and decide again.", 409, "contentHash");
@@ -488,14 +512,18 @@ export interface SetApproversProps {
 
 const organisationIdsSchema = z.array(z.string().min(1).max(64)).max(50, "At most 50 approving organisations.");
 
-/** Chooses the workspace's approving organisations; open rounds keep the organisations they were opened with. */
+/**
+ * Chooses the workspace's approving organisations. Refused, with the refusal audited, while a review of
+ * one of its sections is open (its round was asked of the organisations chosen then), and when the
+ * person choosing would leave their own organisation as the only approver.
+ */
 export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApproversProps) {
   const { database, events } = deps;
   const { t } = database;
   const wanted = [...new Set(parse(organisationIdsSchema, props.organisationIds, "organisationIds"))].sort();
   const facts = await loadWorkspaceFacts(database, props.actor, props.workspaceId);
   authorize(props.actor, "workspace.update", facts);
-  const changed = await database.transaction(async (tx) => {
+  const outcome = await database.transaction(async (tx): Promise<boolean | Verdict> => {
     await lockAuditChain(tx);
     const known = wanted.length ? await tx.select({ id: t.organisations.id }).from(t.organisations).where(inArray(t.organisations.id, wanted)) : [];
     if (known.length !== wanted.length) throw new CommandError("invalid_input", "Choose existing organisations.", 400, "organisationIds");
@@ -503,6 +531,24 @@ export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApprover
       .map((r) => r.id)
       .sort();
     if (before.join() === wanted.join()) return false;
+    const open = await tx
+      .select({ sectionId: t.reviewRounds.sectionId })
+      .from(t.reviewRounds)
+      .innerJoin(t.sections, eq(t.sections.id, t.reviewRounds.sectionId))
+      .where(and(eq(t.sections.workspaceId, props.workspaceId), isNull(t.reviewRounds.closedAt)));
+    const verdict = approversChange(props.actor, { ...facts, organisationIds: wanted, openReviews: open.length });
+    if (!verdict.allowed) {
+      // Kept in the record: someone tried to change who approves.
+      await appendAudit(tx, {
+        actorId: props.actor.id,
+        action: "workspace.approvers_change_refused",
+        subjectType: "workspace",
+        subjectId: props.workspaceId,
+        workspaceId: props.workspaceId,
+        data: { from: before, to: wanted, code: verdict.code, openReviewSectionIds: open.map((o) => o.sectionId) },
+      });
+      return verdict;
+    }
     await tx.delete(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, props.workspaceId));
     if (wanted.length) await tx.insert(t.workspaceApprovers).values(wanted.map((organisationId) => ({ workspaceId: props.workspaceId, organisationId })));
     await appendAudit(tx, {
@@ -515,6 +561,8 @@ export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApprover
     });
     return true;
   });
+  if (typeof outcome !== "boolean") enforce(outcome, "workspace.update", 409, "organisationIds");
+  const changed = outcome === true;
   if (changed) events.emit("workspace.changed", { workspaceId: props.workspaceId });
   return { changed, organisationIds: wanted };
 }

@@ -119,10 +119,11 @@ describe("membership, invitation and admin commands", () => {
 
   describe("invitations", () => {
     it("invites a new person who joins in the right organisation with the right role and is signed in", async () => {
-      const lead = await actor("lead@ez.example");
+      // An admin places new people in any organisation but the minister's office (an owner: only their own).
+      const admin = await actor("admin@overleg.example");
       const orgs = await listOrganisations(server.services);
       const mu = orgs.find((o) => o.shortCode === "MU")!;
-      const invite = await createInvitation(server.services, { actor: lead, workspaceId: ws, email: "New.Person@Metaalunie.example", role: "editor", organisationId: mu.id });
+      const invite = await createInvitation(server.services, { actor: admin, workspaceId: ws, email: "New.Person@Metaalunie.example", role: "editor", organisationId: mu.id });
       expect(invite.url).toBe(`${server.env.PUBLIC_URL}/invite/${invite.token}`);
       const { db, t } = server.database;
       const [stored] = await db.select().from(t.invitations).where(eq(t.invitations.id, invite.id));
@@ -160,8 +161,8 @@ describe("membership, invitation and admin commands", () => {
     it("lets a signed-in person with the invited email join, and refuses another person", async () => {
       const lead = await actor("lead@ez.example");
       const other = await server.workspaceId("Geschoolde arbeidskrachten");
-      const be = (await listOrganisations(server.services)).find((o) => o.shortCode === "BE")!;
-      const invite = await createInvitation(server.services, { actor: lead, workspaceId: other, email: "partner@be.example", role: "commenter", organisationId: be.id });
+      // The lead may only name their own organisation; someone with an account keeps theirs.
+      const invite = await createInvitation(server.services, { actor: lead, workspaceId: other, email: "partner@be.example", role: "commenter", organisationId: lead.organisationId! });
       expect((await findInvitation(server.services, invite.token)).accountExists).toBe(true);
       await expect(acceptInvitation(server.services, { token: invite.token, actor: await actor("viewer@tno.example") })).rejects.toMatchObject({
         code: "invitation_other_email",
@@ -172,11 +173,12 @@ describe("membership, invitation and admin commands", () => {
       expect(await role(other, "partner@be.example")).toBeNull();
       await acceptInvitation(server.services, { token: invite.token, actor: await actor("partner@be.example") });
       expect(await role(other, "partner@be.example")).toBe("commenter");
+      expect((await actor("partner@be.example")).organisationShortCode).toBe("BE");
     });
 
     it("refuses revoked, expired and unknown tokens, and editors who invite", async () => {
       const lead = await actor("lead@ez.example");
-      const orgs = await listOrganisations(server.services);
+      const orgs = (await listOrganisations(server.services)).filter((o) => o.id === lead.organisationId);
       const invite = await createInvitation(server.services, { actor: lead, workspaceId: ws, email: "late@tno.example", role: "viewer", organisationId: orgs[0].id });
       await expect(
         createInvitation(server.services, { actor: lead, workspaceId: ws, email: "late@tno.example", role: "viewer", organisationId: orgs[0].id }),

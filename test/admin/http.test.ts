@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit, verifyAuditChain } from "../../server/services/audit";
+import { hashInvitationToken, INVITATION_TTL_MS } from "../../server/services/invitations";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe("members, invitations and administration over HTTP", () => {
@@ -129,10 +130,10 @@ describe("members, invitations and administration over HTTP", () => {
   });
 
   describe("invitations", () => {
-    async function invite(email: string, roleName: string, orgCode: string) {
+    async function invite(email: string, roleName: string, orgCode: string, inviter = "lead@ez.example") {
       const { db, t } = server.database;
       const [org] = await db.select().from(t.organisations).where(eq(t.organisations.shortCode, orgCode));
-      const res = await post(`/w/${ws}/members`, { intent: "invite", email, role: roleName, organisationId: org.id }, "lead@ez.example");
+      const res = await post(`/w/${ws}/members`, { intent: "invite", email, role: roleName, organisationId: org.id }, inviter);
       expect(res.status).toBe(200);
       expect(res.headers.get("cache-control")).toBe("no-store");
       const link = new RegExp(`${server.env.PUBLIC_URL.replace(/[.]/g, "\\.")}/invite/([A-Za-z0-9_-]{43})`).exec(res.html);
@@ -141,7 +142,8 @@ describe("members, invitations and administration over HTTP", () => {
     }
 
     it("an invitation accepted by a new person creates them in the right organisation with the right role and signs them in", async () => {
-      const token = await invite("nieuw@metaalunie.example", "editor", "MU");
+      // An admin may place a new person in another organisation than their own (an owner may not).
+      const token = await invite("nieuw@metaalunie.example", "editor", "MU", "admin@overleg.example");
       const page = await get(`/invite/${token}`, null);
       expect(page.status).toBe(200);
       expect(page.html).toContain("Create your account");
@@ -180,9 +182,9 @@ describe("members, invitations and administration over HTTP", () => {
     });
 
     it("a revoked token is refused, and an unknown one is not found", async () => {
-      const token = await invite("ingetrokken@tno.example", "viewer", "TNO");
+      const token = await invite("ingetrokken@ez.example", "viewer", "EZ");
       const { db, t } = server.database;
-      const [inv] = await db.select().from(t.invitations).where(eq(t.invitations.email, "ingetrokken@tno.example"));
+      const [inv] = await db.select().from(t.invitations).where(eq(t.invitations.email, "ingetrokken@ez.example"));
       expect((await post(`/w/${ws}/members`, { intent: "revoke", invitationId: inv.id }, "drafter@kgg.example")).status).toBe(403);
       expect((await post(`/w/${ws}/members`, { intent: "revoke", invitationId: inv.id }, "lead@ez.example")).status).toBe(200);
       const page = await get(`/invite/${token}`, null, "nl");
@@ -190,15 +192,16 @@ describe("members, invitations and administration over HTTP", () => {
       expect(page.html).toContain("Deze uitnodiging is ingetrokken.");
       const refused = await post(`/invite/${token}`, { intent: "create", name: "Iemand", password: "a-long-enough-password", confirm: "a-long-enough-password" });
       expect(refused.status).toBe(410);
-      expect(await db.select().from(t.user).where(eq(t.user.email, "ingetrokken@tno.example"))).toEqual([]);
+      expect(await db.select().from(t.user).where(eq(t.user.email, "ingetrokken@ez.example"))).toEqual([]);
       expect((await get(`/invite/${"x".repeat(43)}`, null)).status).toBe(404);
     });
 
     it("a signed-in person with the invited email joins; someone else signed in is told whose invitation it is", async () => {
       const other = await server.workspaceId("Geschoolde arbeidskrachten");
       const { db, t } = server.database;
-      const [be] = await db.select().from(t.organisations).where(eq(t.organisations.shortCode, "BE"));
-      const res = await post(`/w/${other}/members`, { intent: "invite", email: "partner@be.example", role: "commenter", organisationId: be.id }, "lead@ez.example");
+      // The lead names their own organisation (the only one offered); the partner keeps theirs.
+      const [ez] = await db.select().from(t.organisations).where(eq(t.organisations.shortCode, "EZ"));
+      const res = await post(`/w/${other}/members`, { intent: "invite", email: "partner@be.example", role: "commenter", organisationId: ez.id }, "lead@ez.example");
       const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(res.html)![1];
       const wrong = await get(`/invite/${token}`, "viewer@tno.example");
       expect(wrong.html).toContain("This invitation is for partner@be.example, but you are signed in as viewer@tno.example.");
@@ -208,6 +211,104 @@ describe("members, invitations and administration over HTTP", () => {
       expect(joined.status).toBe(302);
       expect(joined.location).toBe(`/w/${other}`);
       expect(await role(other, "partner@be.example")).toBe("commenter");
+      const partner = await server.services.actorFromHeaders(new Headers({ cookie: await cookie("partner@be.example") }));
+      expect(partner?.organisationShortCode, "an existing account keeps its organisation").toBe("BE");
+    });
+  });
+
+  describe("who may place a new person in which organisation", () => {
+    async function org(code: string) {
+      const { db, t } = server.database;
+      const [row] = await db.select().from(t.organisations).where(eq(t.organisations.shortCode, code));
+      return row;
+    }
+    async function invitationsFor(email: string) {
+      const { db, t } = server.database;
+      return db.select().from(t.invitations).where(eq(t.invitations.email, email));
+    }
+    async function account(email: string) {
+      const { db, t } = server.database;
+      return db.select().from(t.user).where(eq(t.user.email, email));
+    }
+    const organisationOptions = (html: string) => {
+      const select = /<select id="invite-organisation"[\s\S]*?<\/select>/.exec(html)?.[0] ?? "";
+      return [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    };
+
+    it("refuses an owner who invites someone into the minister's office, or into any organisation but their own, and stores nothing", async () => {
+      const before = await auditCount();
+      for (const [code, expected] of [
+        ["MIN", "People of the minister&#x27;s office get their account from an administrator, never through an invitation."],
+        ["KGG", "You can invite new people into your own organisation only."],
+      ] as const) {
+        const email = `mole-${code.toLowerCase()}@example.org`;
+        const res = await post(`/w/${ws}/members`, { intent: "invite", email, role: "viewer", organisationId: (await org(code)).id }, "lead@ez.example");
+        expect(res.status, code).toBe(403);
+        expect(res.html, code).toContain(expected);
+        expect(res.html, code).not.toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
+        expect(await invitationsFor(email), code).toEqual([]);
+      }
+      // Not even an admin puts someone in the minister's office through an invitation.
+      const byAdmin = await post(`/w/${ws}/members`, { intent: "invite", email: "mole-admin@example.org", role: "viewer", organisationId: (await org("MIN")).id }, "admin@overleg.example");
+      expect(byAdmin.status).toBe(403);
+      expect(await invitationsFor("mole-admin@example.org")).toEqual([]);
+      expect(await auditCount()).toBe(before);
+    });
+
+    it("offers an owner only their own organisation, and an admin every organisation but the minister's office", async () => {
+      const ez = await org("EZ");
+      const min = await org("MIN");
+      const lead = await get(`/w/${ws}/members`, "lead@ez.example");
+      expect(organisationOptions(lead.html)).toEqual([ez.id]);
+      const admin = await get(`/w/${ws}/members`, "admin@overleg.example");
+      const offered = organisationOptions(admin.html);
+      const { db, t } = server.database;
+      const all = await db.select({ id: t.organisations.id }).from(t.organisations);
+      expect(offered.sort()).toEqual(all.map((o) => o.id).filter((id) => id !== min.id).sort());
+    });
+
+    it("refuses, when it is accepted, an invitation into the minister's office made before this rule, and creates no account", async () => {
+      // As the old code stored it: the lead invited a stranger into the minister's office.
+      const { db, t } = server.database;
+      const token = "p".repeat(43);
+      const id = crypto.randomUUID();
+      await db.insert(t.invitations).values({
+        id,
+        workspaceId: ws,
+        email: "mole@example.org",
+        role: "viewer",
+        organisationId: (await org("MIN")).id,
+        tokenHash: hashInvitationToken(token),
+        invitedBy: await server.userId("lead@ez.example"),
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      });
+      const res = await post(`/invite/${token}`, { intent: "create", name: "Mole", password: "a-long-enough-password", confirm: "a-long-enough-password" });
+      expect(res.status).toBe(403);
+      expect(res.html).toContain("This invitation can no longer be used to create an account");
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(await account("mole@example.org")).toEqual([]);
+      const [event] = await listAudit(server.database, { limit: 1 });
+      expect(event).toMatchObject({ action: "invitation.refused", subjectId: id, data: { code: "office_by_admin_only" } });
+      // Still refused on a second try: nothing was used up, nothing was made.
+      expect((await post(`/invite/${token}`, { intent: "create", name: "Mole", password: "a-long-enough-password", confirm: "a-long-enough-password" })).status).toBe(403);
+      expect(await account("mole@example.org")).toEqual([]);
+    });
+
+    it("makes an organisation the minister's office only while nobody belongs to it", async () => {
+      const tno = await org("TNO");
+      const form = { intent: "update", organisationId: tno.id, name: tno.name, shortCode: tno.shortCode, kind: "minister-office" };
+      const refused = await post("/admin/organisations", form, "admin@overleg.example");
+      expect(refused.status).toBe(409);
+      // The page's form shows the reason by its code (the row's own form, not this plain post, renders it).
+      expect(refused.html).toContain("office_kind_needs_empty");
+      expect((await org("TNO")).kind).toBe("institute");
+      // The viewer of TNO, placed there by no admin decision about the office, gained no office rights.
+      expect((await server.services.actorFromHeaders(new Headers({ cookie: await cookie("viewer@tno.example") })))?.organisationKind).toBe("institute");
+      // A new, empty organisation may be the office; an admin then places people in it.
+      const created = await post("/admin/organisations", { intent: "create", name: "Tweede kabinet", shortCode: "MIN2", kind: "minister-office" }, "admin@overleg.example");
+      expect(created.status).toBe(200);
+      expect((await org("MIN2")).kind).toBe("minister-office");
     });
   });
 
