@@ -4,6 +4,8 @@
  * PostgreSQL when TEST_DATABASE_URL is set (npm run test:pg).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
@@ -11,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/index";
 import { agendaDeadline } from "../db/seed";
 import * as content from "../db/seed-content";
+import { generateAuditKeyPem } from "../server/services/audit-anchor";
 import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
 
 const root = resolve(import.meta.dirname, "..");
@@ -177,9 +180,15 @@ describe("a production start", () => {
   let baseUrl = "";
   let stop: () => Promise<void> = async () => undefined;
   let output = "";
+  let keyDir = "";
+  let keyFile = "";
 
   beforeAll(async () => {
     ({ url, drop } = await freshDatabaseUrl());
+    // Production never generates the audit key: the operator provides it.
+    keyDir = mkdtempSync(join(tmpdir(), "overleg-audit-key-"));
+    keyFile = join(keyDir, "audit-key.pem");
+    writeFileSync(keyFile, generateAuditKeyPem(), { mode: 0o600 });
     const port = await freePort();
     const child = spawn(process.execPath, [tsx, "server/main.ts"], {
       cwd: root,
@@ -190,6 +199,7 @@ describe("a production start", () => {
         HOST: "127.0.0.1",
         DATABASE_URL: url,
         BETTER_AUTH_SECRET: "a-production-secret-of-at-least-32-characters",
+        AUDIT_KEY_FILE: keyFile,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: "info",
@@ -224,6 +234,7 @@ describe("a production start", () => {
   afterAll(async () => {
     await stop();
     await drop();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   });
 
   it("creates the first admin and no demo person", async () => {
@@ -232,6 +243,8 @@ describe("a production start", () => {
       const { db, t } = database;
       const people = await db.select({ email: t.user.email, isAdmin: t.user.isAdmin }).from(t.user);
       expect(people).toEqual([{ email: ADMIN.email, isAdmin: true }]);
+      // The audit chain's head at start, signed with the configured key, is in the log.
+      expect(output).toMatch(/audit checkpoint \{"reason":"start","head":"\d+:[0-9a-f]{64}"/);
       const [workspaces] = await db.select({ n: count() }).from(t.workspaces);
       expect(Number(workspaces.n)).toBe(0);
     } finally {
