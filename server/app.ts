@@ -60,7 +60,11 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
   const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log) : undefined;
-  const auth = createAuth(database, env, { ...options.auth, secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage });
+  const auth = createAuth(database, env, {
+    ...options.auth,
+    secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage,
+    accountLimitStore: options.auth?.accountLimitStore ?? scale?.accountLimits,
+  });
   const events = new DomainEventBus();
   const services = createServicesBase({ env, database, auth, events, log });
   // Signed checkpoints of the audit chain (docs/decisions/013-audit-checkpoints.md): the key is
