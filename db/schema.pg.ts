@@ -343,6 +343,24 @@ export const auditEvents = pgTable(
   (t) => [uniqueIndex("audit_events_id_idx").on(t.id), index("audit_events_workspace_idx").on(t.workspaceId)],
 );
 
+/**
+ * Signed checkpoints of the audit chain: the head (`eventSeq`, `eventHash`) at a moment, signed with
+ * the audit key (Ed25519), which the database does not hold. See server/services/audit-anchor.ts.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: id(),
+    at: ts("at").notNull(),
+    reason: text("reason").notNull(),
+    eventSeq: bigint("event_seq", { mode: "number" }).notNull(),
+    eventHash: text("event_hash").notNull(),
+    keyId: text("key_id").notNull(),
+    signature: text("signature").notNull(),
+  },
+  (t) => [index("audit_checkpoints_event_seq_idx").on(t.eventSeq)],
+);
+
 /** better-auth's rate-limit counters (sign-in attempts) when no Redis is configured. */
 export const rateLimit = pgTable("rate_limit", {
   id: id(),

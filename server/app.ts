@@ -16,13 +16,14 @@ import { createApiRouter } from "./api";
 import { createAuth, type AuthOptions } from "./auth";
 import { createCollab, type Collab } from "./collab/index";
 import { createServicesBase, type Services } from "./context";
-import type { Env } from "./env";
+import { ConfigError, type Env } from "./env";
 import { DomainEventBus } from "./events";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
 import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
+import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { watchReviewStatus } from "./services/reviews";
 
 export interface StartOptions {
@@ -33,6 +34,8 @@ export interface StartOptions {
   remix?: "build" | "dev" | "none";
   auth?: AuthOptions;
   log?: Logger;
+  /** How often the audit anchor checks whether a checkpoint is due (default 60 s; 0: never). */
+  auditCheckIntervalMs?: number;
   /** Options passed to the collab server (limits, timings); tests shorten them. */
   collab?: Parameters<typeof createCollab>[1];
   /** The periodic re-check of every open connection's session (collab and socket.io); tests drive its clock. */
@@ -44,6 +47,8 @@ export interface OverlegServer {
   port: number;
   httpServer: Server;
   services: Services;
+  /** Signed checkpoints of the audit chain (start, shutdown, publication, every AUDIT_CHECKPOINT_EVERY events). */
+  auditAnchor: AuditAnchor;
   collab: Collab;
   realtime: Realtime;
   /** The periodic re-check of open connections' sessions; `check()` runs a round now. */
@@ -64,10 +69,24 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const auth = createAuth(database, env, {
     ...options.auth,
     secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage,
+    accountLimitStore: options.auth?.accountLimitStore ?? scale?.accountLimits,
     // Sign-out and revoked sessions: every node asks that person's open connections again at once.
     onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
   });
   const services = createServicesBase({ env, database, auth, events, log });
+  // Signed checkpoints of the audit chain (docs/decisions/013-audit-checkpoints.md): the key is
+  // generated in ./data outside production, and must be configured in production.
+  let auditKey;
+  try {
+    auditKey = loadAuditKey(env.AUDIT_KEY_FILE, { create: env.NODE_ENV !== "production" });
+  } catch (error) {
+    throw error instanceof AuditKeyError ? new ConfigError([error.message]) : error;
+  }
+  const auditAnchor = await startAuditAnchor({ database, log }, auditKey, {
+    every: env.AUDIT_CHECKPOINT_EVERY,
+    intervalMs: options.auditCheckIntervalMs,
+  });
+  services.auditAnchor = auditAnchor;
 
   const app = express();
   app.disable("x-powered-by");
@@ -162,6 +181,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     port,
     httpServer,
     services,
+    auditAnchor,
     collab,
     realtime,
     sessions,
@@ -176,6 +196,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         await scale?.close();
         httpServer.closeAllConnections();
         await stopped;
+        await auditAnchor.close();
         await vite?.close();
         if (!options.database) await database.close();
       })();

@@ -4,11 +4,12 @@
  */
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { bearer } from "better-auth/plugins";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
+import { ACCOUNT_LOCKED_CODE, accountKey, DEFAULT_ACCOUNT_LIMIT, memoryAccountLimits, type AccountLimitRule, type AccountLimitStore } from "./sign-in-limit";
 
 export interface AuthOptions {
   /** Sign-in attempts per minute and address; 0 turns rate limiting off (tests). */
@@ -21,6 +22,18 @@ export interface AuthOptions {
   secondaryStorage?: NonNullable<Parameters<typeof betterAuth>[0]["secondaryStorage"]>;
   /** Called after a session was deleted (sign-out, a revoked session), so open connections are asked again. */
   onSessionEnded?: (session: { userId: string }) => void;
+  /**
+   * The per-account limit on sign-in attempts (server/sign-in-limit.ts): its rule (tests shorten the
+   * waits), or false to turn it off.
+   */
+  accountLimit?: Partial<AccountLimitRule> | false;
+  /** Where the per-account counters live: Redis with several nodes (server/scale), else this process. */
+  accountLimitStore?: AccountLimitStore;
+}
+
+function emailOf(body: unknown): string | null {
+  const email = (body as { email?: unknown } | null | undefined)?.email;
+  return typeof email === "string" && email.trim() ? email : null;
 }
 
 type RateLimitStorage = NonNullable<NonNullable<Parameters<typeof betterAuth>[0]["rateLimit"]>["customStorage"]>;
@@ -38,6 +51,8 @@ function rateLimitsIn(storage: NonNullable<AuthOptions["secondaryStorage"]>): Ra
 export function createAuth(database: Database, env: Env, options: AuthOptions = {}) {
   const { t } = database;
   const perMinute = options.signInPerMinute ?? 10;
+  const accountRule = options.accountLimit === false ? null : { ...DEFAULT_ACCOUNT_LIMIT, ...options.accountLimit };
+  const accountLimits = options.accountLimitStore ?? memoryAccountLimits();
   return betterAuth({
     appName: "Overleg",
     baseURL: env.PUBLIC_URL,
@@ -78,6 +93,35 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
       ipAddress: { ipAddressHeaders: ["x-overleg-client-ip"] },
     },
+    hooks: accountRule
+      ? {
+          // Counted before the password is checked, refused without checking it while the account waits.
+          before: createAuthMiddleware(async (ctx) => {
+            const email = ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+            if (!email) return;
+            const verdict = await accountLimits.attempt(accountKey(email), accountRule, Date.now());
+            if (verdict.allowed) return;
+            const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+            throw new APIError(
+              "TOO_MANY_REQUESTS",
+              {
+                code: ACCOUNT_LOCKED_CODE,
+                message: `Too many failed sign-in attempts for this account. Try again in ${seconds} seconds.`,
+                retryAfter: seconds,
+              },
+              { "Retry-After": String(seconds) },
+            );
+          }),
+          // A successful sign-in starts the account afresh.
+          after: createAuthMiddleware(async (ctx) => {
+            const email = ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+            const returned = ctx.context.returned;
+            if (email && returned && !isAPIError(returned) && !(returned instanceof Response && !returned.ok)) {
+              await accountLimits.reset(accountKey(email));
+            }
+          }),
+        }
+      : undefined,
     databaseHooks: {
       session: {
         delete: {

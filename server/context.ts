@@ -11,6 +11,7 @@ import type { DomainEventBus } from "./events";
 import type { Logger } from "./log";
 import type { Actor } from "./policy";
 import { loadActor } from "./services/access";
+import type { AuditAnchor } from "./services/audit-anchor";
 
 export type SignedIn = NonNullable<Awaited<ReturnType<typeof loadActor>>>;
 
@@ -22,6 +23,8 @@ export interface Services {
   log: Logger;
   /** The live documents, once the collab server runs: server-side changes (restoring a version) go through it. */
   collab?: Pick<Collab, "applyServerChange">;
+  /** Signed checkpoints of the audit chain, once the server runs (a publication records one). */
+  auditAnchor?: Pick<AuditAnchor, "checkpoint">;
   /** The signed-in person for these request headers (cookie or bearer token), or null. */
   actorFromHeaders(headers: Headers): Promise<SignedIn | null>;
 }

@@ -11,6 +11,11 @@ const boolish = z
 
 const PORT_MESSAGE = "must be a port number from 0 to 65535";
 
+const CHECKPOINT_MESSAGE = "must be a whole number of events from 1 to 1000000";
+
+/** Where the audit key is generated outside production when AUDIT_KEY_FILE is not set. */
+export const DEV_AUDIT_KEY_FILE = "./data/audit-key.pem";
+
 const DEV_SECRET = "overleg-development-secret-not-for-production-use";
 
 const schema = z
@@ -35,6 +40,13 @@ const schema = z
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    AUDIT_KEY_FILE: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_EVERY: z.coerce
+      .number(CHECKPOINT_MESSAGE)
+      .int(CHECKPOINT_MESSAGE)
+      .min(1, CHECKPOINT_MESSAGE)
+      .max(1_000_000, CHECKPOINT_MESSAGE)
+      .default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -48,6 +60,13 @@ const schema = z
     } else if (env.BETTER_AUTH_SECRET && env.BETTER_AUTH_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "must be at least 32 characters" });
     }
+    if (env.NODE_ENV === "production" && !env.AUDIT_KEY_FILE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUDIT_KEY_FILE"],
+        message: "is required in production: the path of the Ed25519 private key (PEM) that signs audit checkpoints, kept apart from the database",
+      });
+    }
     if (env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "is required when ADMIN_EMAIL is set" });
     } else if (!env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
@@ -55,7 +74,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { BETTER_AUTH_SECRET: string; PUBLIC_URL: string };
+export type Env = z.infer<typeof schema> & {
+  BETTER_AUTH_SECRET: string;
+  PUBLIC_URL: string;
+  /** The audit key's path: AUDIT_KEY_FILE, or outside production DEV_AUDIT_KEY_FILE (generated on first start). */
+  AUDIT_KEY_FILE: string;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,6 +107,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   return {
     ...env,
     BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? DEV_SECRET,
+    AUDIT_KEY_FILE: env.AUDIT_KEY_FILE ?? DEV_AUDIT_KEY_FILE,
     PUBLIC_URL: (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`).replace(/\/$/, ""),
   };
 }

@@ -56,6 +56,11 @@ async function main() {
 }
 
 main().catch((error) => {
+  if (error instanceof ConfigError) {
+    // A configured file that is not what it should be (the audit key): a message, not a stack trace.
+    console.error(error.message);
+    process.exit(78);
+  }
   console.error("Overleg failed to start:", error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

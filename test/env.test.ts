@@ -23,6 +23,8 @@ const CONFIG_KEYS = [
   "ADMIN_EMAIL",
   "ADMIN_PASSWORD",
   "LOG_LEVEL",
+  "AUDIT_KEY_FILE",
+  "AUDIT_CHECKPOINT_EVERY",
 ];
 const SECRET = "x".repeat(40);
 
@@ -49,6 +51,8 @@ describe("parseEnv", () => {
     expect(env.SEED_DEMO).toBe(false);
     expect(env.LOG_LEVEL).toBe("info");
     expect(env.BETTER_AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.AUDIT_KEY_FILE).toBe("./data/audit-key.pem");
+    expect(env.AUDIT_CHECKPOINT_EVERY).toBe(100);
     expect(demoAllowed(env)).toBe(true);
   });
 
@@ -66,8 +70,12 @@ describe("parseEnv", () => {
       ADMIN_EMAIL: "beheer@overleg.example",
       ADMIN_PASSWORD: "a long enough password",
       LOG_LEVEL: "warn",
+      AUDIT_KEY_FILE: "/run/secrets/overleg-audit-key.pem",
+      AUDIT_CHECKPOINT_EVERY: "500",
     });
     expect(env.PORT).toBe(8080);
+    expect(env.AUDIT_KEY_FILE).toBe("/run/secrets/overleg-audit-key.pem");
+    expect(env.AUDIT_CHECKPOINT_EVERY).toBe(500);
     expect(env.PUBLIC_URL).toBe("https://overleg.example");
     expect(env.ALLOW_SIGNUP).toBe(true);
     expect(env.SEED_DEMO).toBe(true);
@@ -76,7 +84,7 @@ describe("parseEnv", () => {
   });
 
   it("keeps demo people out of production unless SEED_DEMO says so", () => {
-    expect(demoAllowed(parseEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET }))).toBe(false);
+    expect(demoAllowed(parseEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, AUDIT_KEY_FILE: "/k.pem" }))).toBe(false);
   });
 
   it("treats an empty value as unset", () => {
@@ -87,8 +95,11 @@ describe("parseEnv", () => {
     [{ PORT: "abc" }, /^PORT \("abc"\): must be a port number/],
     [{ PORT: "70000" }, /^PORT \("70000"\): must be a port number/],
     [{ DATABASE_URL: "mysql://root@localhost/overleg" }, /^DATABASE_URL \("mysql:\/\/root@localhost\/overleg"\): must start with file: .* or postgres:\/\//],
-    [{ NODE_ENV: "production" }, /^BETTER_AUTH_SECRET: is required in production/],
-    [{ NODE_ENV: "production", BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET: is required in production \(at least 32/],
+    [{ NODE_ENV: "production", AUDIT_KEY_FILE: "/k.pem" }, /^BETTER_AUTH_SECRET: is required in production/],
+    [{ NODE_ENV: "production", AUDIT_KEY_FILE: "/k.pem", BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET: is required in production \(at least 32/],
+    [{ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET }, /^AUDIT_KEY_FILE: is required in production: the path of the Ed25519 private key/],
+    [{ AUDIT_CHECKPOINT_EVERY: "0" }, /^AUDIT_CHECKPOINT_EVERY \("0"\): must be a whole number of events from 1 to 1000000/],
+    [{ AUDIT_CHECKPOINT_EVERY: "ten" }, /^AUDIT_CHECKPOINT_EVERY \("ten"\): must be a whole number/],
     [{ ADMIN_EMAIL: "beheer@overleg.example" }, /^ADMIN_PASSWORD: is required when ADMIN_EMAIL is set/],
     [{ ADMIN_PASSWORD: "a long enough password" }, /^ADMIN_EMAIL: is required when ADMIN_PASSWORD is set/],
     [{ ADMIN_EMAIL: "not an address", ADMIN_PASSWORD: "a long enough password" }, /^ADMIN_EMAIL \("not an address"\): /],
@@ -142,7 +153,13 @@ describe("starting with a bad value", () => {
   it.each([
     ["PORT=abc", { PORT: "abc" }, 'PORT ("abc"): must be a port number'],
     ["DATABASE_URL=mysql://…", { DATABASE_URL: "mysql://root@localhost/overleg" }, "DATABASE_URL"],
-    ["production without BETTER_AUTH_SECRET", { NODE_ENV: "production" }, "BETTER_AUTH_SECRET: is required in production"],
+    ["production without BETTER_AUTH_SECRET", { NODE_ENV: "production", AUDIT_KEY_FILE: "/k.pem" }, "BETTER_AUTH_SECRET: is required in production"],
+    ["production without AUDIT_KEY_FILE", { NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET }, "AUDIT_KEY_FILE: is required in production"],
+    [
+      "production with an AUDIT_KEY_FILE that does not exist (never generated there)",
+      { NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, AUDIT_KEY_FILE: "/nonexistent/overleg-audit-key.pem" },
+      "AUDIT_KEY_FILE (/nonexistent/overleg-audit-key.pem): no such file",
+    ],
     ["ADMIN_EMAIL without ADMIN_PASSWORD", { ADMIN_EMAIL: "beheer@overleg.example" }, "ADMIN_PASSWORD: is required when ADMIN_EMAIL is set"],
   ])("%s: exits non-zero with the message, and serves nothing", async (_name, env, message) => {
     const result = await start(env);

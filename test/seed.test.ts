@@ -4,6 +4,8 @@
  * PostgreSQL when TEST_DATABASE_URL is set (npm run test:pg).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
@@ -13,6 +15,7 @@ import { reviewDecision, reviewRequest } from "../server/policy";
 import { loadActor, loadSectionFacts } from "../server/services/access";
 import { agendaDeadline } from "../db/seed";
 import * as content from "../db/seed-content";
+import { generateAuditKeyPem } from "../server/services/audit-anchor";
 import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
 
 const root = resolve(import.meta.dirname, "..");
@@ -203,9 +206,15 @@ describe("a production start", () => {
   let baseUrl = "";
   let stop: () => Promise<void> = async () => undefined;
   let output = "";
+  let keyDir = "";
+  let keyFile = "";
 
   beforeAll(async () => {
     ({ url, drop } = await freshDatabaseUrl());
+    // Production never generates the audit key: the operator provides it.
+    keyDir = mkdtempSync(join(tmpdir(), "overleg-audit-key-"));
+    keyFile = join(keyDir, "audit-key.pem");
+    writeFileSync(keyFile, generateAuditKeyPem(), { mode: 0o600 });
     const port = await freePort();
     const child = spawn(process.execPath, [tsx, "server/main.ts"], {
       cwd: root,
@@ -216,6 +225,7 @@ describe("a production start", () => {
         HOST: "127.0.0.1",
         DATABASE_URL: url,
         BETTER_AUTH_SECRET: "a-production-secret-of-at-least-32-characters",
+        AUDIT_KEY_FILE: keyFile,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: "info",
@@ -250,6 +260,7 @@ describe("a production start", () => {
   afterAll(async () => {
     await stop();
     await drop();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   });
 
   it("creates the first admin and no demo person", async () => {
@@ -258,6 +269,8 @@ describe("a production start", () => {
       const { db, t } = database;
       const people = await db.select({ email: t.user.email, isAdmin: t.user.isAdmin }).from(t.user);
       expect(people).toEqual([{ email: ADMIN.email, isAdmin: true }]);
+      // The audit chain's head at start, signed with the configured key, is in the log.
+      expect(output).toMatch(/audit checkpoint \{"reason":"start","head":"\d+:[0-9a-f]{64}"/);
       const [workspaces] = await db.select({ n: count() }).from(t.workspaces);
       expect(Number(workspaces.n)).toBe(0);
     } finally {

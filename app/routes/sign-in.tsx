@@ -4,7 +4,9 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { publicEnv } from "../../server/env";
+import { ACCOUNT_LOCKED_CODE } from "../../server/sign-in-limit";
 import { chosenLocale } from "../../server/services/preferences";
+import { passOnHeaders } from "~/components/admin/headers";
 import { demoAccounts } from "~/components/auth/demo-people.server";
 import { safeRedirect } from "~/components/format";
 import { localeCookie } from "~/i18n";
@@ -12,13 +14,23 @@ import { localeFromMatches, pageTitle, translate } from "~/components/translate"
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "signIn.title")) }];
 
+/** A refused attempt tells the browser how long to wait. */
+export const headers = passOnHeaders("retry-after");
+
 const SignInForm = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
   redirectTo: z.string().optional(),
 });
 
-type SignInError = "invalidInput" | "invalidCredentials" | "tooManyAttempts" | "accountDisabled" | "origin" | "unknown";
+type SignInError =
+  | "invalidInput"
+  | "invalidCredentials"
+  | "tooManyAttempts"
+  | "tooManyAttemptsForAccount"
+  | "accountDisabled"
+  | "origin"
+  | "unknown";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
@@ -62,19 +74,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (chosen) out.append("set-cookie", localeCookie(chosen, env.PUBLIC_URL.startsWith("https://")));
     throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });
   }
-  const body = response.status === 403 ? ((await response.clone().json().catch(() => null)) as { code?: string } | null) : null;
+  const body =
+    response.status === 403 || response.status === 429 ? ((await response.clone().json().catch(() => null)) as { code?: string } | null) : null;
   const error: SignInError =
     body?.code === "ACCOUNT_DISABLED"
       ? "accountDisabled"
-      : response.status === 401
-      ? "invalidCredentials"
-      : response.status === 429
-        ? "tooManyAttempts"
-        : response.status === 403
-          ? "origin"
-          : "unknown";
+      : body?.code === ACCOUNT_LOCKED_CODE
+        ? "tooManyAttemptsForAccount"
+        : response.status === 401
+          ? "invalidCredentials"
+          : response.status === 429
+            ? "tooManyAttempts"
+            : response.status === 403
+              ? "origin"
+              : "unknown";
   if (error === "unknown") log.warn("sign-in failed", { status: response.status, body: (await response.text()).slice(0, 300) });
-  return data({ error, email }, { status: response.status === 429 ? 429 : error === "origin" || error === "accountDisabled" ? 403 : 401 });
+  if (response.status === 429) {
+    // The account's wait (Retry-After) or the address's (better-auth's X-Retry-After), passed on.
+    const wait = Number(response.headers.get("retry-after") ?? response.headers.get("x-retry-after"));
+    const retryAfter = Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 60;
+    return data({ error, email, retryAfter }, { status: 429, headers: { "Retry-After": String(retryAfter) } });
+  }
+  return data({ error, email }, { status: error === "origin" || error === "accountDisabled" ? 403 : 401 });
 }
 
 export default function SignIn() {
@@ -99,7 +120,7 @@ export default function SignIn() {
           <p className="lede">{t("signIn.intro")}</p>
           {result?.error ? (
             <p className="alert alert--error" role="alert" id="sign-in-error" tabIndex={-1} ref={errorRef}>
-              {t(`signIn.errors.${result.error}`)}
+              {t(`signIn.errors.${result.error}`, { seconds: "retryAfter" in result ? result.retryAfter : 60 })}
             </p>
           ) : null}
           <Form method="post" action={redirectTo ? `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}` : "/sign-in"} noValidate={false}>

@@ -1,7 +1,8 @@
 /**
  * What several Overleg nodes share besides the database, when REDIS_URL is set: the collab RoomBus
  * (server/collab/redis-bus.ts), the sign-in rate-limit counters (better-auth's secondary-storage
- * contract, kept in Redis so a limit holds across nodes), and Redis's part of `GET /healthz`.
+ * contract, kept in Redis so a limit holds across nodes), the per-account sign-in counters
+ * (server/sign-in-limit.ts), and Redis's part of `GET /healthz`.
  * socket.io's adapter and the forwarding of domain events keep their own connections
  * (server/realtime/index.ts).
  *
@@ -13,6 +14,7 @@ import { Redis } from "ioredis";
 import type { AuthOptions } from "../auth";
 import { createRedisBus, type RedisBus } from "../collab/redis-bus";
 import type { Logger } from "../log";
+import { memoryAccountLimits, REDIS_ATTEMPT, type AccountLimitStore } from "../sign-in-limit";
 
 type SecondaryStorage = NonNullable<AuthOptions["secondaryStorage"]>;
 
@@ -20,6 +22,8 @@ export interface Scale {
   bus: RedisBus;
   /** better-auth's secondary storage (rate limits) in Redis. */
   authStorage: SecondaryStorage;
+  /** The per-account sign-in counters in Redis (counted on this node while Redis does not answer). */
+  accountLimits: AccountLimitStore;
   /** "ok" when Redis answers within a second, else "unavailable". */
   redisHealth(): Promise<"ok" | "unavailable">;
   close(): Promise<void>;
@@ -89,9 +93,37 @@ export function createScale(redisUrl: string, log: Logger, options: ScaleOptions
     },
   };
 
+  const localAccounts = memoryAccountLimits();
+  const accountKey = (k: string) => `${prefix}:auth:sign-in-account:${k}`;
+  const accountLimits: AccountLimitStore = {
+    async attempt(k, rule, now) {
+      try {
+        const [allowed, retryAfterMs] = (await kv.eval(
+          REDIS_ATTEMPT,
+          1,
+          accountKey(k),
+          String(now),
+          String(rule.after),
+          String(rule.firstWaitMs),
+          String(rule.maxWaitMs),
+          String(rule.forgetAfterMs),
+        )) as [number, number];
+        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Number(retryAfterMs) };
+      } catch (error) {
+        scaleLog.debug("per-account sign-in counter in redis unavailable; counted on this node", { error: String(error) });
+        return localAccounts.attempt(k, rule, now);
+      }
+    },
+    async reset(k) {
+      await localAccounts.reset(k);
+      await kv.del(accountKey(k)).catch(() => undefined);
+    },
+  };
+
   return {
     bus,
     authStorage,
+    accountLimits,
     async redisHealth() {
       if (!bus.connected() || kv.status !== "ready") return "unavailable";
       let timer: NodeJS.Timeout | undefined;

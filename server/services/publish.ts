@@ -14,6 +14,7 @@ import type { DomainEventBus } from "../events";
 import { authorize, canSection, type Actor, type SectionStatus } from "../policy";
 import { loadWorkspaceFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
+import type { AuditAnchor } from "./audit-anchor";
 import { CommandError } from "./errors";
 import { agendaDocx } from "./exports/docx";
 import { agendaHtml } from "./exports/html";
@@ -27,6 +28,8 @@ import { listWorkspacesFor } from "./workspaces";
 export interface PublishDeps {
   database: Database;
   events: DomainEventBus;
+  /** Signs the audit chain's head after a publication (server/services/audit-anchor.ts). */
+  auditAnchor?: Pick<AuditAnchor, "checkpoint">;
 }
 
 export { EXPORT_FORMATS, type ExportFormat };
@@ -213,7 +216,10 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
     events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: "published", title: r.title });
   }
   for (const ws of new Set(published.map((r) => r.workspaceId))) events.emit("workspace.changed", { workspaceId: ws });
-  return { count: published.length };
+  // The signed head of the audit chain, covering the publication's own event: kept with the
+  // publication, it shows later that no audit event up to it was deleted or rewritten.
+  const auditCheckpoint = (await deps.auditAnchor?.checkpoint("publication")) ?? null;
+  return { count: published.length, auditCheckpoint };
 }
 
 export interface SectionReviewSummary {

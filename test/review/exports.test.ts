@@ -10,6 +10,7 @@ import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { Forbidden } from "../../server/policy";
 import { loadActor } from "../../server/services/access";
+import { checkpointVerifies, loadAuditKey } from "../../server/services/audit-anchor";
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda, publishAgenda } from "../../server/services/publish";
 import { decideReview, requestReview } from "../../server/services/reviews";
@@ -105,6 +106,10 @@ describe("the published agenda", () => {
     const result = await publishAgenda(server.services, { actor: office, workspaceId });
     expect(result.count).toBe(1);
     const { db, t } = server.database;
+    // The publication comes with the audit chain's head, signed, covering its own event.
+    const [published] = await db.select({ seq: t.auditEvents.seq }).from(t.auditEvents).where(eq(t.auditEvents.action, "agenda.published"));
+    expect(result.auditCheckpoint).toMatchObject({ reason: "publication", eventSeq: Number(published.seq) });
+    expect(checkpointVerifies(loadAuditKey(server.env.AUDIT_KEY_FILE, { create: false }), result.auditCheckpoint!)).toBe(true);
     const [section] = await db.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId));
     expect(section.status).toBe("published");
     await expect(publishAgenda(server.services, { actor: office, workspaceId })).rejects.toThrow(/already published/);

@@ -73,6 +73,8 @@ export interface TestServerOptions {
   sessionCheck?: StartOptions["sessionCheck"];
   /** Reuse a database URL (e.g. after a restart); the caller owns it. */
   databaseUrl?: string;
+  /** better-auth options over the tests' default (address rate limit off). */
+  auth?: StartOptions["auth"];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -94,7 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database,
     remix: options.remix ?? "none",
     log,
-    auth: { signInPerMinute: 0 },
+    auth: { signInPerMinute: 0, ...options.auth },
     collab: options.collab,
     sessionCheck: options.sessionCheck,
   });
