@@ -18,6 +18,7 @@ import { createCollab, type Collab } from "./collab/index";
 import { createServicesBase, type Services } from "./context";
 import type { Env } from "./env";
 import { DomainEventBus } from "./events";
+import { refuseForeignOrigins } from "./http/origin";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
@@ -62,6 +63,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // Before every route: the cross-site request forgery check on every request that can change something.
+  app.use(refuseForeignOrigins({ publicUrl: env.PUBLIC_URL, log }));
 
   // Unhealthy (503) without the database. With REDIS_URL, Redis is reported too, but its absence
   // only degrades the node (200, "degraded"): edits are still stored and reach other nodes once it is back.
