@@ -19,6 +19,7 @@ import { createServicesBase, type Services } from "./context";
 import type { Env } from "./env";
 import { DomainEventBus } from "./events";
 import { refuseForeignOrigins } from "./http/origin";
+import { securityHeaders } from "./http/security-headers";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
@@ -63,7 +64,9 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  // Before every route: the cross-site request forgery check on every request that can change something.
+  // Before every route: the security headers (CSP with this response's script nonce) on every answer,
+  // and the cross-site request forgery check on every request that can change something.
+  app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
   app.use(refuseForeignOrigins({ publicUrl: env.PUBLIC_URL, log }));
 
   // Unhealthy (503) without the database. With REDIS_URL, Redis is reported too, but its absence
@@ -127,7 +130,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
       "*",
       createRequestHandler({
         build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
-        getLoadContext: () => ({ services }),
+        getLoadContext: (_req, res) => ({ services, cspNonce: res.locals.cspNonce as string }),
       }),
     );
   } else if (mode === "build") {
@@ -136,7 +139,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
     app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
-    app.all("*", createRequestHandler({ build, getLoadContext: () => ({ services }) }));
+    app.all("*", createRequestHandler({ build, getLoadContext: (_req, res) => ({ services, cspNonce: res.locals.cspNonce as string }) }));
   } else {
     app.use((_req, res) => res.status(404).json({ error: { code: "not_found", message: "Not found." } }));
   }
