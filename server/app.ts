@@ -113,13 +113,16 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const realtime = createRealtime(services, httpServer);
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
+  const mode = options.remix ?? "build";
   httpServer.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path.startsWith("/collab/") || path === "/collab") collab.handleUpgrade(req, socket, head);
-    else if (!path.startsWith("/socket.io/")) socket.destroy();
+    else if (path.startsWith("/socket.io/")) return; // socket.io's own listener
+    // In development, Vite's HMR client connects here too; Vite's own listener answers it.
+    else if (mode === "dev" && /^vite-(hmr|ping)$/.test(String(req.headers["sec-websocket-protocol"]))) return;
+    else socket.destroy();
   });
 
-  const mode = options.remix ?? "build";
   let vite: { close(): Promise<void> } | undefined;
   if (mode === "dev") {
     const { createServer: createVite } = await import("vite");
