@@ -9,6 +9,7 @@ import { ErrorPage } from "./components/ErrorPage";
 import { dateLocaleFor } from "./components/format";
 import { useRootData } from "./components/root-data";
 import { createI18n, localeFromRequest } from "./i18n";
+import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -41,6 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const { locale, user } = useRootData();
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  // The Content-Security-Policy runs an inline script only with this response's nonce.
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -61,8 +64,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {children}
           </RealtimeProvider>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

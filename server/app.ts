@@ -18,6 +18,8 @@ import { createCollab, type Collab } from "./collab/index";
 import { createServicesBase, type Services } from "./context";
 import { ConfigError, type Env } from "./env";
 import { DomainEventBus } from "./events";
+import { refuseForeignOrigins } from "./http/origin";
+import { securityHeaders } from "./http/security-headers";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
@@ -91,6 +93,10 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // Before every route: the security headers (CSP with this response's script nonce) on every answer,
+  // and the cross-site request forgery check on every request that can change something.
+  app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
+  app.use(refuseForeignOrigins({ publicUrl: env.PUBLIC_URL, log }));
 
   // Unhealthy (503) without the database. With REDIS_URL, Redis is reported too, but its absence
   // only degrades the node (200, "degraded"): edits are still stored and reach other nodes once it is back.
@@ -137,13 +143,16 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const realtime = createRealtime(services, httpServer, { sessions });
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
+  const mode = options.remix ?? "build";
   httpServer.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path.startsWith("/collab/") || path === "/collab") collab.handleUpgrade(req, socket, head);
-    else if (!path.startsWith("/socket.io/")) socket.destroy();
+    else if (path.startsWith("/socket.io/")) return; // socket.io's own listener
+    // In development, Vite's HMR client connects here too; Vite's own listener answers it.
+    else if (mode === "dev" && /^vite-(hmr|ping)$/.test(String(req.headers["sec-websocket-protocol"]))) return;
+    else socket.destroy();
   });
 
-  const mode = options.remix ?? "build";
   let vite: { close(): Promise<void> } | undefined;
   if (mode === "dev") {
     const { createServer: createVite } = await import("vite");
@@ -154,7 +163,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
       "*",
       createRequestHandler({
         build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
-        getLoadContext: () => ({ services }),
+        getLoadContext: (_req, res) => ({ services, cspNonce: res.locals.cspNonce as string }),
       }),
     );
   } else if (mode === "build") {
@@ -163,7 +172,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
     app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
-    app.all("*", createRequestHandler({ build, getLoadContext: () => ({ services }) }));
+    app.all("*", createRequestHandler({ build, getLoadContext: (_req, res) => ({ services, cspNonce: res.locals.cspNonce as string }) }));
   } else {
     app.use((_req, res) => res.status(404).json({ error: { code: "not_found", message: "Not found." } }));
   }

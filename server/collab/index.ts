@@ -26,7 +26,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import type * as Y from "yjs";
 import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
 import type { Services, SignedIn } from "../context";
-import { isOwnOrigin } from "../http";
+import { checkSocketOrigin } from "../http/origin";
 import { can, type SectionFacts } from "../policy";
 import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type SessionRound, type SessionWatch } from "../services/access";
 import { Connection, type Corkable } from "./connection";
@@ -222,9 +222,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer) {
     if (closing) return refuse(socket, 503, "shutting_down", "The server is restarting; try again.");
-    const origin = req.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, req.headers.host, services.env.PUBLIC_URL, origins)) {
-      log.warn("collab upgrade from a foreign origin refused", { origin });
+    const origin = checkSocketOrigin(req.headers, services.env.PUBLIC_URL, origins);
+    if (!origin.ok) {
+      log.warn("collab upgrade from a foreign origin refused", { origin: origin.origin });
       return refuse(socket, 403, "bad_origin", "This origin may not open a collaboration connection.");
     }
     const url = new URL(req.url ?? "/", "http://collab.invalid");

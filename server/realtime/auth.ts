@@ -7,7 +7,8 @@
 import type { ExtendedError } from "socket.io";
 import type { RealtimeError } from "../../app/components/realtime/protocol";
 import type { Services, SignedIn } from "../context";
-import { isOwnOrigin, toHeaders } from "../http";
+import { toHeaders } from "../http";
+import { checkSocketOrigin } from "../http/origin";
 import type { Logger } from "../log";
 import { handshakeToken } from "./schemas";
 import type { RealtimeSocket, SocketUser } from "./types";
@@ -43,11 +44,9 @@ export function authenticateHandshake(services: Services, log: Logger) {
         if (!parsed.success) return next(refusal("unauthorized", "The token in the handshake is not a session token."));
         headers.set("authorization", `Bearer ${parsed.data}`);
       }
-      const byCookie = !headers.has("authorization");
-      const origin = headers.get("origin");
-      if (byCookie && origin && !isOwnOrigin(origin, headers.get("host") ?? undefined, services.env.PUBLIC_URL)) {
-        return next(refusal("forbidden", `Connections from ${origin} may not use the session cookie.`));
-      }
+      // The same rule as for the collab WebSocket and the HTTP server (server/http/origin.ts).
+      const origin = checkSocketOrigin({ origin: headers.get("origin"), host: headers.get("host") }, services.env.PUBLIC_URL);
+      if (!origin.ok) return next(refusal("forbidden", `Connections from ${origin.origin} may not use Overleg's realtime server.`));
       const actor = await services.actorFromHeaders(headers);
       if (!actor) return next(refusal("unauthorized", "Sign in first: this connection carries no valid session."));
       socket.data = { user: socketUser(actor), presence: {} };

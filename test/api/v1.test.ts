@@ -24,8 +24,9 @@ describe("the JSON API under /api/v1", () => {
   afterAll(() => server?.stop());
 
   const get = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+  /** As the person's browser on Overleg's own pages would ask: their session cookie and the app's Origin. */
   const as = (email: string, path: string, init: RequestInit = {}) =>
-    get(path, { ...init, headers: { cookie: cookies.get(email)!, ...(init.headers as Record<string, string>) } });
+    get(path, { ...init, headers: { cookie: cookies.get(email)!, origin: server.url, ...(init.headers as Record<string, string>) } });
 
   async function expectError(res: Response, status: number, code: string) {
     expect(res.status).toBe(status);

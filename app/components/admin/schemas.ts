@@ -6,6 +6,11 @@
 import { z } from "zod";
 import { ROLES, type OrganisationKind, type Role } from "../../../server/policy";
 
+// In the browser the Content-Security-Policy forbids eval: zod must not compile its parsers with
+// `new Function`, nor probe whether it may (the caught probe is still reported as a CSP violation).
+// This module is the browser's only way to zod, and it runs before any form is checked.
+if (typeof document !== "undefined") z.config({ jitless: true });
+
 export const ORGANISATION_KINDS = ["ministry", "industry", "institute", "partner-country", "minister-office"] as const satisfies readonly OrganisationKind[];
 
 const id = z.string({ error: "required" }).trim().min(1, { error: "required" }).max(100, { error: "tooLong" });

@@ -23,6 +23,19 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/**
+ * Makes every Content-Security-Policy violation in the context's pages a console error that names
+ * the directive and what was blocked (Chromium logs most of them itself; this catches every one, e.g.
+ * a blocked inline style or a connection, with the same words), so the tests' console watch fails on it.
+ */
+export async function reportCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "an inline script or style"} on ${event.documentURI}`);
+    });
+  });
+}
+
 export interface LaunchedBrowser {
   /** A persistent context on a fresh, empty profile directory. */
   context: BrowserContext;
@@ -47,6 +60,7 @@ export async function launchChromium(options: BrowserContextOptions = {}): Promi
     viewport: { width: 1280, height: 800 },
     ...options,
   });
+  await reportCspViolations(context);
   const problems: string[] = [];
   const watch = (page: Page) => {
     page.on("console", (message) => {
@@ -187,6 +201,7 @@ export function peopleInBrowsers(viewport: { width: number; height: number }): P
       const { cookie } = await server!.signIn(email);
       const context = await browser!.newContext({ locale: "en-GB", viewport });
       contexts.push(context);
+      await reportCspViolations(context);
       await addSessionCookies(context, cookie, server!.url);
       const page = await context.newPage();
       watchProblems(page, email, problems);
