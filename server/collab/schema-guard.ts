@@ -13,7 +13,7 @@
  * After a refusal, or when storing failed, it is dropped and rebuilt from the room's document and the
  * updates still waiting to be stored.
  */
-import type { Mark, NodeType } from "@tiptap/pm/model";
+import type { ContentMatch, Mark, NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { checkContent, documentSchema, elementAttrs, elementToNode, MAX_DEPTH, nodeTypeOf, SchemaViolation, textNodes } from "../document-schema";
@@ -88,19 +88,29 @@ export class SchemaGuard {
   }
 
   private verify(): string | null {
+    if (this.changes.length === 0) return null;
     const fragment = this.fragment!;
+    // The state before the first transaction: whatever any of them created counts as new.
+    const before = this.changes[0].before;
+    const created = createdChildren(this.scratch!, before);
     const seen = new Set<YType>();
     try {
-      for (const { changed, before } of this.changes) {
+      for (const { changed } of this.changes) {
         for (const type of changed.keys()) {
-          // A text's change is checked as part of its text block.
-          const target = type instanceof Y.XmlText ? (type.parent as YType | null) : type;
-          if (!target || seen.has(target)) continue;
-          seen.add(target);
-          const depth = depthIn(target, fragment);
+          if (seen.has(type)) continue;
+          seen.add(type);
+          if (type instanceof Y.XmlText) {
+            // Its content or formatting changed: the text itself, in the block holding it.
+            const parent = type.parent as YType | null;
+            if (!parent || depthIn(parent, fragment) === null || isNew(type, before)) continue; // a new text is checked with its parent
+            if (!(parent instanceof Y.XmlElement)) throw new SchemaViolation("text at the top level");
+            checkText(type, nodeTypeOf(parent));
+            continue;
+          }
+          const depth = depthIn(type, fragment);
           if (depth === null) continue; // outside the text, or deleted
-          if (target === fragment) checkChildren(fragment, documentSchema().topNodeType, before, 0);
-          else if (target instanceof Y.XmlElement) checkChildren(target, nodeTypeOf(target), before, depth);
+          if (type === fragment) checkChildren(fragment, documentSchema().topNodeType, before, created, 0);
+          else if (type instanceof Y.XmlElement) checkChildren(type, nodeTypeOf(type), before, created, depth);
           else throw new SchemaViolation("a shared type inside the text that is not an element or text");
         }
       }
@@ -126,15 +136,58 @@ function depthIn(type: YType, fragment: Y.XmlFragment): number | null {
   return depth;
 }
 
+/** Checks a text inside a node of `type`: allowed there, with marks the node allows. */
+function checkText(text: Y.XmlText, type: NodeType): void {
+  if (!type.inlineContent) throw new SchemaViolation(`text inside ${type.name}`);
+  checkContent(type, textNodes(text));
+}
+
+/**
+ * The state of `type`'s content expression that takes its allowed children in any order and number
+ * ("block+", "inline*", "listItem+"), or null when order matters ("paragraph block*").
+ */
+const loops = new Map<NodeType, ContentMatch | null>();
+function orderFree(type: NodeType): ContentMatch | null {
+  if (loops.has(type)) return loops.get(type)!;
+  const all = Object.values(documentSchema().nodes);
+  const start = type.contentMatch;
+  const first = all.find((t) => start.matchType(t));
+  const loop = first ? start.matchType(first)! : null;
+  const free = loop !== null && all.every((t) => {
+    const a = start.matchType(t);
+    const b = loop.matchType(t);
+    return a === null ? b === null : a === loop && b === loop && loop.validEnd;
+  });
+  loops.set(type, free ? loop : null);
+  return free ? loop : null;
+}
+
 /**
  * Checks an element (or the fragment) one level deep: its attributes, its children's kinds and order,
  * and, in full, the children created since `before` (older ones were checked when they were made, and
  * one that changed since is checked for its own change). An older child that is not inside the schema
  * (stored before updates were checked) is left out of the order: it is shown as a placeholder, and
  * the rest of the section stays editable.
+ *
+ * When the order does not matter (the top level of a section: "block+"), only the new children are
+ * looked at: a new paragraph in a section of ten thousand costs a walk along the list, not a check of
+ * every block.
  */
-function checkChildren(parent: Y.XmlFragment, type: NodeType, before: Map<number, number>, depth: number): void {
+function checkChildren(parent: Y.XmlFragment, type: NodeType, before: Map<number, number>, created: Map<YType, Y.Item[]>, depth: number): void {
   if (parent instanceof Y.XmlElement) elementAttrs(parent, type);
+  const loop = orderFree(type);
+  if (loop) {
+    for (const item of created.get(parent) ?? []) {
+      if (item.deleted) continue;
+      const child = item.content instanceof Y.ContentType ? item.content.type : item.content.getContent()[0];
+      if (child instanceof Y.XmlText) checkText(child, type);
+      else {
+        const node = elementToNode(child, depth + 1);
+        if (!loop.matchType(node.type)) throw new SchemaViolation(`${node.type.name} inside ${type.name}`);
+      }
+    }
+    return;
+  }
   const children: { type: NodeType; marks?: readonly Mark[] }[] = [];
   for (const child of parent.toArray() as unknown[]) {
     if (child instanceof Y.XmlText) {
@@ -155,6 +208,29 @@ function checkChildren(parent: Y.XmlFragment, type: NodeType, before: Map<number
     }
   }
   checkContent(type, children);
+}
+
+/**
+ * The items created since `before` that are children of a list (an element's or the fragment's), by
+ * parent: read from the document's struct store from each client's clock in `before` on, so that a
+ * keystroke costs one struct, however long the section.
+ */
+function createdChildren(doc: Y.Doc, before: Map<number, number>): Map<YType, Y.Item[]> {
+  const byParent = new Map<YType, Y.Item[]>();
+  for (const [client, structs] of doc.store.clients) {
+    const from = before.get(client) ?? 0;
+    const last = structs[structs.length - 1];
+    if (!last || last.id.clock + last.length <= from) continue;
+    for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const s = structs[i];
+      if (!(s instanceof Y.Item) || s.deleted || !s.countable || s.parentSub !== null) continue;
+      const parent = s.parent as YType;
+      const list = byParent.get(parent);
+      if (list) list.push(s);
+      else byParent.set(parent, [s]);
+    }
+  }
+  return byParent;
 }
 
 /** Whether `type` was created by the transaction whose state before was `before`. */
