@@ -184,6 +184,7 @@ describe("the editor's schema on the collab server", () => {
     for (const u of updates) client.send(msg.update(u));
     await client.roundTrip();
     expect(client.close).toBeNull();
+    await server.collab.flush();
     expect(await loggedRows(sectionId)).toBe(rows + built);
     // Text put straight into the list is refused, and so is everything built on it after.
     updates.length = 0;
@@ -192,6 +193,7 @@ describe("the editor's schema on the collab server", () => {
     stray.insert(3, " en meer");
     for (const u of updates) client.send(msg.update(u));
     expect((await client.closed("the sender to be closed")).code).toBe(CloseCode.Malformed);
+    await server.collab.flush();
     const stored = await loadStoredDoc(server.database, sectionId);
     expect(textOf(stored)).toContain("Stap voor stap.");
     expect(textOf(stored)).not.toContain("los");
