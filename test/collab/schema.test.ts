@@ -5,18 +5,19 @@
  * A text that already holds such content (stored before the check existed) is rendered with a
  * placeholder for that part, everywhere, and stays editable.
  */
+import { updateYFragment } from "@tiptap/y-tiptap";
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
-import { UNRENDERABLE_TEXT } from "../../server/document";
+import { documentSchema, toProseMirror, UNRENDERABLE_TEXT } from "../../server/document";
 import { UpdateStore } from "../../server/collab/store";
 import { createLogger } from "../../server/log";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
-import { appendParagraph, hasAll, msg, paragraphUpdate, sessionClients, synced, textOf } from "./helpers";
+import { appendParagraph, hasAll, msg, paragraphUpdate, poll, sessionClients, synced, textOf } from "./helpers";
 
 let server: TestServer;
 const { cookies, raw, provider, loggedRows, closeAll } = sessionClients(() => server);
@@ -161,6 +162,39 @@ describe("the editor's schema on the collab server", () => {
     await hasAll(a.doc, ["Een gewone alinea."], "the valid update");
     expect(await loggedRows(sectionId)).toBe(rows + 1);
     for (const r of await readers(sectionId)) expect(r.status, r.path).toBe(200);
+  });
+
+  it("takes every structure the editor makes, step by step, as y-prosemirror writes it", async () => {
+    const sectionId = sections[5];
+    const a = provider("drafter@kgg.example", sectionId);
+    const b = provider("lead@ez.example", sectionId);
+    await Promise.all([synced(a), synced(b)]);
+    const t = (text: string, marks: { type: string; attrs?: Record<string, unknown> }[] = []) => ({ type: "text", text, marks });
+    const p = (...content: unknown[]) => ({ type: "paragraph", content });
+    const li = (...content: unknown[]) => ({ type: "listItem", content });
+    const cell = (type: string, text: string) => ({ type, content: [p(t(text))] });
+    const steps: unknown[][] = [
+      [p(t("Een"))],
+      [{ type: "heading", attrs: { level: 2 }, content: [t("Een")] }, p(t("Twee "), t("vet", [{ type: "bold" }]), { type: "hardBreak" }, t("link", [{ type: "link", attrs: { href: "https://example.org" } }]))],
+      [{ type: "heading", attrs: { level: 2 }, content: [t("Een")] }, { type: "bulletList", content: [li(p(t("Twee"))), li(p(t("Drie")), { type: "orderedList", attrs: { start: 3 }, content: [li(p(t("Vier")))] })] }],
+      [{ type: "blockquote", content: [p(t("Een"))] }, { type: "bulletList", content: [li(p(t("Twee Drie")))] }, { type: "codeBlock", attrs: { language: "ts" }, content: [t("const x = 1;")] }, { type: "horizontalRule" }],
+      [{ type: "table", content: [{ type: "tableRow", content: [cell("tableHeader", "Kop"), cell("tableHeader", "Kop 2")] }, { type: "tableRow", content: [cell("tableCell", "a"), { type: "tableCell", attrs: { colspan: 1, rowspan: 1, colwidth: [120] }, content: [p(t("b", [{ type: "italic" }, { type: "strike" }]))] }] }] }, p(t("Slot"))],
+      [p(t("Alles weg, op één alinea na."))],
+    ];
+    const meta = { mapping: new Map(), isOMark: new Map() };
+    for (const [i, content] of steps.entries()) {
+      const node = documentSchema().nodeFromJSON({ type: "doc", content });
+      node.check();
+      // The other editor types at the same moment (neither has the other's change yet).
+      appendParagraph(b.doc, `Tegelijk ${i}.`);
+      updateYFragment(a.doc, a.doc.getXmlFragment(FRAGMENT), node, meta);
+      const same = () => toProseMirror(a.doc).textContent === toProseMirror(b.doc).textContent && textOf(b.doc).includes(`Tegelijk ${i}.`) && textOf(a.doc).includes(`Tegelijk ${i}.`);
+      await poll(same, `step ${i} and the other editor's typing to reach both`);
+    }
+    expect(a.closes).toEqual([]);
+    expect(b.closes).toEqual([]);
+    const stored = await loadStoredDoc(server.database, sectionId);
+    expect(toProseMirror(stored).textContent).toBe(toProseMirror(a.doc).textContent);
   });
 
   it("takes an update whose parts only make sense together, and refuses one that depends on a refused one", async () => {
