@@ -249,6 +249,21 @@ describe("the editor's schema on the collab server", () => {
       expect(r.body, r.path).toContain(UNRENDERABLE_TEXT);
     }
     expect(lines.some((l) => l.includes("could not be rendered") && l.includes(sectionId))).toBe(true);
+    // The other exports of its workspace show the placeholder too.
+    const { db, t } = server.database;
+    const [section] = await db.select({ workspaceId: t.sections.workspaceId }).from(t.sections).where(eq(t.sections.id, sectionId));
+    const exportOf = async (format: string) => {
+      const res = await fetch(`${server.url}/agenda/export?format=${format}&workspace=${section.workspaceId}`, { headers: { cookie: cookies.get("lead@ez.example")! } });
+      expect(res.status, format).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    expect((await exportOf("html")).toString()).toContain(UNRENDERABLE_TEXT);
+    expect((await (await import("mammoth")).default.extractRawText({ buffer: await exportOf("docx") })).value).toContain(UNRENDERABLE_TEXT);
+    const { PDFParse } = await import("pdf-parse");
+    const parser = new PDFParse({ data: new Uint8Array(await exportOf("pdf")) });
+    const pdf = (await parser.getText()).text.replace(/\s+/g, " ");
+    await parser.destroy();
+    expect(pdf).toContain("This part could not be shown.");
     // The rest of the section is still edited as usual.
     const a = provider("lead@ez.example", sectionId);
     await synced(a);
