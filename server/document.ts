@@ -4,18 +4,27 @@
  * (app/shared/editor-extensions.ts).
  */
 import { createHash } from "node:crypto";
-import { getSchema } from "@tiptap/core";
-import type { Mark, Node as PMNode, Schema } from "@tiptap/pm/model";
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import type { Mark, Node as PMNode } from "@tiptap/pm/model";
+import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { MarkdownSerializer, defaultMarkdownSerializer } from "prosemirror-markdown";
 import * as Y from "yjs";
-import { FRAGMENT, documentExtensions } from "../app/shared/editor-extensions";
+import { FRAGMENT } from "../app/shared/editor-extensions";
+import { documentSchema, isSafeHref, readFragment, UNRENDERABLE_TEXT } from "./document-schema";
+import { createLogger, type Logger } from "./log";
 
-let cached: Schema | undefined;
-export function documentSchema(): Schema {
-  cached ??= getSchema(documentExtensions());
-  return cached;
+export { documentSchema, isSafeHref, UNRENDERABLE_TEXT };
+
+let log: Logger = createLogger("warn", "overleg:document");
+/** Where readers report parts of a text they could not render (the server's logger, once it starts). */
+export function setDocumentLog(logger: Logger): void {
+  log = logger;
 }
+
+/** Reports a part of a section that a renderer showed as a placeholder. */
+export function reportUnrenderable(sectionId: string, renderer: string, problem: string): void {
+  log.warn("a part of a section could not be rendered; a placeholder is shown", { sectionId, renderer, problem: problem.slice(0, 200) });
+}
+
 
 /** ProseMirror JSON of one block, as the seed and tests write documents. */
 export type BlockJSON = { type: string; attrs?: Record<string, unknown>; content?: BlockJSON[]; text?: string; marks?: { type: string; attrs?: Record<string, unknown> }[] };
@@ -51,9 +60,21 @@ export function documentUpdate(content: BlockJSON[]): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-/** The section text of `doc` as a ProseMirror node. */
+/**
+ * The section text of `doc` as a ProseMirror node, for every output (pages, Markdown, exports).
+ * Never throws: a top-level block that is not inside the editor's schema (stored before the collab
+ * server refused such updates, or by a bug) is shown as a placeholder paragraph, and reported with
+ * the document's guid (a stored section's is its id). Links to anything but http(s) and mailto lose
+ * their link (their text stays).
+ */
 export function toProseMirror(doc: Y.Doc): PMNode {
-  return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(FRAGMENT), documentSchema());
+  return read(doc, { safeLinks: true });
+}
+
+function read(doc: Y.Doc, options: { safeLinks: boolean }): PMNode {
+  const { node, problems } = readFragment(doc.getXmlFragment(FRAGMENT), options);
+  for (const problem of problems) reportUnrenderable(doc.guid, "prosemirror", problem);
+  return node;
 }
 
 const markdown = new MarkdownSerializer(
@@ -101,7 +122,8 @@ const markdown = new MarkdownSerializer(
     code: defaultMarkdownSerializer.marks.code,
     link: {
       open: () => "[",
-      close: (_state, mark: Mark) => `](${String(mark.attrs.href ?? "").replace(/[()]/g, "\\$&")})`,
+      // toProseMirror already dropped unsafe links; this keeps any other caller from printing one.
+      close: (_state, mark: Mark) => `](${isSafeHref(mark.attrs.href) ? mark.attrs.href.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0").toUpperCase()}`) : ""})`,
       mixable: true,
     },
   },
@@ -112,9 +134,23 @@ function tight(node: PMNode): PMNode {
   return Object.create(node, { attrs: { value: { ...node.attrs, tight: true } } }) as PMNode;
 }
 
-/** The section text of `doc` as Markdown. */
+/** The section text of `doc` as Markdown; a block the serializer fails on becomes a placeholder. */
 export function toMarkdown(doc: Y.Doc): string {
-  return markdown.serialize(toProseMirror(doc));
+  const node = toProseMirror(doc);
+  try {
+    return markdown.serialize(node);
+  } catch (error) {
+    reportUnrenderable(doc.guid, "markdown", String(error));
+    const parts: string[] = [];
+    node.forEach((block) => {
+      try {
+        parts.push(markdown.serialize(documentSchema().topNodeType.create(null, block)));
+      } catch {
+        parts.push(UNRENDERABLE_TEXT);
+      }
+    });
+    return parts.join("\n\n");
+  }
 }
 
 /**
@@ -123,7 +159,8 @@ export function toMarkdown(doc: Y.Doc): string {
  * same hash the same, however their edits were made.
  */
 export function contentHash(doc: Y.Doc): string {
-  return createHash("sha256").update(canonical(toProseMirror(doc).toJSON())).digest("hex");
+  // The text as stored, links and all: neutralising a link for display changes no approval.
+  return createHash("sha256").update(canonical(read(doc, { safeLinks: false }).toJSON())).digest("hex");
 }
 
 function canonical(value: unknown): string {

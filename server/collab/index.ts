@@ -28,6 +28,7 @@ import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
 import type { Services, SignedIn } from "../context";
 import { checkSocketOrigin } from "../http/origin";
 import { can, type SectionFacts } from "../policy";
+import { setDocumentLog } from "../document";
 import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type SessionRound, type SessionWatch } from "../services/access";
 import { Connection, type Corkable } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
@@ -87,6 +88,8 @@ const SECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function createCollab(services: Services, options: CollabOptions = {}): Collab {
   const { database, events } = services;
   const log = services.log.child("collab");
+  // Readers of stored texts (pages, API, exports) report parts they show as placeholders here.
+  setDocumentLog(services.log.child("document"));
   const limits: CollabLimits = { ...CollabLimits, ...options.limits };
   const unloadAfterMs = options.unloadAfterMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? 30_000;

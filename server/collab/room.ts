@@ -19,6 +19,7 @@ import { AwarenessTable, type AwarenessChange, type AwarenessPeer } from "./awar
 import { Connection } from "./connection";
 import type { RoomBus } from "./fanout";
 import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
+import { SchemaGuard } from "./schema-guard";
 import { applyStored, type StoredState, type UpdateStore } from "./store";
 
 export interface RoomOptions {
@@ -96,6 +97,10 @@ export class Room {
   logBytes = 0;
   private pendingBytes = 0;
   private batch: Batch = [];
+  /** The batch being stored (taken from `batch`, not yet applied). */
+  private storing: Batch | null = null;
+  /** Refuses updates that would leave the text outside the editor's schema (ADR 011). */
+  private readonly guard: SchemaGuard;
   /** The batch being applied (its senders must not get their own updates back). */
   private applying: Batch | null = null;
   private flushQueued = false;
@@ -117,6 +122,7 @@ export class Room {
     private readonly options: RoomOptions,
   ) {
     this.doc = new Y.Doc({ guid: sectionId });
+    this.guard = new SchemaGuard(this.doc, () => [...(this.storing ?? []), ...this.batch].map((b) => b.update));
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
   }
 
@@ -264,6 +270,18 @@ export class Room {
       connection.close(CloseCode.TooLarge, "The section would exceed its maximum size.");
       return;
     }
+    // Checked on a copy of the document with every accepted update in it: an update that would leave
+    // the text outside the editor's schema (which no page could render) is neither stored nor sent.
+    const problem = this.guard.check(update);
+    if (problem) {
+      this.options.log.warn("update refused: it would leave the section outside the editor's schema; connection closed", {
+        ...connection.who,
+        bytes: update.byteLength,
+        problem: problem.slice(0, 200),
+      });
+      connection.close(CloseCode.Malformed, "The change does not fit the structure of the section.");
+      return;
+    }
     this.batch.push({ connection, update });
     this.pendingBytes += update.byteLength;
     if (!this.flushQueued) {
@@ -334,9 +352,12 @@ export class Room {
     if (batch.length === 0) return null;
     const takenBytes = batch.reduce((n, b) => n + b.update.byteLength, 0);
     let seqs: number[];
+    this.storing = batch;
     try {
       seqs = await this.options.store.append(this.sectionId, batch.map((b) => b.update));
     } catch (error) {
+      this.storing = null;
+      this.guard.drop(); // it holds the lost updates
       this.pendingBytes -= takenBytes;
       const senders = new Set(batch.map((b) => b.connection));
       this.options.log.error("storing updates failed; their senders are asked to retry", {
@@ -354,6 +375,7 @@ export class Room {
       });
       return null;
     }
+    this.storing = null;
     this.pendingBytes -= takenBytes;
     this.logRows += batch.length;
     this.logBytes += takenBytes;
@@ -414,6 +436,7 @@ export class Room {
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     this.snapshot = null;
     this.answers = null;
+    if (origin !== BATCH) this.guard.follow(update); // a batch passed through the guard's copy already
     if (origin === BATCH && this.applying) {
       this.sendBatch(update, this.applying);
       this.options.bus.publish(this.sectionId, { kind: "update", payload: update });
@@ -626,6 +649,7 @@ export class Room {
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     this.unsubscribe();
+    this.guard.drop();
     this.doc.destroy();
   }
 

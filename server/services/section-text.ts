@@ -13,7 +13,7 @@ const quiet = createLogger("silent");
 /** The section's document as stored: the latest snapshot with every later logged update applied. */
 export async function loadStoredDoc(database: Database, sectionId: string): Promise<Y.Doc> {
   const state = await new UpdateStore(database, quiet).load(sectionId);
-  const doc = new Y.Doc();
+  const doc = new Y.Doc({ guid: sectionId }); // readers report problems by the document's guid
   const all = [...(state.snapshot ? [state.snapshot] : []), ...state.updates.map((u) => u.data)];
   if (all.length) Y.applyUpdate(doc, all.length === 1 ? all[0] : Y.mergeUpdates(all));
   return doc;

@@ -13,6 +13,7 @@ import {
   TextRun,
   type ParagraphChild,
 } from "docx";
+import { isSafeHref } from "../../document-schema";
 import { decisionLine, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda, type Block, type Run } from "./model";
 
 const headingLevels = [HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
@@ -28,7 +29,7 @@ function runs(list: Run[]): ParagraphChild[] {
       font: r.code ? "Courier New" : undefined,
       style: r.href ? "Hyperlink" : undefined,
     });
-    return r.href && /^(https?:|mailto:)/i.test(r.href) ? new ExternalHyperlink({ link: r.href, children: [run] }) : run;
+    return isSafeHref(r.href) ? new ExternalHyperlink({ link: r.href, children: [run] }) : run;
   });
 }
 

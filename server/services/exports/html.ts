@@ -4,8 +4,10 @@
  * allow-list); everything else is escaped here. A Content-Security-Policy in the file forbids
  * scripts, so the file is inert wherever it is opened.
  */
+import type { Node as PMNode } from "@tiptap/pm/model";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
 import { documentExtensions } from "../../../app/shared/editor-extensions";
+import { reportUnrenderable, UNRENDERABLE_TEXT } from "../../document";
 import { decisionLine, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda } from "./model";
 
 export function escapeHtml(text: string): string {
@@ -23,6 +25,29 @@ h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; color: #154273; }
   transform: rotate(-30deg); pointer-events: none; font-family: Helvetica, Arial, sans-serif; z-index: 10; }
 table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: .2em .5em; }
 `;
+
+/**
+ * A section's text (see toProseMirror) as HTML, for the section's page and the HTML export. Never
+ * throws: should the renderer fail on the whole, each top-level block is rendered on its own and a
+ * block it fails on is shown as a placeholder (and reported).
+ */
+export function sectionTextHtml(node: PMNode, sectionId: string): string {
+  const extensions = documentExtensions();
+  try {
+    return renderToHTMLString({ content: node, extensions });
+  } catch (error) {
+    reportUnrenderable(sectionId, "html", String(error));
+    const parts: string[] = [];
+    node.forEach((block) => {
+      try {
+        parts.push(renderToHTMLString({ content: node.type.create(null, block), extensions }));
+      } catch {
+        parts.push(`<p class="unrenderable">${escapeHtml(UNRENDERABLE_TEXT)}</p>`);
+      }
+    });
+    return parts.join("");
+  }
+}
 
 export function agendaHtml(agenda: Agenda): string {
   const l = labelsFor(agenda.locale);
@@ -55,7 +80,7 @@ export function agendaHtml(agenda: Agenda): string {
         `<article class="section" data-section-id="${e(s.id)}">`,
         `<h3>${e(s.title)}</h3>`,
         `<p class="status">${e(l.status[s.status])}</p>`,
-        `<div class="text">${renderToHTMLString({ content: s.node, extensions: documentExtensions() })}</div>`,
+        `<div class="text">${sectionTextHtml(s.node, s.id)}</div>`,
         "</article>",
       );
     }

@@ -4,6 +4,8 @@
  * once by `buildAgenda` (publish.ts); each format renders the same model.
  */
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { reportUnrenderable, UNRENDERABLE_TEXT } from "../../document";
+import { isSafeHref } from "../../document-schema";
 import type { SectionStatus } from "../../policy";
 
 export interface Run {
@@ -151,7 +153,7 @@ function runsOf(node: PMNode): Run[] {
         else if (mark.type.name === "underline") run.underline = true;
         else if (mark.type.name === "strike") run.strike = true;
         else if (mark.type.name === "code") run.code = true;
-        else if (mark.type.name === "link") run.href = String(mark.attrs.href ?? "");
+        else if (mark.type.name === "link" && isSafeHref(mark.attrs.href)) run.href = mark.attrs.href;
       }
       runs.push(run);
     } else if (child.type.name === "hardBreak") runs.push({ text: "\n" });
@@ -160,7 +162,7 @@ function runsOf(node: PMNode): Run[] {
 }
 
 /** A section's text as simple blocks. */
-export function toBlocks(doc: PMNode): Block[] {
+export function toBlocks(doc: PMNode, sectionId = ""): Block[] {
   const out: Block[] = [];
   const walk = (node: PMNode, depth: number) => {
     node.forEach((child) => {
@@ -214,6 +216,16 @@ export function toBlocks(doc: PMNode): Block[] {
       }
     });
   };
-  walk(doc, 0);
+  // A block the walk fails on is shown as a placeholder; the export goes on.
+  doc.forEach((block) => {
+    const at = out.length;
+    try {
+      walk(doc.type.create(null, block), 0);
+    } catch (error) {
+      out.length = at;
+      out.push({ kind: "paragraph", runs: [{ text: UNRENDERABLE_TEXT }] });
+      reportUnrenderable(sectionId, "export", String(error));
+    }
+  });
   return out;
 }
