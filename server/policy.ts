@@ -6,6 +6,7 @@
  *
  * It is pure: callers load the facts (the actor, their membership, the section's status) and ask.
  */
+import { canStep, isLocked } from "./lifecycle";
 
 export type Role = "owner" | "editor" | "commenter" | "viewer";
 export type OrganisationKind = "ministry" | "industry" | "institute" | "partner-country" | "minister-office";
@@ -79,7 +80,6 @@ export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAct
 const rank: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >= rank[min];
 const isOffice = (a: Actor) => a.organisationKind === "minister-office";
-const locked = (s: SectionStatus) => s === "final" || s === "published";
 
 /** Why a request was refused, in words a person can act on (English; the UI translates by `code`). */
 export class Forbidden extends Error {
@@ -122,23 +122,23 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
       return view;
     case "section.edit":
     case "section.restoreVersion":
-      return atLeast(s.role, "editor") && !locked(s.status);
+      return atLeast(s.role, "editor") && !isLocked(s.status);
     case "section.createVersion":
       return atLeast(s.role, "editor");
     case "section.comment":
       return atLeast(s.role, "commenter") || (isOffice(actor) && view);
     case "section.manage":
-      return atLeast(s.role, "owner") && !locked(s.status);
+      return atLeast(s.role, "owner") && !isLocked(s.status);
     case "section.requestReview":
       // The owner opens a review round (a new one replaces a round still open).
-      return atLeast(s.role, "owner") && (s.status === "draft" || s.status === "in_review");
+      return atLeast(s.role, "owner") && canStep(s.status, "requestReview");
     case "section.decideReview":
-      // While a round is open; an approved section can still be re-decided until it is signed off.
-      return s.role !== null && s.approverOrganisation && (s.status === "in_review" || s.status === "approved");
+      // While a round is open (server/lifecycle.ts).
+      return s.role !== null && s.approverOrganisation && canStep(s.status, "decide");
     case "section.signOff":
-      return isOffice(actor) && s.status === "approved";
+      return isOffice(actor) && canStep(s.status, "signOff");
     case "section.reopen":
-      return isOffice(actor) && s.status === "final";
+      return isOffice(actor) && canStep(s.status, "reopen");
   }
 }
 
@@ -212,7 +212,7 @@ export function authorize(actor: Actor, action: CommentAction, facts: CommentFac
 export function authorize(actor: Actor, action: AdminAction): void;
 export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
-    const locked = facts && "status" in facts && (facts.status === "final" || facts.status === "published");
+    const locked = facts && "status" in facts && isLocked(facts.status);
     const code = locked && action === "section.edit" ? "locked" : "forbidden";
     throw new Forbidden(
       action,

@@ -11,6 +11,7 @@ import { EXPORT_FORMATS, type ExportFormat } from "../../app/shared/exports";
 import type { Database } from "../../db/index";
 import { toMarkdown, toProseMirror } from "../document";
 import type { DomainEventBus } from "../events";
+import { canStep, isFreshApproval, isLocked, isUnderReview, statusAfter, statusesFrom } from "../lifecycle";
 import { authorize, canSection, type Actor, type SectionStatus } from "../policy";
 import { loadWorkspaceFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
@@ -34,8 +35,6 @@ export interface PublishDeps {
 
 export { EXPORT_FORMATS, type ExportFormat };
 export const exportFormatSchema = z.enum(EXPORT_FORMATS, { message: "Choose docx, pdf, html or md." });
-
-const isDone = (s: SectionStatus) => s === "final" || s === "published";
 
 /** The workspaces (all the actor may see, or the given ones) with their facts checked. */
 async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null) {
@@ -85,7 +84,7 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
       } finally {
         doc.destroy();
       }
-      if (!isDone(s.status)) draft = true;
+      if (!isLocked(s.status)) draft = true;
     }
     workspaces.push({ id: w.id, title: w.title, description: w.description, sections });
   }
@@ -178,7 +177,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
       .from(t.sections)
       .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
     if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
-    const open = rows.filter((r) => !isDone(r.status as SectionStatus));
+    const open = rows.filter((r) => !isLocked(r.status as SectionStatus));
     if (open.length) {
       throw new CommandError(
         "not_final",
@@ -186,13 +185,13 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         409,
       );
     }
-    const toPublish = rows.filter((r) => r.status === "final");
+    const toPublish = rows.filter((r) => canStep(r.status as SectionStatus, "publish"));
     if (toPublish.length === 0) throw new CommandError("already_published", "Everything here is already published.", 409);
     const now = new Date();
     await tx
       .update(t.sections)
-      .set({ status: "published", updatedAt: now })
-      .where(and(inArray(t.sections.id, toPublish.map((r) => r.id)), eq(t.sections.status, "final")));
+      .set({ status: statusAfter("publish"), updatedAt: now })
+      .where(and(inArray(t.sections.id, toPublish.map((r) => r.id)), inArray(t.sections.status, statusesFrom("publish"))));
     const hashes: Record<string, string> = {};
     for (const r of toPublish) {
       const signed = await tx
@@ -213,7 +212,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
     return toPublish;
   });
   for (const r of published) {
-    events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: "published", title: r.title });
+    events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: statusAfter("publish"), title: r.title });
   }
   for (const ws of new Set(published.map((r) => r.workspaceId))) events.emit("workspace.changed", { workspaceId: ws });
   // The signed head of the audit chain, covering the publication's own event: kept with the
@@ -240,11 +239,11 @@ export async function workspaceReviewSummary(database: Database, sections: { id:
   const today = todayInNetherlands();
   return Promise.all(
     sections.map(async (s) => {
-      if (s.status !== "in_review" && s.status !== "approved") {
+      if (!isUnderReview(s.status)) {
         return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [] };
       }
       const state = await reviewState(database, s.id, undefined, today);
-      const pending = state.organisations.filter((o) => !(o.decision?.decision === "approve" && !o.decision.stale));
+      const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash));
       return {
         id: s.id,
         title: s.title,
@@ -290,7 +289,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
     for (const s of summaries) {
       counts[s.status] += 1;
       total += 1;
-      if (!isDone(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
+      if (!isLocked(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
       if (s.late.length) lateReviews.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, dueDate: s.dueDate, organisations: s.late });
       if (s.stale.length) staleApprovals.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, organisations: s.stale });
     }
