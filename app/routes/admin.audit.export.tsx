@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appendAudit } from "../../server/services/audit";
 import { allAuditEvents, auditCsv, auditJson } from "../../server/services/audit-export";
+import { todayInNetherlands } from "../shared/dates";
 import { requireAdmin } from "~/utils/admin.server";
 import { errorResponse } from "~/utils/auth.server";
 
@@ -15,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     appendAudit(tx, { actorId: actor.id, action: "audit.exported", subjectType: "audit", subjectId: "audit", data: { format, count: rows.length } }),
   );
   const body = format === "csv" ? auditCsv(rows) : auditJson(rows);
-  const stamp = new Date().toISOString().slice(0, 10);
+  const stamp = todayInNetherlands();
   return new Response(body, {
     headers: {
       "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",

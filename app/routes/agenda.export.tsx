@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { idSchema } from "../shared/ids";
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda, exportFormatSchema } from "../../server/services/publish";
 import { localeFromRequest } from "~/i18n";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 
-const Query = z.object({ format: exportFormatSchema, workspace: z.string().min(1).max(64).nullable() });
+const Query = z.object({ format: exportFormatSchema, workspace: idSchema.nullable() });
 
 /** Downloads the agenda (or one workspace of it): /agenda/export?format=docx|pdf|html|md[&workspace=<id>]. Audited. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

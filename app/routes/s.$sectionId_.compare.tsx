@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { z } from "zod";
 import { contentHash } from "../../server/document";
+import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { diffDocs, loadVersion } from "../../server/services/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
@@ -19,7 +20,7 @@ import { viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · compare` : undefined) }];
 
-const Query = z.object({ from: z.string().min(1).max(64), to: z.string().min(1).max(64) });
+const Query = z.object({ from: idSchema, to: idSchema });
 
 /** Two versions of a section (or a version and the current text), compared word by word. */
 export async function loader(args: LoaderFunctionArgs) {

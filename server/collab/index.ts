@@ -25,6 +25,7 @@ import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
 import type * as Y from "yjs";
 import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
+import { isId } from "../../app/shared/ids";
 import type { Services, SignedIn } from "../context";
 import { checkSocketOrigin } from "../http/origin";
 import { can, type SectionFacts } from "../policy";
@@ -80,9 +81,6 @@ export interface Collab {
   /** Calls `listener` after changes to a section were stored by this node; returns the unsubscribe function. */
   onStored(listener: (sectionId: string) => void): () => void;
 }
-
-/** Section ids are UUIDs (seed, API); anything else is not a section and never reaches the database. */
-const SECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function createCollab(services: Services, options: CollabOptions = {}): Collab {
   const { database, events } = services;
@@ -235,7 +233,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     } catch {
       sectionId = "";
     }
-    if (!SECTION_ID.test(sectionId)) return refuse(socket, 404, "not_found", "No such section.");
+    if (!isId(sectionId)) return refuse(socket, 404, "not_found", "No such section.");
 
     const authHeaders: Record<string, string> = {};
     if (typeof req.headers.cookie === "string") authHeaders.cookie = req.headers.cookie;

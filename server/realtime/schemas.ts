@@ -3,11 +3,10 @@
  * /api/v1 paths. A payload that does not parse is refused with `bad_request` and changes nothing.
  */
 import { z } from "zod";
+import { idSchema } from "../../app/shared/ids";
 
-/** The ids Overleg hands out (UUIDs today); anything else is malformed, not merely unknown. */
-export const entityId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be an id of letters, digits, '-' or '_' (at most 64)");
+/** The ids Overleg hands out (app/shared/ids.ts); anything else is malformed, not merely unknown. */
+export const entityId = idSchema;
 
 export const workspaceIds = z.array(entityId).min(1, "name at least one workspace").max(100, "at most 100 workspaces at once");
 

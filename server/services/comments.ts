@@ -16,6 +16,7 @@ import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import * as Y from "yjs";
 import { fromBase64 } from "lib0/buffer";
 import { z } from "zod";
+import { idSchema } from "../../app/shared/ids";
 import type { Database } from "../../db/index";
 import {
   COMMENT_LIMITS,
@@ -50,7 +51,7 @@ export interface CommentDeps {
 }
 
 // ── input ────────────────────────────────────────────────────────────────────────────────────────
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be an id");
+const id = idSchema;
 const body = z
   .string()
   .transform((s) => s.replace(/\r\n?/g, "\n").trim())

@@ -7,6 +7,7 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
 import { EXPORT_FORMATS, type ExportFormat } from "../../app/shared/exports";
 import type { Database } from "../../db/index";
 import { toMarkdown, toProseMirror } from "../document";
@@ -22,7 +23,7 @@ import { agendaHtml } from "./exports/html";
 import { agendaMarkdown } from "./exports/markdown";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "./exports/model";
 import { agendaPdf } from "./exports/pdf";
-import { reviewState, sectionRecord, todayInNetherlands } from "./reviews";
+import { reviewState, sectionRecord } from "./reviews";
 import { currentState } from "./versions";
 import { listWorkspacesFor } from "./workspaces";
 
@@ -295,7 +296,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
     }
   }
   const publicationDate = deadlines[0] ?? null;
-  const daysLeft = publicationDate ? Math.round((Date.parse(`${publicationDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000) : null;
+  const daysLeft = publicationDate ? daysBetween(today, publicationDate) : null;
   return {
     counts,
     total,

@@ -14,6 +14,8 @@
  */
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { todayInNetherlands } from "../../app/shared/dates";
+import { idSchema } from "../../app/shared/ids";
 import type { Database, Db } from "../../db/index";
 import type { Collab } from "../collab/index";
 import type { Services } from "../context";
@@ -35,11 +37,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
   return result.data;
-}
-
-/** Today as yyyy-mm-dd in the Netherlands (due dates are days there). */
-export function todayInNetherlands(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 export const dueDateSchema = z
@@ -510,7 +507,7 @@ export interface SetApproversProps {
   organisationIds: string[];
 }
 
-const organisationIdsSchema = z.array(z.string().min(1).max(64)).max(50, "At most 50 approving organisations.");
+const organisationIdsSchema = z.array(idSchema).max(50, "At most 50 approving organisations.");
 
 /**
  * Chooses the workspace's approving organisations. Refused, with the refusal audited, while a review of
