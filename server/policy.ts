@@ -47,6 +47,7 @@ export type WorkspaceAction =
   | "workspace.update"
   | "workspace.manageMembers"
   | "workspace.invite"
+  | "workspace.members"
   | "workspace.delete"
   | "workspace.publish"
   | "section.create";
@@ -64,7 +65,7 @@ export type SectionAction =
   | "section.reopen"
   | "section.export";
 
-export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.moderate";
+export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.confirmResolution" | "thread.moderate";
 
 /** What the caller knows about one comment of a thread. */
 export interface CommentFacts extends ThreadFacts {
@@ -109,6 +110,9 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
     case "workspace.manageMembers":
     case "workspace.delete":
       return atLeast(ws.role, "owner") || actor.isAdmin;
+    case "workspace.members":
+      // The members page: for whoever manages the members or invites people.
+      return canWorkspace(actor, "workspace.manageMembers", ws) || canWorkspace(actor, "workspace.invite", ws);
     case "workspace.publish":
       return isOffice(actor);
   }
@@ -154,6 +158,9 @@ export function canThread(actor: Actor, action: ThreadAction, t: ThreadFacts): b
     case "thread.resolve":
       // Resolving changes the discussion: only someone who may comment, on their own thread or as an editor.
       return sees && canSection(actor, "section.comment", t) && (t.threadAuthorId === actor.id || atLeast(t.role, "editor"));
+    case "thread.confirmResolution":
+      // Someone else resolved it: only the thread's author says the resolution is right.
+      return sees && t.threadAuthorId !== null && t.threadAuthorId === actor.id;
     case "thread.moderate":
       return sees && atLeast(t.role, "owner");
   }
@@ -199,7 +206,9 @@ const reasons: Partial<Record<Action, string>> = {
   "thread.view": "This thread is not visible to you.",
   "thread.reply": "You may not reply in this thread.",
   "thread.resolve": "Only the thread's author, or an editor or owner of the workspace, resolves or reopens a thread.",
+  "thread.confirmResolution": "Only the thread's author confirms its resolution.",
   "thread.moderate": "Only the workspace's owners moderate threads.",
+  "workspace.members": "Only the workspace's owners and admins manage its members.",
   "comment.edit": "Only the author of a comment changes it.",
   "comment.delete": "Only the author of a comment, or an owner of the workspace, deletes it.",
 };
@@ -233,6 +242,26 @@ export type Verdict = { allowed: true } | { allowed: false; code: string; reason
 
 const allowed: Verdict = { allowed: true };
 const refused = (code: string, reason: string): Verdict => ({ allowed: false, code, reason });
+
+/**
+ * Whether `actor` may confirm the resolution of a thread (`thread.confirmResolution`). Refused with
+ * `not_author` (answered as a conflict, 409: the thread is there, it is not theirs to confirm).
+ */
+export function resolutionConfirmation(actor: Actor, facts: ThreadFacts): Verdict {
+  return canThread(actor, "thread.confirmResolution", facts) ? allowed : refused("not_author", reasons["thread.confirmResolution"]!);
+}
+
+/**
+ * Whether `actor` may start a thread with `visibility` on a section (`section.comment`): a thread for
+ * one organisation only is started by a member of an organisation, for their own.
+ */
+export function threadStart(actor: Actor, visibility: Visibility, facts: SectionFacts): Verdict {
+  if (!canSection(actor, "section.comment", facts)) return refused("forbidden", reasons["section.comment"]!);
+  if (visibility === "organisation" && actor.organisationId === null) {
+    return refused("no_organisation", "Only a member of an organisation can start a thread for that organisation.");
+  }
+  return allowed;
+}
 
 /** What the caller knows about an organisation someone would be placed in. */
 export interface OrganisationFacts {
@@ -370,6 +399,7 @@ const workspaceActions: WorkspaceAction[] = [
   "workspace.update",
   "workspace.manageMembers",
   "workspace.invite",
+  "workspace.members",
   "workspace.delete",
   "workspace.publish",
   "section.create",

@@ -35,6 +35,8 @@ import {
   canComment,
   canSection,
   canThread,
+  resolutionConfirmation,
+  threadStart,
   type Actor,
   type SectionFacts,
   type SectionStatus,
@@ -204,7 +206,7 @@ async function threadViews(
       createdAt: iso(th.createdAt)!,
       resolved: th.resolvedAt ? { at: iso(th.resolvedAt)!, by: th.resolvedBy ? (who.get(th.resolvedBy) ?? null) : null } : null,
       resolutionConfirmedAt: iso(th.resolutionConfirmedAt),
-      asksMeToConfirm: resolvedByOther && th.resolutionConfirmedAt === null && th.authorId === actor.id,
+      asksMeToConfirm: resolvedByOther && th.resolutionConfirmedAt === null && canThread(actor, "thread.confirmResolution", tf),
       mentionsMe: comments.some((c) => c.mentions.some((m) => m.id === actor.id)),
       comments,
       can: {
@@ -253,7 +255,7 @@ export async function sectionComments(database: Database, actor: Actor, sectionI
     threads,
     members,
     me: { id: actor.id, organisationId: actor.organisationId, organisationShortCode: me?.organisationShortCode ?? null },
-    can: { comment: mayComment, organisationOnly: mayComment && actor.organisationId !== null },
+    can: { comment: mayComment, organisationOnly: threadStart(actor, "organisation", facts).allowed },
   };
 }
 
@@ -343,9 +345,8 @@ export async function createThread(deps: CommentDeps, actor: Actor, input: unkno
   const { section, facts } = await loadSectionFacts(database, actor, props.sectionId);
   authorize(actor, "section.view", facts);
   authorize(actor, "section.comment", facts);
-  if (props.visibility === "organisation" && !actor.organisationId) {
-    throw new CommandError("no_organisation", "Only a member of an organisation can start a thread for that organisation.", 400, "visibility");
-  }
+  const start = threadStart(actor, props.visibility, facts);
+  if (!start.allowed) throw new CommandError(start.code, start.reason, 400, "visibility");
   const thread = {
     id: crypto.randomUUID(),
     sectionId: section.id,
@@ -516,8 +517,9 @@ export async function reopenThread(deps: CommentDeps, actor: Actor, input: unkno
 export async function confirmResolution(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ threadId: string }> {
   const props = parseInput(commentInputs.confirm, input);
   const { database } = deps;
-  const { thread, section } = await loadThread(database, actor, props.threadId);
-  if (thread.authorId !== actor.id) throw new CommandError("not_author", "Only the thread's author confirms its resolution.", 409);
+  const { thread, section, facts } = await loadThread(database, actor, props.threadId);
+  const confirmation = resolutionConfirmation(actor, facts);
+  if (!confirmation.allowed) throw new CommandError(confirmation.code, confirmation.reason, 409);
   if (!thread.resolvedAt || thread.resolutionConfirmedAt) {
     throw new CommandError("nothing_to_confirm", "This thread has no resolution waiting for confirmation.", 409);
   }
