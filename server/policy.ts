@@ -6,6 +6,7 @@
  *
  * It is pure: callers load the facts (the actor, their membership, the section's status) and ask.
  */
+import { AppError } from "./errors";
 import { canStep, isLocked } from "./lifecycle";
 
 export type Role = "owner" | "editor" | "commenter" | "viewer";
@@ -83,14 +84,14 @@ const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >=
 const isOffice = (a: Actor) => a.organisationKind === "minister-office";
 
 /** Why a request was refused, in words a person can act on (English; the UI translates by `code`). */
-export class Forbidden extends Error {
-  readonly status = 403;
+export class Forbidden extends AppError {
+  declare readonly status: 403;
   constructor(
     readonly action: Action,
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(message);
+    super(code, message, 403);
     this.name = "Forbidden";
   }
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { BAD_REQUEST } from "../../server/errors";
 import { appendAudit } from "../../server/services/audit";
 import { allAuditEvents, auditCsv, auditJson } from "../../server/services/audit-export";
 import { todayInNetherlands } from "../shared/dates";
@@ -9,7 +10,7 @@ import { errorResponse } from "~/utils/auth.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireAdmin(request, context, "admin.audit");
   const format = new URL(request.url).searchParams.get("format");
-  if (format !== "csv" && format !== "json") throw errorResponse(400, "invalid_input", "Choose a format: csv or json.");
+  if (format !== "csv" && format !== "json") throw errorResponse(400, BAD_REQUEST, "Choose a format: csv or json.");
   const { database } = context.services;
   const rows = await allAuditEvents(database);
   await database.transaction((tx) =>

@@ -3,6 +3,7 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { z } from "zod";
+import { BAD_REQUEST } from "../../server/errors";
 import { contentHash } from "../../server/document";
 import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
@@ -27,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { section, database } = await viewSection(args);
   const url = new URL(args.request.url);
   const query = Query.safeParse({ from: url.searchParams.get("from"), to: url.searchParams.get("to") ?? "current" });
-  if (!query.success) throw errorResponse(400, "invalid_input", "Choose two versions to compare (from, to).");
+  if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose two versions to compare (from, to).");
   const docs: Y.Doc[] = [];
   const side = async (id: string) => {
     if (id === "current") {

@@ -16,7 +16,5 @@ export const presenceLeave = z.strictObject({ workspaceId: entityId });
 /** A bearer token sent in the socket.io handshake (`auth: { token }`). */
 export const handshakeToken = z.string().min(1).max(2048);
 
-/** "workspaceId: must be …; sectionId: …": one line naming every bad field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
+/** "workspaceId: must be …; sectionId: …": one line naming every bad field (server/errors.ts). */
+export { describeIssues } from "../errors";

@@ -44,7 +44,7 @@ import {
   type Visibility,
 } from "../policy";
 import { loadActor, loadSectionFacts, loadWorkspaceFacts, NotFound, type SectionRecord } from "./access";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { announce, notify, type NotifyProps } from "./notifications";
 
 export interface CommentDeps {
@@ -89,15 +89,6 @@ export const commentInputs = {
   reopen: z.strictObject({ threadId: id, body: body.optional(), mentions }),
   confirm: z.strictObject({ threadId: id }),
 };
-
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-    throw new CommandError("bad_request", message, 400, parsed.error.issues[0]?.path.join("."));
-  }
-  return parsed.data;
-}
 
 // ── loading ──────────────────────────────────────────────────────────────────────────────────────
 type ThreadRow = typeof import("../../db/schema.sqlite").commentThreads.$inferSelect;

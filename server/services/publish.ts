@@ -17,7 +17,7 @@ import { authorize, canSection, type Actor, type SectionStatus } from "../policy
 import { loadWorkspaceFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import type { AuditAnchor } from "./audit-anchor";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { agendaDocx } from "./exports/docx";
 import { agendaHtml } from "./exports/html";
 import { agendaMarkdown } from "./exports/markdown";
@@ -115,12 +115,11 @@ export interface ExportFile {
 /** Renders the agenda in one format and records the export in the audit trail. */
 export async function exportAgenda(deps: PublishDeps, props: ExportAgendaProps): Promise<ExportFile> {
   const { database } = deps;
-  const format = exportFormatSchema.safeParse(props.format);
-  if (!format.success) throw new CommandError("invalid_input", format.error.issues[0]?.message ?? "Unknown format.", 400, "format");
+  const format = parseInput(exportFormatSchema, props.format, { field: "format" });
   const agenda = await buildAgenda(database, props);
   let body: Buffer;
   let contentType: string;
-  switch (format.data) {
+  switch (format) {
     case "docx":
       body = await agendaDocx(agenda);
       contentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -146,12 +145,12 @@ export async function exportAgenda(deps: PublishDeps, props: ExportAgendaProps):
       subjectType: props.workspaceId ? "workspace" : "agenda",
       subjectId: props.workspaceId ?? "agenda",
       workspaceId: props.workspaceId,
-      data: { format: format.data, draft: agenda.draft, sections },
+      data: { format, draft: agenda.draft, sections },
     });
   });
   const stamp = todayInNetherlands();
   const base = props.workspaceId ? `overleg-${props.workspaceId.slice(0, 8)}` : "overleg-actie-agenda";
-  return { body, contentType, filename: `${base}-${stamp}${agenda.draft ? "-concept" : ""}.${format.data}`, draft: agenda.draft };
+  return { body, contentType, filename: `${base}-${stamp}${agenda.draft ? "-concept" : ""}.${format}`, draft: agenda.draft };
 }
 
 export interface PublishProps {

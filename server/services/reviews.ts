@@ -24,7 +24,7 @@ import { allApproved, isFreshApproval, isStaleApproval, isUnderReview, statusAft
 import { approversChange, authorize, Forbidden, reviewDecision, reviewRequest, type Actor, type SectionStatus, type Verdict } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
-import { CommandError } from "./errors";
+import { CommandError, invalidInput, parseInput } from "./errors";
 import { announce, notify } from "./notifications";
 import { captureVersion, currentHash } from "./versions";
 
@@ -34,9 +34,7 @@ export interface ReviewDeps {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
-  return result.data;
+  return parseInput(schema, value, { field });
 }
 
 export const dueDateSchema = z
@@ -236,7 +234,7 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
   const note = parse(noteSchema, props.note ?? "", "note");
   const seen = parse(hashSchema, props.contentHash, "contentHash");
   if (decision === "request_changes" && note.length === 0) {
-    throw new CommandError("invalid_input", "Say which changes you need in the note.", 400, "note");
+    throw invalidInput("Say which changes you need in the note.", "note");
   }
   const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
   authorize(props.actor, "section.decideReview", facts);
@@ -523,7 +521,7 @@ export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApprover
   const outcome = await database.transaction(async (tx): Promise<boolean | Verdict> => {
     await lockAuditChain(tx);
     const known = wanted.length ? await tx.select({ id: t.organisations.id }).from(t.organisations).where(inArray(t.organisations.id, wanted)) : [];
-    if (known.length !== wanted.length) throw new CommandError("invalid_input", "Choose existing organisations.", 400, "organisationIds");
+    if (known.length !== wanted.length) throw invalidInput("Choose existing organisations.", "organisationIds");
     const before = (await tx.select({ id: t.workspaceApprovers.organisationId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, props.workspaceId)))
       .map((r) => r.id)
       .sort();

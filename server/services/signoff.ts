@@ -13,7 +13,7 @@ import { authorize, type Actor, type SectionStatus } from "../policy";
 import { lockSectionLog } from "../collab/store";
 import { loadSectionFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { announce, notify } from "./notifications";
 import { hashSchema, membersToTell, reviewState } from "./reviews";
 import { captureVersion, currentHash } from "./versions";
@@ -24,9 +24,7 @@ export interface SignOffDeps {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
-  return result.data;
+  return parseInput(schema, value, { field });
 }
 
 export const reopenReasonSchema = z

@@ -15,7 +15,7 @@ export function ActionMessage({ result, intent }: { result: ReviewActionResult |
   }
   return (
     <p className="alert alert--error" role="alert" data-error-code={result.error?.code}>
-      {result.error?.code === "invalid_input" && result.error.field
+      {result.error?.code === "bad_request" && result.error.field
         ? t(`errors.field.${result.error.field}`, { defaultValue: result.error.message })
         : t(`errors.${result.error?.code ?? "unknown"}`, { defaultValue: result.error?.message ?? t("errors.unknown") })}
     </p>
