@@ -12,7 +12,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
 import { personNames, workspaceDetail } from "~/components/queries.server";
 import { ActionMessage, Hash } from "~/components/review/ActionMessage";
-import { field, type ReviewActionResult } from "~/components/review/actions.server";
+import { field } from "~/components/review/actions.server";
+import type { ActionResult } from "~/utils/action-result";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { storedSectionHtml } from "~/components/section/section-html.server";
@@ -93,7 +94,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function ReviewPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionResult<ReviewActionResult>();
+  const result = useActionResult<ActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
