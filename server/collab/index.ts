@@ -27,6 +27,7 @@ import type * as Y from "yjs";
 import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
 import { isId } from "../../app/shared/ids";
 import type { Services, SignedIn } from "../context";
+import { errorBody } from "../errors";
 import { checkSocketOrigin } from "../http/origin";
 import { can, type SectionFacts } from "../policy";
 import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type SessionRound, type SessionWatch } from "../services/access";
@@ -208,9 +209,10 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   }
 
   // ── the upgrade ────────────────────────────────────────────────────────────────────────────────
+  /** The collab upgrade's adapter of server/errors.ts: an HTTP answer with the one error body, then close. */
   function refuse(socket: Duplex, status: number, code: string, message: string) {
     if (socket.destroyed) return;
-    const body = JSON.stringify({ error: { code, message } });
+    const body = JSON.stringify(errorBody({ code, message }));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
         "Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
