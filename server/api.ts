@@ -16,33 +16,22 @@ import { z } from "zod";
 import type { Services, SignedIn } from "./context";
 import { toMarkdown } from "./document";
 import { toHeaders } from "./http";
-import { authorize, Forbidden } from "./policy";
-import { entityId, describeIssues } from "./realtime/schemas";
-import { loadSectionFacts, NotFound } from "./services/access";
+import { AppError, BAD_REQUEST, errorBody, parseInput } from "./errors";
+import { authorize } from "./policy";
+import { entityId } from "./realtime/schemas";
+import { loadSectionFacts } from "./services/access";
 import { loadStoredDoc } from "./services/section-text";
 import { getWorkspace, listWorkspacesFor } from "./services/workspaces";
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json(errorBody({ code, message }));
 }
 
 /** No route takes query parameters yet: anything in the query string is a mistake worth saying. */
 const noQuery = z.strictObject({});
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiError(400, "bad_request", `${what}: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseInput(schema, value, { what });
 }
 
 type Handler = (req: Request, actor: SignedIn) => Promise<unknown>;
@@ -71,14 +60,13 @@ export function createApiRouter(services: Services): Router {
           const actor = await services.actorFromHeaders(toHeaders(req.headers));
           if (!actor) {
             res.set("www-authenticate", 'Bearer realm="overleg"');
-            throw new ApiError(401, "unauthorized", "Sign in first, or send Authorization: Bearer <token>.");
+            throw new AppError("unauthorized", "Sign in first, or send Authorization: Bearer <token>.", 401);
           }
           parse(noQuery, req.query, "query");
           res.json(await handler(req, actor));
         } catch (error) {
-          if (error instanceof ApiError) return sendError(res, error.status, error.code, error.message);
-          if (error instanceof Forbidden) return sendError(res, 403, error.code, error.message);
-          if (error instanceof NotFound) return sendError(res, 404, "not_found", error.message);
+          // The API's contract is { error: { code, message } }: the form field of a refusal stays out.
+          if (error instanceof AppError) return sendError(res, error.status, error.code, error.message);
           log.error("api request failed", { method: req.method, path: req.originalUrl, error: String(error) });
           if (!res.headersSent) sendError(res, 500, "internal", "Overleg could not answer this request; try again shortly.");
         }
@@ -130,7 +118,7 @@ export function createApiRouter(services: Services): Router {
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: unknown }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return sendError(res, status, "bad_request", `The request could not be read: ${(error as Error).message}.`);
+      return sendError(res, status, BAD_REQUEST, `The request could not be read: ${(error as Error).message}.`);
     }
     log.error("api request failed", { method: req.method, path: req.originalUrl, error: String(error) });
     sendError(res, 500, "internal", "Overleg could not answer this request; try again shortly.");

@@ -6,6 +6,8 @@
  *
  * It is pure: callers load the facts (the actor, their membership, the section's status) and ask.
  */
+import { AppError } from "./errors";
+import { canStep, isLocked } from "./lifecycle";
 
 export type Role = "owner" | "editor" | "commenter" | "viewer";
 export type OrganisationKind = "ministry" | "industry" | "institute" | "partner-country" | "minister-office";
@@ -46,6 +48,7 @@ export type WorkspaceAction =
   | "workspace.update"
   | "workspace.manageMembers"
   | "workspace.invite"
+  | "workspace.members"
   | "workspace.delete"
   | "workspace.publish"
   | "section.create";
@@ -63,7 +66,7 @@ export type SectionAction =
   | "section.reopen"
   | "section.export";
 
-export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.moderate";
+export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.confirmResolution" | "thread.moderate";
 
 /** What the caller knows about one comment of a thread. */
 export interface CommentFacts extends ThreadFacts {
@@ -79,17 +82,16 @@ export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAct
 const rank: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >= rank[min];
 const isOffice = (a: Actor) => a.organisationKind === "minister-office";
-const locked = (s: SectionStatus) => s === "final" || s === "published";
 
 /** Why a request was refused, in words a person can act on (English; the UI translates by `code`). */
-export class Forbidden extends Error {
-  readonly status = 403;
+export class Forbidden extends AppError {
+  declare readonly status: 403;
   constructor(
     readonly action: Action,
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(message);
+    super(code, message, 403);
     this.name = "Forbidden";
   }
 }
@@ -109,6 +111,9 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
     case "workspace.manageMembers":
     case "workspace.delete":
       return atLeast(ws.role, "owner") || actor.isAdmin;
+    case "workspace.members":
+      // The members page: for whoever manages the members or invites people.
+      return canWorkspace(actor, "workspace.manageMembers", ws) || canWorkspace(actor, "workspace.invite", ws);
     case "workspace.publish":
       return isOffice(actor);
   }
@@ -122,23 +127,23 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
       return view;
     case "section.edit":
     case "section.restoreVersion":
-      return atLeast(s.role, "editor") && !locked(s.status);
+      return atLeast(s.role, "editor") && !isLocked(s.status);
     case "section.createVersion":
       return atLeast(s.role, "editor");
     case "section.comment":
       return atLeast(s.role, "commenter") || (isOffice(actor) && view);
     case "section.manage":
-      return atLeast(s.role, "owner") && !locked(s.status);
+      return atLeast(s.role, "owner") && !isLocked(s.status);
     case "section.requestReview":
       // The owner opens a review round (a new one replaces a round still open).
-      return atLeast(s.role, "owner") && (s.status === "draft" || s.status === "in_review");
+      return atLeast(s.role, "owner") && canStep(s.status, "requestReview");
     case "section.decideReview":
-      // While a round is open; an approved section can still be re-decided until it is signed off.
-      return s.role !== null && s.approverOrganisation && (s.status === "in_review" || s.status === "approved");
+      // While a round is open (server/lifecycle.ts).
+      return s.role !== null && s.approverOrganisation && canStep(s.status, "decide");
     case "section.signOff":
-      return isOffice(actor) && s.status === "approved";
+      return isOffice(actor) && canStep(s.status, "signOff");
     case "section.reopen":
-      return isOffice(actor) && s.status === "final";
+      return isOffice(actor) && canStep(s.status, "reopen");
   }
 }
 
@@ -154,6 +159,9 @@ export function canThread(actor: Actor, action: ThreadAction, t: ThreadFacts): b
     case "thread.resolve":
       // Resolving changes the discussion: only someone who may comment, on their own thread or as an editor.
       return sees && canSection(actor, "section.comment", t) && (t.threadAuthorId === actor.id || atLeast(t.role, "editor"));
+    case "thread.confirmResolution":
+      // Someone else resolved it: only the thread's author says the resolution is right.
+      return sees && t.threadAuthorId !== null && t.threadAuthorId === actor.id;
     case "thread.moderate":
       return sees && atLeast(t.role, "owner");
   }
@@ -199,7 +207,9 @@ const reasons: Partial<Record<Action, string>> = {
   "thread.view": "This thread is not visible to you.",
   "thread.reply": "You may not reply in this thread.",
   "thread.resolve": "Only the thread's author, or an editor or owner of the workspace, resolves or reopens a thread.",
+  "thread.confirmResolution": "Only the thread's author confirms its resolution.",
   "thread.moderate": "Only the workspace's owners moderate threads.",
+  "workspace.members": "Only the workspace's owners and admins manage its members.",
   "comment.edit": "Only the author of a comment changes it.",
   "comment.delete": "Only the author of a comment, or an owner of the workspace, deletes it.",
 };
@@ -212,7 +222,7 @@ export function authorize(actor: Actor, action: CommentAction, facts: CommentFac
 export function authorize(actor: Actor, action: AdminAction): void;
 export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
-    const locked = facts && "status" in facts && (facts.status === "final" || facts.status === "published");
+    const locked = facts && "status" in facts && isLocked(facts.status);
     const code = locked && action === "section.edit" ? "locked" : "forbidden";
     throw new Forbidden(
       action,
@@ -233,6 +243,26 @@ export type Verdict = { allowed: true } | { allowed: false; code: string; reason
 
 const allowed: Verdict = { allowed: true };
 const refused = (code: string, reason: string): Verdict => ({ allowed: false, code, reason });
+
+/**
+ * Whether `actor` may confirm the resolution of a thread (`thread.confirmResolution`). Refused with
+ * `not_author` (answered as a conflict, 409: the thread is there, it is not theirs to confirm).
+ */
+export function resolutionConfirmation(actor: Actor, facts: ThreadFacts): Verdict {
+  return canThread(actor, "thread.confirmResolution", facts) ? allowed : refused("not_author", reasons["thread.confirmResolution"]!);
+}
+
+/**
+ * Whether `actor` may start a thread with `visibility` on a section (`section.comment`): a thread for
+ * one organisation only is started by a member of an organisation, for their own.
+ */
+export function threadStart(actor: Actor, visibility: Visibility, facts: SectionFacts): Verdict {
+  if (!canSection(actor, "section.comment", facts)) return refused("forbidden", reasons["section.comment"]!);
+  if (visibility === "organisation" && actor.organisationId === null) {
+    return refused("no_organisation", "Only a member of an organisation can start a thread for that organisation.");
+  }
+  return allowed;
+}
 
 /** What the caller knows about an organisation someone would be placed in. */
 export interface OrganisationFacts {
@@ -370,6 +400,7 @@ const workspaceActions: WorkspaceAction[] = [
   "workspace.update",
   "workspace.manageMembers",
   "workspace.invite",
+  "workspace.members",
   "workspace.delete",
   "workspace.publish",
   "section.create",

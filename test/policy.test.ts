@@ -18,8 +18,10 @@ import {
   invitationPlacement,
   organisationKindChange,
   reviewDecision,
+  resolutionConfirmation,
   reviewRequest,
   SECTION_STATUSES,
+  threadStart,
   sectionAbilities,
   sectionActions,
   workspaceAbilities,
@@ -98,6 +100,7 @@ const workspaceTable: Record<WorkspaceAction, Row> = {
   "workspace.update":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.manageMembers": ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.invite":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
+  "workspace.members":       ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.delete":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.publish":       [".", ".", ".", ".", ".", "Y", ".", "."],
   "section.create":          ["Y", ".", ".", ".", ".", ".", ".", "."],
@@ -129,6 +132,7 @@ const threadTable: Record<ThreadAction, Row> = {
   "thread.view":            ["Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y..Y", "...."],
   "thread.reply":           ["Y.YY", "Y.YY", "Y.YY", "....", "Y.YY", "Y.YY", "....", "...."],
   "thread.resolve":         ["Y.YY", "Y.YY", "...Y", "....", "...Y", "...Y", "....", "...."],
+  "thread.confirmResolution": ["...Y", "...Y", "...Y", "...Y", "...Y", "...Y", "...Y", "...."],
   "thread.moderate":        ["Y.YY", "....", "....", "....", "....", "....", "....", "...."],
 };
 const threadKinds = ["all, someone else's", "another organisation's", "own organisation's", "own thread"] as const;
@@ -275,6 +279,27 @@ describe("authorize", () => {
     expect(ask(who.owner.actor, "workspace.view")).toBe(false);
     expect(ask(who.owner.actor, "section.view")).toBe(false);
     expect(ask(who.owner.actor, "thread.view")).toBe(false);
+  });
+});
+
+describe("threads: who starts one for an organisation, who confirms a resolution", () => {
+  it("lets only a member of an organisation start a thread for it, and only someone who may comment", () => {
+    const draft = (p: Person): SectionFacts => ({ ...who[p].facts, status: "draft" });
+    const start = (p: Person, v: "all" | "organisation") => answer(threadStart(who[p].actor, v, draft(p)));
+    expect(start("commenter", "organisation")).toBe("Y");
+    expect(start("office", "organisation")).toBe("Y");
+    expect(start("viewer", "organisation")).toBe("forbidden");
+    // Someone without an organisation who may comment (an owner who is an operator) starts threads for all only.
+    const operatorOwner: Actor = { id: "u-operator", organisationId: null, organisationKind: null, isAdmin: false };
+    const facts: SectionFacts = { role: "owner", approverOrganisation: false, status: "draft" };
+    expect(answer(threadStart(operatorOwner, "all", facts))).toBe("Y");
+    expect(answer(threadStart(operatorOwner, "organisation", facts))).toBe("no_organisation");
+  });
+
+  it("lets only the thread's author confirm its resolution, not its resolver or an owner", () => {
+    expect(answer(resolutionConfirmation(who.commenter.actor, threadFacts("commenter", "own thread")))).toBe("Y");
+    expect(answer(resolutionConfirmation(who.owner.actor, threadFacts("owner", "all, someone else's")))).toBe("not_author");
+    expect(answer(resolutionConfirmation(who.editor.actor, threadFacts("editor", "own organisation's")))).toBe("not_author");
   });
 });
 

@@ -3,8 +3,9 @@
  * government's time zone, so that the server's render and the browser's hydration agree.
  */
 import type { Locale } from "~/i18n";
+import { daysBetween, parseDay, TIME_ZONE, todayInNetherlands } from "../shared/dates";
 
-export const TIME_ZONE = "Europe/Amsterdam";
+export { TIME_ZONE };
 
 /**
  * The BCP 47 tag for formatting dates: the reader's own regional variant of the chosen language when
@@ -41,24 +42,9 @@ export function formatMoment(iso: string | Date, dateLocale: string): string {
   return new Intl.DateTimeFormat(dateLocale, { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE }).format(date);
 }
 
-function parseDay(isoDay: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
-  if (!m) return null;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** Today's calendar date in the Netherlands, as yyyy-mm-dd. */
-export function today(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
-
 /** Whole days from today (in the Netherlands) until `isoDay`; negative when it has passed. */
 export function daysUntil(isoDay: string, now: Date = new Date()): number | null {
-  const target = parseDay(isoDay);
-  const from = parseDay(today(now));
-  if (!target || !from) return null;
-  return Math.round((target.getTime() - from.getTime()) / 86_400_000);
+  return daysBetween(todayInNetherlands(now), isoDay);
 }
 
 /** A path on this site to go to after an action; anything else (other hosts, `//x`) becomes "/". */

@@ -9,7 +9,8 @@ import { EXPORT_FORMATS } from "../shared/exports";
 import { formatDay } from "~/components/format";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { ActionMessage } from "~/components/review/ActionMessage";
-import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { field, runCommand } from "~/components/review/actions.server";
+import type { ActionResult } from "~/utils/action-result";
 import { useDateLocale } from "~/components/root-data";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AgendaPage() {
   const { rollup, workspaceIds, mayPublish } = useLoaderData<typeof loader>();
-  const result = useActionResult<ReviewActionResult>();
+  const result = useActionResult<ActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();

@@ -13,6 +13,7 @@ import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import { commandFailure, parseForm, type ActionFailure } from "~/utils/admin.server";
+import { actionFailure } from "~/utils/action-result";
 import { getActor } from "~/utils/auth.server";
 import adminStyles from "~/components/admin/admin.css?url";
 import { passOnHeaders } from "~/components/admin/headers";
@@ -77,7 +78,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/w/${workspaceId}`, { headers });
   } catch (error) {
     if (error instanceof Response) throw error;
-    if (error instanceof NotFound) return data({ ok: false, intent: form.intent, errors: { form: "invitation_unknown" } } satisfies ActionFailure, { status: 404 });
+    if (error instanceof NotFound) return data(actionFailure(form.intent, { code: "invitation_unknown", message: error.message }), { status: 404 });
     return commandFailure(error, form.intent);
   }
 }

@@ -10,6 +10,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { listNotifications, markRead } from "../../server/services/notifications";
+import { idSchema } from "../shared/ids";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { notificationHref, notificationText } from "~/components/comments/notification-text";
 import commentStyles from "~/components/comments/comments.css?url";
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const ReadForm = z.discriminatedUnion("intent", [
-  z.strictObject({ intent: z.literal("read"), id: z.string().min(1).max(64) }),
+  z.strictObject({ intent: z.literal("read"), id: idSchema }),
   z.strictObject({ intent: z.literal("readAll") }),
 ]);
 

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { isLocked } from "../../server/lifecycle";
 import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
@@ -37,8 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   ]);
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
-  const isLocked = section.status === "final" || section.status === "published";
-  return {
+    return {
     workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
     section: {
       id: section.id,
@@ -50,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       previous: index > 0 ? { id: siblings[index - 1].id, title: siblings[index - 1].title } : null,
       next: index >= 0 && index < siblings.length - 1 ? { id: siblings[index + 1].id, title: siblings[index + 1].title } : null,
     },
-    locked: isLocked
+    locked: isLocked(section.status)
       ? {
           by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null,
           at: section.lockedAt ? new Date(section.lockedAt).toISOString() : null,

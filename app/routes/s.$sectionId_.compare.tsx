@@ -3,7 +3,9 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type * as Y from "yjs";
 import { z } from "zod";
+import { BAD_REQUEST } from "../../server/errors";
 import { contentHash } from "../../server/document";
+import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { diffDocs, loadVersion } from "../../server/services/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
@@ -19,14 +21,14 @@ import { viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · compare` : undefined) }];
 
-const Query = z.object({ from: z.string().min(1).max(64), to: z.string().min(1).max(64) });
+const Query = z.object({ from: idSchema, to: idSchema });
 
 /** Two versions of a section (or a version and the current text), compared word by word. */
 export async function loader(args: LoaderFunctionArgs) {
   const { section, database } = await viewSection(args);
   const url = new URL(args.request.url);
   const query = Query.safeParse({ from: url.searchParams.get("from"), to: url.searchParams.get("to") ?? "current" });
-  if (!query.success) throw errorResponse(400, "invalid_input", "Choose two versions to compare (from, to).");
+  if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose two versions to compare (from, to).");
   const docs: Y.Doc[] = [];
   const side = async (id: string) => {
     if (id === "current") {

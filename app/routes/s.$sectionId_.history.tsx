@@ -9,7 +9,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
 import { ActionMessage, Hash } from "~/components/review/ActionMessage";
-import { field, type ReviewActionResult } from "~/components/review/actions.server";
+import { field } from "~/components/review/actions.server";
+import type { ActionResult } from "~/utils/action-result";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
@@ -43,7 +44,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function HistoryPage() {
   const { workspace, section, hash, versions, abilities } = useLoaderData<typeof loader>();
-  const result = useActionResult<ReviewActionResult>();
+  const result = useActionResult<ActionResult>();
   const { t } = useTranslation("review");
   const dateLocale = useDateLocale();
   const busy = useNavigation().state !== "idle";

@@ -3,7 +3,8 @@ import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { reviewDecision, reviewRequest, sectionAbilities } from "../../server/policy";
-import { decideReview, requestReview, reviewState, todayInNetherlands, workspaceApproverOrganisations } from "../../server/services/reviews";
+import { decideReview, requestReview, reviewState, workspaceApproverOrganisations } from "../../server/services/reviews";
+import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection, signOff } from "../../server/services/signoff";
 import { currentHash, findVersionByHash } from "../../server/services/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
@@ -11,7 +12,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
 import { personNames, workspaceDetail } from "~/components/queries.server";
 import { ActionMessage, Hash } from "~/components/review/ActionMessage";
-import { field, type ReviewActionResult } from "~/components/review/actions.server";
+import { field } from "~/components/review/actions.server";
+import type { ActionResult } from "~/utils/action-result";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { storedSectionHtml } from "~/components/section/section-html.server";
@@ -92,14 +94,14 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function ReviewPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionResult<ReviewActionResult>();
+  const result = useActionResult<ActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
   const busy = useNavigation().state !== "idle";
   useLiveRevalidate([data.workspace.id]);
   const { section, round, abilities } = data;
-  const weekAhead = new Date(Date.parse(`${data.today}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+  const weekAhead = addDays(data.today, 7) ?? data.today;
   return (
     <main id="main" className="page" tabIndex={-1}>
       <SectionBreadcrumbs workspace={data.workspace} section={section} after={[{ label: t("review.title") }]} />

@@ -9,7 +9,8 @@ import { publishAgenda, workspaceReviewSummary } from "../../server/services/pub
 import { setWorkspaceApprovers } from "../../server/services/reviews";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
-import { field, runCommand, type ReviewActionResult } from "~/components/review/actions.server";
+import { field, runCommand } from "~/components/review/actions.server";
+import type { ActionResult } from "~/utils/action-result";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -81,7 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function WorkspacePage() {
   const { workspace, members, myRole, abilities, reviews, organisations } = useLoaderData<typeof loader>();
-  const publishResult = useActionData<ReviewActionResult>();
+  const publishResult = useActionData<ActionResult>();
   const { t: tr } = useTranslation("review");
   const { t } = useTranslation();
   const dateLocale = useDateLocale();

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { can, invitationOrganisations, workspaceAbilities, type Role } from "../../server/policy";
+import { authorize, can, invitationOrganisations, workspaceAbilities, type Role } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";
@@ -33,11 +33,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
 async function access(request: Request, context: LoaderFunctionArgs["context"], workspaceId: string) {
   const actor = await requireActor(request, context);
   const facts = await guard(() => loadWorkspaceFacts(context.services.database, actor, workspaceId));
-  const abilities = workspaceAbilities(actor, facts);
-  if (!abilities["workspace.manageMembers"] && !abilities["workspace.invite"]) {
-    throw errorResponse(403, "forbidden", "Only the workspace's owners and admins manage its members.");
-  }
-  return { actor, facts, abilities };
+  await guard(() => authorize(actor, "workspace.members", facts));
+  return { actor, facts, abilities: workspaceAbilities(actor, facts) };
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

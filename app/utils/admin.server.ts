@@ -7,19 +7,13 @@
  */
 import { data, type AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
-import { CommandError } from "../../server/services/errors";
-import { fieldErrors, formObject, type FieldErrors } from "~/components/admin/schemas";
+import { BAD_REQUEST, CommandError, describeIssues } from "../../server/errors";
+import { fieldErrors, formObject } from "~/components/admin/schemas";
+import { actionFailure, type ActionFailure } from "./action-result";
 import { can, type AdminAction } from "../../server/policy";
 import { errorResponse, guard, requireActor } from "./auth.server";
 
-/** What an action answers when it did not do what was asked. */
-export interface ActionFailure {
-  ok: false;
-  intent: string;
-  /** The id the form was about (the member, the invitation), so the right row shows the error. */
-  target?: string;
-  errors: FieldErrors;
-}
+export type { ActionFailure };
 
 /** Parses a form with its schema; bad input gives a 400 answer naming each bad field, to return. */
 export async function parseForm<S extends z.ZodType>(
@@ -29,12 +23,14 @@ export async function parseForm<S extends z.ZodType>(
   const form = formObject(await request.formData());
   const result = schema.safeParse(form);
   if (result.success) return { success: true, data: result.data };
-  const failure: ActionFailure = {
-    ok: false,
-    intent: form.intent ?? "",
-    target: form.userId ?? form.invitationId ?? form.organisationId,
-    errors: fieldErrors(result.error),
-  };
+  const errors = fieldErrors(result.error);
+  const field = Object.keys(errors)[0];
+  const failure = actionFailure(
+    form.intent ?? "",
+    { code: BAD_REQUEST, message: describeIssues(result.error), ...(field && field !== "form" ? { field } : {}) },
+    form.userId ?? form.invitationId ?? form.organisationId,
+    errors,
+  );
   return { success: false, failure: data(failure, { status: 400 }) };
 }
 
@@ -44,7 +40,7 @@ export async function parseForm<S extends z.ZodType>(
  */
 export async function commandFailure(error: unknown, intent: string, target?: string): Promise<ReturnType<typeof data<ActionFailure>>> {
   if (error instanceof CommandError) {
-    return data({ ok: false, intent, target, errors: { [error.field ?? "form"]: error.code } } satisfies ActionFailure, { status: error.status });
+    return data(actionFailure(intent, { code: error.code, message: error.message, field: error.field }, target), { status: error.status });
   }
   return guard(() => {
     throw error;

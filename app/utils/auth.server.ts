@@ -6,8 +6,8 @@
  */
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { SignedIn } from "../../server/context";
+import { errorBody, NotFound } from "../../server/errors";
 import { Forbidden } from "../../server/policy";
-import { NotFound } from "../../server/services/access";
 
 export async function getActor(request: Request, context: AppLoadContext): Promise<SignedIn | null> {
   return context.services.actorFromHeaders(request.headers);
@@ -29,16 +29,19 @@ export interface ErrorBody {
 }
 
 export function errorResponse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } } satisfies ErrorBody, { status });
+  return Response.json(errorBody({ code, message }) satisfies ErrorBody, { status });
 }
 
-/** Runs a policy check or a lookup; turns Forbidden into 403 and NotFound into 404 responses. */
+/**
+ * The page adapter of server/errors.ts: runs a policy check or a lookup and turns Forbidden and
+ * NotFound into the 403 and 404 pages. A command's refusal (CommandError) is thrown on, for the form
+ * to show (runCommand, commandFailure).
+ */
 export async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof Forbidden) throw errorResponse(403, error.code, error.message);
-    if (error instanceof NotFound) throw errorResponse(404, "not_found", error.message);
+    if (error instanceof Forbidden || error instanceof NotFound) throw errorResponse(error.status, error.code, error.message);
     throw error;
   }
 }

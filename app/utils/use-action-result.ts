@@ -3,6 +3,7 @@
  * (useLiveRevalidate) would otherwise lose its action's confirmation or error the moment the change it
  * made comes back as an event: a revalidation that no form started clears the router's action data.
  * The result is kept for as long as the person stays on the location the action produced.
+ * Every form action answers with the one shape of ./action-result.ts: `useActionResult<ActionResult>()`.
  */
 import { useActionData, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";

@@ -5,6 +5,7 @@
 import WebSocket from "ws";
 import { CloseCode, DeniedReason, organisationColour, type AwarenessUser, type CollabLimits } from "../../app/shared/collab";
 import type { SignedIn } from "../context";
+import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
 import type { SectionFacts } from "../policy";
 import type { AwarenessPeer } from "./awareness";
@@ -188,7 +189,7 @@ export class Connection implements AwarenessPeer {
 
   /** Why this connection may not change the document. */
   get deniedReason(): DeniedReason {
-    return this.facts.status === "final" || this.facts.status === "published" ? DeniedReason.Locked : DeniedReason.ReadOnly;
+    return isLocked(this.facts.status) ? DeniedReason.Locked : DeniedReason.ReadOnly;
   }
 
   /** Tells the client a change was refused; closes the connection when it keeps sending changes. */

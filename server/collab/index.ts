@@ -25,7 +25,9 @@ import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
 import type * as Y from "yjs";
 import { CloseCode, COLLAB_PATH, CollabLimits } from "../../app/shared/collab";
+import { isId } from "../../app/shared/ids";
 import type { Services, SignedIn } from "../context";
+import { errorBody } from "../errors";
 import { checkSocketOrigin } from "../http/origin";
 import { can, type SectionFacts } from "../policy";
 import { setDocumentLog } from "../document";
@@ -81,9 +83,6 @@ export interface Collab {
   /** Calls `listener` after changes to a section were stored by this node; returns the unsubscribe function. */
   onStored(listener: (sectionId: string) => void): () => void;
 }
-
-/** Section ids are UUIDs (seed, API); anything else is not a section and never reaches the database. */
-const SECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function createCollab(services: Services, options: CollabOptions = {}): Collab {
   const { database, events } = services;
@@ -213,9 +212,10 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   }
 
   // ── the upgrade ────────────────────────────────────────────────────────────────────────────────
+  /** The collab upgrade's adapter of server/errors.ts: an HTTP answer with the one error body, then close. */
   function refuse(socket: Duplex, status: number, code: string, message: string) {
     if (socket.destroyed) return;
-    const body = JSON.stringify({ error: { code, message } });
+    const body = JSON.stringify(errorBody({ code, message }));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
         "Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
@@ -238,7 +238,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     } catch {
       sectionId = "";
     }
-    if (!SECTION_ID.test(sectionId)) return refuse(socket, 404, "not_found", "No such section.");
+    if (!isId(sectionId)) return refuse(socket, 404, "not_found", "No such section.");
 
     const authHeaders: Record<string, string> = {};
     if (typeof req.headers.cookie === "string") authHeaders.cookie = req.headers.cookie;

@@ -12,7 +12,9 @@
 import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { preparedQuery, type Database, type Db } from "../../db/index";
+import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
+import type { SectionStatus } from "../policy";
 
 export interface StoredState {
   snapshot: Uint8Array | null;
@@ -89,7 +91,7 @@ export class UpdateStore {
       const insert = client.prepare<[string, Buffer]>("insert into yjs_updates (section_id, data) values (?, ?)");
       this.appendSqlite = (sectionId, updates) => {
         const status = statusOf.get(sectionId)?.status;
-        if (status === "final" || status === "published") throw new SectionLockedError(sectionId);
+        if (status && isLocked(status as SectionStatus)) throw new SectionLockedError(sectionId);
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
       };
     }
@@ -128,7 +130,7 @@ export class UpdateStore {
       // Checked under the lock: a sign-off that committed first has fixed the text, so nothing more
       // may be stored (the room then treats the batch as not stored; its clients reconnect read-only).
       const section = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-      if (section && (section.status === "final" || section.status === "published")) throw new SectionLockedError(sectionId);
+      if (section && isLocked(section.status as SectionStatus)) throw new SectionLockedError(sectionId);
       const rows = await tx
         .insert(t.yjsUpdates)
         .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))

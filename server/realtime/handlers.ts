@@ -7,36 +7,29 @@ import type { z } from "zod";
 import type { Ack, ClientToServerEvents, JoinAck, RealtimeError } from "../../app/components/realtime/protocol";
 import type { Services, SignedIn } from "../context";
 import type { Logger } from "../log";
+import { AppError, BAD_REQUEST, invalidInput, parseInput } from "../errors";
 import { can, Forbidden } from "../policy";
-import { loadSectionFacts, loadWorkspaceFacts, NotFound } from "../services/access";
+import { loadSectionFacts, loadWorkspaceFacts } from "../services/access";
 import { currentActor } from "./auth";
 import type { Presence } from "./presence";
-import { describeIssues, entityId, presenceEnter, presenceLeave, workspaceIds } from "./schemas";
+import { entityId, presenceEnter, presenceLeave, workspaceIds } from "./schemas";
 import { rooms, type RealtimeServer } from "./types";
 
-class Refused extends Error {
-  constructor(
-    readonly code: RealtimeError["code"],
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const NOT_MEMBER = "You are not a member of this workspace.";
 
 function errorOf(error: unknown, log: Logger, event: string): RealtimeError {
-  if (error instanceof Refused) return { code: error.code, message: error.message };
-  if (error instanceof Forbidden) return { code: "forbidden", message: error.message };
-  if (error instanceof NotFound) return { code: "not_found", message: error.message };
+  // The protocol's codes (app/components/realtime/protocol.ts): every policy refusal is "forbidden".
+  if (error instanceof AppError) {
+    const code = error.status === 403 ? "forbidden" : error.status === 404 ? "not_found" : error.status === 401 ? "unauthorized" : error.status === 400 ? BAD_REQUEST : null;
+    if (code) return { code, message: error.message };
+  }
   log.error("socket request failed", { event, error: String(error) });
   return { code: "unavailable", message: "Overleg could not handle this request; try again shortly." };
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Refused("bad_request", describeIssues(parsed.error));
-  return parsed.data;
+  return parseInput(schema, value);
 }
 
 export function registerHandlers(io: RealtimeServer, services: Services, presence: Presence, log: Logger): void {
@@ -53,7 +46,7 @@ export function registerHandlers(io: RealtimeServer, services: Services, presenc
       const actor = await currentActor(services.actorFromHeaders, socket);
       if (!actor) {
         setImmediate(() => socket.disconnect(true));
-        throw new Refused("unauthorized", "Your session has ended; sign in again.");
+        throw new AppError("unauthorized", "Your session has ended; sign in again.", 401);
       }
       return actor;
     }
@@ -121,7 +114,7 @@ export function registerHandlers(io: RealtimeServer, services: Services, presenc
       if (!can(actor, "workspace.view", facts)) throw new Forbidden("workspace.view", "forbidden", NOT_MEMBER);
       if (sectionId) {
         const { section, facts: sectionFacts } = await loadSectionFacts(database, actor, sectionId);
-        if (section.workspaceId !== workspaceId) throw new Refused("bad_request", "This section is not part of this workspace.");
+        if (section.workspaceId !== workspaceId) throw invalidInput("This section is not part of this workspace.");
         if (!can(actor, "section.view", sectionFacts)) throw new Forbidden("section.view", "forbidden", NOT_MEMBER);
       }
       await socket.join(rooms.workspace(workspaceId));

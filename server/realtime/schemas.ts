@@ -3,11 +3,10 @@
  * /api/v1 paths. A payload that does not parse is refused with `bad_request` and changes nothing.
  */
 import { z } from "zod";
+import { idSchema } from "../../app/shared/ids";
 
-/** The ids Overleg hands out (UUIDs today); anything else is malformed, not merely unknown. */
-export const entityId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be an id of letters, digits, '-' or '_' (at most 64)");
+/** The ids Overleg hands out (app/shared/ids.ts); anything else is malformed, not merely unknown. */
+export const entityId = idSchema;
 
 export const workspaceIds = z.array(entityId).min(1, "name at least one workspace").max(100, "at most 100 workspaces at once");
 
@@ -17,7 +16,5 @@ export const presenceLeave = z.strictObject({ workspaceId: entityId });
 /** A bearer token sent in the socket.io handshake (`auth: { token }`). */
 export const handshakeToken = z.string().min(1).max(2048);
 
-/** "workspaceId: must be …; sectionId: …": one line naming every bad field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
+/** "workspaceId: must be …; sectionId: …": one line naming every bad field (server/errors.ts). */
+export { describeIssues } from "../errors";

@@ -4,19 +4,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery, type Database } from "../../db/index";
 import type { SignedIn } from "../context";
+import { NotFound } from "../errors";
 import type { Logger } from "../log";
 import type { Actor, OrganisationKind, Role, SectionFacts, SectionStatus, WorkspaceFacts } from "../policy";
 
-export class NotFound extends Error {
-  readonly status = 404;
-  constructor(
-    readonly kind: string,
-    readonly id: string,
-  ) {
-    super(`No ${kind} with id ${JSON.stringify(id)}.`);
-    this.name = "NotFound";
-  }
-}
+/** An unknown id (server/errors.ts); exported here too, beside the lookups that throw it. */
+export { NotFound };
 
 // The lookups every request and collab connection makes, built once (see preparedQuery).
 const personById = preparedQuery("access_person_by_id", ({ db, t }) =>

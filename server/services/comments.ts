@@ -16,6 +16,7 @@ import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import * as Y from "yjs";
 import { fromBase64 } from "lib0/buffer";
 import { z } from "zod";
+import { idSchema } from "../../app/shared/ids";
 import type { Database } from "../../db/index";
 import {
   COMMENT_LIMITS,
@@ -34,6 +35,8 @@ import {
   canComment,
   canSection,
   canThread,
+  resolutionConfirmation,
+  threadStart,
   type Actor,
   type SectionFacts,
   type SectionStatus,
@@ -41,7 +44,7 @@ import {
   type Visibility,
 } from "../policy";
 import { loadActor, loadSectionFacts, loadWorkspaceFacts, NotFound, type SectionRecord } from "./access";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { announce, notify, type NotifyProps } from "./notifications";
 
 export interface CommentDeps {
@@ -50,7 +53,7 @@ export interface CommentDeps {
 }
 
 // ── input ────────────────────────────────────────────────────────────────────────────────────────
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be an id");
+const id = idSchema;
 const body = z
   .string()
   .transform((s) => s.replace(/\r\n?/g, "\n").trim())
@@ -86,15 +89,6 @@ export const commentInputs = {
   reopen: z.strictObject({ threadId: id, body: body.optional(), mentions }),
   confirm: z.strictObject({ threadId: id }),
 };
-
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-    throw new CommandError("bad_request", message, 400, parsed.error.issues[0]?.path.join("."));
-  }
-  return parsed.data;
-}
 
 // ── loading ──────────────────────────────────────────────────────────────────────────────────────
 type ThreadRow = typeof import("../../db/schema.sqlite").commentThreads.$inferSelect;
@@ -203,7 +197,7 @@ async function threadViews(
       createdAt: iso(th.createdAt)!,
       resolved: th.resolvedAt ? { at: iso(th.resolvedAt)!, by: th.resolvedBy ? (who.get(th.resolvedBy) ?? null) : null } : null,
       resolutionConfirmedAt: iso(th.resolutionConfirmedAt),
-      asksMeToConfirm: resolvedByOther && th.resolutionConfirmedAt === null && th.authorId === actor.id,
+      asksMeToConfirm: resolvedByOther && th.resolutionConfirmedAt === null && canThread(actor, "thread.confirmResolution", tf),
       mentionsMe: comments.some((c) => c.mentions.some((m) => m.id === actor.id)),
       comments,
       can: {
@@ -252,7 +246,7 @@ export async function sectionComments(database: Database, actor: Actor, sectionI
     threads,
     members,
     me: { id: actor.id, organisationId: actor.organisationId, organisationShortCode: me?.organisationShortCode ?? null },
-    can: { comment: mayComment, organisationOnly: mayComment && actor.organisationId !== null },
+    can: { comment: mayComment, organisationOnly: threadStart(actor, "organisation", facts).allowed },
   };
 }
 
@@ -342,9 +336,8 @@ export async function createThread(deps: CommentDeps, actor: Actor, input: unkno
   const { section, facts } = await loadSectionFacts(database, actor, props.sectionId);
   authorize(actor, "section.view", facts);
   authorize(actor, "section.comment", facts);
-  if (props.visibility === "organisation" && !actor.organisationId) {
-    throw new CommandError("no_organisation", "Only a member of an organisation can start a thread for that organisation.", 400, "visibility");
-  }
+  const start = threadStart(actor, props.visibility, facts);
+  if (!start.allowed) throw new CommandError(start.code, start.reason, 400, "visibility");
   const thread = {
     id: crypto.randomUUID(),
     sectionId: section.id,
@@ -515,8 +508,9 @@ export async function reopenThread(deps: CommentDeps, actor: Actor, input: unkno
 export async function confirmResolution(deps: CommentDeps, actor: Actor, input: unknown): Promise<{ threadId: string }> {
   const props = parseInput(commentInputs.confirm, input);
   const { database } = deps;
-  const { thread, section } = await loadThread(database, actor, props.threadId);
-  if (thread.authorId !== actor.id) throw new CommandError("not_author", "Only the thread's author confirms its resolution.", 409);
+  const { thread, section, facts } = await loadThread(database, actor, props.threadId);
+  const confirmation = resolutionConfirmation(actor, facts);
+  if (!confirmation.allowed) throw new CommandError(confirmation.code, confirmation.reason, 409);
   if (!thread.resolvedAt || thread.resolutionConfirmedAt) {
     throw new CommandError("nothing_to_confirm", "This thread has no resolution waiting for confirmation.", 409);
   }

@@ -7,21 +7,23 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
 import { EXPORT_FORMATS, type ExportFormat } from "../../app/shared/exports";
 import type { Database } from "../../db/index";
 import { toMarkdown, toProseMirror } from "../document";
 import type { DomainEventBus } from "../events";
+import { canStep, isFreshApproval, isLocked, isUnderReview, statusAfter, statusesFrom } from "../lifecycle";
 import { authorize, canSection, type Actor, type SectionStatus } from "../policy";
 import { loadWorkspaceFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import type { AuditAnchor } from "./audit-anchor";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { agendaDocx } from "./exports/docx";
 import { agendaHtml } from "./exports/html";
 import { agendaMarkdown } from "./exports/markdown";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "./exports/model";
 import { agendaPdf } from "./exports/pdf";
-import { reviewState, sectionRecord, todayInNetherlands } from "./reviews";
+import { reviewState, sectionRecord } from "./reviews";
 import { currentState } from "./versions";
 import { listWorkspacesFor } from "./workspaces";
 
@@ -34,8 +36,6 @@ export interface PublishDeps {
 
 export { EXPORT_FORMATS, type ExportFormat };
 export const exportFormatSchema = z.enum(EXPORT_FORMATS, { message: "Choose docx, pdf, html or md." });
-
-const isDone = (s: SectionStatus) => s === "final" || s === "published";
 
 /** The workspaces (all the actor may see, or the given ones) with their facts checked. */
 async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null) {
@@ -85,7 +85,7 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
       } finally {
         doc.destroy();
       }
-      if (!isDone(s.status)) draft = true;
+      if (!isLocked(s.status)) draft = true;
     }
     workspaces.push({ id: w.id, title: w.title, description: w.description, sections });
   }
@@ -115,12 +115,11 @@ export interface ExportFile {
 /** Renders the agenda in one format and records the export in the audit trail. */
 export async function exportAgenda(deps: PublishDeps, props: ExportAgendaProps): Promise<ExportFile> {
   const { database } = deps;
-  const format = exportFormatSchema.safeParse(props.format);
-  if (!format.success) throw new CommandError("invalid_input", format.error.issues[0]?.message ?? "Unknown format.", 400, "format");
+  const format = parseInput(exportFormatSchema, props.format, { field: "format" });
   const agenda = await buildAgenda(database, props);
   let body: Buffer;
   let contentType: string;
-  switch (format.data) {
+  switch (format) {
     case "docx":
       body = await agendaDocx(agenda);
       contentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -146,12 +145,12 @@ export async function exportAgenda(deps: PublishDeps, props: ExportAgendaProps):
       subjectType: props.workspaceId ? "workspace" : "agenda",
       subjectId: props.workspaceId ?? "agenda",
       workspaceId: props.workspaceId,
-      data: { format: format.data, draft: agenda.draft, sections },
+      data: { format, draft: agenda.draft, sections },
     });
   });
   const stamp = todayInNetherlands();
   const base = props.workspaceId ? `overleg-${props.workspaceId.slice(0, 8)}` : "overleg-actie-agenda";
-  return { body, contentType, filename: `${base}-${stamp}${agenda.draft ? "-concept" : ""}.${format.data}`, draft: agenda.draft };
+  return { body, contentType, filename: `${base}-${stamp}${agenda.draft ? "-concept" : ""}.${format}`, draft: agenda.draft };
 }
 
 export interface PublishProps {
@@ -178,7 +177,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
       .from(t.sections)
       .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
     if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
-    const open = rows.filter((r) => !isDone(r.status as SectionStatus));
+    const open = rows.filter((r) => !isLocked(r.status as SectionStatus));
     if (open.length) {
       throw new CommandError(
         "not_final",
@@ -186,13 +185,13 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         409,
       );
     }
-    const toPublish = rows.filter((r) => r.status === "final");
+    const toPublish = rows.filter((r) => canStep(r.status as SectionStatus, "publish"));
     if (toPublish.length === 0) throw new CommandError("already_published", "Everything here is already published.", 409);
     const now = new Date();
     await tx
       .update(t.sections)
-      .set({ status: "published", updatedAt: now })
-      .where(and(inArray(t.sections.id, toPublish.map((r) => r.id)), eq(t.sections.status, "final")));
+      .set({ status: statusAfter("publish"), updatedAt: now })
+      .where(and(inArray(t.sections.id, toPublish.map((r) => r.id)), inArray(t.sections.status, statusesFrom("publish"))));
     const hashes: Record<string, string> = {};
     for (const r of toPublish) {
       const signed = await tx
@@ -213,7 +212,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
     return toPublish;
   });
   for (const r of published) {
-    events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: "published", title: r.title });
+    events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: statusAfter("publish"), title: r.title });
   }
   for (const ws of new Set(published.map((r) => r.workspaceId))) events.emit("workspace.changed", { workspaceId: ws });
   // The signed head of the audit chain, covering the publication's own event: kept with the
@@ -240,11 +239,11 @@ export async function workspaceReviewSummary(database: Database, sections: { id:
   const today = todayInNetherlands();
   return Promise.all(
     sections.map(async (s) => {
-      if (s.status !== "in_review" && s.status !== "approved") {
+      if (!isUnderReview(s.status)) {
         return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [] };
       }
       const state = await reviewState(database, s.id, undefined, today);
-      const pending = state.organisations.filter((o) => !(o.decision?.decision === "approve" && !o.decision.stale));
+      const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash));
       return {
         id: s.id,
         title: s.title,
@@ -290,13 +289,13 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
     for (const s of summaries) {
       counts[s.status] += 1;
       total += 1;
-      if (!isDone(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
+      if (!isLocked(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
       if (s.late.length) lateReviews.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, dueDate: s.dueDate, organisations: s.late });
       if (s.stale.length) staleApprovals.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, organisations: s.stale });
     }
   }
   const publicationDate = deadlines[0] ?? null;
-  const daysLeft = publicationDate ? Math.round((Date.parse(`${publicationDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000) : null;
+  const daysLeft = publicationDate ? daysBetween(today, publicationDate) : null;
   return {
     counts,
     total,

@@ -14,14 +14,17 @@
  */
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { todayInNetherlands } from "../../app/shared/dates";
+import { idSchema } from "../../app/shared/ids";
 import type { Database, Db } from "../../db/index";
 import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import type { DomainEventBus } from "../events";
+import { allApproved, isFreshApproval, isStaleApproval, isUnderReview, statusAfter, statusAfterReview } from "../lifecycle";
 import { approversChange, authorize, Forbidden, reviewDecision, reviewRequest, type Actor, type SectionStatus, type Verdict } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
-import { CommandError } from "./errors";
+import { CommandError, invalidInput, parseInput } from "./errors";
 import { announce, notify } from "./notifications";
 import { captureVersion, currentHash } from "./versions";
 
@@ -31,14 +34,7 @@ export interface ReviewDeps {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
-  return result.data;
-}
-
-/** Today as yyyy-mm-dd in the Netherlands (due dates are days there). */
-export function todayInNetherlands(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return parseInput(schema, value, { field });
 }
 
 export const dueDateSchema = z
@@ -98,10 +94,9 @@ async function latestDecisions(tx: Db | Database["db"], database: Database, roun
   return latest;
 }
 
-/** Whether every required organisation's latest decision approves exactly `hash`. */
-function allApproved(round: Round, latest: Awaited<ReturnType<typeof latestDecisions>>, hash: string): boolean {
-  const required = round.requiredOrganisationIds as string[];
-  return required.length > 0 && required.every((org) => latest.get(org)?.decision === "approve" && latest.get(org)?.contentHash === hash);
+/** The status the round's latest decisions give a section whose text has `hash` (server/lifecycle.ts). */
+function roundStatus(round: Round, latest: Awaited<ReturnType<typeof latestDecisions>>, hash: string) {
+  return statusAfterReview(round.requiredOrganisationIds as string[], latest, hash);
 }
 
 /**
@@ -189,7 +184,7 @@ export async function requestReview(deps: ReviewDeps, props: RequestReviewProps)
       dueDate,
       createdAt: now,
     });
-    await tx.update(t.sections).set({ status: "in_review", updatedAt: now }).where(eq(t.sections.id, section.id));
+    await tx.update(t.sections).set({ status: statusAfter("requestReview"), updatedAt: now }).where(eq(t.sections.id, section.id));
     await appendAudit(tx, {
       actorId: props.actor.id,
       action: "review.requested",
@@ -213,7 +208,7 @@ export async function requestReview(deps: ReviewDeps, props: RequestReviewProps)
     );
     return { roundId, versionId: version.id, contentHash: version.contentHash, requiredOrganisationIds: required, dueDate, told };
   });
-  emitChanged(events, section, "in_review");
+  emitChanged(events, section, statusAfter("requestReview"));
   announce(events, result.told);
   return result;
 }
@@ -239,7 +234,7 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
   const note = parse(noteSchema, props.note ?? "", "note");
   const seen = parse(hashSchema, props.contentHash, "contentHash");
   if (decision === "request_changes" && note.length === 0) {
-    throw new CommandError("invalid_input", "Say which changes you need in the note.", 400, "note");
+    throw invalidInput("Say which changes you need in the note.", "note");
   }
   const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
   authorize(props.actor, "section.decideReview", facts);
@@ -290,7 +285,7 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
       workspaceId: section.workspaceId,
       data: { roundId: round.id, decisionId, organisationId, decision, note, contentHash: hash, versionId: version.id },
     });
-    const status: SectionStatus = allApproved(round, await latestDecisions(tx, database, round.id), hash) ? "approved" : "in_review";
+    const status: SectionStatus = roundStatus(round, await latestDecisions(tx, database, round.id), hash);
     if (status !== row.status) await tx.update(t.sections).set({ status, updatedAt: now }).where(eq(t.sections.id, section.id));
     const owners = await membersToTell(tx, database, section.workspaceId, { role: "owner" }, props.actor.id);
     const told = await notify(
@@ -322,15 +317,15 @@ export async function reconcileReviewStatus(deps: ReviewDeps, sectionId: string)
   const { db, t } = database;
   // Most sections being typed in are not under review: they cost one indexed read, not a hash.
   const before = (await db.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-  if (!before || (before.status !== "in_review" && before.status !== "approved")) return null;
+  if (!before || !isUnderReview(before.status as SectionStatus)) return null;
   const hash = await currentHash(database, sectionId);
   const changed = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
     const section = (await tx.select().from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-    if (!section || (section.status !== "in_review" && section.status !== "approved")) return null;
+    if (!section || !isUnderReview(section.status as SectionStatus)) return null;
     const round = await openRound(tx, database, sectionId);
     if (!round) return null;
-    const status: SectionStatus = allApproved(round, await latestDecisions(tx, database, round.id), hash) ? "approved" : "in_review";
+    const status: SectionStatus = roundStatus(round, await latestDecisions(tx, database, round.id), hash);
     if (status === section.status) return null;
     await tx.update(t.sections).set({ status, updatedAt: new Date() }).where(eq(t.sections.id, sectionId));
     await appendAudit(tx, {
@@ -443,7 +438,7 @@ async function organisationsOf(database: Database, round: Round, hash: string, t
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const organisations: OrganisationReview[] = required.map((id) => {
     const d = latest.get(id);
-    const fresh = d?.decision === "approve" && d.contentHash === hash;
+    const fresh = isFreshApproval(d, hash);
     return {
       organisationId: id,
       name: byId.get(id)?.name ?? id,
@@ -455,13 +450,13 @@ async function organisationsOf(database: Database, round: Round, hash: string, t
             contentHash: d.contentHash,
             at: new Date(d.createdAt),
             userName: d.userName ?? null,
-            stale: d.decision === "approve" && d.contentHash !== hash,
+            stale: isStaleApproval(d, hash),
           }
         : null,
       late: !fresh && round.dueDate !== null && round.dueDate < today,
     };
   });
-  return { organisations, complete: allApproved(round, latest, hash) };
+  return { organisations, complete: allApproved(required, latest, hash) };
 }
 
 /** For the annex: every decision and sign-off of a section, oldest first. */
@@ -510,7 +505,7 @@ export interface SetApproversProps {
   organisationIds: string[];
 }
 
-const organisationIdsSchema = z.array(z.string().min(1).max(64)).max(50, "At most 50 approving organisations.");
+const organisationIdsSchema = z.array(idSchema).max(50, "At most 50 approving organisations.");
 
 /**
  * Chooses the workspace's approving organisations. Refused, with the refusal audited, while a review of
@@ -526,7 +521,7 @@ export async function setWorkspaceApprovers(deps: ReviewDeps, props: SetApprover
   const outcome = await database.transaction(async (tx): Promise<boolean | Verdict> => {
     await lockAuditChain(tx);
     const known = wanted.length ? await tx.select({ id: t.organisations.id }).from(t.organisations).where(inArray(t.organisations.id, wanted)) : [];
-    if (known.length !== wanted.length) throw new CommandError("invalid_input", "Choose existing organisations.", 400, "organisationIds");
+    if (known.length !== wanted.length) throw invalidInput("Choose existing organisations.", "organisationIds");
     const before = (await tx.select({ id: t.workspaceApprovers.organisationId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.workspaceId, props.workspaceId)))
       .map((r) => r.id)
       .sort();

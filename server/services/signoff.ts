@@ -8,11 +8,12 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/index";
 import type { DomainEventBus } from "../events";
+import { statusAfter } from "../lifecycle";
 import { authorize, type Actor, type SectionStatus } from "../policy";
 import { lockSectionLog } from "../collab/store";
 import { loadSectionFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
-import { CommandError } from "./errors";
+import { CommandError, parseInput } from "./errors";
 import { announce, notify } from "./notifications";
 import { hashSchema, membersToTell, reviewState } from "./reviews";
 import { captureVersion, currentHash } from "./versions";
@@ -23,9 +24,7 @@ export interface SignOffDeps {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
-  return result.data;
+  return parseInput(schema, value, { field });
 }
 
 export const reopenReasonSchema = z
@@ -71,7 +70,7 @@ export async function signOff(deps: SignOffDeps, props: SignOffProps) {
     await tx.update(t.reviewRounds).set({ closedAt: now }).where(eq(t.reviewRounds.id, state.round.id));
     await tx
       .update(t.sections)
-      .set({ status: "final", lockedBy: props.actor.id, lockedAt: now, updatedAt: now })
+      .set({ status: statusAfter("signOff"), lockedBy: props.actor.id, lockedAt: now, updatedAt: now })
       .where(eq(t.sections.id, section.id));
     await appendAudit(tx, {
       actorId: props.actor.id,
@@ -102,7 +101,7 @@ export async function signOff(deps: SignOffDeps, props: SignOffProps) {
     );
     return { signoffId, versionId: version.id, contentHash: hash, told };
   });
-  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: "final", title: section.title });
+  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: statusAfter("signOff"), title: section.title });
   announce(events, result.told);
   return result;
 }
@@ -138,7 +137,7 @@ export async function reopenSection(deps: SignOffDeps, props: ReopenProps) {
     if (last) {
       await tx.update(t.signoffs).set({ reopenedAt: now, reopenedBy: props.actor.id, reopenReason: reason }).where(eq(t.signoffs.id, last.id));
     }
-    await tx.update(t.sections).set({ status: "draft", lockedBy: null, lockedAt: null, updatedAt: now }).where(eq(t.sections.id, section.id));
+    await tx.update(t.sections).set({ status: statusAfter("reopen"), lockedBy: null, lockedAt: null, updatedAt: now }).where(eq(t.sections.id, section.id));
     await appendAudit(tx, {
       actorId: props.actor.id,
       action: "section.reopened",
@@ -161,6 +160,6 @@ export async function reopenSection(deps: SignOffDeps, props: ReopenProps) {
       })),
     );
   });
-  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: "draft", title: section.title });
+  events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status: statusAfter("reopen"), title: section.title });
   announce(events, told);
 }

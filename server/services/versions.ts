@@ -19,7 +19,7 @@ import type { DomainEventBus } from "../events";
 import { authorize, type Actor } from "../policy";
 import { loadSectionFacts, NotFound } from "./access";
 import { appendAudit } from "./audit";
-import { CommandError } from "./errors";
+import { parseInput } from "./errors";
 import { loadStoredDoc } from "./section-text";
 
 export type VersionKind = "manual" | "review" | "decision" | "signoff" | "restore";
@@ -86,9 +86,7 @@ export const versionNameSchema = z
   .max(120, "A version name has at most 120 characters.");
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CommandError("invalid_input", result.error.issues[0]?.message ?? "Invalid input.", 400, field);
-  return result.data;
+  return parseInput(schema, value, { field });
 }
 
 export interface CreateVersionProps {

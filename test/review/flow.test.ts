@@ -116,6 +116,12 @@ describe("review, sign-off and the lock", () => {
     // Bad input is refused with a clear error.
     await expect(requestReview(deps, { actor: await actor("lead@ez.example"), sectionId, dueDate: "2020-01-01" })).rejects.toThrow(/past/);
     await expect(requestReview(deps, { actor: await actor("lead@ez.example"), sectionId, dueDate: "morgen" })).rejects.toThrow(/yyyy-mm-dd/);
+    // Bad input has one code at every door (the API's and socket.io's too), naming the field the form shows it at.
+    await expect(requestReview(deps, { actor: await actor("lead@ez.example"), sectionId, dueDate: "morgen" })).rejects.toMatchObject({
+      code: "bad_request",
+      status: 400,
+      field: "dueDate",
+    });
     expect(await footprint(sectionId)).toEqual(before);
 
     // With a round open: only the required organisations decide, only the minister's office signs.

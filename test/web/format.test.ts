@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import en from "../../app/i18n/locales/en/common.json";
 import nl from "../../app/i18n/locales/nl/common.json";
-import { dateLocaleFor, daysUntil, formatDay, safeRedirect, today } from "../../app/components/format";
+import { dateLocaleFor, daysUntil, formatDay, safeRedirect } from "../../app/components/format";
+import { addDays, todayInNetherlands as today } from "../../app/shared/dates";
 
 describe("safeRedirect", () => {
   it("keeps paths on this site and turns anything else into /", () => {
@@ -21,6 +22,12 @@ describe("dates", () => {
     expect(daysUntil("2027-10-02", lateEvening)).toBe(2);
     expect(daysUntil("2027-09-28", lateEvening)).toBe(-2);
     expect(daysUntil("not a date", lateEvening)).toBeNull();
+  });
+
+  it("adds days across a month's end and the change to winter time", () => {
+    expect(addDays("2027-10-30", 7)).toBe("2027-11-06");
+    expect(addDays("2027-03-01", -1)).toBe("2027-02-28");
+    expect(addDays("yesterday", 1)).toBeNull();
   });
 
   it("formats a calendar date in the reader's locale without shifting the day", () => {

@@ -4,6 +4,7 @@
  */
 import { useTranslation } from "react-i18next";
 import type { DeniedReason } from "../../shared/collab";
+import { TIME_ZONE } from "../../shared/dates";
 import { canRetry, type Connection } from "./connection";
 
 export interface StatusLineProps {
@@ -84,5 +85,5 @@ export function StatusLine({ connection, readOnly, locked, denied = null, onRetr
 function formatDate(iso: string, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(date);
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }).format(date);
 }

@@ -1,9 +1,9 @@
 import "./review.css";
 import { useTranslation } from "react-i18next";
-import type { ReviewActionResult } from "./actions.server";
+import type { ActionResult } from "~/utils/action-result";
 
 /** The outcome of a review form: done, or why not (translated by code, English words as fallback). */
-export function ActionMessage({ result, intent }: { result: ReviewActionResult | undefined; intent: string }) {
+export function ActionMessage({ result, intent }: { result: ActionResult | undefined; intent: string }) {
   const { t } = useTranslation("review");
   if (!result || result.intent !== intent) return null;
   if (result.ok) {
@@ -14,10 +14,10 @@ export function ActionMessage({ result, intent }: { result: ReviewActionResult |
     );
   }
   return (
-    <p className="alert alert--error" role="alert" data-error-code={result.error?.code}>
-      {result.error?.code === "invalid_input" && result.error.field
+    <p className="alert alert--error" role="alert" data-error-code={result.error.code}>
+      {result.error.code === "bad_request" && result.error.field
         ? t(`errors.field.${result.error.field}`, { defaultValue: result.error.message })
-        : t(`errors.${result.error?.code ?? "unknown"}`, { defaultValue: result.error?.message ?? t("errors.unknown") })}
+        : t(`errors.${result.error.code}`, { defaultValue: result.error.message || t("errors.unknown") })}
     </p>
   );
 }

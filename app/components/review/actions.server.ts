@@ -3,26 +3,17 @@
  * a 4xx answer with a code the page translates; Forbidden and NotFound become the 403 and 404 pages.
  */
 import { data } from "@remix-run/node";
-import { CommandError } from "../../../server/services/errors";
+import { CommandError } from "../../../server/errors";
+import { actionFailure, type ActionResult } from "~/utils/action-result";
 import { guard } from "~/utils/auth.server";
-
-export interface ReviewActionResult {
-  ok: boolean;
-  intent: string;
-  /** A stable code (review:errors.<code>) and the English words, when refused. */
-  error?: { code: string; message: string; field?: string };
-}
 
 export async function runCommand(intent: string, fn: () => Promise<unknown>) {
   try {
     await guard(fn);
-    return data<ReviewActionResult>({ ok: true, intent });
+    return data<ActionResult>({ ok: true, intent });
   } catch (error) {
     if (error instanceof CommandError) {
-      return data<ReviewActionResult>(
-        { ok: false, intent, error: { code: error.code, message: error.message, field: error.field } },
-        { status: error.status },
-      );
+      return data<ActionResult>(actionFailure(intent, { code: error.code, message: error.message, field: error.field }), { status: error.status });
     }
     throw error;
   }

@@ -4,6 +4,7 @@
  * once by `buildAgenda` (publish.ts); each format renders the same model.
  */
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { TIME_ZONE } from "../../../app/shared/dates";
 import { reportUnrenderable, UNRENDERABLE_TEXT } from "../../document";
 import { isSafeHref } from "../../document-schema";
 import type { SectionStatus } from "../../policy";
@@ -126,7 +127,7 @@ export function formatDate(date: Date, locale: "nl" | "en"): string {
   return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", {
     dateStyle: "long",
     timeStyle: "short",
-    timeZone: "Europe/Amsterdam",
+    timeZone: TIME_ZONE,
   }).format(date);
 }
 
