@@ -6,7 +6,7 @@
  * `npm run test:pg`; .ci/run starts PostgreSQL and Redis first.
  */
 import { defineConfig } from "vitest/config";
-import { ALL_TESTS, BROWSER_TESTS, CHILD_TESTS, MULTI_NODE_TESTS, project, shared, SQLITE_ONLY_TESTS, UNIT_TESTS } from "./vitest.config";
+import { ALL_TESTS, BROWSER_TESTS, CHILD_TESTS, MULTI_NODE_TESTS, project, shared, SHARED_WORKERS, SQLITE_ONLY_TESTS, UNIT_TESTS } from "./vitest.config";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
 const env = { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
@@ -16,7 +16,7 @@ export default defineConfig({
     ...shared,
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
-      project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], { env }),
+      project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], { env, ...SHARED_WORKERS }),
       project("child", CHILD_TESTS, [], { env }),
       project("multi-node", MULTI_NODE_TESTS, [], { env }),
     ],
