@@ -4,14 +4,15 @@
  * small machine, so the timeouts are generous. `npm run test:browser`.
  */
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config";
+import { BROWSER_TESTS, shared } from "./vitest.config";
 
 export default defineConfig({
-  ...base,
   test: {
-    ...base.test,
-    include: ["test/browser/**/*.test.ts"],
+    ...shared,
+    name: "browser",
+    include: BROWSER_TESTS,
     exclude: ["node_modules/**"],
+    globalSetup: ["test/support/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -1,27 +1,24 @@
 /**
- * The same data-layer, policy, API, admin, realtime and collab tests, on PostgreSQL: every test server
- * gets a fresh database created from TEST_DATABASE_URL (see test/support/server.ts) and dropped after.
- * `npm run test:pg`; .ci/run starts PostgreSQL first.
+ * The tests that touch the database, on PostgreSQL: in-process server tests, child-process tests and
+ * the multi-node tests (PostgreSQL + Redis). Each test server gets a database of its own, created from
+ * the run's template (test/support/template.ts) on the server at TEST_DATABASE_URL, and dropped after.
+ * Pure tests (the unit project) and SQLite-only ones are not repeated here.
+ * `npm run test:pg`; .ci/run starts PostgreSQL and Redis first.
  */
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config";
+import { ALL_TESTS, BROWSER_TESTS, CHILD_TESTS, MULTI_NODE_TESTS, project, shared, SHARED_WORKERS, SQLITE_ONLY_TESTS, UNIT_TESTS } from "./vitest.config";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
+const env = { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
 
 export default defineConfig({
-  ...base,
   test: {
-    ...base.test,
-    include: ["test/**/*.test.ts"],
-    exclude: [
-      "node_modules/**",
-      "test/browser/**",
-      // These never open a database: the configuration, and the two schema declarations side by side.
-      "test/env.test.ts",
-      "test/schema-parity.test.ts",
-      // SQLite's own statement cache.
-      "test/db.test.ts",
+    ...shared,
+    globalSetup: ["test/support/global-setup.ts"],
+    projects: [
+      project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], { env, ...SHARED_WORKERS }),
+      project("child", CHILD_TESTS, [], { env }),
+      project("multi-node", MULTI_NODE_TESTS, [], { env }),
     ],
-    env: { ...base.test?.env, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL },
   },
 });

@@ -38,6 +38,8 @@ export interface StartOptions {
   log?: Logger;
   /** How often the audit anchor checks whether a checkpoint is due (default 60 s; 0: never). */
   auditCheckIntervalMs?: number;
+  /** The audit key, when the caller read it already (`readAuditKey`). */
+  auditKey?: ReturnType<typeof loadAuditKey>;
   /** Options passed to the collab server (limits, timings); tests shorten them. */
   collab?: Parameters<typeof createCollab>[1];
   /** The periodic re-check of every open connection's session (collab and socket.io); tests drive its clock. */
@@ -59,11 +61,26 @@ export interface OverlegServer {
   close(): Promise<void>;
 }
 
+/**
+ * The audit key (docs/decisions/013-audit-checkpoints.md): generated in ./data outside production, and
+ * required in production. Read before anything is opened, so that a missing key stops a start with
+ * nothing created; a key that is not what it should be is a configuration error, not a stack trace.
+ */
+export function readAuditKey(env: Env): ReturnType<typeof loadAuditKey> {
+  try {
+    return loadAuditKey(env.AUDIT_KEY_FILE, { create: env.NODE_ENV !== "production" });
+  } catch (error) {
+    throw error instanceof AuditKeyError ? new ConfigError([error.message]) : error;
+  }
+}
+
 export const buildDir = resolve(import.meta.dirname ?? ".", "../build");
 
 export async function startServer(options: StartOptions): Promise<OverlegServer> {
   const { env } = options;
   const log = options.log ?? createLogger(env.LOG_LEVEL);
+  // Signed checkpoints of the audit chain (docs/decisions/013-audit-checkpoints.md).
+  const auditKey = options.auditKey ?? readAuditKey(env);
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
   const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log) : undefined;
@@ -76,14 +93,6 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
   });
   const services = createServicesBase({ env, database, auth, events, log });
-  // Signed checkpoints of the audit chain (docs/decisions/013-audit-checkpoints.md): the key is
-  // generated in ./data outside production, and must be configured in production.
-  let auditKey;
-  try {
-    auditKey = loadAuditKey(env.AUDIT_KEY_FILE, { create: env.NODE_ENV !== "production" });
-  } catch (error) {
-    throw error instanceof AuditKeyError ? new ConfigError([error.message]) : error;
-  }
   const auditAnchor = await startAuditAnchor({ database, log }, auditKey, {
     every: env.AUDIT_CHECKPOINT_EVERY,
     intervalMs: options.auditCheckIntervalMs,

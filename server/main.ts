@@ -4,7 +4,7 @@
  */
 import { openDatabase } from "../db/index";
 import { ensureAdmin, isEmpty, seedDemo } from "../db/seed";
-import { startServer } from "./app";
+import { readAuditKey, startServer } from "./app";
 import { createAuth } from "./auth";
 import { ConfigError, demoAllowed, parseEnv } from "./env";
 import { createLogger } from "./log";
@@ -22,6 +22,7 @@ async function main() {
     throw error;
   }
   const log = createLogger(env.LOG_LEVEL);
+  const auditKey = readAuditKey(env); // before the database: a missing key creates nothing
   const database = await openDatabase(env.DATABASE_URL);
   log.info(`database ready (${database.dialect})`);
 
@@ -34,7 +35,7 @@ async function main() {
     await seedDemo(database, auth, log);
   }
 
-  const server = await startServer({ env, database, remix: dev ? "dev" : "build", log });
+  const server = await startServer({ env, database, remix: dev ? "dev" : "build", log, auditKey });
   log.info(`Overleg is listening on ${server.url} (public URL ${env.PUBLIC_URL})`);
 
   let stopping = false;

@@ -42,7 +42,7 @@ const SHORT_TERM_ACTIONS = [
 describe("the demo data", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ template: false });
   });
   afterAll(() => server?.stop());
 

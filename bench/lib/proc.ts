@@ -2,9 +2,11 @@
  * Servers under test run as child processes: their CPU time and RSS are read from /proc, so the load
  * generator's own work never counts as theirs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { freePort, spawnReady } from "../../test/support/spawn";
+
+export { freePort };
 
 export interface ServerChild {
   pid: number;
@@ -49,44 +51,21 @@ export interface SpawnOptions {
 }
 
 export async function spawnServer(entry: string, options: SpawnOptions): Promise<ServerChild> {
-  const args = ["--expose-gc", "--import", "tsx"];
-  args.push(resolve(import.meta.dirname, "..", "servers", entry));
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const started = await spawnReady({
+    name: entry,
+    args: ["--expose-gc", "--import", "tsx", resolve(import.meta.dirname, "..", "servers", entry)],
     env: {
       ...process.env,
       ...options.env,
       ...(options.cpuProfDir ? { BENCH_PROFILE_FILE: `${options.cpuProfDir}/${entry.replace(/\.ts$/, "")}-${Date.now()}.cpuprofile` } : {}),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    ready: /^ready (.+)\n/m,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    stderrTail: 4000,
   });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  const orphanGuard = () => child.kill("SIGKILL");
-  process.once("exit", orphanGuard);
-  void exited.then(() => process.off("exit", orphanGuard));
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const info = await new Promise<ServerChild["info"]>((done, fail) => {
-    let stdout = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(new Error(`${entry} did not start within ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = /^ready (.+)\n/m.exec(stdout);
-      if (line) {
-        clearTimeout(timer);
-        done(JSON.parse(line[1]) as ServerChild["info"]);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`${entry} exited before it was ready:\n${stderr}`));
-    });
-  });
+  const child = started.process;
+  const exited = started.exited;
+  const info = JSON.parse(started.ready[1]) as ServerChild["info"];
   const pid = child.pid!;
   return {
     pid,

@@ -1,9 +1,8 @@
 /** Starting each server under test fresh, and what the load generator needs to reach it. */
-import { createServer } from "node:net";
 import { DEMO_PASSWORD } from "../../db/seed-content";
 import type { ServerKind, Target } from "./client";
 import { BENCH_PERSON, freshOverlegDatabase } from "./overleg-db";
-import { spawnServer, type ServerChild } from "./proc";
+import { freePort, spawnServer, type ServerChild } from "./proc";
 
 export const SERVER_KINDS: ServerKind[] = ["overleg", "y-websocket", "hocuspocus"];
 
@@ -25,17 +24,6 @@ export interface StartOptions {
   cpuProfDir?: string;
   /** Sections the Overleg template holds. */
   sections: number;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function signIn(url: string): Promise<string> {

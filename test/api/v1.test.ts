@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server";
+import { WS } from "../support/fixtures";
 
 interface ApiWorkspace {
   id: string;
@@ -46,14 +47,14 @@ describe("the JSON API under /api/v1", () => {
   it("lists for lead@ez.example every workspace (11), each with its sections", async () => {
     const list = await workspacesOf("lead@ez.example");
     expect(list).toHaveLength(11);
-    const financing = list.find((w) => w.title === "Toegang tot financiering")!;
+    const financing = list.find((w) => w.title === WS.financing)!;
     expect(financing.sections.map((s) => s.title)).toEqual(["Aanleiding", "Aanbeveling", "Acties en planning"]);
     for (const s of financing.sections) expect(s).toMatchObject({ id: expect.any(String), status: "draft" });
   });
 
   it("lists for partner@be.example only the cross-border workspace", async () => {
     const list = await workspacesOf("partner@be.example");
-    expect(list.map((w) => w.title)).toEqual(["Grensoverschrijdende samenwerking"]);
+    expect(list.map((w) => w.title)).toEqual([WS.crossBorder]);
     expect(list[0].sections.map((s) => s.title)).toEqual(["Grensoverschrijdende clusters"]);
   });
 
@@ -66,19 +67,19 @@ describe("the JSON API under /api/v1", () => {
 
   it("lists for approver@ocw.example only the workspace they approve in", async () => {
     const list = await workspacesOf("approver@ocw.example");
-    expect(list.map((w) => w.title)).toEqual(["Geschoolde arbeidskrachten"]);
+    expect(list.map((w) => w.title)).toEqual([WS.labour]);
   });
 
   it("accepts a bearer token instead of the cookie", async () => {
     const res = await get("/api/v1/workspaces", { headers: { authorization: `Bearer ${tokens.get("partner@be.example")}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { workspaces: ApiWorkspace[] };
-    expect(body.workspaces.map((w) => w.title)).toEqual(["Grensoverschrijdende samenwerking"]);
+    expect(body.workspaces.map((w) => w.title)).toEqual([WS.crossBorder]);
   });
 
   it("answers a section's metadata and its text as Markdown", async () => {
-    const [, aanbeveling] = await server.sectionIds("Toegang tot financiering");
-    const workspaceId = await server.workspaceId("Toegang tot financiering");
+    const [, aanbeveling] = await server.sectionIds(WS.financing);
+    const workspaceId = await server.workspaceId(WS.financing);
     const res = await get(`/api/v1/sections/${aanbeveling}`, { headers: { authorization: `Bearer ${tokens.get("viewer@tno.example")}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -87,7 +88,7 @@ describe("the JSON API under /api/v1", () => {
       id: aanbeveling,
       title: "Aanbeveling",
       status: "draft",
-      workspace: { id: workspaceId, title: "Toegang tot financiering" },
+      workspace: { id: workspaceId, title: WS.financing },
     });
     expect(new Date(body.updatedAt as string).getTime()).not.toBeNaN();
     expect(body.markdown).toContain("## Toegang tot financiering");
@@ -95,7 +96,7 @@ describe("the JSON API under /api/v1", () => {
   });
 
   it("gives the partner the cross-border section, with its list", async () => {
-    const [clusters] = await server.sectionIds("Grensoverschrijdende samenwerking");
+    const [clusters] = await server.sectionIds(WS.crossBorder);
     const res = await as("partner@be.example", `/api/v1/sections/${clusters}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { markdown: string };
@@ -105,7 +106,7 @@ describe("the JSON API under /api/v1", () => {
 
   it("refuses a request without a session: 401", async () => {
     await expectError(await get("/api/v1/workspaces"), 401, "unauthorized");
-    const [section] = await server.sectionIds("Toegang tot financiering");
+    const [section] = await server.sectionIds(WS.financing);
     const res = await get(`/api/v1/sections/${section}`);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
     await expectError(res, 401, "unauthorized");
@@ -113,7 +114,7 @@ describe("the JSON API under /api/v1", () => {
   });
 
   it("refuses a section the caller may not see: 403 with the policy's reason, and no text", async () => {
-    const [section] = await server.sectionIds("Toegang tot financiering");
+    const [section] = await server.sectionIds(WS.financing);
     const res = await as("partner@be.example", `/api/v1/sections/${section}`);
     const text = await res.clone().text();
     const error = await expectError(res, 403, "forbidden");
@@ -147,7 +148,7 @@ describe("the JSON API under /api/v1", () => {
     });
     expect(res.headers.get("allow")).toBe("GET, HEAD");
     await expectError(res, 405, "method_not_allowed");
-    const [section] = await server.sectionIds("Toegang tot financiering");
+    const [section] = await server.sectionIds(WS.financing);
     await expectError(await as("lead@ez.example", `/api/v1/sections/${section}`, { method: "DELETE" }), 405, "method_not_allowed");
     expect(await workspacesOf("lead@ez.example")).toEqual(before);
   });

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { caretToEnd, peopleInBrowsers } from "./support/browser";
+import { WS } from "../support/fixtures";
 
 const people = peopleInBrowsers({ width: 1200, height: 900 });
 const { problems, signedInPage, shot } = people;
@@ -33,7 +34,7 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
 
 describe("co-editing a section in the browser", () => {
   it("shows each person's text and caret to the other, and gives a viewer a read-only editor", async () => {
-    const [sectionId] = await people.server.sectionIds("Toegang tot financiering");
+    const [sectionId] = await people.server.sectionIds(WS.financing);
     const [leadName, drafterName] = await Promise.all([nameOf("lead@ez.example"), nameOf("drafter@kgg.example")]);
 
     const lead = await signedInPage("lead@ez.example");
@@ -81,7 +82,11 @@ describe("co-editing a section in the browser", () => {
 
     await prose.click();
     await viewer.keyboard.type("Tekst van TNO", { delay: 10 });
-    await viewer.waitForTimeout(1000);
+    // A barrier instead of a pause: once the viewer shows what the lead typed after the viewer's keys,
+    // the viewer's editor has handled those keys; had it taken them, they would be in its text.
+    const afterViewer = `Na de lezer ${Date.now()}`;
+    await typeAtEnd(lead, afterViewer);
+    await expect.poll(() => prose.innerText(), { timeout: 15_000 }).toContain(afterViewer);
     expect(await prose.innerText()).not.toContain("Tekst van TNO");
     expect(await lead.locator(".ov-editor__prose").innerText()).not.toContain("Tekst van TNO");
     await shot(viewer, "coedit-viewer");
@@ -90,7 +95,7 @@ describe("co-editing a section in the browser", () => {
   }, 120_000);
 
   it("keeps changes made offline and sends them when the connection returns; undo takes back only my own", async () => {
-    const [, sectionId] = await people.server.sectionIds("Toegang tot financiering");
+    const [, sectionId] = await people.server.sectionIds(WS.financing);
     const lead = await signedInPage("lead@ez.example");
     const drafter = await signedInPage("drafter@kgg.example");
     await Promise.all([openSection(lead, sectionId), openSection(drafter, sectionId)]);
@@ -100,7 +105,7 @@ describe("co-editing a section in the browser", () => {
     const offlineText = `Offline geschreven ${Date.now()}`;
     await typeAtEnd(lead, offlineText);
     await shot(lead, "offline-lead");
-    await drafter.waitForTimeout(500);
+    // The lead's connection is down (awaited above), so nothing it typed can have reached the drafter.
     expect(await drafter.locator(".ov-editor__prose").innerText()).not.toContain(offlineText);
 
     await lead.context().setOffline(false);
@@ -119,8 +124,8 @@ describe("co-editing a section in the browser", () => {
   }, 120_000);
 
   it("drops what was written offline once the writer may only read: the editor shows the saved text, and the change never comes back", async () => {
-    const workspaceId = await people.server.workspaceId("Toegang tot financiering");
-    const [, , sectionId] = await people.server.sectionIds("Toegang tot financiering");
+    const workspaceId = await people.server.workspaceId(WS.financing);
+    const [, , sectionId] = await people.server.sectionIds(WS.financing);
     const drafterName = await nameOf("drafter@kgg.example");
     const lead = await signedInPage("lead@ez.example");
     const drafter = await signedInPage("drafter@kgg.example");

@@ -8,6 +8,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { peopleInBrowsers } from "./support/browser";
+import { WS } from "../support/fixtures";
 
 const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
 
@@ -42,7 +43,7 @@ async function select(page: Page, phrase: string): Promise<void> {
 
 describe("commenting in the browser", () => {
   it("comments on a selection with a mention; the other person sees the thread and a notification live, replies and resolves", async () => {
-    const [sectionId] = await people.server.sectionIds("Grensoverschrijdende samenwerking");
+    const [sectionId] = await people.server.sectionIds(WS.crossBorder);
     const partner = await signedInPage("partner@be.example");
     const lead = await signedInPage("lead@ez.example");
     await Promise.all([openSection(partner, sectionId), openSection(lead, sectionId)]);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workspaces } from "../../db/seed-content";
 import { startTestServer, type TestServer } from "../support/server";
 import { launchChromium, signIn, type LaunchedBrowser } from "./support/browser";
+import { WS } from "../support/fixtures";
 
 const TNO_RECOMMENDATIONS = workspaces.slice(0, 6).map((w) => w.title);
 const SCRATCH = resolve(import.meta.dirname, "../../.scratch");
@@ -48,8 +49,8 @@ describe("lead@ez.example signs in and reads a section", () => {
   });
 
   it("opens a workspace and sees its sections in order", async () => {
-    await page.getByRole("link", { name: "Toegang tot financiering", exact: true }).click();
-    await page.getByRole("heading", { level: 1, name: "Toegang tot financiering" }).waitFor();
+    await page.getByRole("link", { name: WS.financing, exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: WS.financing }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/w\/[^/]+$/);
     const sections = page.getByRole("region", { name: "Sections" }).getByRole("link");
     expect(await sections.allInnerTexts()).toEqual(workspaces[0].sections.map((s) => s.title));

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { startTestServer, type TestServer } from "../support/server";
 import { caretToEnd, CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "./support/browser";
+import { WS } from "../support/fixtures";
 
-const WORKSPACE = "Centraal contactpunt";
+const WORKSPACE = WS.contactPoint;
 const SECTION_TEXT = "In het kader van de Critical Raw Materials Act wordt een centraal contactpunt opgericht";
 const ADDED = `Het contactpunt opent in het eerste kwartaal ${Date.now()}`;
 

@@ -7,12 +7,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
-import { seedDemo } from "../../db/seed";
-import { createAuth } from "../../server/auth";
-import { parseEnv } from "../../server/env";
-import { createLogger } from "../../server/log";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { freshDatabaseUrl } from "../support/server";
+import { seededDatabaseUrl } from "../support/server";
 import { startChildServer, type ChildServer } from "./child";
 import { appendParagraph, connectProvider, hasAll, signInAt, synced, textOf, until, type ProviderClient } from "./helpers";
 
@@ -27,10 +23,8 @@ describe("durability across kill -9", () => {
   const clients: ProviderClient[] = [];
 
   beforeAll(async () => {
-    ({ url: databaseUrl, drop } = await freshDatabaseUrl());
-    const env = parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, LOG_LEVEL: "error" });
+    ({ url: databaseUrl, drop } = await seededDatabaseUrl());
     const database = await openDatabase(databaseUrl);
-    await seedDemo(database, createAuth(database, env), createLogger("error"));
     const { db, t } = database;
     const [section] = await db.select({ id: t.sections.id }).from(t.sections).orderBy(t.sections.position).limit(1);
     sectionId = section.id;

@@ -10,8 +10,9 @@ import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { connectProvider, synced, until, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 import { anchorOf, textAt } from "./helpers";
+import { WS } from "../support/fixtures";
 
-const WORKSPACE = "Grensoverschrijdende samenwerking";
+const WORKSPACE = WS.crossBorder;
 const PHRASE = "ALPHA_BETA";
 
 /** A small seeded random generator, so a failure can be replayed from its seed. */

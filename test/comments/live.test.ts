@@ -8,9 +8,10 @@ import { closeAll, connect, next, refusal, type Client } from "../realtime/clien
 import { connectProvider, synced, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 import { anchorOf, getJson, post } from "./helpers";
+import { WS } from "../support/fixtures";
 
-const CROSS_BORDER = "Grensoverschrijdende samenwerking";
-const FINANCING = "Toegang tot financiering";
+const CROSS_BORDER = WS.crossBorder;
+const FINANCING = WS.financing;
 const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
 
 describe("comments, live and per organisation", () => {

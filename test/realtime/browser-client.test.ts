@@ -7,8 +7,9 @@ import { createRealtimeClient, type ConnectionStatus, type RealtimeClient } from
 import type { PresencePayload, ServerToClientEvents } from "../../app/components/realtime/protocol";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connectAs, presenceOf, type Client } from "./clients";
+import { WS } from "../support/fixtures";
 
-const FINANCING = "Toegang tot financiering";
+const FINANCING = WS.financing;
 
 function status(client: RealtimeClient, want: ConnectionStatus, resumed?: boolean, ms = 8000): Promise<void> {
   if (client.status() === want && resumed === undefined) return Promise.resolve();

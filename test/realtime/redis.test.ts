@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DomainEvents } from "../../server/events";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connectAs, disconnected, next, presenceOf, type Client } from "./clients";
+import { WS } from "../support/fixtures";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -50,8 +51,8 @@ describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? ""
   });
 
   it("delivers a section change made on node A to a member connected to node B, once, and to B's own event bus", async () => {
-    const workspaceId = await a.workspaceId("Toegang tot financiering");
-    const [sectionId, second] = await a.sectionIds("Toegang tot financiering");
+    const workspaceId = await a.workspaceId(WS.financing);
+    const [sectionId, second] = await a.sectionIds(WS.financing);
     const onB = await on(b, "drafter@kgg.example");
     const partnerOnB = await on(b, "partner@be.example");
     expect((await onB.emitWithAck("workspace:join", [workspaceId])).ok).toBe(true);
@@ -97,7 +98,7 @@ describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? ""
   });
 
   it("shows presence across nodes: people on A and on B see each other arrive and leave", async () => {
-    const workspaceId = await a.workspaceId("Geschoolde arbeidskrachten");
+    const workspaceId = await a.workspaceId(WS.labour);
     const leadOnA = await on(a, "lead@ez.example");
     const expertOnB = await on(b, "expert@fme.example");
     await leadOnA.emitWithAck("presence:enter", { workspaceId, sectionId: null });
@@ -120,7 +121,7 @@ describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? ""
   });
 
   it("takes a person's socket on node B out of a workspace whose membership node A removed", async () => {
-    const workspaceId = await a.workspaceId("Centraal contactpunt");
+    const workspaceId = await a.workspaceId(WS.contactPoint);
     const drafterId = await a.userId("drafter@kgg.example");
     const drafterOnB = await on(b, "drafter@kgg.example");
     expect((await drafterOnB.emitWithAck("workspace:join", [workspaceId])).ok).toBe(true);

@@ -13,8 +13,9 @@ import { connectProvider, poll, synced, until, type ProviderClient } from "../co
 import { manualClock } from "../support/manual-clock";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connect, disconnected, type Client } from "./clients";
+import { WS } from "../support/fixtures";
 
-const FINANCING = "Toegang tot financiering";
+const FINANCING = WS.financing;
 
 /** The session's own token (the cookie and the bearer token carry it signed: `<token>.<signature>`). */
 const sessionToken = (signed: string) => decodeURIComponent(signed).split(".")[0];
@@ -109,7 +110,7 @@ describe("ended sessions close socket.io and collab connections at the next re-c
   });
 
   it("after an administrator disabled the person", async () => {
-    await endsAtNextRound("approver@ocw.example", "Geschoolde arbeidskrachten", async () => {
+    await endsAtNextRound("approver@ocw.example", WS.labour, async () => {
       const admin = (await loadActor(server.database, await server.userId("admin@overleg.example")))!;
       await disablePerson(server.services, { actor: admin, userId: await server.userId("approver@ocw.example") });
     });

@@ -3,9 +3,10 @@ import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connect, connectAs, disconnected, next, presenceOf, refusal, type Client } from "./clients";
+import { WS } from "../support/fixtures";
 
-const CROSS_BORDER = "Grensoverschrijdende samenwerking";
-const FINANCING = "Toegang tot financiering";
+const CROSS_BORDER = WS.crossBorder;
+const FINANCING = WS.financing;
 
 describe("socket.io on the app's port", () => {
   let server: TestServer;
@@ -228,8 +229,8 @@ describe("socket.io on the app's port", () => {
     });
 
     it("tells a person about their own membership change, and takes them out of a workspace they lost", async () => {
-      const workspaceId = await server.workspaceId("Infrastructuur en ruimte");
-      const [sectionId] = await server.sectionIds("Infrastructuur en ruimte");
+      const workspaceId = await server.workspaceId(WS.infrastructure);
+      const [sectionId] = await server.sectionIds(WS.infrastructure);
       const viewerId = await server.userId("viewer@tno.example");
       const viewer = await as("viewer@tno.example");
       const lead = await as("lead@ez.example");

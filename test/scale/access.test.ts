@@ -16,9 +16,10 @@ import { connectProvider, pollAsync, synced, until, type ProviderClient } from "
 import { closeAll, connect, disconnected, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";
 import { SHARED_REDIS_URL, skipReason, startNode, type Node } from "./support";
+import { WS } from "../support/fixtures";
 
 const reason = await skipReason();
-const FINANCING = "Toegang tot financiering";
+const FINANCING = WS.financing;
 
 /** Resolves with the close code once the server closed the provider's connection with one of `codes`. */
 function closedWith(client: ProviderClient, codes: number[], what: string): Promise<number> {
@@ -90,8 +91,8 @@ describe.skipIf(reason !== null)(`access changes across nodes${reason ? ` (${rea
   });
 
   it("disconnects on node B the socket and the collab connection of a person disabled on node A", async () => {
-    const workspaceId = await a.workspaceId("Geschoolde arbeidskrachten");
-    const [sectionId] = await a.sectionIds("Geschoolde arbeidskrachten");
+    const workspaceId = await a.workspaceId(WS.labour);
+    const [sectionId] = await a.sectionIds(WS.labour);
     const viewer = await onB("viewer@tno.example", sectionId, workspaceId);
     const gone = disconnected(viewer.socket, 15_000);
     const actor = (await loadActor(a.database, await a.userId("admin@overleg.example")))!;

@@ -14,6 +14,7 @@ import { loadStoredDoc } from "../../server/services/section-text";
 import { appendParagraph, connectProvider, synced, textOf, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 import { converge, SHARED_REDIS_URL, skipReason } from "./support";
+import { WS } from "../support/fixtures";
 
 const reason = await skipReason();
 const ROUNDS = 12;
@@ -54,7 +55,7 @@ describe.skipIf(reason !== null)(`two nodes compacting one section${reason ? ` (
   it(`loses no update over ${ROUNDS} rounds of writes and concurrent compactions on both nodes`, async () => {
     const seed = Number(process.env.OVERLEG_TEST_SEED ?? Date.now() % 100_000);
     const rnd = random(seed);
-    const [sectionId] = await a.sectionIds("Toegang tot financiering");
+    const [sectionId] = await a.sectionIds(WS.financing);
     const lead = (await a.signIn("lead@ez.example")).cookie;
     const drafter = (await a.signIn("drafter@kgg.example")).cookie;
     clients.push(

@@ -8,19 +8,15 @@
  * SQLite (`npm test`) they are skipped, saying why.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { openDatabase } from "../../db/index";
-import { seedDemo } from "../../db/seed";
-import { createAuth } from "../../server/auth";
 import type { CollabOptions } from "../../server/collab/index";
-import { parseEnv } from "../../server/env";
-import { createLogger } from "../../server/log";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { freePort, freshDatabaseUrl } from "../support/server";
+import { seededDatabaseUrl } from "../support/server";
+import { freePort, startChildServer, type ChildServer } from "../support/spawn";
 import { onDocUpdate, textOf, until, type ProviderClient } from "../collab/helpers";
 
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -46,13 +42,11 @@ export async function skipReason(): Promise<string | null> {
   return null;
 }
 
-/** A fresh PostgreSQL database with the demo data; the first section of the first workspace. */
+/** A PostgreSQL database of the test's own with the demo data; the first section of the first workspace. */
 export async function seededDatabase(): Promise<{ url: string; drop: () => Promise<void>; sectionId: string; workspaceId: string }> {
-  const { url, drop } = await freshDatabaseUrl();
-  const env = parseEnv({ NODE_ENV: "test", DATABASE_URL: url, LOG_LEVEL: "error" });
+  const { url, drop } = await seededDatabaseUrl();
   const database = await openDatabase(url);
   try {
-    await seedDemo(database, createAuth(database, env), createLogger("error"));
     const { db, t } = database;
     const [section] = await db.select({ id: t.sections.id, workspaceId: t.sections.workspaceId }).from(t.sections).orderBy(t.sections.position).limit(1);
     return { url, drop, sectionId: section.id, workspaceId: section.workspaceId };
@@ -73,17 +67,8 @@ export async function storedLines(databaseUrl: string, sectionId: string): Promi
 }
 
 // ── nodes ──────────────────────────────────────────────────────────────────────────────────────────
-const entry = resolve(import.meta.dirname, "../support/child-server.ts");
 
-export interface Node {
-  url: string;
-  port: number;
-  process: ChildProcess;
-  /** kill -9, and wait until the process is gone. */
-  kill(): Promise<void>;
-  /** SIGTERM (graceful), and wait until the process is gone. */
-  stop(): Promise<void>;
-}
+export type Node = ChildServer;
 
 export interface NodeOptions {
   redisUrl: string;
@@ -94,57 +79,16 @@ export interface NodeOptions {
 }
 
 export async function startNode(databaseUrl: string, options: NodeOptions, timeoutMs = 90_000): Promise<Node> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
+  return startChildServer(
+    databaseUrl,
+    {
       REDIS_URL: options.redisUrl,
-      PORT: String(port),
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
       OVERLEG_TEST_COLLAB: JSON.stringify(options.collab ?? {}),
       OVERLEG_TEST_SIGNIN_PER_MINUTE: String(options.signInPerMinute ?? 0),
       OVERLEG_TEST_SESSION_CHECK_MS: String(options.sessionCheckMs ?? ""),
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
-  });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  const url = await new Promise<string>((done, fail) => {
-    let stdout = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(new Error(`node did not start within ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening (\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`node exited before listening:\n${stderr}`));
-    });
-  });
-  return {
-    url,
-    port,
-    process: child,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+    timeoutMs,
+  );
 }
 
 // ── a Redis server of the test's own ───────────────────────────────────────────────────────────────

@@ -1,14 +1,17 @@
 /**
  * Runs once before the test files: builds the Remix app when the build is missing or older than its
  * sources, so tests that serve it (remix: "build", a production start, the browser journeys) have it;
- * and, for the PostgreSQL suite, checks that PostgreSQL answers before any test tries.
+ * for the PostgreSQL suite, checks that PostgreSQL answers before any test tries; and migrates and
+ * seeds this run's template database (test/support/template.ts), which test servers copy.
  */
 import pg from "pg";
+import type { TestProject } from "vitest/node";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { createTemplate, isPostgresUrl } from "./template";
 
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url && /^postgres/.test(url)) {
+  if (isPostgresUrl(url)) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
     try {
       await client.connect();
@@ -19,6 +22,11 @@ export default async function setup(): Promise<void> {
       await client.end().catch(() => undefined);
     }
   }
-  const started = Date.now();
+  let started = Date.now();
   if (ensureBuild()) console.log(`[global-setup] Remix build ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  started = Date.now();
+  const template = await createTemplate(url);
+  if (process.env.TEST_LOG_LEVEL) console.log(`[global-setup] template database ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  project.provide("overlegTemplateUrl", template.url);
+  return template.drop;
 }

@@ -1,56 +1,68 @@
 /**
  * Starts a real Overleg server on 127.0.0.1 for a test: its own database (a temporary SQLite file,
- * or a fresh PostgreSQL database when TEST_DATABASE_URL is set), the demo data, and helpers to sign
- * in as the demo people over HTTP.
+ * or a PostgreSQL database of its own when TEST_DATABASE_URL is set), the demo data (a copy of the
+ * run's seeded template, test/support/template.ts), and helpers to sign in as the demo people over HTTP.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import pg from "pg";
+import { inject } from "vitest";
 import { openDatabase, type Database } from "../../db/index";
-import { seedDemo } from "../../db/seed";
 import { DEMO_PASSWORD } from "../../db/seed-content";
 import { startServer, type OverlegServer, type StartOptions } from "../../server/app";
-import { createAuth } from "../../server/auth";
 import { parseEnv, type Env } from "../../server/env";
 import { createLogger } from "../../server/log";
+import { freePort } from "./spawn";
+import { adminQuery, isPostgresUrl, seedDatabase, withDatabaseName } from "./template";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+export { freePort };
+
+function newDatabaseName(): string {
+  return `overleg_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** A fresh, empty database URL and a function that removes it. */
 export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
-  if (base && /^postgres/.test(base)) {
-    const name = `overleg_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
+  if (isPostgresUrl(base)) {
+    const name = newDatabaseName();
+    await adminQuery(base, `create database ${name}`);
+    return { url: withDatabaseName(base, name), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
   }
   const dir = mkdtempSync(join(tmpdir(), "overleg-test-"));
   return { url: `file:${join(dir, "overleg.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A database of the test's own holding the demo data (migrated and seeded), and a function that
+ * removes it: a copy of the run's template when the global setup made one, else seeded the real way.
+ */
+export async function seededDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = inject("overlegTemplateUrl");
+  const base = process.env.TEST_DATABASE_URL;
+  if (!template || isPostgresUrl(template) !== isPostgresUrl(base)) {
+    const fresh = await freshDatabaseUrl();
+    await seedDatabase(fresh.url);
+    return fresh;
+  }
+  if (isPostgresUrl(base)) {
+    const name = newDatabaseName();
+    const templateName = new URL(template).pathname.slice(1);
+    await adminQuery(base, `create database ${name} template ${templateName}`);
+    return { url: withDatabaseName(base, name), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "overleg-test-"));
+  const path = join(dir, "overleg.db");
+  copyFileSync(template.replace(/^file:/, ""), path);
+  return { url: `file:${path}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function ownDatabase(options: TestServerOptions): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (options.seed !== false && options.template !== false) return seededDatabaseUrl();
+  const fresh = await freshDatabaseUrl();
+  if (options.seed !== false) await seedDatabase(fresh.url);
+  return fresh;
 }
 
 export interface TestServer extends OverlegServer {
@@ -67,7 +79,10 @@ export interface TestServer extends OverlegServer {
 
 export interface TestServerOptions {
   remix?: StartOptions["remix"];
+  /** false: an empty (migrated) database instead of the demo data. */
   seed?: boolean;
+  /** false: seed the demo data the real way instead of copying the run's template (tests of the seed itself). */
+  template?: boolean;
   env?: Record<string, string>;
   collab?: StartOptions["collab"];
   sessionCheck?: StartOptions["sessionCheck"];
@@ -79,7 +94,7 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const port = await freePort();
-  const owned = options.databaseUrl ? undefined : await freshDatabaseUrl();
+  const owned = options.databaseUrl ? undefined : await ownDatabase(options);
   const env = parseEnv({
     NODE_ENV: "test",
     PORT: String(port),
@@ -90,7 +105,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const log = createLogger(env.LOG_LEVEL);
   const database = await openDatabase(env.DATABASE_URL);
-  if (options.seed !== false && !options.databaseUrl) await seedDemo(database, createAuth(database, env), log);
   const server = await startServer({
     env,
     database,

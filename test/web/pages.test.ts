@@ -9,6 +9,7 @@ import { workspaces as seedWorkspaces, defaultRoles } from "../../db/seed-conten
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
+import { WS } from "../support/fixtures";
 
 let server: TestServer;
 const cookies = new Map<string, string>();
@@ -81,8 +82,8 @@ describe("dashboard", () => {
     expect(all).toHaveLength(11);
     const expected: Record<string, string[]> = {
       "lead@ez.example": all,
-      "partner@be.example": ["Grensoverschrijdende samenwerking"],
-      "approver@ocw.example": ["Geschoolde arbeidskrachten"],
+      "partner@be.example": [WS.crossBorder],
+      "approver@ocw.example": [WS.labour],
       "viewer@tno.example": memberOf("viewer@tno.example"),
       "drafter@kgg.example": memberOf("drafter@kgg.example"),
       "expert@fme.example": memberOf("expert@fme.example"),
@@ -110,12 +111,12 @@ describe("dashboard", () => {
 
 describe("workspace page", () => {
   it("lists the sections in order and the members with their roles", async () => {
-    const id = await server.workspaceId("Toegang tot financiering");
+    const id = await server.workspaceId(WS.financing);
     const { status, html } = await page(`/w/${id}`, "drafter@kgg.example");
     expect(status).toBe(200);
     const visible = text(html);
-    expect(visible).toContain("Toegang tot financiering");
-    const sectionIds = await server.sectionIds("Toegang tot financiering");
+    expect(visible).toContain(WS.financing);
+    const sectionIds = await server.sectionIds(WS.financing);
     const shown = [...html.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]);
     expect(shown).toEqual(sectionIds);
     expect(visible).toMatch(/Eva de Leeuw Ministerie van Economische Zaken Eigenaar/);
@@ -125,14 +126,14 @@ describe("workspace page", () => {
   });
 
   it("links to member management only for those the policy lets manage members", async () => {
-    const id = await server.workspaceId("Toegang tot financiering");
+    const id = await server.workspaceId(WS.financing);
     expect((await page(`/w/${id}`, "lead@ez.example")).html).toContain(`href="/w/${id}/members"`);
     expect((await page(`/w/${id}`, "drafter@kgg.example")).html).not.toContain(`/w/${id}/members`);
     expect((await page(`/w/${id}`, "viewer@tno.example")).html).not.toContain(`/w/${id}/members`);
   });
 
   it("refuses a workspace the person is not in with 403 and says why", async () => {
-    const id = await server.workspaceId("Toegang tot financiering");
+    const id = await server.workspaceId(WS.financing);
     const { status, html } = await page(`/w/${id}`, "partner@be.example");
     expect(status).toBe(403);
     expect(text(html)).toContain("Je bent geen lid van deze werkruimte");
@@ -149,7 +150,7 @@ describe("workspace page", () => {
 
 describe("section page", () => {
   it("shows breadcrumbs, status, the stored text and what the person may do", async () => {
-    const [, second] = await server.sectionIds("Toegang tot financiering");
+    const [, second] = await server.sectionIds(WS.financing);
     const { status, html } = await page(`/s/${second}`, "viewer@tno.example");
     expect(status).toBe(200);
     const visible = text(html);
@@ -165,7 +166,7 @@ describe("section page", () => {
   });
 
   it("renders stored text as text: markup and script links in a section cannot reach the page", async () => {
-    const [sectionId] = await server.sectionIds("Infrastructuur en ruimte");
+    const [sectionId] = await server.sectionIds(WS.infrastructure);
     const doc = await loadStoredDoc(server.database, sectionId);
     const updates: Uint8Array[] = [];
     doc.on("update", (update: Uint8Array) => updates.push(update));
@@ -195,7 +196,7 @@ describe("section page", () => {
   });
 
   it("refuses a partner opening another workspace's section with 403 and the reason", async () => {
-    const [sectionId] = await server.sectionIds("Toegang tot financiering");
+    const [sectionId] = await server.sectionIds(WS.financing);
     const { status, html } = await page(`/s/${sectionId}`, "partner@be.example");
     expect(status).toBe(403);
     const visible = text(html);
@@ -209,7 +210,7 @@ describe("section page", () => {
   });
 
   it("lets the partner open a section of their own workspace", async () => {
-    const [sectionId] = await server.sectionIds("Grensoverschrijdende samenwerking");
+    const [sectionId] = await server.sectionIds(WS.crossBorder);
     const { status, html } = await page(`/s/${sectionId}`, "partner@be.example");
     expect(status).toBe(200);
     expect(html).toContain('data-ability="section.comment" data-allowed="true"');

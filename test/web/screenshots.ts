@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { startTestServer } from "../support/server";
+import { WS } from "../support/fixtures";
 
 const outDir = resolve(process.argv[2] ?? ".scratch/screens");
 mkdirSync(outDir, { recursive: true });
@@ -48,7 +49,7 @@ try {
     await shot("workspace");
     await page.locator(".section-list__title").nth(1).click();
     await page.waitForURL(/\/s\//);
-    await page.waitForTimeout(1500);
+    await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 15_000 });
     await shot("section");
     await page.goto(`${server.url}/s/does-not-exist`);
     await shot("404");
@@ -57,7 +58,7 @@ try {
 
   // A partner country official opening a section of a workspace they are not in.
   const partner = await server.signIn("partner@be.example");
-  const [sectionId] = await server.sectionIds("Toegang tot financiering");
+  const [sectionId] = await server.sectionIds(WS.financing);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addCookies(
     partner.cookie.split("; ").map((c) => {
