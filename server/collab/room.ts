@@ -181,7 +181,7 @@ export class Room {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, SERVER);
       for (const u of stored.updates) Y.applyUpdate(this.doc, u.data, SERVER);
     }, SERVER);
-    this.seq = Math.max(this.seq, stored.upToSeq, ...stored.updates.map((u) => u.seq));
+    this.seq = stored.updates.reduce((max, u) => Math.max(max, u.seq), Math.max(this.seq, stored.upToSeq));
     this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
     this.logRows = stored.updates.length;
     this.logBytes = stored.updates.reduce((n, u) => n + u.data.byteLength, 0);

@@ -40,7 +40,7 @@ function brokenUpdate(): Uint8Array {
   doc.destroy();
   return update;
 }
-const BROKEN_TEXTS = ["Blijft staan.", "Tekst zonder alinea.", "Een losse tekenreeks.", "Onbekend blok."];
+const BROKEN_TEXTS = ["Blijft staan.", "Tekst zonder alinea.", "Een losse tekenreeks.", "Onbekend blok.", "Tekens op het hoogste niveau."];
 
 /** The text as the browser editor reads it (y-prosemirror, the editor's schema), checked by ProseMirror; on a copy (the reader deletes what it cannot read). */
 function editorText(doc: Y.Doc): string {
@@ -57,8 +57,17 @@ function editorText(doc: Y.Doc): string {
   }
 }
 
+/** Characters at the top level: the fragment's name used as a Y.Text by another client. */
+function charactersUpdate(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText(FRAGMENT).insert(0, "Tekens op het hoogste niveau.");
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
 async function storeBroken(server: TestServer, sectionId: string): Promise<void> {
-  await new UpdateStore(server.database, createLogger("silent")).append(sectionId, [brokenUpdate()]);
+  await new UpdateStore(server.database, createLogger("silent")).append(sectionId, [brokenUpdate(), charactersUpdate()]);
 }
 
 async function auditRows(server: TestServer, sectionId: string) {
