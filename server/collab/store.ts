@@ -16,7 +16,7 @@ import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { contentHash } from "../document";
 import { documentProblem, repairFragment } from "../document-schema";
 import type { Logger } from "../log";
-import { appendAudit } from "../services/audit";
+import { appendAudit, lockAuditChain } from "../services/audit";
 
 export interface StoredState {
   snapshot: Uint8Array | null;
@@ -196,6 +196,8 @@ export class UpdateStore {
   async repairOutsideSchema(sectionId: string): Promise<{ stored: StoredState; repair: SchemaRepair | null; locked: boolean }> {
     const { t } = this.database;
     return this.database.transaction(async (tx) => {
+      // The audit chain's lock first, then the section's, in the order a sign-off takes them (no deadlock).
+      await lockAuditChain(tx);
       await this.lock(tx, sectionId, "exclusive");
       const snapshot = (await tx.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
       const from = Number(snapshot?.upToSeq ?? 0);
