@@ -216,3 +216,105 @@ export function readFragment(fragment: Y.XmlFragment, options: ReadOptions = {})
   }
   return { node: schema.topNodeType.create(null, blocks), problems };
 }
+
+/** Text a part outside the schema holds, as lines (one per text block it holds, or per line of a plain text). */
+function linesOf(value: unknown, into: string[]): void {
+  if (value instanceof Y.XmlText) {
+    const line = (value.toDelta() as { insert: unknown }[]).map((op) => (typeof op.insert === "string" ? op.insert : "")).join("");
+    into.push(...line.split("\n"));
+  } else if (value instanceof Y.XmlElement || value instanceof Y.XmlFragment) {
+    // An element's texts side by side form one line (a paragraph's runs); its elements their own.
+    let line = "";
+    for (const child of value.toArray() as unknown[]) {
+      if (child instanceof Y.XmlText) line += (child.toDelta() as { insert: unknown }[]).map((op) => (typeof op.insert === "string" ? op.insert : "")).join("");
+      else {
+        if (line) into.push(...line.split("\n"));
+        line = "";
+        linesOf(child, into);
+      }
+    }
+    if (line) into.push(...line.split("\n"));
+  } else if (value instanceof Y.Text) {
+    into.push(...value.toString().split("\n"));
+  } else if (typeof value === "string" || typeof value === "number") {
+    into.push(...String(value).split("\n"));
+  }
+}
+
+/** What a top-level item is, for the repair's log. */
+function itemKind(item: Y.Item): string {
+  const content = item.content;
+  if (content instanceof Y.ContentType) return kindOf(content.type);
+  if (content instanceof Y.ContentString) return "characters";
+  if (content instanceof Y.ContentAny) return "a plain value";
+  return content.constructor.name || "content";
+}
+
+/**
+ * Brings a section's text back inside the schema, in the caller's transaction: every top-level part
+ * that is not inside it (a Y.XmlText or plain values at the top level, an unknown element, a block
+ * with an unknown mark…) is deleted, and the text it held is put in its place as plain paragraphs
+ * (one per text block or line; nothing when it held no text). Parts inside the schema are not
+ * touched. Returns what was repaired (empty when nothing was outside the schema).
+ *
+ * Not deterministic across documents (the paragraphs are new items of this document's client): run
+ * it once per stored text, under the section's log lock (UpdateStore.repairOutsideSchema).
+ */
+export function repairFragment(fragment: Y.XmlFragment): string[] {
+  const schema = documentSchema();
+  type Run = { index: number; length: number; lines: string[] };
+  const runs: Run[] = [];
+  const repaired: string[] = [];
+  let index = 0;
+  let run: Run | null = null;
+  let chars = ""; // consecutive characters or plain values, read as one text
+  const endChars = () => {
+    if (run && chars) run.lines.push(...chars.split("\n"));
+    chars = "";
+  };
+  for (let item = fragment._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const content = item.content;
+    let problem: string | null = null;
+    if (content instanceof Y.ContentType && content.type instanceof Y.XmlElement) {
+      try {
+        const node = elementToNode(content.type);
+        if (!schema.topNodeType.contentMatch.matchType(node.type)) problem = `${node.type.name} inside doc`;
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+    } else problem = `${itemKind(item)} where a node belongs`;
+    if (problem === null) {
+      endChars();
+      run = null;
+      index += item.length;
+      continue;
+    }
+    if (!run || run.index + run.length !== index) runs.push((run = { index, length: 0, lines: [] }));
+    run.length += item.length;
+    index += item.length;
+    if (repaired.length < 20) repaired.push(problem.slice(0, 120));
+    if (content instanceof Y.ContentString) chars += content.str;
+    else if (content instanceof Y.ContentAny) {
+      for (const value of content.getContent()) if (typeof value === "string" || typeof value === "number") chars += String(value);
+    } else {
+      endChars();
+      for (const value of content.getContent()) linesOf(value, run.lines);
+    }
+  }
+  endChars();
+  for (const r of runs.reverse()) {
+    fragment.delete(r.index, r.length);
+    const paragraphs = r.lines
+      .filter((line) => line.trim().length > 0)
+      .map((line) => {
+        const paragraph = new Y.XmlElement("paragraph");
+        const text = new Y.XmlText();
+        text.insert(0, line);
+        paragraph.insert(0, [text]);
+        return paragraph;
+      });
+    if (paragraphs.length) fragment.insert(r.index, paragraphs);
+  }
+  return repaired;
+}

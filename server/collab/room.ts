@@ -19,6 +19,7 @@ import { AwarenessTable, type AwarenessChange, type AwarenessPeer } from "./awar
 import { Connection } from "./connection";
 import type { RoomBus } from "./fanout";
 import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
+import { documentProblem } from "../document-schema";
 import { SchemaGuard } from "./schema-guard";
 import { applyStored, type StoredState, type UpdateStore } from "./store";
 
@@ -142,6 +143,10 @@ export class Room {
     this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
     this.logRows = stored.updates.length;
     this.logBytes = stored.updates.reduce((n, u) => n + u.data.byteLength, 0);
+    // A text stored outside the schema (before updates were checked) is repaired before anyone gets
+    // it: no browser editor could open it.
+    const problem = documentProblem(this.doc);
+    if (problem) await this.repairOnLoad(problem);
     this.unsubscribe = this.options.bus.subscribe(this.sectionId, {
       message: (m) => {
         if (m.kind === "update") Y.applyUpdate(this.doc, m.payload, REMOTE);
@@ -150,6 +155,49 @@ export class Room {
       resync: () => void this.catchUp(),
     });
     if (this.needsCompaction()) this.queueCompaction();
+  }
+
+  /**
+   * Repairs a text stored outside the editor's schema (UpdateStore.repairOutsideSchema: once, under
+   * the section's log lock, keeping the text as it was in a version) and applies the state read under
+   * that lock, which holds the repair whichever node made it. Stored before it is applied, and applied
+   * before any connection is attached: every client syncs the repaired text. When the repair cannot be
+   * made (storage failed, the section is final), the room opens as it is (readers show placeholders).
+   */
+  private async repairOnLoad(problem: string): Promise<void> {
+    let result: Awaited<ReturnType<UpdateStore["repairOutsideSchema"]>>;
+    try {
+      result = await this.options.store.repairOutsideSchema(this.sectionId);
+    } catch (error) {
+      this.options.log.error("a section outside the editor's schema could not be repaired; opened as it is", {
+        sectionId: this.sectionId,
+        problem: problem.slice(0, 200),
+        error: String(error),
+      });
+      return;
+    }
+    const { stored, repair, locked } = result;
+    this.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, SERVER);
+      for (const u of stored.updates) Y.applyUpdate(this.doc, u.data, SERVER);
+    }, SERVER);
+    this.seq = stored.updates.reduce((max, u) => Math.max(max, u.seq), Math.max(this.seq, stored.upToSeq));
+    this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
+    this.logRows = stored.updates.length;
+    this.logBytes = stored.updates.reduce((n, u) => n + u.data.byteLength, 0);
+    if (repair) {
+      this.options.log.warn("section stored outside the editor's schema repaired; its text before is kept as a version", {
+        sectionId: this.sectionId,
+        versionId: repair.versionId,
+        repaired: repair.repaired,
+        bytes: repair.update.byteLength,
+      });
+      // Nodes that have the room loaded get it like any other change.
+      this.options.bus.publish(this.sectionId, { kind: "update", payload: repair.update });
+      this.options.onStored?.(this);
+    } else if (locked) {
+      this.options.log.warn("section outside the editor's schema not repaired: it is final", { sectionId: this.sectionId, problem: problem.slice(0, 200) });
+    }
   }
 
   /**

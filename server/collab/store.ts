@@ -12,15 +12,33 @@
 import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { preparedQuery, type Database, type Db } from "../../db/index";
+import { FRAGMENT } from "../../app/shared/editor-extensions";
+import { contentHash } from "../document";
+import { documentProblem, repairFragment } from "../document-schema";
 import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
 import type { SectionStatus } from "../policy";
+import { appendAudit, lockAuditChain } from "../services/audit";
 
 export interface StoredState {
   snapshot: Uint8Array | null;
   upToSeq: number;
   updates: { seq: number; data: Uint8Array }[];
 }
+
+/** A repair of a text stored outside the editor's schema (UpdateStore.repairOutsideSchema). */
+export interface SchemaRepair {
+  /** The repair, as stored in the log. */
+  update: Uint8Array;
+  seq: number;
+  /** The version holding the text as it was before. */
+  versionId: string;
+  /** What was outside the schema (at most 20 parts). */
+  repaired: string[];
+}
+
+/** The name of the version kept before a repair (stored data, so in both languages). */
+export const REPAIR_VERSION_NAME = "Vóór herstel door de server / Before the server's repair";
 
 export interface CompactionResult {
   upToSeq: number;
@@ -130,7 +148,7 @@ export class UpdateStore {
       // Checked under the lock: a sign-off that committed first has fixed the text, so nothing more
       // may be stored (the room then treats the batch as not stored; its clients reconnect read-only).
       const section = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-      if (section && isLocked(section.status as SectionStatus)) throw new SectionLockedError(sectionId);
+      if (section && isLocked(section.status)) throw new SectionLockedError(sectionId);
       const rows = await tx
         .insert(t.yjsUpdates)
         .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))
@@ -164,6 +182,80 @@ export class UpdateStore {
         foldedRows: rows.length,
         foldedBytes: rows.reduce((n, r) => n + r.data.byteLength, 0),
       };
+    });
+  }
+
+  /**
+   * Brings a text stored outside the editor's schema (from before updates were checked, ADR 011) back
+   * inside it, once, for every node: under the section's exclusive log lock (one node at a time, no
+   * append in between) the stored state is read again; when it is still outside the schema, the text as
+   * it is becomes a version, the repair (server/document-schema.ts repairFragment) is appended to the
+   * log as one update, and both are audited. A node that comes second reads the first one's repair and
+   * does nothing. Returns the state read under the lock (with the repair, if any, as its last row):
+   * applying it gives the caller's document whatever the other node repaired. A section that is final
+   * or published is not changed (its text is signed off): `repair` is null and `locked` true.
+   */
+  async repairOutsideSchema(sectionId: string): Promise<{ stored: StoredState; repair: SchemaRepair | null; locked: boolean }> {
+    const { t } = this.database;
+    return this.database.transaction(async (tx) => {
+      // The audit chain's lock first, then the section's, in the order a sign-off takes them (no deadlock).
+      await lockAuditChain(tx);
+      await this.lock(tx, sectionId, "exclusive");
+      const snapshot = (await tx.select().from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
+      const from = Number(snapshot?.upToSeq ?? 0);
+      const rows = await tx
+        .select({ seq: t.yjsUpdates.seq, data: t.yjsUpdates.data })
+        .from(t.yjsUpdates)
+        .where(and(eq(t.yjsUpdates.sectionId, sectionId), gt(t.yjsUpdates.seq, from)))
+        .orderBy(asc(t.yjsUpdates.seq));
+      const stored: StoredState = {
+        snapshot: snapshot ? bytes(snapshot.data) : null,
+        upToSeq: from,
+        updates: rows.map((r) => ({ seq: Number(r.seq), data: bytes(r.data) })),
+      };
+      const section = (await tx.select({ status: t.sections.status, workspaceId: t.sections.workspaceId }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
+      if (!section) return { stored, repair: null, locked: false };
+      const doc = new Y.Doc({ guid: sectionId });
+      try {
+        const fragment = doc.getXmlFragment(FRAGMENT);
+        applyStored(doc, stored.snapshot, stored.updates, this.log, sectionId);
+        if (documentProblem(doc) === null) return { stored, repair: null, locked: false };
+        if (isLocked(section.status)) return { stored, repair: null, locked: true };
+        const before = Y.encodeStateAsUpdate(doc);
+        const hash = contentHash(doc);
+        const vector = Y.encodeStateVector(doc);
+        let repaired: string[] = [];
+        doc.transact(() => (repaired = repairFragment(fragment)));
+        const update = Y.encodeStateAsUpdate(doc, vector);
+        const versionId = crypto.randomUUID();
+        await tx.insert(t.versions).values({
+          id: versionId,
+          sectionId,
+          name: REPAIR_VERSION_NAME,
+          kind: "manual",
+          state: Buffer.from(before.buffer, before.byteOffset, before.byteLength),
+          contentHash: hash,
+          createdBy: null,
+          createdAt: new Date(),
+        });
+        const [row] = await tx
+          .insert(t.yjsUpdates)
+          .values({ sectionId, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) })
+          .returning({ seq: t.yjsUpdates.seq });
+        const seq = Number(row.seq);
+        stored.updates.push({ seq, data: update });
+        await appendAudit(tx, {
+          actorId: null,
+          action: "section.repaired",
+          subjectType: "section",
+          subjectId: sectionId,
+          workspaceId: section.workspaceId,
+          data: { versionId, contentHash: hash, repaired },
+        });
+        return { stored, repair: { update, seq, versionId, repaired }, locked: false };
+      } finally {
+        doc.destroy();
+      }
     });
   }
 

@@ -18,7 +18,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import * as authProtocol from "y-protocols/auth";
 import type * as decoding from "lib0/decoding";
-import { COLLAB_PATH, DeniedReason, MessageType, organisationColour } from "../../shared/collab";
+import { CloseCode, COLLAB_PATH, DeniedReason, MessageType, organisationColour } from "../../shared/collab";
 import { FRAGMENT, documentExtensions } from "../../shared/editor-extensions";
 import {
   blocksEditing,
@@ -42,6 +42,8 @@ export interface LiveStatus {
   retry?: () => void;
   /** Set when the server refused a change of this page (read-only now, or locked). */
   denied: DeniedReason | null;
+  /** Set when the server refused a change of this page as not valid: the editor started again from the saved text. */
+  invalidChange?: boolean;
 }
 
 export interface LiveEditorProps extends SectionEditorProps {
@@ -125,6 +127,12 @@ export function LiveEditor(props: LiveEditorProps) {
   const [denied, setDenied] = useState<DeniedReason | null>(null);
   const [connection, setConnection] = useState<Pick<LiveStatus, "connection" | "retry">>({ connection: { kind: "connecting" } });
   const [linkOpen, setLinkOpen] = useState(false);
+  // The server refused a change as not valid (Malformed): the session starts again from the saved
+  // text, like after a rights drop (ADR 008), and the person is told their last change was not saved.
+  const [restarts, setRestarts] = useState(0);
+  const [invalidChange, setInvalidChange] = useState(false);
+  /** Whether the current session was started by such a restart and has not synced yet. */
+  const restartedUnsynced = useRef(false);
   const toolbarRef = useRef<HTMLDivElement>(null);
 
   // Latest props for callbacks created once per session.
@@ -238,11 +246,30 @@ export function LiveEditor(props: LiveEditorProps) {
         setDenied(latest.current.locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
       }
       failures = 0;
+      restartedUnsynced.current = false;
       publish({ kind: "connected" });
       markReady();
     });
     provider.on("connection-close", (event) => {
       if (stopped || disposed) return;
+      // The server refused a change of this page as not valid: it is dropped (from the page and this
+      // device) and the session starts again from the saved text. Once only: refused again before
+      // the new session synced, the editor stops and says so.
+      if (event?.code === CloseCode.Malformed && !restartedUnsynced.current) {
+        stopped = true;
+        provider.disconnect();
+        publish({ kind: "connecting" });
+        const cleared = persistence ? persistence.clearData() : Promise.resolve();
+        void cleared
+          .catch(() => {})
+          .then(() => {
+            if (disposed) return;
+            restartedUnsynced.current = true;
+            setInvalidChange(true);
+            setRestarts((n) => n + 1);
+          });
+        return;
+      }
       const next = stateAfterClose(event ? event.code : null);
       if (next.kind === "stopped") {
         stop(next.reason);
@@ -321,13 +348,13 @@ export function LiveEditor(props: LiveEditorProps) {
       setReady(false);
       setPresence([]);
     };
-  }, [sectionId, writable]);
+  }, [sectionId, writable, restarts]);
 
   const editor = session?.editor ?? null;
 
   useEffect(() => {
-    latest.current.onStatus({ ...connection, denied });
-  }, [connection, denied]);
+    latest.current.onStatus({ ...connection, denied, invalidChange });
+  }, [connection, denied, invalidChange]);
 
   // Mirror the rights (props from the page, or a refusal from the server) in the editor.
   useEffect(() => {

@@ -36,7 +36,7 @@ export interface SectionEditorProps {
 export function SectionEditor(props: SectionEditorProps) {
   const { t } = useTranslation("editor");
   const [Live, setLive] = useState<ComponentType<LiveEditorProps> | null>(null);
-  const [{ connection, retry, denied }, setStatus] = useState<LiveStatus>({ connection: { kind: "loading" }, denied: null });
+  const [{ connection, retry, denied, invalidChange }, setStatus] = useState<LiveStatus>({ connection: { kind: "loading" }, denied: null });
   const [loadFailed, setLoadFailed] = useState(false);
 
   useEffect(() => {
@@ -61,7 +61,7 @@ export function SectionEditor(props: SectionEditorProps) {
           {t("status.loadFailed")}
         </p>
       ) : (
-        <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} denied={denied} onRetry={retry} />
+        <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} denied={denied} invalidChange={invalidChange ?? false} onRetry={retry} />
       )}
       {Live ? <Live key={props.sectionId} {...props} onStatus={setStatus} /> : null}
     </section>

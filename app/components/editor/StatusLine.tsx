@@ -13,10 +13,12 @@ export interface StatusLineProps {
   locked: { by: string | null; at: string | null } | null;
   /** The server refused a change made in this page. */
   denied?: DeniedReason | null;
+  /** The server refused a change made in this page as not valid; the editor started again from the saved text. */
+  invalidChange?: boolean;
   onRetry?: () => void;
 }
 
-export function StatusLine({ connection, readOnly, locked, denied = null, onRetry }: StatusLineProps) {
+export function StatusLine({ connection, readOnly, locked, denied = null, invalidChange = false, onRetry }: StatusLineProps) {
   const { t, i18n } = useTranslation("editor");
   const stopped = connection.kind === "stopped" ? connection.reason : null;
 
@@ -41,6 +43,8 @@ export function StatusLine({ connection, readOnly, locked, denied = null, onRetr
   let mode: string | null = null;
   if (denied) {
     mode = t(denied === "locked" ? "mode.deniedLocked" : "mode.deniedReadOnly");
+  } else if (invalidChange) {
+    mode = t("mode.invalidChange");
   } else if (locked) {
     const at = locked.at ? formatDate(locked.at, i18n.language) : null;
     mode =
