@@ -4,7 +4,7 @@
  * sections whose text comes from the letter.
  */
 import { blocks, type BlockJSON } from "../server/document";
-import type { OrganisationKind, Role } from "../server/policy";
+import type { OrganisationKind, Role } from "../app/shared/domain";
 
 export const DEMO_PASSWORD = "overleg-demo-2026";
 

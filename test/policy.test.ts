@@ -19,7 +19,6 @@ import {
   organisationKindChange,
   reviewDecision,
   reviewRequest,
-  SECTION_STATUSES,
   sectionAbilities,
   sectionActions,
   workspaceAbilities,
@@ -38,6 +37,7 @@ import {
   type WorkspaceAction,
   type WorkspaceFacts,
 } from "../server/policy";
+import { SECTION_STATUSES } from "../app/shared/domain";
 
 // ── who ──────────────────────────────────────────────────────────────────────────────────────────
 // Everyone belongs to a different organisation; only the approver's organisation is one of the

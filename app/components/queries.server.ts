@@ -4,7 +4,7 @@
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import type { SectionStatus } from "../../server/policy";
+import type { SectionStatus } from "~/shared/domain";
 
 /** A workspace with its lead organisation, required approver organisations and ordered sections. */
 export async function workspaceDetail(database: Database, workspaceId: string) {

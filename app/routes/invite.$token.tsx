@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Role } from "../../server/policy";
+import type { Role } from "~/shared/domain";
 import { NotFound } from "../../server/services/access";
 import { acceptInvitation, acceptInvitationAsNewPerson, findInvitation } from "../../server/services/invitations";
 import { InvitationForm, NewPersonForm, PASSWORD_MAX, PASSWORD_MIN } from "~/components/admin/schemas";

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { authorize, workspaceAbilities, type OrganisationKind, type Role } from "../../server/policy";
+import { authorize, workspaceAbilities } from "../../server/policy";
+import type { OrganisationKind, Role } from "~/shared/domain";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";

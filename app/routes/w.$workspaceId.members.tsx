@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { can, invitationOrganisations, workspaceAbilities, type Role } from "../../server/policy";
+import { can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
+import type { Role } from "~/shared/domain";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";

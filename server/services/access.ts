@@ -5,7 +5,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery, type Database } from "../../db/index";
 import type { SignedIn } from "../context";
 import type { Logger } from "../log";
-import type { Actor, OrganisationKind, Role, SectionFacts, SectionStatus, WorkspaceFacts } from "../policy";
+import type { Actor, SectionFacts, WorkspaceFacts } from "../policy";
+import type { OrganisationKind, Role, SectionStatus } from "../../app/shared/domain";
 
 export class NotFound extends Error {
   readonly status = 404;

@@ -36,10 +36,9 @@ import {
   canThread,
   type Actor,
   type SectionFacts,
-  type SectionStatus,
   type ThreadFacts,
-  type Visibility,
 } from "../policy";
+import type { SectionStatus, Visibility } from "../../app/shared/domain";
 import { loadActor, loadSectionFacts, loadWorkspaceFacts, NotFound, type SectionRecord } from "./access";
 import { CommandError } from "./errors";
 import { announce, notify, type NotifyProps } from "./notifications";

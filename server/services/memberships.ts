@@ -7,7 +7,8 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
 import type { DomainEventBus } from "../events";
-import { authorize, type Actor, type Role } from "../policy";
+import { authorize, type Actor } from "../policy";
+import type { Role } from "../../app/shared/domain";
 import { loadWorkspaceFacts, NotFound } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";

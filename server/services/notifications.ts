@@ -12,7 +12,8 @@ import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
 import type { NotificationView } from "../../app/components/comments/types";
 import type { DomainEventBus } from "../events";
-import { canSection, canThread, type Actor, type Role, type SectionStatus, type Visibility } from "../policy";
+import { canSection, canThread, type Actor } from "../policy";
+import type { Role, SectionStatus, Visibility } from "../../app/shared/domain";
 
 export interface NotifyProps {
   /** Who is told. */

@@ -18,7 +18,16 @@ import type { Database, Db } from "../../db/index";
 import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import type { DomainEventBus } from "../events";
-import { approversChange, authorize, Forbidden, reviewDecision, reviewRequest, type Actor, type SectionStatus, type Verdict } from "../policy";
+import {
+  approversChange,
+  authorize,
+  Forbidden,
+  reviewDecision,
+  reviewRequest,
+  type Actor,
+  type Verdict,
+} from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";

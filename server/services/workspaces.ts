@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import { canWorkspace, type Actor, type Role, type SectionStatus } from "../policy";
+import { canWorkspace, type Actor } from "../policy";
+import type { Role, SectionStatus } from "../../app/shared/domain";
 
 export interface WorkspaceSummary {
   id: string;

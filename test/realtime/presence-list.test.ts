@@ -4,7 +4,8 @@ import { I18nextProvider } from "react-i18next";
 import { describe, expect, it } from "vitest";
 import { PresenceList, type PresenceListProps } from "../../app/components/realtime/PresenceList";
 import type { PresencePerson } from "../../app/components/realtime/protocol";
-import { createI18n, type Locale } from "../../app/i18n";
+import { createI18n } from "../../app/i18n";
+import type { Locale } from "../../app/shared/locales";
 
 const eva: PresencePerson = { userId: "u-eva", name: "Eva de Leeuw", organisationName: "Ministerie van Economische Zaken", organisationShortCode: "EZ", sectionIds: [] };
 const daan: PresencePerson = {

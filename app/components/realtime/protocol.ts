@@ -7,7 +7,7 @@
  *   workspace:<id>   "workspace:join"; receives the workspace's live events and its presence
  *   section:<id>     "section:join"; receives the section's live events
  */
-import type { Role, SectionStatus } from "../../../server/policy";
+import type { Role, SectionStatus } from "~/shared/domain";
 import type { NotificationView, ThreadView } from "../comments/types";
 
 /** A refusal, with a stable code (the UI translates it) and English words for logs. */

@@ -4,7 +4,7 @@
  * once by `buildAgenda` (publish.ts); each format renders the same model.
  */
 import type { Node as PMNode } from "@tiptap/pm/model";
-import type { SectionStatus } from "../../policy";
+import type { SectionStatus } from "../../../app/shared/domain";
 
 export interface Run {
   text: string;
