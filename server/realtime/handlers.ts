@@ -4,7 +4,7 @@
  * policy module allowed it, for the person of the socket's session as it is now.
  */
 import type { z } from "zod";
-import type { Ack, ClientToServerEvents, JoinAck, RealtimeError } from "../../app/components/realtime/protocol";
+import type { Ack, ClientToServerEvents, JoinAck, RealtimeError } from "../../app/shared/realtime";
 import type { Services, SignedIn } from "../context";
 import type { Logger } from "../log";
 import { can, Forbidden } from "../policy";

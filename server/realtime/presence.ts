@@ -3,7 +3,7 @@
  * sockets themselves (`fetchSockets` on the workspace's room, which with the Redis adapter asks every
  * node), so there is no second copy to drift; a person with several tabs is one entry.
  */
-import type { PresencePayload, PresencePerson } from "../../app/components/realtime/protocol";
+import type { PresencePayload, PresencePerson } from "../../app/shared/realtime";
 import type { Logger } from "../log";
 import { rooms, type RealtimeServer } from "./types";
 

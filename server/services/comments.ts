@@ -26,7 +26,7 @@ import {
   type PersonRef,
   type SectionComments,
   type ThreadView,
-} from "../../app/components/comments/types";
+} from "../../app/shared/comments";
 import type { DomainEventBus } from "../events";
 import {
   authorize,

@@ -10,7 +10,7 @@
  */
 import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
-import type { NotificationView } from "../../app/components/comments/types";
+import type { NotificationView } from "../../app/shared/comments";
 import type { DomainEventBus } from "../events";
 import { canSection, canThread, type Actor } from "../policy";
 import type { Role, SectionStatus, Visibility } from "../../app/shared/domain";

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { describe, expect, it } from "vitest";
 import { PresenceList, type PresenceListProps } from "../../app/components/realtime/PresenceList";
-import type { PresencePerson } from "../../app/components/realtime/protocol";
+import type { PresencePerson } from "../../app/shared/realtime";
 import { createI18n } from "../../app/i18n";
 import type { Locale } from "../../app/shared/locales";
 

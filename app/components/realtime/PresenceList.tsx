@@ -6,7 +6,7 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { organisationColour } from "../../shared/collab";
-import type { PresencePerson } from "./protocol";
+import type { PresencePerson } from "../../shared/realtime";
 import "./realtime.css";
 
 export interface PresenceListProps {

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import type { ConnectionStatus } from "./client.client";
-import type { PresencePerson } from "./protocol";
+import type { PresencePerson } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
 
 export interface PresenceState {

@@ -7,8 +7,8 @@
  *   workspace:<id>   "workspace:join"; receives the workspace's live events and its presence
  *   section:<id>     "section:join"; receives the section's live events
  */
-import type { Role, SectionStatus } from "~/shared/domain";
-import type { NotificationView, ThreadView } from "../comments/types";
+import type { Role, SectionStatus } from "./domain";
+import type { NotificationView, ThreadView } from "./comments";
 
 /** A refusal, with a stable code (the UI translates it) and English words for logs. */
 export interface RealtimeError {
