@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/index";
 import { reviewDecision, reviewRequest } from "../server/policy";
 import { loadActor, loadSectionFacts } from "../server/services/access";
-import { agendaDeadline } from "../db/seed";
-import * as content from "../db/seed-content";
+import { agendaDeadline } from "../server/seed/seed";
+import * as content from "../server/seed/content";
 import { generateAuditKeyPem } from "../server/services/audit-anchor";
 import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
 
@@ -169,7 +169,7 @@ describe("npm run seed", () => {
     try {
       const env = { ...cleanEnv(), DATABASE_URL: url, LOG_LEVEL: "error" } as Record<string, string> as NodeJS.ProcessEnv;
       for (let run = 0; run < 2; run++) {
-        const result = spawnSync(process.execPath, [tsx, "db/seed-cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
+        const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
         expect(result.status, result.stderr).toBe(0);
       }
       const database = await openDatabase(url);
@@ -188,7 +188,7 @@ describe("npm run seed", () => {
   });
 
   it("refuses in production", () => {
-    const result = spawnSync(process.execPath, [tsx, "db/seed-cli.ts"], {
+    const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], {
       cwd: root,
       env: { ...cleanEnv(), NODE_ENV: "production", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_URL: "file:/nonexistent/never.db" } as Record<string, string> as NodeJS.ProcessEnv,
       encoding: "utf8",

@@ -1,6 +1,6 @@
 /** Starting each server under test fresh, and what the load generator needs to reach it. */
 import { createServer } from "node:net";
-import { DEMO_PASSWORD } from "../../db/seed-content";
+import { DEMO_PASSWORD } from "../../server/seed/content";
 import type { ServerKind, Target } from "./client";
 import { BENCH_PERSON, freshOverlegDatabase } from "./overleg-db";
 import { spawnServer, type ServerChild } from "./proc";

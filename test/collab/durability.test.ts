@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/seed/seed";
 import { createAuth } from "../../server/auth";
 import { parseEnv } from "../../server/env";
 import { createLogger } from "../../server/log";

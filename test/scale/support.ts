@@ -14,7 +14,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { openDatabase } from "../../db/index";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/seed/seed";
 import { createAuth } from "../../server/auth";
 import type { CollabOptions } from "../../server/collab/index";
 import { parseEnv } from "../../server/env";
