@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { authorize, workspaceAbilities } from "../../server/policy";
-import type { OrganisationKind, Role } from "~/shared/domain";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
@@ -48,9 +47,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: members.map((m) => ({
       userId: m.userId,
       name: m.name,
-      role: m.role as Role,
+      role: m.role,
       organisationName: m.organisationName,
-      organisationKind: m.organisationKind as OrganisationKind | null,
+      organisationKind: m.organisationKind,
       isMe: m.userId === actor.id,
     })),
     myRole: facts.role,

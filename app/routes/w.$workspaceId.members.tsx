@@ -2,7 +2,6 @@ import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionA
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
-import type { Role } from "~/shared/domain";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";
@@ -59,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       userId: m.userId,
       name: m.name,
       email: m.email,
-      role: m.role as Role,
+      role: m.role,
       organisationName: m.organisationName,
       organisationShortCode: m.organisationShortCode,
       isMe: m.userId === actor.id,
@@ -67,7 +66,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     invitations: invitations.map((i) => ({
       id: i.id,
       email: i.email,
-      role: i.role as Role,
+      role: i.role,
       organisationName: i.organisationName,
       invitedByName: i.invitedByName,
       expiresAt: i.expiresAt.toISOString(),

@@ -6,7 +6,7 @@ import { preparedQuery, type Database } from "../../db/index";
 import type { SignedIn } from "../context";
 import type { Logger } from "../log";
 import type { Actor, SectionFacts, WorkspaceFacts } from "../policy";
-import type { OrganisationKind, Role, SectionStatus } from "../../app/shared/domain";
+import type { SectionStatus } from "../../app/shared/domain";
 
 export class NotFound extends Error {
   readonly status = 404;
@@ -72,7 +72,7 @@ export async function loadActor(database: Database, userId: string): Promise<(Ac
     email: row.email,
     isAdmin: Boolean(row.isAdmin),
     organisationId: row.organisationId,
-    organisationKind: (row.organisationKind as OrganisationKind | null) ?? null,
+    organisationKind: row.organisationKind ?? null,
     organisationName: row.organisationName ?? null,
     organisationShortCode: row.organisationShortCode ?? null,
   };
@@ -91,7 +91,7 @@ async function factsFor(database: Database, actor: Actor, workspaceId: string): 
     membershipRole(database, { workspaceId, userId: actor.id }),
     actor.organisationId ? approvingOrganisation(database, { workspaceId, organisationId: actor.organisationId }) : Promise.resolve([]),
   ]);
-  return { role: (membership[0]?.role as Role | undefined) ?? null, approverOrganisation: approver.length > 0 };
+  return { role: membership[0]?.role ?? null, approverOrganisation: approver.length > 0 };
 }
 
 export interface SectionRecord {
@@ -121,12 +121,12 @@ export async function loadSectionFacts(
       workspaceId: section.workspaceId,
       title: section.title,
       position: section.position,
-      status: section.status as SectionStatus,
+      status: section.status,
       lockedBy: section.lockedBy,
       lockedAt: section.lockedAt,
       updatedAt: section.updatedAt,
     },
-    facts: { ...facts, status: section.status as SectionStatus },
+    facts: { ...facts, status: section.status },
   };
 }
 

@@ -26,7 +26,7 @@ async function currentRole(tx: Db, database: Database, workspaceId: string, user
     .from(t.memberships)
     .where(and(eq(t.memberships.workspaceId, workspaceId), eq(t.memberships.userId, userId)))
     .limit(1);
-  return (rows[0]?.role as Role | undefined) ?? null;
+  return rows[0]?.role ?? null;
 }
 
 async function ownerCount(tx: Db, database: Database, workspaceId: string): Promise<number> {
