@@ -1,6 +1,6 @@
 /**
  * Every role against every action of the policy module. The expected answers are written out here
- * by hand from DESIGN.md, not computed from server/policy.ts: a change of rule must change this table.
+ * by hand from the README's roles and ADR 009, not computed from server/policy.ts: a change of rule must change this table.
  *
  * Legend: "Y" allowed, "." refused.
  */
@@ -280,7 +280,7 @@ describe("authorize", () => {
 
 // ── separation of duties ─────────────────────────────────────────────────────────────────────────
 // Each answer is "Y" (allowed) or the code of the rule that refuses. Written out by hand from
-// DESIGN.md's "Separation of duties".
+// the README's "Separation of duties" and ADR 009.
 const answer = (v: Verdict) => (v.allowed ? "Y" : v.code);
 type Row4 = [string, string, string, string];
 

@@ -1,5 +1,5 @@
 /**
- * The demo data of DESIGN.md, and what a production start does instead: no demo person with a
+ * The demo data of the README ("Demo accounts"), and what a production start does instead: no demo person with a
  * published password, only the first admin from ADMIN_EMAIL / ADMIN_PASSWORD. Runs on SQLite, and on
  * PostgreSQL when TEST_DATABASE_URL is set (npm run test:pg).
  */
@@ -108,7 +108,7 @@ describe("the demo data", () => {
     }
   });
 
-  it("puts the demo people in the roles of DESIGN.md", async () => {
+  it("puts the demo people in the roles the README lists", async () => {
     const { db, t } = server.database;
     const roleOf = async (email: string, workspace: string) => {
       const rows = await db

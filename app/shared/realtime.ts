@@ -94,6 +94,5 @@ export const LIVE_EVENTS = [
   "membership.changed",
   "access.lost",
 ] as const;
-export type LiveEvent = (typeof LIVE_EVENTS)[number];
 
 export const SOCKET_PATH = "/socket.io";
