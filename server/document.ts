@@ -8,7 +8,7 @@ import { getSchema } from "@tiptap/core";
 import type { Mark, Node as PMNode, Schema } from "@tiptap/pm/model";
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { MarkdownSerializer, defaultMarkdownSerializer } from "prosemirror-markdown";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { FRAGMENT, documentExtensions } from "../app/shared/editor-extensions";
 
 let cached: Schema | undefined;
@@ -42,13 +42,6 @@ export function writeDocument(doc: Y.Doc, content: BlockJSON[]): void {
   // Validate against the schema first: a bad document never reaches Yjs.
   documentSchema().nodeFromJSON(json).check();
   prosemirrorJSONToYXmlFragment(documentSchema(), json, fragment);
-}
-
-/** A Yjs update holding a new document with `content`. */
-export function documentUpdate(content: BlockJSON[]): Uint8Array {
-  const doc = new Y.Doc();
-  writeDocument(doc, content);
-  return Y.encodeStateAsUpdate(doc);
 }
 
 /** The section text of `doc` as a ProseMirror node. */
