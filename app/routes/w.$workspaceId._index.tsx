@@ -13,7 +13,7 @@ import { field, runCommand, type ReviewActionResult } from "~/components/review/
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { ErrorPage } from "~/components/ErrorPage";
-import { PresenceList } from "~/components/realtime/PresenceList";
+import { WorkspacePresence } from "~/components/realtime/WorkspacePresence";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
@@ -199,7 +199,7 @@ export default function WorkspacePage() {
             </Link>
           </p>
           <div className="panel">
-            <PresenceList
+            <WorkspacePresence
               people={people}
               currentUserId={user?.id ?? null}
               sectionTitles={Object.fromEntries(workspace.sections.map((s) => [s.id, s.title]))}

@@ -27,7 +27,7 @@ export type JoinAck =
   | { ok: false; error: RealtimeError; results?: Record<string, Ack> };
 
 /** One person present in a workspace, as the server knows them from their session. */
-export interface PresencePerson {
+export interface PersonInWorkspace {
   userId: string;
   name: string;
   organisationName: string | null;
@@ -38,7 +38,7 @@ export interface PresencePerson {
 
 export interface PresencePayload {
   workspaceId: string;
-  people: PresencePerson[];
+  people: PersonInWorkspace[];
 }
 
 /** Who I am, as the server sees it (sent once after connecting). */

@@ -10,7 +10,7 @@ import type { Logger } from "../log";
 import { can, Forbidden } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts, NotFound } from "../services/access";
 import { currentActor } from "./auth";
-import type { Presence } from "./presence";
+import type { PresenceTracker } from "./presence";
 import { describeIssues, entityId, presenceEnter, presenceLeave, workspaceIds } from "./schemas";
 import { rooms, type RealtimeServer } from "./types";
 
@@ -39,7 +39,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parsed.data;
 }
 
-export function registerHandlers(io: RealtimeServer, services: Services, presence: Presence, log: Logger): void {
+export function registerHandlers(io: RealtimeServer, services: Services, presence: PresenceTracker, log: Logger): void {
   const { database } = services;
 
   io.on("connection", (socket) => {
