@@ -5,6 +5,21 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+// Who may import whom (ADR 015). `app/shared/` holds the contracts both sides use; `server/` takes
+// nothing else from `app/`; browser code takes only types from `server/` and `db/`; code that runs on
+// the server only — `*.server.ts(x)`, route modules (Remix strips their loaders and actions from the
+// browser bundle), `root.tsx` and `entry.server.tsx` — may import server modules; `db/` imports nothing
+// from `server/`. Regular expressions on the import specifier as written (relative, or `~/` for app/).
+const SERVER_OR_DB = "^(\\.\\./)+(server|db)(/|$)";
+const APP_OUTSIDE_SHARED = ["^(\\.\\./)+app/(?!shared/)", "^~/(?!shared/)"];
+const VOCABULARY = {
+  regex: "(^|/)server/policy$",
+  importNames: ["Role", "OrganisationKind", "SectionStatus", "Visibility", "ROLES", "SECTION_STATUSES"],
+  message: "The domain vocabulary lives in app/shared/domain.ts; import it from there.",
+};
+const restrictImports = (...patterns) => ({ "@typescript-eslint/no-restricted-imports": ["error", { patterns }] });
+const serverOnlyInApp = ["app/routes/**", "app/root.tsx", "app/entry.server.tsx", "app/**/*.server.ts", "app/**/*.server.tsx"];
+
 export default tseslint.config(
   {
     ignores: ["build/", "node_modules/", "db/migrations/", ".scratch/", "bench/out/", "public/build/", "coverage/", "test-results/"],
@@ -43,6 +58,44 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "warn",
     },
+  },
+  {
+    files: ["server/**/*.ts"],
+    rules: restrictImports(
+      ...APP_OUTSIDE_SHARED.map((regex) => ({ regex, message: "server/ imports from app/ only what is in app/shared/." })),
+    ),
+  },
+  {
+    files: ["db/**/*.ts"],
+    rules: restrictImports(
+      { regex: "^(\\.\\./)+server(/|$)", message: "db/ imports nothing from server/ (the seed lives in server/seed/)." },
+      ...APP_OUTSIDE_SHARED.map((regex) => ({ regex, message: "db/ imports from app/ only what is in app/shared/." })),
+    ),
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/shared/**", ...serverOnlyInApp],
+    rules: restrictImports(
+      {
+        regex: SERVER_OR_DB,
+        allowTypeImports: true,
+        message:
+          "Browser code imports only types from server/ and db/ (import type). Server helpers go in a *.server.ts file; shared contracts in app/shared/.",
+      },
+      VOCABULARY,
+    ),
+  },
+  {
+    files: serverOnlyInApp,
+    rules: restrictImports(VOCABULARY),
+  },
+  {
+    // Contracts both sides use: nothing from server/, db/ or the rest of the web app.
+    files: ["app/shared/**/*.ts"],
+    rules: restrictImports({
+      regex: "^(\\.\\./|~/)",
+      message: "app/shared/ is imported by the server and the browser alike: it imports only packages and app/shared/ itself.",
+    }),
   },
   {
     // Browser tests hand functions to the page (page.evaluate), where the DOM globals exist.

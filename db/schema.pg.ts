@@ -3,6 +3,8 @@
  * two together). Edit both files together, then `npm run db:generate`.
  */
 import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { CommentKind } from "../app/shared/comments";
+import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 const id = () => text("id").primaryKey();
@@ -78,7 +80,7 @@ export const verification = pgTable("verification", {
 // ── organisations, workspaces, people ───────────────────────────────────────────────────────────
 export const organisations = pgTable("organisations", {
   id: id(),
-  kind: text("kind").notNull().$type<"ministry" | "industry" | "institute" | "partner-country" | "minister-office">(),
+  kind: text("kind").notNull().$type<OrganisationKind>(),
   name: text("name").notNull(),
   shortCode: text("short_code").notNull().unique(),
   createdAt: createdAt(),
@@ -104,7 +106,7 @@ export const memberships = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
-    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    role: text("role").notNull().$type<Role>(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index("memberships_user_idx").on(t.userId)],
@@ -132,7 +134,7 @@ export const invitations = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
-    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    role: text("role").notNull().$type<Role>(),
     organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     tokenHash: text("token_hash").notNull().unique(),
     invitedBy: text("invited_by").references(() => user.id, { onDelete: "set null" }),
@@ -154,7 +156,7 @@ export const sections = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     position: integer("position").notNull().default(0),
-    status: text("status").notNull().default("draft").$type<"draft" | "in_review" | "approved" | "final" | "published">(),
+    status: text("status").notNull().default("draft").$type<SectionStatus>(),
     lockedBy: text("locked_by").references(() => user.id, { onDelete: "set null" }),
     lockedAt: ts("locked_at"),
     createdAt: createdAt(),
@@ -215,7 +217,7 @@ export const commentThreads = pgTable(
     anchorStart: bytes("anchor_start"),
     anchorEnd: bytes("anchor_end"),
     quote: text("quote").notNull().default(""),
-    visibility: text("visibility").notNull().default("all").$type<"all" | "organisation">(),
+    visibility: text("visibility").notNull().default("all").$type<Visibility>(),
     organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
     resolvedAt: ts("resolved_at"),
@@ -236,7 +238,7 @@ export const comments = pgTable(
       .references(() => commentThreads.id, { onDelete: "cascade" }),
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
     /** "comment" (a reply), or an entry the thread shows: "resolved", "reopened", "confirmed". */
-    kind: text("kind").notNull().default("comment").$type<"comment" | "resolved" | "reopened" | "confirmed">(),
+    kind: text("kind").notNull().default("comment").$type<CommentKind>(),
     body: text("body").notNull(),
     /** The people this comment mentions (user ids), checked on the server. */
     mentions: json<string[]>("mentions").notNull().default([]),

@@ -4,6 +4,8 @@
  */
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { CommentKind } from "../app/shared/comments";
+import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
 const id = () => text("id").primaryKey();
 const createdAt = () =>
@@ -81,7 +83,7 @@ export const verification = sqliteTable("verification", {
 // ── organisations, workspaces, people ───────────────────────────────────────────────────────────
 export const organisations = sqliteTable("organisations", {
   id: id(),
-  kind: text("kind").notNull().$type<"ministry" | "industry" | "institute" | "partner-country" | "minister-office">(),
+  kind: text("kind").notNull().$type<OrganisationKind>(),
   name: text("name").notNull(),
   shortCode: text("short_code").notNull().unique(),
   createdAt: createdAt(),
@@ -107,7 +109,7 @@ export const memberships = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
-    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    role: text("role").notNull().$type<Role>(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index("memberships_user_idx").on(t.userId)],
@@ -135,7 +137,7 @@ export const invitations = sqliteTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
-    role: text("role").notNull().$type<"owner" | "editor" | "commenter" | "viewer">(),
+    role: text("role").notNull().$type<Role>(),
     organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     tokenHash: text("token_hash").notNull().unique(),
     invitedBy: text("invited_by").references(() => user.id, { onDelete: "set null" }),
@@ -157,7 +159,7 @@ export const sections = sqliteTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     position: integer("position").notNull().default(0),
-    status: text("status").notNull().default("draft").$type<"draft" | "in_review" | "approved" | "final" | "published">(),
+    status: text("status").notNull().default("draft").$type<SectionStatus>(),
     lockedBy: text("locked_by").references(() => user.id, { onDelete: "set null" }),
     lockedAt: ts("locked_at"),
     createdAt: createdAt(),
@@ -218,7 +220,7 @@ export const commentThreads = sqliteTable(
     anchorStart: bytes("anchor_start"),
     anchorEnd: bytes("anchor_end"),
     quote: text("quote").notNull().default(""),
-    visibility: text("visibility").notNull().default("all").$type<"all" | "organisation">(),
+    visibility: text("visibility").notNull().default("all").$type<Visibility>(),
     organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
     resolvedAt: ts("resolved_at"),
@@ -239,7 +241,7 @@ export const comments = sqliteTable(
       .references(() => commentThreads.id, { onDelete: "cascade" }),
     authorId: text("author_id").references(() => user.id, { onDelete: "set null" }),
     /** "comment" (a reply), or an entry the thread shows: "resolved", "reopened", "confirmed". */
-    kind: text("kind").notNull().default("comment").$type<"comment" | "resolved" | "reopened" | "confirmed">(),
+    kind: text("kind").notNull().default("comment").$type<CommentKind>(),
     body: text("body").notNull(),
     /** The people this comment mentions (user ids), checked on the server. */
     mentions: json<string[]>("mentions").notNull().default([]),

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Mark, Node as PMNode } from "@tiptap/pm/model";
 import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { MarkdownSerializer, defaultMarkdownSerializer } from "prosemirror-markdown";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { FRAGMENT } from "../app/shared/editor-extensions";
 import { documentSchema, isSafeHref, readFragment, UNRENDERABLE_TEXT } from "./document-schema";
 import { createLogger, type Logger } from "./log";
@@ -51,13 +51,6 @@ export function writeDocument(doc: Y.Doc, content: BlockJSON[]): void {
   // Validate against the schema first: a bad document never reaches Yjs.
   documentSchema().nodeFromJSON(json).check();
   prosemirrorJSONToYXmlFragment(documentSchema(), json, fragment);
-}
-
-/** A Yjs update holding a new document with `content`. */
-export function documentUpdate(content: BlockJSON[]): Uint8Array {
-  const doc = new Y.Doc();
-  writeDocument(doc, content);
-  return Y.encodeStateAsUpdate(doc);
 }
 
 /**

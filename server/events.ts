@@ -4,7 +4,7 @@
  * set, the realtime layer forwards them to the other nodes.
  */
 import { EventEmitter } from "node:events";
-import type { Role, SectionStatus } from "./policy";
+import type { Role, SectionStatus } from "../app/shared/domain";
 
 export interface DomainEvents {
   /** Someone's role in a workspace changed, or they were removed (role null). */

@@ -16,7 +16,7 @@
  * those approvals stale and the section `in_review` again, and it is `approved` again when the text
  * returns to the approved hash.
  */
-import type { SectionStatus } from "./policy";
+import type { SectionStatus } from "../app/shared/domain";
 
 /** The steps that change a section's status on purpose (an edit changes it only through the review). */
 export type LifecycleStep = "requestReview" | "decide" | "signOff" | "reopen" | "publish";

@@ -3,7 +3,7 @@
  * production) or create the first admin (production), serve, and shut down gracefully on SIGTERM.
  */
 import { openDatabase } from "../db/index";
-import { ensureAdmin, isEmpty, seedDemo } from "../db/seed";
+import { ensureAdmin, isEmpty, seedDemo } from "./seed/seed";
 import { readAuditKey, startServer } from "./app";
 import { createAuth } from "./auth";
 import { ConfigError, demoAllowed, parseEnv } from "./env";

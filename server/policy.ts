@@ -9,13 +9,11 @@
 import { AppError } from "./errors";
 import { canStep, isLocked } from "./lifecycle";
 
-export type Role = "owner" | "editor" | "commenter" | "viewer";
-export type OrganisationKind = "ministry" | "industry" | "institute" | "partner-country" | "minister-office";
-export type SectionStatus = "draft" | "in_review" | "approved" | "final" | "published";
-export type Visibility = "all" | "organisation";
+import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
-export const ROLES: readonly Role[] = ["owner", "editor", "commenter", "viewer"];
-export const SECTION_STATUSES: readonly SectionStatus[] = ["draft", "in_review", "approved", "final", "published"];
+// The vocabulary lives in app/shared/domain.ts (both sides use it); re-exported for existing importers.
+export type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
+export { ROLES, SECTION_STATUSES } from "../app/shared/domain";
 
 /** Who is asking; always built from the session on the server. */
 export interface Actor {

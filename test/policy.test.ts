@@ -1,6 +1,6 @@
 /**
  * Every role against every action of the policy module. The expected answers are written out here
- * by hand from DESIGN.md, not computed from server/policy.ts: a change of rule must change this table.
+ * by hand from the README's roles and ADR 009, not computed from server/policy.ts: a change of rule must change this table.
  *
  * Legend: "Y" allowed, "." refused.
  */
@@ -20,7 +20,6 @@ import {
   reviewDecision,
   resolutionConfirmation,
   reviewRequest,
-  SECTION_STATUSES,
   threadStart,
   sectionAbilities,
   sectionActions,
@@ -40,6 +39,7 @@ import {
   type WorkspaceAction,
   type WorkspaceFacts,
 } from "../server/policy";
+import { SECTION_STATUSES } from "../app/shared/domain";
 
 // ── who ──────────────────────────────────────────────────────────────────────────────────────────
 // Everyone belongs to a different organisation; only the approver's organisation is one of the
@@ -305,7 +305,7 @@ describe("threads: who starts one for an organisation, who confirms a resolution
 
 // ── separation of duties ─────────────────────────────────────────────────────────────────────────
 // Each answer is "Y" (allowed) or the code of the rule that refuses. Written out by hand from
-// DESIGN.md's "Separation of duties".
+// the README's "Separation of duties" and ADR 009.
 const answer = (v: Verdict) => (v.allowed ? "Y" : v.code);
 type Row4 = [string, string, string, string];
 

@@ -1,5 +1,5 @@
 /**
- * The demo data of DESIGN.md, and what a production start does instead: no demo person with a
+ * The demo data of the README ("Demo accounts"), and what a production start does instead: no demo person with a
  * published password, only the first admin from ADMIN_EMAIL / ADMIN_PASSWORD. Runs on SQLite, and on
  * PostgreSQL when TEST_DATABASE_URL is set (npm run test:pg).
  */
@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/index";
 import { reviewDecision, reviewRequest } from "../server/policy";
 import { loadActor, loadSectionFacts } from "../server/services/access";
-import { agendaDeadline } from "../db/seed";
-import * as content from "../db/seed-content";
+import { agendaDeadline } from "../server/seed/seed";
+import * as content from "../server/seed/content";
 import { generateAuditKeyPem } from "../server/services/audit-anchor";
 import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
 
@@ -108,7 +108,7 @@ describe("the demo data", () => {
     }
   });
 
-  it("puts the demo people in the roles of DESIGN.md", async () => {
+  it("puts the demo people in the roles the README lists", async () => {
     const { db, t } = server.database;
     const roleOf = async (email: string, workspace: string) => {
       const rows = await db
@@ -169,7 +169,7 @@ describe("npm run seed", () => {
     try {
       const env = { ...cleanEnv(), DATABASE_URL: url, LOG_LEVEL: "error" } as Record<string, string> as NodeJS.ProcessEnv;
       for (let run = 0; run < 2; run++) {
-        const result = spawnSync(process.execPath, [tsx, "db/seed-cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
+        const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
         expect(result.status, result.stderr).toBe(0);
       }
       const database = await openDatabase(url);
@@ -188,7 +188,7 @@ describe("npm run seed", () => {
   });
 
   it("refuses in production", () => {
-    const result = spawnSync(process.execPath, [tsx, "db/seed-cli.ts"], {
+    const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], {
       cwd: root,
       env: { ...cleanEnv(), NODE_ENV: "production", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_URL: "file:/nonexistent/never.db" } as Record<string, string> as NodeJS.ProcessEnv,
       encoding: "utf8",

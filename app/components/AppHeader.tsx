@@ -1,6 +1,6 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/shared/locales";
 import { NotificationBell } from "./comments/NotificationBell";
 import { LanguageSwitch } from "./LanguageSwitch";
 import type { RootData } from "./root-data";

@@ -1,6 +1,6 @@
 import { Form, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LOCALES, type Locale } from "~/i18n";
+import { LOCALES, type Locale } from "~/shared/locales";
 
 /**
  * Nederlands | English. A plain form posting to /settings/language, so it works without JavaScript;

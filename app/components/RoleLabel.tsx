@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { Role } from "../../server/policy";
+import type { Role } from "~/shared/domain";
 
 export function RoleLabel({ role }: { role: Role | null }) {
   const { t } = useTranslation();

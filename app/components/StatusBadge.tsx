@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { SectionStatus } from "../../server/policy";
+import type { SectionStatus } from "~/shared/domain";
 
 const icons: Record<SectionStatus, string> = {
   draft: "✎",

@@ -2,7 +2,7 @@
  * Dates for people: formatted in the reader's locale (Intl.DateTimeFormat) and in the Dutch
  * government's time zone, so that the server's render and the browser's hydration agree.
  */
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/shared/locales";
 import { daysBetween, parseDay, TIME_ZONE, todayInNetherlands } from "../shared/dates";
 
 export { TIME_ZONE };

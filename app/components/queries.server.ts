@@ -4,7 +4,6 @@
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import type { SectionStatus } from "../../server/policy";
 
 /** A workspace with its lead organisation, required approver organisations and ordered sections. */
 export async function workspaceDetail(database: Database, workspaceId: string) {
@@ -47,7 +46,7 @@ export async function workspaceDetail(database: Database, workspaceId: string) {
     sections: sections.map((s) => ({
       id: s.id,
       title: s.title,
-      status: s.status as SectionStatus,
+      status: s.status,
       position: s.position,
       updatedAt: new Date(s.updatedAt).toISOString(),
     })),

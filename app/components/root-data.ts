@@ -1,6 +1,6 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import type { loader as rootLoader } from "~/root";
-import { DEFAULT_LOCALE } from "~/i18n";
+import { DEFAULT_LOCALE } from "~/shared/locales";
 
 export type RootData = Awaited<ReturnType<typeof rootLoader>>;
 

@@ -1,5 +1,6 @@
 import type { i18n as I18n } from "i18next";
-import { createI18n, DEFAULT_LOCALE, isLocale, type Locale } from "~/i18n";
+import { createI18n } from "~/i18n";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "~/shared/locales";
 
 const instances = new Map<Locale, I18n>();
 

@@ -18,19 +18,12 @@ import nlEditor from "./locales/nl/editor.json";
 import nlRealtime from "./locales/nl/realtime.json";
 import nlReview from "./locales/nl/review.json";
 
-export const LOCALES = ["nl", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = "nl";
-export const LOCALE_COOKIE = "overleg_lang";
+import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
 export const resources = {
   nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview },
   en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview },
 } as const;
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
-}
 
 export function createI18n(locale: Locale): I18n {
   const instance = i18next.createInstance();

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SECTION_STATUSES, type SectionStatus } from "../../server/policy";
+import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
 import { agendaRollup } from "../../server/services/publish";
 import { listWorkspacesFor } from "../../server/services/workspaces";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { OrganisationKind } from "../../server/policy";
+import type { OrganisationKind } from "~/shared/domain";
 import { createOrganisation, listOrganisations, updateOrganisation } from "../../server/services/admin";
 import { CreateOrganisationForm, ORGANISATION_KINDS, OrganisationsForm, UpdateOrganisationForm, type FieldErrors } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid } from "~/components/admin/ui";

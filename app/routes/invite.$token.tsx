@@ -1,7 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Role } from "../../server/policy";
 import { NotFound } from "../../server/services/access";
 import { acceptInvitation, acceptInvitationAsNewPerson, findInvitation } from "../../server/services/invitations";
 import { InvitationForm, NewPersonForm, PASSWORD_MAX, PASSWORD_MIN } from "~/components/admin/schemas";
@@ -41,7 +40,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!invitation) return data({ state: "unknown" as const, token, signedIn: actor ? { email: actor.email } : null, invitation: null }, { status: 404, headers });
   const view = {
     email: invitation.email,
-    role: invitation.role as Role,
+    role: invitation.role,
     workspaceId: invitation.workspaceId,
     workspaceTitle: invitation.workspaceTitle,
     organisationName: invitation.organisationName,

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { chooseLocale } from "../../server/services/preferences";
-import { isLocale, localeCookie } from "~/i18n";
+import { localeCookie } from "~/i18n";
+import { isLocale } from "~/shared/locales";
 import { safeRedirect } from "~/components/format";
 import { errorResponse } from "~/utils/auth.server";
 

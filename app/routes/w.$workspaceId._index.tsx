@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { authorize, workspaceAbilities, type OrganisationKind, type Role } from "../../server/policy";
+import { authorize, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
@@ -14,7 +14,7 @@ import type { ActionResult } from "~/utils/action-result";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { ErrorPage } from "~/components/ErrorPage";
-import { PresenceList } from "~/components/realtime/PresenceList";
+import { WorkspacePresence } from "~/components/realtime/WorkspacePresence";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
@@ -48,9 +48,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: members.map((m) => ({
       userId: m.userId,
       name: m.name,
-      role: m.role as Role,
+      role: m.role,
       organisationName: m.organisationName,
-      organisationKind: m.organisationKind as OrganisationKind | null,
+      organisationKind: m.organisationKind,
       isMe: m.userId === actor.id,
     })),
     myRole: facts.role,
@@ -200,7 +200,7 @@ export default function WorkspacePage() {
             </Link>
           </p>
           <div className="panel">
-            <PresenceList
+            <WorkspacePresence
               people={people}
               currentUserId={user?.id ?? null}
               sectionTitles={Object.fromEntries(workspace.sections.map((s) => [s.id, s.title]))}

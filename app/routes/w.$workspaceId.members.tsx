@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { authorize, can, invitationOrganisations, workspaceAbilities, type Role } from "../../server/policy";
+import { authorize, can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";
@@ -55,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       userId: m.userId,
       name: m.name,
       email: m.email,
-      role: m.role as Role,
+      role: m.role,
       organisationName: m.organisationName,
       organisationShortCode: m.organisationShortCode,
       isMe: m.userId === actor.id,
@@ -63,7 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     invitations: invitations.map((i) => ({
       id: i.id,
       email: i.email,
-      role: i.role as Role,
+      role: i.role,
       organisationName: i.organisationName,
       invitedByName: i.invitedByName,
       expiresAt: i.expiresAt.toISOString(),

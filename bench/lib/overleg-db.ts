@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asc } from "drizzle-orm";
 import { openDatabase, type Database } from "../../db/index";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/seed/seed";
 import { createAuth } from "../../server/auth";
 import { parseEnv } from "../../server/env";
 import { createLogger } from "../../server/log";

@@ -1,5 +1,5 @@
 /** Starting each server under test fresh, and what the load generator needs to reach it. */
-import { DEMO_PASSWORD } from "../../db/seed-content";
+import { DEMO_PASSWORD } from "../../server/seed/content";
 import type { ServerKind, Target } from "./client";
 import { BENCH_PERSON, freshOverlegDatabase } from "./overleg-db";
 import { freePort, spawnServer, type ServerChild } from "./proc";

@@ -38,7 +38,7 @@ export interface RedisBus extends RoomBus {
   connected(): boolean;
 }
 
-/** Encodes one frame (exported for tests). */
+/** Encodes one frame. */
 export function encodeFrame(nodeId: Uint8Array, kind: keyof typeof KIND, payload: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(HEADER + payload.byteLength);
   frame[0] = VERSION;

@@ -201,7 +201,7 @@ export class Room {
   }
 
   /**
-   * Decoding a large section takes a while (a 1.7 MB one about 250 ms), and a client that holds
+   * Decoding a large section takes a while (figures in ADR 006), and a client that holds
    * nothing (its sync step 1 has an empty state vector) needs no decoded document: the stored state,
    * when it is a single update, is the whole answer. Such clients get it before the decode, and the
    * decode waits (briefly) until those frames have left, so they hold the text while the server is

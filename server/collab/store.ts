@@ -17,7 +17,7 @@ import { contentHash } from "../document";
 import { documentProblem, repairFragment } from "../document-schema";
 import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
-import type { SectionStatus } from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 import { appendAudit, lockAuditChain } from "../services/audit";
 
 export interface StoredState {

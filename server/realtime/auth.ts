@@ -5,7 +5,7 @@
  * `data: { code: "unauthorized", message }`.
  */
 import type { ExtendedError } from "socket.io";
-import type { RealtimeError } from "../../app/components/realtime/protocol";
+import type { RealtimeError } from "../../app/shared/realtime";
 import type { Services, SignedIn } from "../context";
 import { toHeaders } from "../http";
 import { checkSocketOrigin } from "../http/origin";

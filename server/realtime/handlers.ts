@@ -4,14 +4,14 @@
  * policy module allowed it, for the person of the socket's session as it is now.
  */
 import type { z } from "zod";
-import type { Ack, ClientToServerEvents, JoinAck, RealtimeError } from "../../app/components/realtime/protocol";
+import type { Ack, ClientToServerEvents, JoinAck, RealtimeError } from "../../app/shared/realtime";
 import type { Services, SignedIn } from "../context";
 import type { Logger } from "../log";
 import { AppError, BAD_REQUEST, invalidInput, parseInput } from "../errors";
 import { can, Forbidden } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts } from "../services/access";
 import { currentActor } from "./auth";
-import type { Presence } from "./presence";
+import type { PresenceTracker } from "./presence";
 import { entityId, presenceEnter, presenceLeave, workspaceIds } from "./schemas";
 import { rooms, type RealtimeServer } from "./types";
 
@@ -32,7 +32,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parseInput(schema, value);
 }
 
-export function registerHandlers(io: RealtimeServer, services: Services, presence: Presence, log: Logger): void {
+export function registerHandlers(io: RealtimeServer, services: Services, presence: PresenceTracker, log: Logger): void {
   const { database } = services;
 
   io.on("connection", (socket) => {

@@ -18,8 +18,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
-import type { PresencePayload, ServerToClientEvents } from "../../app/components/realtime/protocol";
-import { SOCKET_PATH } from "../../app/components/realtime/protocol";
+import { SOCKET_PATH } from "../../app/shared/realtime";
 import type { Services } from "../context";
 import type { DomainEvents } from "../events";
 import { can } from "../policy";
@@ -35,42 +34,10 @@ import {
 import { authenticateHandshake, currentActor } from "./auth";
 import { registerHandlers } from "./handlers";
 import { createPresence } from "./presence";
-import { rooms, type RealtimeServer, type SocketUser } from "./types";
-
-export type { SocketUser } from "./types";
-
-type Emit = ServerToClientEvents;
+import { rooms, type RealtimeServer } from "./types";
 
 export interface Realtime {
   readonly io: RealtimeServer;
-  /** Sends to every socket in the workspace's room, on every node. */
-  emitToWorkspace<E extends keyof Emit>(workspaceId: string, event: E, ...args: Parameters<Emit[E]>): void;
-  /** Sends to every socket in the section's room, on every node. */
-  emitToSection<E extends keyof Emit>(sectionId: string, event: E, ...args: Parameters<Emit[E]>): void;
-  /** Sends to every socket of one person, on every node. */
-  emitToUser<E extends keyof Emit>(userId: string, event: E, ...args: Parameters<Emit[E]>): void;
-  /**
-   * Sends to those sockets of a section's room whose person passes `allow` (ask the policy module
-   * there, e.g. `canThread(actor, "thread.view", facts)`), on every node.
-   */
-  emitToSectionWhere<E extends keyof Emit>(
-    sectionId: string,
-    allow: (user: SocketUser) => boolean | Promise<boolean>,
-    event: E,
-    ...args: Parameters<Emit[E]>
-  ): Promise<void>;
-  /** Who is present in a workspace now (across nodes). */
-  presence(workspaceId: string): Promise<PresencePayload>;
-  /** Asks the policy again for one person and workspace; their sockets leave the rooms they may no longer see. */
-  recheckAccess(userId: string, workspaceId: string): Promise<void>;
-  /** Disconnects every socket of a person, on every node. */
-  disconnectUser(userId: string): void;
-  /**
-   * True while a domain event from another node is being re-emitted on this node's bus (Redis only).
-   * A listener that broadcasts through socket.io (which already reaches every node) returns early
-   * then; a listener that acts on this node's own connections (the collab server) does its work.
-   */
-  isReplaying(): boolean;
   /**
    * Disconnects this node's sockets whose session has ended (signed out, expired) or whose person
    * was disabled, now; every round of the session watch does the same. Resolves with the number disconnected.
@@ -272,35 +239,6 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
 
   return {
     io,
-    emitToWorkspace(workspaceId, event, ...args) {
-      io.to(rooms.workspace(workspaceId)).emit(event, ...args);
-    },
-    emitToSection(sectionId, event, ...args) {
-      io.to(rooms.section(sectionId)).emit(event, ...args);
-    },
-    emitToUser(userId, event, ...args) {
-      io.to(rooms.user(userId)).emit(event, ...args);
-    },
-    async emitToSectionWhere(sectionId, allow, event, ...args) {
-      const sockets = await io.in(rooms.section(sectionId)).fetchSockets();
-      const decided = new Map<string, boolean>();
-      for (const socket of sockets) {
-        const user = socket.data.user;
-        if (!user) continue;
-        let ok = decided.get(user.id);
-        if (ok === undefined) {
-          ok = await allow(user);
-          decided.set(user.id, ok);
-        }
-        if (ok) socket.emit(event, ...args);
-      }
-    },
-    presence: (workspaceId) => presence.of(workspaceId),
-    recheckAccess,
-    disconnectUser(userId) {
-      io.in(rooms.user(userId)).disconnectSockets(true);
-    },
-    isReplaying: () => replaying,
     checkSessions: () => sweepSessions(sessionRound((headers) => services.actorFromHeaders(headers))),
     async close() {
       if (closing) return;

@@ -3,11 +3,11 @@
  * sockets themselves (`fetchSockets` on the workspace's room, which with the Redis adapter asks every
  * node), so there is no second copy to drift; a person with several tabs is one entry.
  */
-import type { PresencePayload, PresencePerson } from "../../app/components/realtime/protocol";
+import type { PresencePayload, PersonInWorkspace } from "../../app/shared/realtime";
 import type { Logger } from "../log";
 import { rooms, type RealtimeServer } from "./types";
 
-export interface Presence {
+export interface PresenceTracker {
   /** Who is present in the workspace now. */
   of(workspaceId: string): Promise<PresencePayload>;
   /** Sends the workspace's presence to its room soon; calls in quick succession send once. */
@@ -16,10 +16,10 @@ export interface Presence {
   idle(): Promise<void>;
 }
 
-export function createPresence(io: RealtimeServer, log: Logger, closing: () => boolean): Presence {
+export function createPresence(io: RealtimeServer, log: Logger, closing: () => boolean): PresenceTracker {
   async function of(workspaceId: string): Promise<PresencePayload> {
     const sockets = await io.in(rooms.workspace(workspaceId)).fetchSockets();
-    const people = new Map<string, PresencePerson & { sections: Set<string> }>();
+    const people = new Map<string, PersonInWorkspace & { sections: Set<string> }>();
     for (const socket of sockets) {
       const { user, presence } = socket.data ?? {};
       if (!user || !presence || !Object.hasOwn(presence, workspaceId)) continue;

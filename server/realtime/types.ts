@@ -1,7 +1,7 @@
 /** The typed socket.io server of Overleg, and what each socket carries. */
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../app/components/realtime/protocol";
-import type { OrganisationKind } from "../policy";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../app/shared/realtime";
+import type { OrganisationKind } from "../../app/shared/domain";
 
 /** The person behind a socket, from their session at connect time (never from the client). */
 export interface SocketUser {

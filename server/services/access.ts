@@ -6,7 +6,8 @@ import { preparedQuery, type Database } from "../../db/index";
 import type { SignedIn } from "../context";
 import { NotFound } from "../errors";
 import type { Logger } from "../log";
-import type { Actor, OrganisationKind, Role, SectionFacts, SectionStatus, WorkspaceFacts } from "../policy";
+import type { Actor, SectionFacts, WorkspaceFacts } from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 
 /** An unknown id (server/errors.ts); exported here too, beside the lookups that throw it. */
 export { NotFound };
@@ -64,7 +65,7 @@ export async function loadActor(database: Database, userId: string): Promise<(Ac
     email: row.email,
     isAdmin: Boolean(row.isAdmin),
     organisationId: row.organisationId,
-    organisationKind: (row.organisationKind as OrganisationKind | null) ?? null,
+    organisationKind: row.organisationKind ?? null,
     organisationName: row.organisationName ?? null,
     organisationShortCode: row.organisationShortCode ?? null,
   };
@@ -83,7 +84,7 @@ async function factsFor(database: Database, actor: Actor, workspaceId: string): 
     membershipRole(database, { workspaceId, userId: actor.id }),
     actor.organisationId ? approvingOrganisation(database, { workspaceId, organisationId: actor.organisationId }) : Promise.resolve([]),
   ]);
-  return { role: (membership[0]?.role as Role | undefined) ?? null, approverOrganisation: approver.length > 0 };
+  return { role: membership[0]?.role ?? null, approverOrganisation: approver.length > 0 };
 }
 
 export interface SectionRecord {
@@ -113,12 +114,12 @@ export async function loadSectionFacts(
       workspaceId: section.workspaceId,
       title: section.title,
       position: section.position,
-      status: section.status as SectionStatus,
+      status: section.status,
       lockedBy: section.lockedBy,
       lockedAt: section.lockedAt,
       updatedAt: section.updatedAt,
     },
-    facts: { ...facts, status: section.status as SectionStatus },
+    facts: { ...facts, status: section.status },
   };
 }
 

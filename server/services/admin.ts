@@ -11,7 +11,8 @@ import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { createPerson } from "../auth";
 import type { Services } from "../context";
-import { authorize, organisationKindChange, type Actor, type OrganisationKind } from "../policy";
+import { authorize, organisationKindChange, type Actor } from "../policy";
+import type { OrganisationKind } from "../../app/shared/domain";
 import { NotFound } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
@@ -37,7 +38,7 @@ export async function listOrganisations(deps: Pick<Services, "database">) {
     .leftJoin(t.user, eq(t.user.organisationId, t.organisations.id))
     .groupBy(t.organisations.id, t.organisations.name, t.organisations.shortCode, t.organisations.kind)
     .orderBy(asc(t.organisations.name));
-  return rows.map((r) => ({ ...r, kind: r.kind as OrganisationKind, people: Number(r.people) }));
+  return rows.map((r) => ({ ...r, people: Number(r.people) }));
 }
 
 async function shortCodeTaken(deps: Pick<Services, "database">, shortCode: string, exceptId?: string): Promise<boolean> {
@@ -112,7 +113,7 @@ export async function updateOrganisation(deps: AdminDeps, props: UpdateOrganisat
     if (kindChanged) {
       // Rights come with the kind: everyone in the minister's office must have been put there by an admin.
       const [members] = await tx.select({ n: count() }).from(t.user).where(eq(t.user.organisationId, before.id));
-      const verdict = organisationKindChange(props.actor, { from: before.kind as OrganisationKind, to: props.kind, people: Number(members?.n ?? 0) });
+      const verdict = organisationKindChange(props.actor, { from: before.kind, to: props.kind, people: Number(members?.n ?? 0) });
       if (!verdict.allowed) throw new CommandError(verdict.code, verdict.reason, 409, "kind");
     }
     await tx.update(t.organisations).set({ name, kind: props.kind, shortCode }).where(eq(t.organisations.id, before.id));

@@ -27,7 +27,7 @@ import {
   type PersonRef,
   type SectionComments,
   type ThreadView,
-} from "../../app/components/comments/types";
+} from "../../app/shared/comments";
 import type { DomainEventBus } from "../events";
 import {
   authorize,
@@ -39,10 +39,9 @@ import {
   threadStart,
   type Actor,
   type SectionFacts,
-  type SectionStatus,
   type ThreadFacts,
-  type Visibility,
 } from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 import { loadActor, loadSectionFacts, loadWorkspaceFacts, NotFound, type SectionRecord } from "./access";
 import { CommandError, parseInput } from "./errors";
 import { announce, notify, type NotifyProps } from "./notifications";
@@ -97,7 +96,7 @@ type CommentRow = typeof import("../../db/schema.sqlite").comments.$inferSelect;
 function threadFacts(facts: SectionFacts, thread: Pick<ThreadRow, "visibility" | "organisationId" | "authorId">): ThreadFacts {
   return {
     ...facts,
-    visibility: thread.visibility as Visibility,
+    visibility: thread.visibility,
     threadOrganisationId: thread.organisationId,
     threadAuthorId: thread.authorId,
   };
@@ -191,7 +190,7 @@ async function threadViews(
       workspaceId: section.workspaceId,
       anchor: th.anchorStart && th.anchorEnd ? { start: Buffer.from(th.anchorStart).toString("base64"), end: Buffer.from(th.anchorEnd).toString("base64") } : null,
       quote: th.quote,
-      visibility: th.visibility as Visibility,
+      visibility: th.visibility,
       organisation: org ? { id: org.id, name: org.name, shortCode: org.shortCode } : null,
       author: th.authorId ? (who.get(th.authorId) ?? null) : null,
       createdAt: iso(th.createdAt)!,
@@ -539,7 +538,7 @@ export async function workspaceActivity(database: Database, actor: Actor, worksp
     .orderBy(desc(t.comments.createdAt), desc(t.comments.id))
     .limit(Math.min(Math.max(limit, 1), 200) * 4);
   const seen = rows
-    .filter((r) => canThread(actor, "thread.view", threadFacts({ ...facts, status: r.status as SectionStatus }, r.th)))
+    .filter((r) => canThread(actor, "thread.view", threadFacts({ ...facts, status: r.status }, r.th)))
     .slice(0, Math.min(Math.max(limit, 1), 200));
   const who = await people(database, seen.map((r) => r.c.authorId).filter((x): x is string => x !== null));
   return seen.map((r) => ({
@@ -552,7 +551,7 @@ export async function workspaceActivity(database: Database, actor: Actor, worksp
     sectionTitle: r.sectionTitle,
     threadId: r.th.id,
     quote: excerpt(r.th.quote, 80),
-    visibility: r.th.visibility as Visibility,
+    visibility: r.th.visibility,
     excerpt: r.c.kind === "comment" && !r.c.deletedAt ? excerpt(r.c.body) : null,
   }));
 }

@@ -17,7 +17,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { createPerson } from "../auth";
 import type { Services } from "../context";
-import { authorize, invitationPlacement, ROLES, type Actor, type OrganisationKind, type Role, type WorkspaceFacts } from "../policy";
+import { authorize, invitationPlacement, type Actor, type WorkspaceFacts } from "../policy";
+import { ROLES, type OrganisationKind, type Role } from "../../app/shared/domain";
 import { loadActor, loadWorkspaceFacts, NotFound } from "./access";
 import { appendAudit } from "./audit";
 import { CommandError } from "./errors";
@@ -82,7 +83,7 @@ export async function createInvitation(
     authorize(props.actor, "workspace.invite", facts);
     const org = await tx.select({ id: t.organisations.id, kind: t.organisations.kind }).from(t.organisations).where(eq(t.organisations.id, props.organisationId)).limit(1);
     if (!org[0]) throw new CommandError("unknown_organisation", "Choose one of the organisations.", 400, "organisationId");
-    refuseUnlessPlaceable(props.actor, facts, { id: org[0].id, kind: org[0].kind as OrganisationKind });
+    refuseUnlessPlaceable(props.actor, facts, { id: org[0].id, kind: org[0].kind });
     const existing = await tx
       .select({ id: t.user.id })
       .from(t.user)
@@ -184,7 +185,7 @@ export async function findInvitation(deps: Pick<Services, "database">, token: st
     id: row.id,
     state: stateOf(row, now),
     email: row.email,
-    role: row.role as Role,
+    role: row.role,
     workspaceId: row.workspaceId,
     workspaceTitle: row.workspaceTitle,
     organisationId: row.organisationId,
@@ -232,7 +233,7 @@ async function claim(
   const membership = await addMemberInTx(tx, database, {
     workspaceId: inv.workspaceId,
     userId,
-    role: inv.role as Role,
+    role: inv.role,
     actorId: userId,
     via: "invitation",
     data: { invitationId: inv.id, invitedBy: inv.invitedBy },
@@ -297,7 +298,7 @@ async function refuseUnlessStillPlaceable(deps: InvitationDeps, invitationId: st
   const inv = rows[0];
   if (!inv) throw new NotFound("invitation", invitationId);
   const inviter = inv.invitedBy ? await loadActor(database, inv.invitedBy) : null;
-  const organisation = inv.organisationId && inv.kind ? { id: inv.organisationId, kind: inv.kind as OrganisationKind } : null;
+  const organisation = inv.organisationId && inv.kind ? { id: inv.organisationId, kind: inv.kind } : null;
   const verdict = inviter
     ? invitationPlacement(inviter, await loadWorkspaceFacts(database, inviter, inv.workspaceId), organisation)
     : ({ allowed: false, code: "inviter_gone", reason: "The person who invited you no longer has an account." } as const);

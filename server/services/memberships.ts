@@ -7,7 +7,8 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
 import type { DomainEventBus } from "../events";
-import { authorize, type Actor, type Role } from "../policy";
+import { authorize, type Actor } from "../policy";
+import type { Role } from "../../app/shared/domain";
 import { loadWorkspaceFacts, NotFound } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError } from "./errors";
@@ -25,7 +26,7 @@ async function currentRole(tx: Db, database: Database, workspaceId: string, user
     .from(t.memberships)
     .where(and(eq(t.memberships.workspaceId, workspaceId), eq(t.memberships.userId, userId)))
     .limit(1);
-  return (rows[0]?.role as Role | undefined) ?? null;
+  return rows[0]?.role ?? null;
 }
 
 async function ownerCount(tx: Db, database: Database, workspaceId: string): Promise<number> {

@@ -10,9 +10,9 @@
  */
 import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
-import type { NotificationView } from "../../app/components/comments/types";
+import type { NotificationView } from "../../app/shared/comments";
 import type { DomainEventBus } from "../events";
-import { canSection, canThread, type Actor, type Role, type SectionStatus, type Visibility } from "../policy";
+import { canSection, canThread, type Actor } from "../policy";
 
 export interface NotifyProps {
   /** Who is told. */
@@ -167,10 +167,10 @@ async function visibleFilter(database: Database, actor: Actor, rows: Row[]): Pro
       ? db.select({ id: t.sections.id, status: t.sections.status }).from(t.sections).where(inArray(t.sections.id, sectionIds))
       : [],
   ]);
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role as Role]));
+  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
   const approving = new Set(approvers.map((a) => a.workspaceId));
   const threadById = new Map(threads.map((x) => [x.id, x]));
-  const statusById = new Map(sections.map((s) => [s.id, s.status as SectionStatus]));
+  const statusById = new Map(sections.map((s) => [s.id, s.status]));
   return (row) => {
     if (!row.workspaceId) return !row.threadId && !row.sectionId;
     const facts = {
@@ -185,7 +185,7 @@ async function visibleFilter(database: Database, actor: Actor, rows: Row[]): Pro
     if (!thread) return false;
     return canThread(actor, "thread.view", {
       ...facts,
-      visibility: thread.visibility as Visibility,
+      visibility: thread.visibility,
       threadOrganisationId: thread.organisationId,
       threadAuthorId: thread.authorId,
     });

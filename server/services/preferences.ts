@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import { isLocale, type Locale } from "../../app/i18n";
+import { isLocale, type Locale } from "../../app/shared/locales";
 
 /** The language `userId` last chose while signed in, or null when they never chose one. */
 export async function chosenLocale(database: Database, userId: string): Promise<Locale | null> {

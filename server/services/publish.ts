@@ -13,7 +13,8 @@ import type { Database } from "../../db/index";
 import { toMarkdown, toProseMirror } from "../document";
 import type { DomainEventBus } from "../events";
 import { canStep, isFreshApproval, isLocked, isUnderReview, statusAfter, statusesFrom } from "../lifecycle";
-import { authorize, canSection, type Actor, type SectionStatus } from "../policy";
+import { authorize, canSection, type Actor } from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 import { loadWorkspaceFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import type { AuditAnchor } from "./audit-anchor";
@@ -177,7 +178,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
       .from(t.sections)
       .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
     if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
-    const open = rows.filter((r) => !isLocked(r.status as SectionStatus));
+    const open = rows.filter((r) => !isLocked(r.status));
     if (open.length) {
       throw new CommandError(
         "not_final",
@@ -185,7 +186,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         409,
       );
     }
-    const toPublish = rows.filter((r) => canStep(r.status as SectionStatus, "publish"));
+    const toPublish = rows.filter((r) => canStep(r.status, "publish"));
     if (toPublish.length === 0) throw new CommandError("already_published", "Everything here is already published.", 409);
     const now = new Date();
     await tx

@@ -21,7 +21,16 @@ import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import type { DomainEventBus } from "../events";
 import { allApproved, isFreshApproval, isStaleApproval, isUnderReview, statusAfter, statusAfterReview } from "../lifecycle";
-import { approversChange, authorize, Forbidden, reviewDecision, reviewRequest, type Actor, type SectionStatus, type Verdict } from "../policy";
+import {
+  approversChange,
+  authorize,
+  Forbidden,
+  reviewDecision,
+  reviewRequest,
+  type Actor,
+  type Verdict,
+} from "../policy";
+import type { SectionStatus } from "../../app/shared/domain";
 import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError, invalidInput, parseInput } from "./errors";
@@ -164,7 +173,7 @@ export async function requestReview(deps: ReviewDeps, props: RequestReviewProps)
       .where(eq(t.workspaceApprovers.workspaceId, section.workspaceId))
       .orderBy(asc(t.organisations.name));
     enforce(
-      reviewRequest(props.actor, { ...facts, status: row.status as SectionStatus, approverOrganisationIds: organisations.map((o) => o.id) }),
+      reviewRequest(props.actor, { ...facts, status: row.status, approverOrganisationIds: organisations.map((o) => o.id) }),
       "section.requestReview",
       409,
     );
@@ -241,13 +250,13 @@ export async function decideReview(deps: ReviewDeps, props: DecideReviewProps) {
   const result = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
-    authorize(props.actor, "section.decideReview", { ...facts, status: row.status as SectionStatus });
+    authorize(props.actor, "section.decideReview", { ...facts, status: row.status });
     const round = await openRound(tx, database, section.id);
     if (!round) throw new CommandError("no_open_review", "There is no open review of this section.", 409);
     enforce(
       reviewDecision(props.actor, decision, {
         ...facts,
-        status: row.status as SectionStatus,
+        status: row.status,
         requestedBy: round.requestedBy,
         requiredOrganisationIds: round.requiredOrganisationIds as string[],
       }),
@@ -317,12 +326,12 @@ export async function reconcileReviewStatus(deps: ReviewDeps, sectionId: string)
   const { db, t } = database;
   // Most sections being typed in are not under review: they cost one indexed read, not a hash.
   const before = (await db.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-  if (!before || !isUnderReview(before.status as SectionStatus)) return null;
+  if (!before || !isUnderReview(before.status)) return null;
   const hash = await currentHash(database, sectionId);
   const changed = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
     const section = (await tx.select().from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-    if (!section || !isUnderReview(section.status as SectionStatus)) return null;
+    if (!section || !isUnderReview(section.status)) return null;
     const round = await openRound(tx, database, sectionId);
     if (!round) return null;
     const status: SectionStatus = roundStatus(round, await latestDecisions(tx, database, round.id), hash);

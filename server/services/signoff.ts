@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Database } from "../../db/index";
 import type { DomainEventBus } from "../events";
 import { statusAfter } from "../lifecycle";
-import { authorize, type Actor, type SectionStatus } from "../policy";
+import { authorize, type Actor } from "../policy";
 import { lockSectionLog } from "../collab/store";
 import { loadSectionFacts } from "./access";
 import { appendAudit, lockAuditChain } from "./audit";
@@ -54,7 +54,7 @@ export async function signOff(deps: SignOffDeps, props: SignOffProps) {
     // appends hold this lock shared and refuse a final section (server/collab/store.ts).
     await lockSectionLog(database, tx, section.id, "exclusive");
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
-    authorize(props.actor, "section.signOff", { ...facts, status: row.status as SectionStatus });
+    authorize(props.actor, "section.signOff", { ...facts, status: row.status });
     const hash = await currentHash(database, section.id);
     if (hash !== seen) {
       throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and sign again.", 409, "contentHash");
@@ -124,7 +124,7 @@ export async function reopenSection(deps: SignOffDeps, props: ReopenProps) {
   const told = await database.transaction(async (tx) => {
     await lockAuditChain(tx);
     const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
-    authorize(props.actor, "section.reopen", { ...facts, status: row.status as SectionStatus });
+    authorize(props.actor, "section.reopen", { ...facts, status: row.status });
     const now = new Date();
     const last = (
       await tx

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import { canWorkspace, type Actor, type Role, type SectionStatus } from "../policy";
+import { canWorkspace, type Actor } from "../policy";
+import type { Role, SectionStatus } from "../../app/shared/domain";
 
 export interface WorkspaceSummary {
   id: string;
@@ -42,7 +43,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
           .where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
       : Promise.resolve([] as { workspaceId: string }[]),
   ]);
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role as Role]));
+  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
   const approverOf = new Set(approvals.map((a) => a.workspaceId));
   const visible = all.filter((w) =>
     canWorkspace(actor, "workspace.view", { role: roles.get(w.id) ?? null, approverOrganisation: approverOf.has(w.id) }),
@@ -73,7 +74,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
       .map((s) => ({
         id: s.id,
         title: s.title,
-        status: s.status as SectionStatus,
+        status: s.status,
         position: s.position,
         updatedAt: new Date(s.updatedAt).toISOString(),
       })),

@@ -7,7 +7,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed-content";
+import { DEMO_PASSWORD } from "../../server/seed/content";
 import { createPerson } from "../../server/auth";
 import { DEFAULT_ACCOUNT_LIMIT, waitAfter } from "../../server/sign-in-limit";
 import { startTestServer, type TestServer } from "../support/server";

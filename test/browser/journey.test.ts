@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workspaces } from "../../db/seed-content";
+import { workspaces } from "../../server/seed/content";
 import { startTestServer, type TestServer } from "../support/server";
 import { launchChromium, signIn, type LaunchedBrowser } from "./support/browser";
 import { WS } from "../support/fixtures";

@@ -12,7 +12,7 @@ import * as syncProtocol from "y-protocols/sync";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
-import { DEMO_PASSWORD } from "../../db/seed-content";
+import { DEMO_PASSWORD } from "../../server/seed/content";
 import { toProseMirror } from "../../server/document";
 import type { TestServer } from "../support/server";
 

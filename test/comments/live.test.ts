@@ -3,7 +3,7 @@
  * activity feed of a real server, with socket.io-client and the stock y-websocket provider.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ThreadView } from "../../app/components/comments/types";
+import type { ThreadView } from "../../app/shared/comments";
 import { closeAll, connect, next, refusal, type Client } from "../realtime/clients";
 import { connectProvider, synced, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";

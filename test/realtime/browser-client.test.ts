@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRealtimeClient, type ConnectionStatus, type RealtimeClient } from "../../app/components/realtime/client.client";
-import type { PresencePayload, ServerToClientEvents } from "../../app/components/realtime/protocol";
+import type { PresencePayload, ServerToClientEvents } from "../../app/shared/realtime";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connectAs, presenceOf, type Client } from "./clients";
 import { WS } from "../support/fixtures";

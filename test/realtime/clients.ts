@@ -9,7 +9,7 @@ import type {
   PresencePayload,
   RealtimeError,
   ServerToClientEvents,
-} from "../../app/components/realtime/protocol";
+} from "../../app/shared/realtime";
 import type { TestServer } from "../support/server";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents> & {

@@ -1,9 +1,9 @@
 /**
- * The demo data as tests name it: workspace titles by their stable key in db/seed-content.ts, so a
+ * The demo data as tests name it: workspace titles by their stable key in server/seed/content.ts, so a
  * change in the demo wording does not break tests that only need "a workspace". Tests of the seed
  * itself (test/seed.test.ts) keep the literal wording on purpose.
  */
-import { people, workspaces } from "../../db/seed-content";
+import { people, workspaces } from "../../server/seed/content";
 
 function titleOf(key: string): string {
   const workspace = workspaces.find((w) => w.key === key);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../db/index";
-import { DEMO_PASSWORD } from "../../db/seed-content";
+import { DEMO_PASSWORD } from "../../server/seed/content";
 import { startServer, type OverlegServer, type StartOptions } from "../../server/app";
 import { parseEnv, type Env } from "../../server/env";
 import { createLogger } from "../../server/log";

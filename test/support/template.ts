@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { openDatabase } from "../../db/index";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/seed/seed";
 import { createAuth } from "../../server/auth";
 import { parseEnv } from "../../server/env";
 import { createLogger } from "../../server/log";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
-import { workspaces as seedWorkspaces, defaultRoles } from "../../db/seed-content";
+import { workspaces as seedWorkspaces, defaultRoles } from "../../server/seed/content";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";

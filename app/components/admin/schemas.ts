@@ -4,7 +4,7 @@
  * codes, translated under `admin:validation.*`.
  */
 import { z } from "zod";
-import { ROLES, type OrganisationKind, type Role } from "../../../server/policy";
+import { ROLES, type OrganisationKind, type Role } from "~/shared/domain";
 
 // In the browser the Content-Security-Policy forbids eval: zod must not compile its parsers with
 // `new Function`, nor probe whether it may (the caught probe is still reported as a CSP violation).

@@ -3,7 +3,7 @@
  * role and organisation choices.
  */
 import { useTranslation } from "react-i18next";
-import { ROLES } from "../../../server/policy";
+import { ROLES } from "~/shared/domain";
 import type { FieldErrors } from "./schemas";
 
 /** The text of an error code (validation or command refusal) under `admin:errors.*`. */

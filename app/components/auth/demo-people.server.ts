@@ -1,5 +1,5 @@
 /** The demo accounts shown on the sign-in page outside production (the seed's people and password). */
-import { DEMO_PASSWORD, organisations, people } from "../../../db/seed-content";
+import { DEMO_PASSWORD, organisations, people } from "../../../server/seed/content";
 
 export function demoAccounts() {
   const names = new Map(organisations.map((o) => [o.code, o.name]));

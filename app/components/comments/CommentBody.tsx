@@ -8,7 +8,7 @@
  * mailto addresses and open in a new tab without access to this page.
  */
 import { Fragment, type ReactNode } from "react";
-import type { PersonRef } from "./types";
+import type { PersonRef } from "../../shared/comments";
 
 type Block = { kind: "p"; lines: string[] } | { kind: "ul" | "ol"; items: string[] };
 

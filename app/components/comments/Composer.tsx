@@ -5,7 +5,7 @@
  */
 import { useId, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { MemberRef } from "./types";
+import type { MemberRef } from "../../shared/comments";
 
 export interface ComposerProps {
   label: string;

@@ -19,7 +19,7 @@ import { Composer } from "./Composer";
 import { anchorOfSelection, CommentsExtension, setThreads, threadRanges } from "./CommentsExtension";
 import { ThreadCard } from "./ThreadCard";
 import type { Anchor } from "./anchors";
-import type { SectionComments as Data, ThreadView } from "./types";
+import type { SectionComments as Data, ThreadView } from "../../shared/comments";
 import "./comments.css";
 
 export interface CommentsBridge {

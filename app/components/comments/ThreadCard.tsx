@@ -5,7 +5,7 @@ import { formatMoment } from "../format";
 import { CommentBody } from "./CommentBody";
 import { Composer } from "./Composer";
 import type { Intent } from "./api";
-import type { CommentView, MemberRef, ThreadView } from "./types";
+import type { CommentView, MemberRef, ThreadView } from "../../shared/comments";
 
 export interface ThreadCardProps {
   thread: ThreadView;

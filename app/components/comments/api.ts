@@ -1,5 +1,5 @@
 /** The browser's calls to the comments resource route (/s/<id>/comments). */
-import type { SectionComments, ThreadView } from "./types";
+import type { SectionComments, ThreadView } from "../../shared/comments";
 
 export class CommentRequestError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { NotificationView } from "./types";
+import type { NotificationView } from "../../shared/comments";
 
 const KNOWN = new Set(["mention", "reply", "resolved", "review.requested", "review.decided", "signoff"]);
 

@@ -5,7 +5,7 @@
 import type { Editor } from "@tiptap/core";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { normaliseLink } from "./connection";
+import { normaliseLink } from "./links";
 
 export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): void }) {
   const { t } = useTranslation("editor");

@@ -22,16 +22,15 @@ import { CloseCode, COLLAB_PATH, DeniedReason, MessageType, organisationColour }
 import { FRAGMENT, documentExtensions } from "../../shared/editor-extensions";
 import {
   blocksEditing,
-  presenceFrom,
   stateAfterClose,
   stopReasonForClose,
   stopReasonForProbe,
   type Connection,
-  type Presence,
   type StopReason,
 } from "./connection";
 import { LinkDialog } from "./LinkDialog.client";
-import { PresenceList } from "./PresenceList";
+import { presenceFrom, type PersonInSection } from "./section-presence";
+import { SectionPresence } from "./SectionPresence";
 import type { SectionEditorProps } from "./SectionEditor";
 import { Toolbar } from "./Toolbar.client";
 
@@ -122,7 +121,7 @@ export function LiveEditor(props: LiveEditorProps) {
   const { t } = useTranslation("editor");
   const [session, setSession] = useState<Session | null>(null);
   const [ready, setReady] = useState(false);
-  const [presence, setPresence] = useState<Presence[]>([]);
+  const [presence, setPresence] = useState<PersonInSection[]>([]);
   const [blocked, setBlocked] = useState<StopReason | null>(null);
   const [denied, setDenied] = useState<DeniedReason | null>(null);
   const [connection, setConnection] = useState<Pick<LiveStatus, "connection" | "retry">>({ connection: { kind: "connecting" } });
@@ -372,7 +371,7 @@ export function LiveEditor(props: LiveEditorProps) {
     <>
       <div className={editor && canEdit ? "ov-editor__bar" : "ov-editor__bar ov-editor__bar--reading"}>
         {editor && canEdit ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : null}
-        <PresenceList people={presence} />
+        <SectionPresence people={presence} />
       </div>
       <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
         <EditorContent editor={editor} />

@@ -14,7 +14,7 @@
  *   // A workspace page: show who is here, and keep its data live:
  *   const { people } = usePresence(workspace.id);
  *   useLiveRevalidate([workspace.id]);
- *   <PresenceList people={people} currentUserId={user.id} sectionTitles={{ [s.id]: s.title, … }} />
+ *   <WorkspacePresence people={people} currentUserId={user.id} sectionTitles={{ [s.id]: s.title, … }} />
  *
  *   // A section page: present in this section (others see it on the workspace page):
  *   const { people } = usePresence(section.workspaceId, section.id);

@@ -11,7 +11,7 @@ import {
   type PresencePayload,
   type RealtimeError,
   type ServerToClientEvents,
-} from "./protocol";
+} from "../../shared/realtime";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "refused";
 

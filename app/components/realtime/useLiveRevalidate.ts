@@ -6,7 +6,7 @@
  */
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { LIVE_EVENTS } from "./protocol";
+import { LIVE_EVENTS } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
 
 /** Bursts of events (a review closing several sections) reload once. */

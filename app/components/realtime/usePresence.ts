@@ -4,12 +4,12 @@
  */
 import { useEffect, useState } from "react";
 import type { ConnectionStatus } from "./client.client";
-import type { PresencePerson } from "./protocol";
+import type { PersonInWorkspace } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
 
 export interface PresenceState {
   /** Everyone present, one entry per person (this person included), sorted by name. */
-  people: PresencePerson[];
+  people: PersonInWorkspace[];
   /** "offline" before the connection exists (server render, signed out). */
   status: ConnectionStatus | "offline";
 }
@@ -17,7 +17,7 @@ export interface PresenceState {
 export function usePresence(workspaceId: string, sectionId?: string | null): PresenceState {
   const realtime = useRealtime();
   const client = realtime?.client;
-  const [people, setPeople] = useState<PresencePerson[]>([]);
+  const [people, setPeople] = useState<PersonInWorkspace[]>([]);
 
   useEffect(() => {
     if (!client) return;

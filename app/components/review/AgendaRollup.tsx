@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SECTION_STATUSES } from "../../../server/policy";
+import { SECTION_STATUSES } from "~/shared/domain";
 import type { AgendaRollup } from "../../../server/services/publish";
 import { Deadline } from "~/components/Deadline";
 import { StatusBadge } from "~/components/StatusBadge";

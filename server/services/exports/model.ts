@@ -7,7 +7,7 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import { TIME_ZONE } from "../../../app/shared/dates";
 import { reportUnrenderable, UNRENDERABLE_TEXT } from "../../document";
 import { isSafeHref } from "../../document-schema";
-import type { SectionStatus } from "../../policy";
+import type { SectionStatus } from "../../../app/shared/domain";
 
 export interface Run {
   text: string;

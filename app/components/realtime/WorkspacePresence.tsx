@@ -1,16 +1,18 @@
 /**
  * Who is in this workspace now: an avatar, name and organisation per person, and where they are
  * (the section they have open), as the server knows them from their sessions. Pure: give it the
- * `people` of usePresence; it renders the same on the server (empty) and in the browser.
+ * `people` of usePresence; it renders the same on the server (empty) and in the browser. Who has one
+ * section open in the editor: ../editor/SectionPresence.
  */
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { organisationColour } from "../../shared/collab";
-import type { PresencePerson } from "./protocol";
+import { initials } from "../initials";
+import type { PersonInWorkspace } from "../../shared/realtime";
 import "./realtime.css";
 
-export interface PresenceListProps {
-  people: PresencePerson[];
+export interface WorkspacePresenceProps {
+  people: PersonInWorkspace[];
   /** Marks this person as "you" and lists them last. */
   currentUserId?: string | null;
   /** Titles of the workspace's sections, to say where someone is. */
@@ -19,14 +21,7 @@ export interface PresenceListProps {
   headingLevel?: 2 | 3 | 4;
 }
 
-/** Up to two initials of a name ("Eva de Leeuw" → "EL"). */
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  if (!parts.length) return "?";
-  return ((parts[0][0] ?? "") + (parts.length > 1 ? (parts[parts.length - 1][0] ?? "") : "")).toUpperCase();
-}
-
-export function PresenceList({ people, currentUserId, sectionTitles = {}, headingLevel = 2 }: PresenceListProps) {
+export function WorkspacePresence({ people, currentUserId, sectionTitles = {}, headingLevel = 2 }: WorkspacePresenceProps) {
   const { t } = useTranslation("realtime");
   const headingId = useId();
   const Heading = `h${headingLevel}` as const;

@@ -7,8 +7,8 @@
  *   workspace:<id>   "workspace:join"; receives the workspace's live events and its presence
  *   section:<id>     "section:join"; receives the section's live events
  */
-import type { Role, SectionStatus } from "../../../server/policy";
-import type { NotificationView, ThreadView } from "../comments/types";
+import type { Role, SectionStatus } from "./domain";
+import type { NotificationView, ThreadView } from "./comments";
 
 /** A refusal, with a stable code (the UI translates it) and English words for logs. */
 export interface RealtimeError {
@@ -27,7 +27,7 @@ export type JoinAck =
   | { ok: false; error: RealtimeError; results?: Record<string, Ack> };
 
 /** One person present in a workspace, as the server knows them from their session. */
-export interface PresencePerson {
+export interface PersonInWorkspace {
   userId: string;
   name: string;
   organisationName: string | null;
@@ -38,7 +38,7 @@ export interface PresencePerson {
 
 export interface PresencePayload {
   workspaceId: string;
-  people: PresencePerson[];
+  people: PersonInWorkspace[];
 }
 
 /** Who I am, as the server sees it (sent once after connecting). */
@@ -94,6 +94,5 @@ export const LIVE_EVENTS = [
   "membership.changed",
   "access.lost",
 ] as const;
-export type LiveEvent = (typeof LIVE_EVENTS)[number];
 
 export const SOCKET_PATH = "/socket.io";

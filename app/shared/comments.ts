@@ -3,7 +3,7 @@
  * (socket.io). Isomorphic and dependency-free. Every view is made for one reader: it holds only what
  * that person may see, and the policy's answers for them (`can`), never the rules.
  */
-import type { Visibility } from "../../../server/policy";
+import type { Visibility } from "./domain";
 
 export interface PersonRef {
   id: string;

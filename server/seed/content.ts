@@ -3,8 +3,8 @@
  * materials, its six TNO recommendations and five short-term actions as workspaces, and starter
  * sections whose text comes from the letter.
  */
-import { blocks, type BlockJSON } from "../server/document";
-import type { OrganisationKind, Role } from "../server/policy";
+import { blocks, type BlockJSON } from "../document";
+import type { OrganisationKind, Role } from "../../app/shared/domain";
 
 export const DEMO_PASSWORD = "overleg-demo-2026";
 

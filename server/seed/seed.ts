@@ -3,11 +3,11 @@
  */
 import { count, eq } from "drizzle-orm";
 import * as Y from "yjs";
-import { createPerson, type Auth } from "../server/auth";
-import { writeDocument } from "../server/document";
-import type { Logger } from "../server/log";
-import * as content from "./seed-content";
-import type { Database } from "./index";
+import { createPerson, type Auth } from "../auth";
+import { writeDocument } from "../document";
+import type { Logger } from "../log";
+import * as content from "./content";
+import type { Database } from "../../db/index";
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const rows = await database.db.select({ n: count() }).from(database.t.organisations);

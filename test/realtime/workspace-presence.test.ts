@@ -2,12 +2,13 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { describe, expect, it } from "vitest";
-import { PresenceList, type PresenceListProps } from "../../app/components/realtime/PresenceList";
-import type { PresencePerson } from "../../app/components/realtime/protocol";
-import { createI18n, type Locale } from "../../app/i18n";
+import { WorkspacePresence, type WorkspacePresenceProps } from "../../app/components/realtime/WorkspacePresence";
+import type { PersonInWorkspace } from "../../app/shared/realtime";
+import { createI18n } from "../../app/i18n";
+import type { Locale } from "../../app/shared/locales";
 
-const eva: PresencePerson = { userId: "u-eva", name: "Eva de Leeuw", organisationName: "Ministerie van Economische Zaken", organisationShortCode: "EZ", sectionIds: [] };
-const daan: PresencePerson = {
+const eva: PersonInWorkspace = { userId: "u-eva", name: "Eva de Leeuw", organisationName: "Ministerie van Economische Zaken", organisationShortCode: "EZ", sectionIds: [] };
+const daan: PersonInWorkspace = {
   userId: "u-daan",
   name: "Daan Kramer",
   organisationName: "Ministerie van Klimaat en Groene Groei",
@@ -15,11 +16,11 @@ const daan: PresencePerson = {
   sectionIds: ["s1", "s2"],
 };
 
-function render(locale: Locale, props: PresenceListProps): string {
-  return renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(locale) }, createElement(PresenceList, props)));
+function render(locale: Locale, props: WorkspacePresenceProps): string {
+  return renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(locale) }, createElement(WorkspacePresence, props)));
 }
 
-describe("PresenceList", () => {
+describe("WorkspacePresence", () => {
   it("lists each person with avatar, name, organisation and where they are; me last, marked", () => {
     const html = render("en", { people: [daan, eva], currentUserId: "u-eva", sectionTitles: { s1: "Aanleiding", s2: "Aanbeveling" } });
     expect(html).toMatch(/<section[^>]*aria-labelledby="([^"]+)"[^>]*><h2 id="\1"[^>]*>Here now <span[^>]*>\(1 other\)<\/span><\/h2>/);

@@ -1,8 +1,8 @@
 /** `npm run seed`: empties the database and loads the demo data again (refused in production). */
-import { createAuth } from "../server/auth";
-import { demoAllowed, parseEnv } from "../server/env";
-import { createLogger } from "../server/log";
-import { openDatabase } from "./index";
+import { createAuth } from "../auth";
+import { demoAllowed, parseEnv } from "../env";
+import { createLogger } from "../log";
+import { openDatabase } from "../../db/index";
 import { seedDemo, wipe } from "./seed";
 
 const env = parseEnv();

@@ -1,8 +1,12 @@
-/** Who is here: one avatar per person present in the section (from awareness, as the server set it). */
+/**
+ * Who has this section open: one avatar per person in the editor's awareness (as the server set it).
+ * Who is in the whole workspace: ../realtime/WorkspacePresence.
+ */
 import { useTranslation } from "react-i18next";
-import { initials, type Presence } from "./connection";
+import { initials } from "../initials";
+import type { PersonInSection } from "./section-presence";
 
-export function PresenceList({ people }: { people: Presence[] }) {
+export function SectionPresence({ people }: { people: PersonInSection[] }) {
   const { t } = useTranslation("editor");
   if (people.length === 0) return null;
   return (
