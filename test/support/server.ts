@@ -7,7 +7,6 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { inject } from "vitest";
 import { openDatabase, type Database } from "../../db/index";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { startServer, type OverlegServer, type StartOptions } from "../../server/app";
@@ -39,7 +38,8 @@ export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Pro
  * removes it: a copy of the run's template when the global setup made one, else seeded the real way.
  */
 export async function seededDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const template = inject("overlegTemplateUrl");
+  // Outside a vitest run (test/web/screenshots.ts, a script) there is no template: seed the real way.
+  const template = process.env.VITEST ? (await import("vitest")).inject("overlegTemplateUrl") : undefined;
   const base = process.env.TEST_DATABASE_URL;
   if (!template || isPostgresUrl(template) !== isPostgresUrl(base)) {
     const fresh = await freshDatabaseUrl();
