@@ -27,7 +27,9 @@ export const UNIT_TESTS = [
   "test/web/format.test.ts",
   "test/comments/markdown.test.ts",
   "test/collab/wire-frame.test.ts",
-  "test/realtime/presence-list.test.ts",
+  "test/realtime/workspace-presence.test.ts",
+  "test/lifecycle.test.ts",
+  "test/document-render.test.ts",
 ];
 /** Tests of the Overleg process itself (spawned children), on a database. */
 export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];
