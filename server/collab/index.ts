@@ -172,7 +172,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
         // Null when the room has just loaded (its load() resolved, this promise's callbacks have not run).
         if (pending.room.waiting) {
           pending.room.waiting.add(waiting);
-          waiting.loading = pending.room;
+          waiting.waitFor(pending.room);
         }
       }
       return pending.loaded;
@@ -301,9 +301,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     });
     connections.add(connection);
     ws.on("error", (error) => log.debug("collab socket error", { ...connection.who, error: error.message }));
-    ws.on("pong", () => {
-      connection.alive = true;
-    });
+    ws.on("pong", () => connection.pong());
     ws.on("message", (data: Buffer, isBinary: boolean) => onMessage(connection, data, isBinary));
     if (closing) return connection.close(CloseCode.GoingAway, "Server shutting down.");
     let room: Room;
@@ -331,21 +329,16 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       return connection.close(CloseCode.Malformed, "Malformed message.");
     }
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (connection.queue) {
-      connection.queuedBytes += bytes.byteLength;
-      if (connection.queuedBytes > limits.maxMessageBytes) return connection.close(CloseCode.TooLarge, "Too much sent before the section loaded.");
-      connection.queue.push(bytes);
-      connection.loading?.onQueued?.();
-      return;
-    }
+    const queued = connection.enqueue(bytes);
+    if (queued === false) return connection.close(CloseCode.TooLarge, "Too much sent before the section loaded.");
+    if (queued) return;
     connection.room?.receive(connection, bytes);
   }
 
   // ── access changes ─────────────────────────────────────────────────────────────────────────────
   function applyAccess(c: Connection, facts: SectionFacts, canEdit: boolean) {
     if (c.room) return c.room.setAccess(c, facts, canEdit);
-    c.facts = facts; // still loading: it joins with these rights
-    c.canEdit = canEdit;
+    c.setAccess(facts, canEdit); // still loading: it joins with these rights
   }
 
   /** Checks `list` again (their session, then their access), asking the database once per session
@@ -378,7 +371,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
             log.info("collab access withdrawn; connection closed", c.who);
             return c.close(CloseCode.Forbidden, "Your access to this section was withdrawn.");
           }
-          c.actor = actor;
+          c.recheckedAs(actor);
           applyAccess(c, loaded.facts, can(actor, "section.edit", loaded.facts));
         } catch (error) {
           log.error("re-checking a collab connection failed; kept open until the next check", { ...c.who, error: String(error) });
@@ -415,13 +408,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   const unwatch = (options.sessions ?? ownWatch!).watch((round) => recheck([...connections], round));
   const heartbeatTimer = setInterval(() => {
     for (const c of connections) {
-      if (!c.alive) {
-        log.debug("collab client missed a heartbeat; dropped", c.who);
-        c.terminate();
-        continue;
-      }
-      c.alive = false;
-      if (c.ws.readyState === WebSocket.OPEN) c.ws.ping();
+      if (c.heartbeat()) continue;
+      log.debug("collab client missed a heartbeat; dropped", c.who);
+      c.terminate();
     }
   }, heartbeatMs);
   heartbeatTimer.unref();
