@@ -34,6 +34,7 @@ import { setDocumentLog } from "../document";
 import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type SessionRound, type SessionWatch } from "../services/access";
 import { Connection, type Corkable } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
+import { addHook, collabHooks, runHooks, type AfterStoreHook, type CollabHooks } from "./hooks";
 import { Room, type RoomOptions } from "./room";
 import { UpdateStore } from "./store";
 
@@ -59,6 +60,8 @@ export interface CollabOptions {
   allowedOrigins?: string[];
   /** Fan-out to other nodes (Redis); one node needs none. */
   bus?: RoomBus;
+  /** Hooks features add (see hooks.ts); more can be added later through `collab.hooks`. */
+  hooks?: Partial<CollabHooks>;
 }
 
 export interface CollabStats {
@@ -80,8 +83,10 @@ export interface Collab {
    * sees live; see Room.applyServerChange. Loads the section when no one has it open.
    */
   applyServerChange(sectionId: string, change: (doc: Y.Doc) => void): Promise<Uint8Array | null>;
-  /** Calls `listener` after changes to a section were stored by this node; returns the unsubscribe function. */
-  onStored(listener: (sectionId: string) => void): () => void;
+  /** The hook lists, run in order (hooks.ts). */
+  readonly hooks: CollabHooks;
+  /** Adds an afterStore hook: called after changes to a section were stored by this node; returns the removal. */
+  onStored(listener: AfterStoreHook): () => void;
 }
 
 export function createCollab(services: Services, options: CollabOptions = {}): Collab {
@@ -111,7 +116,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
   /** Open (or opening) connections per person. */
   const perPerson = new Map<string, number>();
   let closing = false;
-  const storedListeners = new Set<(sectionId: string) => void>();
+  const hooks = collabHooks(options.hooks);
 
   const release = (userId: string) => {
     const n = (perPerson.get(userId) ?? 1) - 1;
@@ -130,13 +135,9 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
     onEmpty: (room) => scheduleUnload(room),
     onStored: (room) => {
-      for (const listener of storedListeners) {
-        try {
-          listener(room.sectionId);
-        } catch (error) {
-          log.error("a stored-change listener failed", { sectionId: room.sectionId, error: String(error) });
-        }
-      }
+      if (hooks.afterStore.length === 0) return;
+      const sectionId = room.sectionId;
+      void runHooks(hooks.afterStore, (hook) => hook(sectionId), log, "afterStore", { sectionId });
     },
   };
   const newRoom = (sectionId: string) => new Room(sectionId, roomOptions);
@@ -480,9 +481,10 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       }
     },
 
+    hooks,
+
     onStored(listener) {
-      storedListeners.add(listener);
-      return () => storedListeners.delete(listener);
+      return addHook(hooks.afterStore, listener);
     },
   };
 }
