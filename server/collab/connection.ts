@@ -291,10 +291,13 @@ export class Connection implements AwarenessPeer {
     return isLocked(this.facts.status) ? DeniedReason.Locked : DeniedReason.ReadOnly;
   }
 
-  /** Tells the client a change was refused; closes the connection when it keeps sending changes. */
-  refuse(): void {
+  /**
+   * Tells the client a change (or a stateless message) was refused, with `reason` (default: why it may
+   * not change the document); closes the connection when it keeps sending refused messages.
+   */
+  refuse(reason: DeniedReason = this.deniedReason): void {
     this.refused++;
-    this.send(permissionDeniedFrame(this.deniedReason));
+    this.send(permissionDeniedFrame(reason));
     if (this.refused >= this.limits.maxRefusedChanges) {
       this.log.warn("closing a read-only connection that kept sending changes", { ...this.who, refused: this.refused });
       this.close(CloseCode.Forbidden, "This connection may not change the document.");

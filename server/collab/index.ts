@@ -27,7 +27,7 @@ import type { SessionWatch } from "../services/access";
 import { watchAccess } from "./access-watch";
 import { Connection } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
-import { addHook, collabHooks, runHooks, type AfterStoreHook, type CollabHooks } from "./hooks";
+import { addHook, collabHooks, runHooks, runStateless, type AfterStoreHook, type CollabHooks } from "./hooks";
 import { RoomRegistry } from "./rooms";
 import { UpdateStore } from "./store";
 import { createUpgrade, PerPerson, type Accepted } from "./upgrade";
@@ -56,6 +56,8 @@ export interface CollabOptions {
   bus?: RoomBus;
   /** Hooks features add (see hooks.ts); more can be added later through `collab.hooks`. */
   hooks?: Partial<CollabHooks>;
+  /** Largest stateless message accepted (default 64 KiB; never more than `limits.maxMessageBytes`). */
+  maxStatelessBytes?: number;
 }
 
 export interface CollabStats {
@@ -109,6 +111,11 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
         if (hooks.afterStore.length === 0) return;
         const sectionId = room.sectionId;
         void runHooks(hooks.afterStore, (hook) => hook(sectionId), log, "afterStore", { sectionId });
+      },
+      maxStatelessBytes: Math.min(options.maxStatelessBytes ?? 64 * 1024, limits.maxMessageBytes),
+      onStateless: (connection, payload) => {
+        if (hooks.onStateless.length === 0) return;
+        void runStateless(hooks.onStateless, connection, payload, log);
       },
     },
     store,

@@ -36,6 +36,10 @@ export interface RoomOptions {
   onEmpty(room: Room): void;
   /** Called after changes to the section were stored (by this node). */
   onStored?(room: Room): void;
+  /** Largest stateless message accepted (bytes); a bigger one closes the connection with TooLarge. */
+  maxStatelessBytes: number;
+  /** Called for each stateless message of a connection in the room, in the order they arrived. */
+  onStateless?(connection: Connection, payload: string): void;
 }
 
 /** The origin of updates that came from another node. */
@@ -283,6 +287,13 @@ export class Room {
           return;
         }
         case "auth":
+          return;
+        case "stateless":
+          if (data.byteLength > this.options.maxStatelessBytes) {
+            connection.close(CloseCode.TooLarge, "Stateless message too large.");
+            return;
+          }
+          this.options.onStateless?.(connection, message.payload);
           return;
       }
     } catch (error) {
