@@ -83,8 +83,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const auditKey = options.auditKey ?? readAuditKey(env);
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
-  const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log) : undefined;
   const events = new DomainEventBus();
+  const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log, events) : undefined;
   const auth = createAuth(database, env, {
     ...options.auth,
     secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage,
@@ -149,7 +149,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus, sessions });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
-  const realtime = createRealtime(services, httpServer, { sessions });
+  const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events });
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
   const mode = options.remix ?? "build";

@@ -91,25 +91,24 @@ export class Connection implements AwarenessPeer {
   readonly userId: string;
   readonly email: string;
   readonly authHeaders: Record<string, string>;
-  /** The person, as of the last check. */
-  actor: SignedIn;
   readonly awarenessIds = new Set<number>();
-  user: AwarenessUser;
-  facts: SectionFacts;
-  canEdit: boolean;
-  /** Refused changes so far (read-only connections). */
-  refused = 0;
+  /** The awareness `user` others see (from the session). */
+  readonly user: AwarenessUser;
+
+  private _actor: SignedIn;
+  private _facts: SectionFacts;
+  private _canEdit: boolean;
+  /** Refused changes since the connection was last given the right to edit. */
+  private refused = 0;
   /** Answered the last heartbeat ping. */
-  alive = true;
-  /** Closed by the server or the client; nothing it sends is handled any more. */
-  closed = false;
-  /** The room once the document is loaded and the connection joined it. */
-  room: Room | null = null;
+  private alive = true;
+  private _closed = false;
+  private _room: Room | null = null;
   /** The room this connection waits for while it loads (see Room.answerEarly). */
-  loading: Room | null = null;
+  private loading: Room | null = null;
   /** Messages received while the document was loading, handled in order once it is (null after). */
-  queue: Uint8Array[] | null = [];
-  queuedBytes = 0;
+  private queue: Uint8Array[] | null = [];
+  private queuedBytes = 0;
 
   private readonly limits: CollabLimits;
   private readonly maxBufferedBytes: number;
@@ -127,16 +126,116 @@ export class Connection implements AwarenessPeer {
     this.userId = init.actor.id;
     this.email = init.actor.email;
     this.authHeaders = init.authHeaders;
-    this.actor = init.actor;
+    this._actor = init.actor;
     this.user = awarenessUser(init.actor);
-    this.facts = init.facts;
-    this.canEdit = init.canEdit;
+    this._facts = init.facts;
+    this._canEdit = init.canEdit;
     this.limits = init.limits;
     this.maxBufferedBytes = init.maxBufferedBytes;
     this.log = init.log;
     this.onClosed = init.onClosed;
     this.tokens = init.limits.messageBurst;
     this.ws.once("close", () => this.markClosed());
+  }
+
+  /** The person, as of the last check. */
+  get actor(): SignedIn {
+    return this._actor;
+  }
+
+  /** The section's facts the rights were decided on, as of the last check. */
+  get facts(): SectionFacts {
+    return this._facts;
+  }
+
+  /** Whether the policy allows this connection `section.edit` (as of the last check). */
+  get canEdit(): boolean {
+    return this._canEdit;
+  }
+
+  /** Closed by the server or the client; nothing it sends is handled any more. */
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /** The room once the document is loaded and the connection joined it. */
+  get room(): Room | null {
+    return this._room;
+  }
+
+  /** The person as the last session check found them (same id: a different one closes the connection). */
+  recheckedAs(actor: SignedIn): void {
+    this._actor = actor;
+  }
+
+  /**
+   * New rights (role, section status); returns whether it could edit before. Gaining the right to
+   * edit starts the count of refused changes afresh.
+   */
+  setAccess(facts: SectionFacts, canEdit: boolean): boolean {
+    const could = this._canEdit;
+    this._facts = facts;
+    this._canEdit = canEdit;
+    if (!could && canEdit) this.refused = 0;
+    return could;
+  }
+
+  /** The room this connection waits for while it loads; its messages queue meanwhile. */
+  waitFor(room: Room): void {
+    this.loading = room;
+  }
+
+  /** The room it waited for has loaded. */
+  loaded(): void {
+    this.loading = null;
+  }
+
+  /**
+   * Keeps a message received before the document loaded; false when more was sent meanwhile than
+   * one message may hold (the caller closes the connection). Null queue: the connection has joined.
+   */
+  enqueue(bytes: Uint8Array): boolean | null {
+    if (!this.queue) return null;
+    this.queuedBytes += bytes.byteLength;
+    if (this.queuedBytes > this.limits.maxMessageBytes) return false;
+    this.queue.push(bytes);
+    this.loading?.onQueued?.();
+    return true;
+  }
+
+  /** Whether it has sent nothing yet while it waits (a closed connection counts as having sent). */
+  get waitingForFirstMessage(): boolean {
+    return !this._closed && !this.queue?.length;
+  }
+
+  /** Takes the first queued message `match` accepts out of the queue; whether there was one. */
+  takeQueued(match: (message: Uint8Array) => boolean): boolean {
+    const at = this.queue?.findIndex(match) ?? -1;
+    if (at < 0) return false;
+    this.queue!.splice(at, 1);
+    return true;
+  }
+
+  /** Joins `room`: from now on messages go to it; returns those queued while it loaded. */
+  join(room: Room): Uint8Array[] {
+    this._room = room;
+    const queued = this.queue ?? [];
+    this.queue = null;
+    this.queuedBytes = 0;
+    return queued;
+  }
+
+  /** The client answered a heartbeat ping. */
+  pong(): void {
+    this.alive = true;
+  }
+
+  /** One heartbeat round: false when it did not answer the last ping (drop it), else pings again. */
+  heartbeat(): boolean {
+    if (!this.alive) return false;
+    this.alive = false;
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+    return true;
   }
 
   /** Who this is, for log lines. */
@@ -192,10 +291,13 @@ export class Connection implements AwarenessPeer {
     return isLocked(this.facts.status) ? DeniedReason.Locked : DeniedReason.ReadOnly;
   }
 
-  /** Tells the client a change was refused; closes the connection when it keeps sending changes. */
-  refuse(): void {
+  /**
+   * Tells the client a change (or a stateless message) was refused, with `reason` (default: why it may
+   * not change the document); closes the connection when it keeps sending refused messages.
+   */
+  refuse(reason: DeniedReason = this.deniedReason): void {
     this.refused++;
-    this.send(permissionDeniedFrame(this.deniedReason));
+    this.send(permissionDeniedFrame(reason));
     if (this.refused >= this.limits.maxRefusedChanges) {
       this.log.warn("closing a read-only connection that kept sending changes", { ...this.who, refused: this.refused });
       this.close(CloseCode.Forbidden, "This connection may not change the document.");
@@ -221,7 +323,7 @@ export class Connection implements AwarenessPeer {
   private markClosed(): void {
     if (this.ended) return;
     this.ended = true;
-    this.closed = true;
+    this._closed = true;
     this.queue = null;
     this.onClosed(this);
   }

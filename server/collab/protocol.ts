@@ -13,6 +13,14 @@ export const SyncStep1 = syncProtocol.messageYjsSyncStep1;
 export const SyncStep2 = syncProtocol.messageYjsSyncStep2;
 export const SyncUpdate = syncProtocol.messageYjsUpdate;
 
+/**
+ * The stateless message type (Hocuspocus's number for it): a string payload (JSON by convention) that
+ * is not part of the document. The stock WebsocketProvider has no handler for it: it logs "Unable to
+ * compute message" and carries on; a client that uses the channel registers
+ * `provider.messageHandlers[MessageStateless]` and sends with `provider.ws.send(frame)`.
+ */
+export const MessageStateless = 5;
+
 export class MalformedMessage extends Error {
   constructor(message: string) {
     super(message);
@@ -26,7 +34,8 @@ export type ClientMessage =
   | { type: "sync-step-2" | "update"; update: Uint8Array }
   | { type: "awareness"; update: Uint8Array }
   | { type: "query-awareness" }
-  | { type: "auth" };
+  | { type: "auth" }
+  | { type: "stateless"; payload: string };
 
 export function readClientMessage(data: Uint8Array): ClientMessage {
   try {
@@ -48,6 +57,8 @@ export function readClientMessage(data: Uint8Array): ClientMessage {
       case MessageType.Auth:
         // Only the server sends auth messages; a client's is ignored.
         return { type: "auth" };
+      case MessageStateless:
+        return { type: "stateless", payload: decoding.readVarString(decoder) };
       default:
         throw new MalformedMessage(`unknown message type ${type}`);
     }
@@ -94,4 +105,10 @@ export const permissionDeniedFrame = (reason: string) =>
   frame((e) => {
     encoding.writeVarUint(e, MessageType.Auth);
     authProtocol.writePermissionDenied(e, reason);
+  });
+
+export const statelessFrame = (payload: string) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageStateless);
+    encoding.writeVarString(e, payload);
   });

@@ -36,6 +36,10 @@ export interface RoomOptions {
   onEmpty(room: Room): void;
   /** Called after changes to the section were stored (by this node). */
   onStored?(room: Room): void;
+  /** Largest stateless message accepted (bytes); a bigger one closes the connection with TooLarge. */
+  maxStatelessBytes: number;
+  /** Called for each stateless message of a connection in the room, in the order they arrived. */
+  onStateless?(connection: Connection, payload: string): void;
 }
 
 /** The origin of updates that came from another node. */
@@ -136,7 +140,7 @@ export class Room {
     const whole = wholeState(stored);
     const waiting = this.waiting!;
     if (whole && whole.byteLength >= EARLY_ANSWER_BYTES && waiting.size > 0) await this.answerEarly(whole, waiting);
-    for (const c of waiting) c.loading = null;
+    for (const c of waiting) c.loaded();
     this.waiting = null;
     applyStored(this.doc, stored.snapshot, stored.updates, this.options.log, this.sectionId);
     this.seq = stored.updates.length ? stored.updates[stored.updates.length - 1].seq : stored.upToSeq;
@@ -219,7 +223,7 @@ export class Room {
       };
       const timer = setTimeout(done, FIRST_MESSAGE_WAIT_MS);
       this.onQueued = () => {
-        for (const c of waiting) if (!c.closed && !c.queue?.length) return;
+        for (const c of waiting) if (c.waitingForFirstMessage) return;
         done();
       };
       this.onQueued();
@@ -227,9 +231,7 @@ export class Room {
     let frame: Uint8Array | null = null;
     const sent: Promise<void>[] = [];
     for (const c of waiting) {
-      const at = c.queue?.findIndex(isEmptySyncStep1) ?? -1;
-      if (at < 0) continue;
-      c.queue!.splice(at, 1);
+      if (!c.takeQueued(isEmptySyncStep1)) continue;
       sent.push(c.sendAndWait((frame ??= syncStep2Frame(whole))));
     }
     if (sent.length === 0) return;
@@ -243,13 +245,10 @@ export class Room {
   attach(connection: Connection): void {
     if (connection.closed) return;
     this.connections.add(connection);
-    connection.room = this;
+    const queued = connection.join(this);
     if (connection.canEdit) connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
     const states = this.awareness.encodeAll(connection);
     if (states) connection.send(awarenessFrame(states));
-    const queued = connection.queue ?? [];
-    connection.queue = null;
-    connection.queuedBytes = 0;
     for (const data of queued) this.receive(connection, data);
   }
 
@@ -288,6 +287,13 @@ export class Room {
           return;
         }
         case "auth":
+          return;
+        case "stateless":
+          if (data.byteLength > this.options.maxStatelessBytes) {
+            connection.close(CloseCode.TooLarge, "Stateless message too large.");
+            return;
+          }
+          this.options.onStateless?.(connection, message.payload);
           return;
       }
     } catch (error) {
@@ -606,15 +612,12 @@ export class Room {
 
   /** A connection's rights changed (role, section status). */
   setAccess(connection: Connection, facts: SectionFacts, canEdit: boolean): void {
-    const could = connection.canEdit;
-    connection.facts = facts;
-    connection.canEdit = canEdit;
+    const could = connection.setAccess(facts, canEdit);
     if (connection.closed || !this.connections.has(connection)) return;
     if (could && !canEdit) {
       // Tell the client at once (it may show "read-only" / "locked"); this is not a refusal.
       connection.send(permissionDeniedFrame(connection.deniedReason));
     } else if (!could && canEdit) {
-      connection.refused = 0;
       connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
     }
   }

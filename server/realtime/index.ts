@@ -8,8 +8,8 @@
  * - Domain events (section and membership changes) are pushed to the rooms that may see them; when a
  *   person loses access their sockets leave the rooms; a revoked person is disconnected.
  * - With REDIS_URL set, @socket.io/redis-adapter carries room broadcasts, room changes and presence
- *   queries across nodes, and the access and section events of one node (DOMAIN_EVENTS) are re-emitted
- *   on the bus of every other node, so their collab servers re-check connections too.
+ *   queries across nodes; the access and section events of one node reach the other nodes' buses on
+ *   their own channel (server/scale/events.ts), so their collab servers re-check connections too.
  *
  * The browser side is app/components/realtime (RealtimeProvider, usePresence, useLiveRevalidate).
  */
@@ -20,7 +20,7 @@ import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { SOCKET_PATH } from "../../app/shared/realtime";
 import type { Services } from "../context";
-import type { DomainEvents } from "../events";
+import type { EventChannel } from "../scale/events";
 import { can } from "../policy";
 import {
   createSessionWatch,
@@ -46,24 +46,11 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/**
- * The domain events re-emitted on every other node's bus (Redis only): those that change what open
- * connections may do or see. Events that only feed socket.io broadcasts need no forwarding, since
- * the adapter carries the broadcast itself.
- */
-const DOMAIN_EVENTS: readonly (keyof DomainEvents)[] = [
-  "membership.changed",
-  "person.revoked",
-  "section.changed",
-  "section.created",
-  "section.deleted",
-  "session.ended",
-  "workspace.changed",
-];
-
 export interface RealtimeOptions {
   /** The periodic re-check of sessions this node's sockets join (shared with the collab server); without it, one of its own. */
   sessions?: SessionWatch;
+  /** The domain event channel between nodes (server/scale/events.ts), when REDIS_URL is set. */
+  crossNode?: Pick<EventChannel, "replaying">;
 }
 
 export function createRealtime(services: Services, httpServer: HttpServer, options: RealtimeOptions = {}): Realtime {
@@ -106,9 +93,9 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
 
   // ── domain events → rooms ────────────────────────────────────────────────────────────────────────
   // Broadcasts through the adapter already reach every node, so an event re-emitted here from another
-  // node (`replaying`) is left to the node it happened on.
-  let replaying = false;
-  const local = () => !replaying;
+  // node (server/scale/events.ts, `replaying`) is left to the node it happened on.
+  const crossNode = options.crossNode;
+  const local = () => !crossNode?.replaying();
 
   async function recheckAccess(userId: string, workspaceId: string): Promise<void> {
     const sockets = await io.in(rooms.user(userId)).fetchSockets();
@@ -191,28 +178,6 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
       );
     }),
   ];
-
-  if (redis) {
-    for (const name of DOMAIN_EVENTS) {
-      unsubscribe.push(
-        events.on(name, (payload) => {
-          if (local() && !closing) io.serverSideEmit("overleg:domain", name, payload);
-        }),
-      );
-    }
-    io.on("overleg:domain", (name: string, payload: unknown) => {
-      if (!(DOMAIN_EVENTS as readonly string[]).includes(name) || typeof payload !== "object" || payload === null) {
-        log.warn("ignored an unknown domain event from another node", { name });
-        return;
-      }
-      replaying = true;
-      try {
-        events.emit(name as keyof DomainEvents, payload as DomainEvents[keyof DomainEvents]);
-      } finally {
-        replaying = false;
-      }
-    });
-  }
 
   // Sessions end without an event (sign-out in another tab, expiry): every round of the session
   // watch asks again for this node's sockets.

@@ -23,10 +23,8 @@ export interface SocketData {
   presence: Record<string, string | null>;
 }
 
-/** Events between the nodes of one deployment (Redis adapter only). */
-export interface ServerSideEvents {
-  "overleg:domain": (name: string, payload: unknown) => void;
-}
+/** Events between the nodes of one deployment through socket.io: none (domain events have their own channel, server/scale/events.ts). */
+export type ServerSideEvents = Record<never, never>;
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;

@@ -2,9 +2,8 @@
  * What several Overleg nodes share besides the database, when REDIS_URL is set: the collab RoomBus
  * (server/collab/redis-bus.ts), the sign-in rate-limit counters (better-auth's secondary-storage
  * contract, kept in Redis so a limit holds across nodes), the per-account sign-in counters
- * (server/sign-in-limit.ts), and Redis's part of `GET /healthz`.
- * socket.io's adapter and the forwarding of domain events keep their own connections
- * (server/realtime/index.ts).
+ * (server/sign-in-limit.ts), the domain event channel between nodes (./events.ts), and Redis's part
+ * of `GET /healthz`. socket.io's adapter keeps its own connections (server/realtime/index.ts).
  *
  * Redis being down makes a node degraded, not unhealthy: it keeps accepting and storing edits (the
  * database is the source of truth), delivery to other nodes waits until Redis is back, and sign-in
@@ -13,13 +12,17 @@
 import { Redis } from "ioredis";
 import type { AuthOptions } from "../auth";
 import { createRedisBus, type RedisBus } from "../collab/redis-bus";
+import type { DomainEventBus } from "../events";
 import type { Logger } from "../log";
+import { createEventChannel, type EventChannel } from "./events";
 import { memoryAccountLimits, REDIS_ATTEMPT, type AccountLimitStore } from "../sign-in-limit";
 
 type SecondaryStorage = NonNullable<AuthOptions["secondaryStorage"]>;
 
 export interface Scale {
   bus: RedisBus;
+  /** Domain events between nodes (./events.ts). */
+  events: EventChannel;
   /** better-auth's secondary storage (rate limits) in Redis. */
   authStorage: SecondaryStorage;
   /** The per-account sign-in counters in Redis (counted on this node while Redis does not answer). */
@@ -38,10 +41,11 @@ const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-export function createScale(redisUrl: string, log: Logger, options: ScaleOptions = {}): Scale {
+export function createScale(redisUrl: string, log: Logger, domainEvents: DomainEventBus, options: ScaleOptions = {}): Scale {
   const prefix = options.prefix ?? "overleg";
   const scaleLog = log.child("scale");
   const bus = createRedisBus(redisUrl, log.child("collab-bus"), { prefix });
+  const events = createEventChannel(redisUrl, domainEvents, log.child("events"), { prefix });
   // Fails fast while disconnected (no queue): sign-in must not hang on Redis.
   const kv = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   let kvDown = false;
@@ -122,6 +126,7 @@ export function createScale(redisUrl: string, log: Logger, options: ScaleOptions
 
   return {
     bus,
+    events,
     authStorage,
     accountLimits,
     async redisHealth() {
@@ -143,6 +148,7 @@ export function createScale(redisUrl: string, log: Logger, options: ScaleOptions
     },
     async close() {
       // The bus is closed by the collab server that uses it (collab.close()).
+      await events.close();
       await kv.quit().catch(() => undefined);
       kv.disconnect();
     },

@@ -1,0 +1,115 @@
+/**
+ * The domain event channel between nodes (REDIS_URL set): the events of one node that change what
+ * open connections elsewhere may do or see are published on one Redis pub/sub channel,
+ * `<prefix>:events`, and emitted on every other node's DomainEventBus, so that their collab servers
+ * and socket.io re-check their own connections.
+ *
+ * A message is JSON `{ "v": 1, "node": <id>, "name": <event>, "payload": {…} }`; a node drops its own,
+ * and ignores (with a warning) names it does not forward and payloads that are not objects. While an
+ * event from another node is emitted, `replaying()` is true: listeners that broadcast through the
+ * socket.io adapter (which reaches every node already) leave such an event to the node it happened on.
+ *
+ * Delivery is at most once, like the socket.io adapter this replaces: the publisher queues while
+ * Redis reconnects, and the periodic session watch re-checks every connection anyway.
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { DomainEventBus, DomainEvents } from "../events";
+import type { Logger } from "../log";
+
+/**
+ * The events forwarded: those that change what open connections may do or see. Events that only feed
+ * socket.io broadcasts need no forwarding, since the adapter carries the broadcast itself.
+ */
+export const CROSS_NODE_EVENTS: readonly (keyof DomainEvents)[] = [
+  "membership.changed",
+  "person.revoked",
+  "section.changed",
+  "section.created",
+  "section.deleted",
+  "session.ended",
+  "workspace.changed",
+];
+
+export interface EventChannel {
+  /** True while an event that came from another node is being emitted here. */
+  replaying(): boolean;
+  /** Resolves once the subscription is confirmed by Redis (events published before may be missed). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventChannelOptions {
+  /** Channel prefix (default "overleg"). */
+  prefix?: string;
+}
+
+export function createEventChannel(redisUrl: string, events: DomainEventBus, log: Logger, options: EventChannelOptions = {}): EventChannel {
+  const channel = `${options.prefix ?? "overleg"}:events`;
+  const node = randomUUID();
+  const pub = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const sub = pub.duplicate();
+  for (const [name, client] of [["publisher", pub], ["subscriber", sub]] as const) {
+    let down = false;
+    client.on("error", (error: Error) => {
+      if (!down) log.warn(`redis event ${name} unavailable; events reach other nodes once it is back`, { error: error.message });
+      down = true;
+    });
+    client.on("ready", () => {
+      if (down) log.info(`redis event ${name} connected again`);
+      down = false;
+    });
+  }
+
+  let replaying = false;
+  let closed = false;
+  const forwarded = new Set<string>(CROSS_NODE_EVENTS);
+
+  const unsubscribe = CROSS_NODE_EVENTS.map((name) =>
+    events.on(name, (payload) => {
+      if (replaying || closed) return;
+      pub.publish(channel, JSON.stringify({ v: 1, node, name, payload })).catch((error: unknown) => {
+        log.warn("could not publish a domain event to the other nodes", { name, error: String(error) });
+      });
+    }),
+  );
+
+  sub.on("message", (from: string, text: string) => {
+    if (from !== channel || closed) return;
+    let message: { v?: unknown; node?: unknown; name?: unknown; payload?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      log.warn("ignored a malformed domain event from another node");
+      return;
+    }
+    if (message.node === node) return;
+    if (message.v !== 1 || typeof message.name !== "string" || !forwarded.has(message.name) || typeof message.payload !== "object" || message.payload === null) {
+      log.warn("ignored an unknown domain event from another node", { name: String(message.name) });
+      return;
+    }
+    replaying = true;
+    try {
+      events.emit(message.name as keyof DomainEvents, message.payload as DomainEvents[keyof DomainEvents]);
+    } catch (error) {
+      log.error("a listener failed on a domain event from another node", { name: message.name, error: String(error) });
+    } finally {
+      replaying = false;
+    }
+  });
+  const subscribed = sub.subscribe(channel).then(
+    () => undefined,
+    (error: unknown) => log.warn("could not subscribe to the domain event channel", { error: String(error) }),
+  );
+
+  return {
+    replaying: () => replaying,
+    ready: () => subscribed,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const off of unsubscribe) off();
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    },
+  };
+}
