@@ -14,7 +14,7 @@ import { checkpointVerifies, loadAuditKey } from "../../server/services/audit-an
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda, publishAgenda } from "../../server/services/publish";
 import { decideReview, requestReview } from "../../server/services/reviews";
-import { signOff } from "../../server/services/signoff";
+import { signOff } from "../../server/commands/sectionSignOff";
 import { currentHash } from "../../server/services/versions";
 import { startTestServer, type TestServer } from "../support/server";
 
