@@ -7,7 +7,7 @@ import { decideReview, requestReview, reviewState, workspaceApproverOrganisation
 import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
-import { currentHash, findVersionByHash } from "../../server/services/versions";
+import { currentHash, findVersionByHash } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";

@@ -11,7 +11,8 @@ import { loadSectionFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
 import { hashSchema, membersToTell, reviewState } from "../services/reviews";
-import { captureVersion, currentHash } from "../services/versions";
+import { captureVersion } from "./versionCapture";
+import { currentHash } from "../views/versions";
 import { runCommand, type CommandDeps } from "./run";
 
 export interface SignOffProps {

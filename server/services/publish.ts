@@ -25,7 +25,7 @@ import { agendaMarkdown } from "./exports/markdown";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "./exports/model";
 import { agendaPdf } from "./exports/pdf";
 import { reviewState, sectionRecord } from "./reviews";
-import { currentState } from "./versions";
+import { currentState } from "../views/versions";
 import { listWorkspacesFor } from "./workspaces";
 
 export interface PublishDeps {

@@ -15,7 +15,7 @@ import { CommandError } from "../../server/services/errors";
 import { exportAgenda, publishAgenda } from "../../server/services/publish";
 import { decideReview, requestReview } from "../../server/services/reviews";
 import { signOff } from "../../server/commands/sectionSignOff";
-import { currentHash } from "../../server/services/versions";
+import { currentHash } from "../../server/views/versions";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;

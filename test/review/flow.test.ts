@@ -16,7 +16,9 @@ import { decideReview, requestReview, reviewState, setWorkspaceApprovers, worksp
 import { loadStoredDoc } from "../../server/services/section-text";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
-import { createVersion, currentHash, diffDocs, listVersions, loadVersion, restoreVersion } from "../../server/services/versions";
+import { createVersion } from "../../server/commands/versionCreate";
+import { restoreVersion } from "../../server/commands/versionRestore";
+import { currentHash, diffDocs, listVersions, loadVersion } from "../../server/views/versions";
 import { appendParagraph, connectProvider, hasAll, poll, pollAsync, synced, textOf, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 
