@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
-import { agendaRollup } from "../../server/services/publish";
+import { agendaRollup } from "../../server/views/agenda";
 import { listWorkspacesFor } from "../../server/services/workspaces";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { Deadline } from "~/components/Deadline";

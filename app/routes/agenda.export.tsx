@@ -3,7 +3,7 @@ import { z } from "zod";
 import { idSchema } from "../shared/ids";
 import { BAD_REQUEST } from "../../server/errors";
 import { CommandError } from "../../server/services/errors";
-import { exportAgenda, exportFormatSchema } from "../../server/services/publish";
+import { exportAgenda, exportFormatSchema } from "../../server/commands/agendaExport";
 import { localeFromRequest } from "~/i18n";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 

@@ -8,17 +8,14 @@
  * "reopen", "confirm". Only JSON bodies are accepted (a cross-site form cannot send them).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import {
-  confirmResolution,
-  createThread,
-  deleteComment,
-  editComment,
-  reopenThread,
-  reply,
-  resolveThread,
-  sectionComments,
-  threadView,
-} from "../../server/services/comments";
+import { deleteComment } from "../../server/commands/commentDelete";
+import { editComment } from "../../server/commands/commentEdit";
+import { confirmResolution } from "../../server/commands/threadConfirmResolution";
+import { createThread } from "../../server/commands/threadCreate";
+import { reopenThread } from "../../server/commands/threadReopen";
+import { reply } from "../../server/commands/threadReply";
+import { resolveThread } from "../../server/commands/threadResolve";
+import { sectionComments, threadView } from "../../server/views/comments";
 import { answerJson, jsonError } from "~/components/comments/http.server";
 
 const SIGNED_OUT = "Sign in first: this request carries no valid session.";

@@ -7,7 +7,7 @@ import { BAD_REQUEST } from "../../server/errors";
 import { contentHash } from "../../server/document";
 import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { diffDocs, loadVersion } from "../../server/services/versions";
+import { diffDocs, loadVersion } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";

@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { sectionAbilities } from "../../server/policy";
-import { createVersion, currentHash, listVersions, restoreVersion } from "../../server/services/versions";
+import { createVersion } from "../../server/commands/versionCreate";
+import { restoreVersion } from "../../server/commands/versionRestore";
+import { currentHash, listVersions } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";

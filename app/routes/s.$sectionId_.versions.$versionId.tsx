@@ -3,7 +3,7 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
 import { useTranslation } from "react-i18next";
 import { toProseMirror } from "../../server/document";
-import { loadVersion } from "../../server/services/versions";
+import { loadVersion } from "../../server/views/versions";
 import { documentExtensions } from "../shared/editor-extensions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";

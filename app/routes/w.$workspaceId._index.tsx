@@ -5,7 +5,8 @@ import { authorize, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
-import { publishAgenda, workspaceReviewSummary } from "../../server/services/publish";
+import { publishAgenda } from "../../server/commands/agendaPublish";
+import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
 import { setWorkspaceApprovers } from "../../server/services/reviews";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
@@ -36,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await guard(() => authorize(actor, "workspace.view", facts));
   const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembers(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
-  const reviews = await workspaceReviewSummary(database, workspace.sections);
+  const reviews = await workspaceReviewSummaryUnchecked(database, workspace.sections);
   const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];
   const organisations = mayChooseApprovers
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))

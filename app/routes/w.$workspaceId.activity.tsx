@@ -6,7 +6,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { workspaceActivity } from "../../server/services/comments";
+import { workspaceActivity } from "../../server/views/comments";
 import { getWorkspace } from "../../server/services/workspaces";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import commentStyles from "~/components/comments/comments.css?url";

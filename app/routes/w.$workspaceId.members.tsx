@@ -5,7 +5,8 @@ import { authorize, can, invitationOrganisations, workspaceAbilities } from "../
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listOrganisations } from "../../server/services/admin";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../../server/services/invitations";
-import { changeMemberRole, removeMember } from "../../server/services/memberships";
+import { changeMemberRole } from "../../server/commands/memberChangeRole";
+import { removeMember } from "../../server/commands/memberRemove";
 import { getWorkspace, listMembers } from "../../server/services/workspaces";
 import { ChangeRoleForm, InviteForm, MembersForm, RemoveMemberForm, RevokeInvitationForm } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid, OrganisationOptions, RoleOptions } from "~/components/admin/ui";

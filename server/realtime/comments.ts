@@ -12,7 +12,7 @@
  * handled on the node where they happened.
  */
 import type { Services } from "../context";
-import { threadView } from "../services/comments";
+import { threadView } from "../views/comments";
 import { listNotifications, unreadCount } from "../services/notifications";
 import { loadActor } from "../services/access";
 import type { Realtime } from "./index";

@@ -22,7 +22,7 @@ import { ROLES, type OrganisationKind, type Role } from "../../app/shared/domain
 import { loadActor, loadWorkspaceFacts, NotFound } from "./access";
 import { appendAudit } from "./audit";
 import { CommandError } from "./errors";
-import { addMemberInTx } from "./memberships";
+import { addMemberInTx } from "../commands/memberAdd";
 
 /** How long an invitation link stays valid. */
 export const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;

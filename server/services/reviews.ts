@@ -35,7 +35,8 @@ import { loadSectionFacts, loadWorkspaceFacts, type SectionRecord } from "./acce
 import { appendAudit, lockAuditChain } from "./audit";
 import { CommandError, invalidInput, parseInput } from "./errors";
 import { announce, notify } from "./notifications";
-import { captureVersion, currentHash } from "./versions";
+import { captureVersion } from "../commands/versionCapture";
+import { currentHash } from "../views/versions";
 
 export interface ReviewDeps {
   database: Database;

@@ -28,7 +28,8 @@ import {
   listPendingInvitations,
   revokeInvitation,
 } from "../../server/services/invitations";
-import { changeMemberRole, removeMember } from "../../server/services/memberships";
+import { changeMemberRole } from "../../server/commands/memberChangeRole";
+import { removeMember } from "../../server/commands/memberRemove";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe("membership, invitation and admin commands", () => {

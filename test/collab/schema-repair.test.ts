@@ -13,7 +13,7 @@ import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { REPAIR_VERSION_NAME, UpdateStore } from "../../server/collab/store";
 import { documentProblem, documentSchema } from "../../server/document-schema";
 import { createLogger } from "../../server/log";
-import { listVersions, loadVersion } from "../../server/services/versions";
+import { listVersions, loadVersion } from "../../server/views/versions";
 import { startTestServer, type TestServer } from "../support/server";
 import { SHARED_REDIS_URL, skipReason } from "../scale/support";
 import { appendParagraph, connectProvider, hasAll, synced, type ProviderClient } from "./helpers";

@@ -10,7 +10,7 @@ import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { loadActor } from "../../server/services/access";
 import { auditHash, GENESIS_HASH } from "../../server/services/audit";
 import { requestReview } from "../../server/services/reviews";
-import { createVersion } from "../../server/services/versions";
+import { createVersion } from "../../server/commands/versionCreate";
 import { startTestServer, type TestServer } from "../support/server";
 
 const run = promisify(execFile);

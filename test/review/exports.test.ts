@@ -12,10 +12,11 @@ import { Forbidden } from "../../server/policy";
 import { loadActor } from "../../server/services/access";
 import { checkpointVerifies, loadAuditKey } from "../../server/services/audit-anchor";
 import { CommandError } from "../../server/services/errors";
-import { exportAgenda, publishAgenda } from "../../server/services/publish";
+import { exportAgenda } from "../../server/commands/agendaExport";
+import { publishAgenda } from "../../server/commands/agendaPublish";
 import { decideReview, requestReview } from "../../server/services/reviews";
-import { signOff } from "../../server/services/signoff";
-import { currentHash } from "../../server/services/versions";
+import { signOff } from "../../server/commands/sectionSignOff";
+import { currentHash } from "../../server/views/versions";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;

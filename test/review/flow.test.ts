@@ -14,8 +14,11 @@ import { verifyAuditChain } from "../../server/services/audit";
 import { CommandError } from "../../server/services/errors";
 import { decideReview, requestReview, reviewState, setWorkspaceApprovers, workspaceApproverOrganisations } from "../../server/services/reviews";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { reopenSection, signOff } from "../../server/services/signoff";
-import { createVersion, currentHash, diffDocs, listVersions, loadVersion, restoreVersion } from "../../server/services/versions";
+import { reopenSection } from "../../server/commands/sectionReopen";
+import { signOff } from "../../server/commands/sectionSignOff";
+import { createVersion } from "../../server/commands/versionCreate";
+import { restoreVersion } from "../../server/commands/versionRestore";
+import { currentHash, diffDocs, listVersions, loadVersion } from "../../server/views/versions";
 import { appendParagraph, connectProvider, hasAll, poll, pollAsync, synced, textOf, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 

@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
-import { currentHash } from "../../server/services/versions";
+import { currentHash } from "../../server/views/versions";
 import { appendParagraph, connectProvider, pollAsync, synced, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { disablePerson } from "../../server/services/admin";
 import { loadActor } from "../../server/services/access";
-import { removeMember } from "../../server/services/memberships";
+import { removeMember } from "../../server/commands/memberRemove";
 import { connectProvider, pollAsync, synced, until, type ProviderClient } from "../collab/helpers";
 import { closeAll, connect, disconnected, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";

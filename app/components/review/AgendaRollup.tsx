@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES } from "~/shared/domain";
-import type { AgendaRollup } from "../../../server/services/publish";
+import type { AgendaRollup } from "../../../server/views/agenda";
 import { Deadline } from "~/components/Deadline";
 import { StatusBadge } from "~/components/StatusBadge";
 import "./review.css";

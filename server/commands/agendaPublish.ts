@@ -1,0 +1,89 @@
+/**
+ * The published agenda. When every section of a workspace (or of all workspaces) is final, the
+ * minister's office publishes it: the sections become `published`.
+ */
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { canStep, isLocked, statusAfter, statusesFrom } from "../lifecycle";
+import { authorize, type Actor } from "../policy";
+import { loadWorkspaceFacts } from "../services/access";
+import { appendAudit, lockAuditChain } from "../services/audit";
+import type { AuditAnchor } from "../services/audit-anchor";
+import { CommandError } from "../services/errors";
+import { runCommand, type CommandDeps } from "./run";
+
+export interface PublishDeps extends CommandDeps {
+  /** Signs the audit chain's head after a publication (server/services/audit-anchor.ts). */
+  auditAnchor?: Pick<AuditAnchor, "checkpoint">;
+}
+
+export interface PublishProps {
+  /** Who publishes; from the session. Only the minister's office may. */
+  actor: Actor;
+  /** One workspace, or null for every workspace. */
+  workspaceId: string | null;
+}
+
+/** Publishes a workspace (or every workspace) whose sections are all final. */
+export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
+  const { database, events } = deps;
+  const { t } = database;
+  const published = await runCommand(deps, {
+    load: async () =>
+      props.workspaceId !== null
+        ? await loadWorkspaceFacts(database, props.actor, props.workspaceId)
+        : { role: null, approverOrganisation: false },
+    authorize: (facts) => authorize(props.actor, "workspace.publish", facts),
+    lock: (tx) => lockAuditChain(tx),
+    change: async (tx) => {
+      const rows = await tx
+        .select({ id: t.sections.id, workspaceId: t.sections.workspaceId, title: t.sections.title, status: t.sections.status })
+        .from(t.sections)
+        .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
+      if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
+      const open = rows.filter((r) => !isLocked(r.status));
+      if (open.length) {
+        throw new CommandError(
+          "not_final",
+          `Every section must be final before publishing; not yet: ${open.map((r) => r.title).join(", ")}.`,
+          409,
+        );
+      }
+      const toPublish = rows.filter((r) => canStep(r.status, "publish"));
+      if (toPublish.length === 0) throw new CommandError("already_published", "Everything here is already published.", 409);
+      const now = new Date();
+      await tx
+        .update(t.sections)
+        .set({ status: statusAfter("publish"), updatedAt: now })
+        .where(and(inArray(t.sections.id, toPublish.map((r) => r.id)), inArray(t.sections.status, statusesFrom("publish"))));
+      const hashes: Record<string, string> = {};
+      for (const r of toPublish) {
+        const signed = await tx
+          .select({ contentHash: t.signoffs.contentHash })
+          .from(t.signoffs)
+          .where(and(eq(t.signoffs.sectionId, r.id), isNull(t.signoffs.reopenedAt)))
+          .limit(1);
+        hashes[r.id] = signed[0]?.contentHash ?? "";
+      }
+      await appendAudit(tx, {
+        actorId: props.actor.id,
+        action: "agenda.published",
+        subjectType: props.workspaceId ? "workspace" : "agenda",
+        subjectId: props.workspaceId ?? "agenda",
+        workspaceId: props.workspaceId,
+        data: { sections: hashes },
+      });
+      return { result: toPublish };
+    },
+    emit: (published) => {
+      for (const r of published) {
+        events.emit("section.changed", { workspaceId: r.workspaceId, sectionId: r.id, status: statusAfter("publish"), title: r.title });
+      }
+      for (const ws of new Set(published.map((r) => r.workspaceId))) events.emit("workspace.changed", { workspaceId: ws });
+    },
+  });
+  // The signed head of the audit chain, covering the publication's own event: kept with the
+  // publication, it shows later that no audit event up to it was deleted or rewritten.
+  const auditCheckpoint = (await deps.auditAnchor?.checkpoint("publication")) ?? null;
+  return { count: published.length, auditCheckpoint };
+}
+

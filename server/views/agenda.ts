@@ -1,0 +1,171 @@
+/**
+ * The reads of the agenda (ADR 017): the agenda model every export renders (only what the actor may
+ * see), the review summary of a workspace's sections (`…Unchecked`: the caller passes sections the
+ * actor may see), and the dashboard's view of the whole agenda against its publication date.
+ * Publishing and exporting are commands (server/commands/agendaPublish.ts, agendaExport.ts).
+ */
+import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
+import type { SectionStatus } from "../../app/shared/domain";
+import type { Database } from "../../db/index";
+import { toMarkdown, toProseMirror } from "../document";
+import { isFreshApproval, isLocked, isUnderReview } from "../lifecycle";
+import { authorize, canSection, type Actor } from "../policy";
+import { loadWorkspaceFacts } from "../services/access";
+import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "../services/exports/model";
+import { reviewState, sectionRecord } from "../services/reviews";
+import { listWorkspacesFor } from "../services/workspaces";
+import { currentState } from "./versions";
+
+/** The workspaces (all the actor may see, or the given ones) with their facts checked. */
+async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null) {
+  const all = await listWorkspacesFor(database, actor);
+  if (workspaceId === null) return all;
+  const one = all.filter((w) => w.id === workspaceId);
+  if (one.length === 0) {
+    // Unknown → 404; known but not visible → 403 (the policy says why).
+    const facts = await loadWorkspaceFacts(database, actor, workspaceId);
+    authorize(actor, "workspace.view", facts);
+  }
+  return one;
+}
+
+export interface BuildAgendaProps {
+  actor: Actor;
+  /** One workspace, or null for the whole agenda (every workspace the actor may see). */
+  workspaceId: string | null;
+  locale: "nl" | "en";
+}
+
+/** The agenda model every format renders: texts as stored now, the annex from the review record. */
+export async function buildAgenda(database: Database, props: BuildAgendaProps): Promise<Agenda> {
+  const list = await visibleWorkspaces(database, props.actor, props.workspaceId);
+  const workspaces: AgendaWorkspace[] = [];
+  let draft = false;
+  for (const w of list) {
+    const facts = { role: w.role, approverOrganisation: w.approverOrganisation };
+    const sections = [];
+    for (const s of w.sections) {
+      if (!canSection(props.actor, "section.export", { ...facts, status: s.status })) continue;
+      const { doc, hash } = await currentState(database, s.id);
+      try {
+        const node = toProseMirror(doc);
+        const record = await sectionRecord(database, s.id);
+        sections.push({
+          id: s.id,
+          title: s.title,
+          status: s.status,
+          contentHash: hash,
+          node,
+          blocks: toBlocks(node),
+          markdown: toMarkdown(doc),
+          decisions: record.decisions.map((d) => ({ ...d, decision: d.decision as "approve" | "request_changes" })),
+          signoffs: record.signoffs,
+        });
+      } finally {
+        doc.destroy();
+      }
+      if (!isLocked(s.status)) draft = true;
+    }
+    workspaces.push({ id: w.id, title: w.title, description: w.description, sections });
+  }
+  const l = labelsFor(props.locale);
+  const single = props.workspaceId !== null ? workspaces[0] : undefined;
+  return {
+    title: single ? single.title : l.title,
+    subtitle: single ? l.title : l.subtitle,
+    generatedAt: new Date(),
+    draft: draft || workspaces.every((w) => w.sections.length === 0),
+    locale: props.locale,
+    workspaces,
+  };
+}
+
+export interface SectionReviewSummary {
+  id: string;
+  title: string;
+  status: SectionStatus;
+  dueDate: string | null;
+  /** Required organisations without a fresh approval. */
+  pending: string[];
+  /** Of those, the ones past the due date. */
+  late: string[];
+  /** Organisations whose approval no longer matches the text. */
+  stale: string[];
+}
+
+/** Each section's review at a glance (for the workspace page and the dashboard). */
+export async function workspaceReviewSummaryUnchecked(database: Database, sections: { id: string; title: string; status: SectionStatus }[]): Promise<SectionReviewSummary[]> {
+  const today = todayInNetherlands();
+  return Promise.all(
+    sections.map(async (s) => {
+      if (!isUnderReview(s.status)) {
+        return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [] };
+      }
+      const state = await reviewState(database, s.id, undefined, today);
+      const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash));
+      return {
+        id: s.id,
+        title: s.title,
+        status: s.status,
+        dueDate: state.round?.dueDate ?? null,
+        pending: pending.map((o) => o.shortCode || o.name),
+        late: state.organisations.filter((o) => o.late).map((o) => o.shortCode || o.name),
+        stale: state.organisations.filter((o) => o.decision?.stale).map((o) => o.shortCode || o.name),
+      };
+    }),
+  );
+}
+
+export interface AgendaRollup {
+  counts: Record<SectionStatus, number>;
+  total: number;
+  /** The publication date: the earliest workspace deadline. */
+  publicationDate: string | null;
+  daysLeft: number | null;
+  /** Sections not yet final whose workspace deadline has passed. */
+  overdueSections: number;
+  /** Sections under review with an organisation late on its due date. */
+  lateReviews: { sectionId: string; sectionTitle: string; workspaceTitle: string; dueDate: string | null; organisations: string[] }[];
+  /** Sections with at least one stale approval. */
+  staleApprovals: { sectionId: string; sectionTitle: string; workspaceTitle: string; organisations: string[] }[];
+  /** Every section is final or published. */
+  readyToPublish: boolean;
+  /** Every section is published. */
+  published: boolean;
+}
+
+/** The whole agenda the actor may see, against its publication date. */
+export async function agendaRollup(database: Database, actor: Actor, today = todayInNetherlands()): Promise<AgendaRollup> {
+  const list = await listWorkspacesFor(database, actor);
+  const counts: Record<SectionStatus, number> = { draft: 0, in_review: 0, approved: 0, final: 0, published: 0 };
+  let total = 0;
+  let overdueSections = 0;
+  const lateReviews: AgendaRollup["lateReviews"] = [];
+  const staleApprovals: AgendaRollup["staleApprovals"] = [];
+  const deadlines = list.map((w) => w.deadline).filter((d): d is string => Boolean(d)).sort();
+  for (const w of list) {
+    const summaries = await workspaceReviewSummaryUnchecked(database, w.sections);
+    for (const s of summaries) {
+      counts[s.status] += 1;
+      total += 1;
+      if (!isLocked(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
+      if (s.late.length) lateReviews.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, dueDate: s.dueDate, organisations: s.late });
+      if (s.stale.length) staleApprovals.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, organisations: s.stale });
+    }
+  }
+  const publicationDate = deadlines[0] ?? null;
+  const daysLeft = publicationDate ? daysBetween(today, publicationDate) : null;
+  return {
+    counts,
+    total,
+    publicationDate,
+    daysLeft,
+    overdueSections,
+    lateReviews,
+    staleApprovals,
+    readyToPublish: total > 0 && counts.final + counts.published === total,
+    published: total > 0 && counts.published === total,
+  };
+}
+
+
