@@ -26,7 +26,7 @@ import { createRealtime, type Realtime } from "./realtime/index";
 import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
-import { watchReviewStatus } from "./services/reviews";
+import { watchReviewStatus } from "./commands/reviewReconcile";
 
 export interface StartOptions {
   env: Env;

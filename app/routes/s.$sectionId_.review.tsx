@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-
 import { useActionResult } from "~/utils/use-action-result";
 import { useTranslation } from "react-i18next";
 import { reviewDecision, reviewRequest, sectionAbilities } from "../../server/policy";
-import { decideReview, requestReview, reviewState, workspaceApproverOrganisations } from "../../server/services/reviews";
+import { decideReview } from "../../server/commands/reviewDecide";
+import { requestReview } from "../../server/commands/reviewRequest";
+import { reviewState, workspaceApproverOrganisations } from "../../server/views/reviews";
 import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";

@@ -7,7 +7,7 @@ import { listMembers } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
 import { publishAgenda } from "../../server/commands/agendaPublish";
 import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
-import { setWorkspaceApprovers } from "../../server/services/reviews";
+import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { field, runCommand } from "~/components/review/actions.server";

@@ -6,7 +6,7 @@ import { authorize, type Actor } from "../policy";
 import { loadSectionFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { parseInput } from "../services/errors";
-import { membersToTell } from "../services/reviews";
+import { membersToTell } from "./reviewSupport";
 import { runCommand, type CommandDeps } from "./run";
 
 export const reopenReasonSchema = z

@@ -12,7 +12,7 @@ import { isFreshApproval, isLocked, isUnderReview } from "../lifecycle";
 import { authorize, canSection, type Actor } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "../services/exports/model";
-import { reviewState, sectionRecord } from "../services/reviews";
+import { reviewState, sectionRecordUnchecked } from "./reviews";
 import { listWorkspacesFor } from "../services/workspaces";
 import { currentState } from "./versions";
 
@@ -49,7 +49,7 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
       const { doc, hash } = await currentState(database, s.id);
       try {
         const node = toProseMirror(doc);
-        const record = await sectionRecord(database, s.id);
+        const record = await sectionRecordUnchecked(database, s.id);
         sections.push({
           id: s.id,
           title: s.title,

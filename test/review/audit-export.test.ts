@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { loadActor } from "../../server/services/access";
 import { auditHash, GENESIS_HASH } from "../../server/services/audit";
-import { requestReview } from "../../server/services/reviews";
+import { requestReview } from "../../server/commands/reviewRequest";
 import { createVersion } from "../../server/commands/versionCreate";
 import { startTestServer, type TestServer } from "../support/server";
 

@@ -14,7 +14,8 @@ import { checkpointVerifies, loadAuditKey } from "../../server/services/audit-an
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda } from "../../server/commands/agendaExport";
 import { publishAgenda } from "../../server/commands/agendaPublish";
-import { decideReview, requestReview } from "../../server/services/reviews";
+import { decideReview } from "../../server/commands/reviewDecide";
+import { requestReview } from "../../server/commands/reviewRequest";
 import { signOff } from "../../server/commands/sectionSignOff";
 import { currentHash } from "../../server/views/versions";
 import { startTestServer, type TestServer } from "../support/server";

@@ -9,7 +9,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { listAudit } from "../../server/services/audit";
-import { workspaceApproverOrganisations } from "../../server/services/reviews";
+import { workspaceApproverOrganisations } from "../../server/views/reviews";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
