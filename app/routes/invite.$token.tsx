@@ -2,7 +2,9 @@ import { data, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { NotFound } from "../../server/services/access";
-import { acceptInvitation, acceptInvitationAsNewPerson, findInvitation } from "../../server/services/invitations";
+import { acceptInvitation } from "../../server/commands/invitationAccept";
+import { acceptInvitationAsNewPerson } from "../../server/commands/invitationAcceptAsNewPerson";
+import { findInvitation } from "../../server/views/invitations";
 import { InvitationForm, NewPersonForm, PASSWORD_MAX, PASSWORD_MIN } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";

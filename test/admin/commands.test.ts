@@ -20,14 +20,11 @@ import {
 } from "../../server/services/admin";
 import { listAudit, verifyAuditChain } from "../../server/services/audit";
 import { CommandError } from "../../server/services/errors";
-import {
-  acceptInvitation,
-  acceptInvitationAsNewPerson,
-  createInvitation,
-  findInvitation,
-  listPendingInvitations,
-  revokeInvitation,
-} from "../../server/services/invitations";
+import { acceptInvitation } from "../../server/commands/invitationAccept";
+import { acceptInvitationAsNewPerson } from "../../server/commands/invitationAcceptAsNewPerson";
+import { createInvitation } from "../../server/commands/invitationCreate";
+import { revokeInvitation } from "../../server/commands/invitationRevoke";
+import { findInvitation, listPendingInvitations } from "../../server/views/invitations";
 import { changeMemberRole } from "../../server/commands/memberChangeRole";
 import { removeMember } from "../../server/commands/memberRemove";
 import { startTestServer, type TestServer } from "../support/server";

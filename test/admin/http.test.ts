@@ -6,7 +6,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit, verifyAuditChain } from "../../server/services/audit";
-import { hashInvitationToken, INVITATION_TTL_MS } from "../../server/services/invitations";
+import { INVITATION_TTL_MS } from "../../server/commands/invitationSupport";
+import { hashInvitationToken } from "../../server/views/invitations";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe("members, invitations and administration over HTTP", () => {
