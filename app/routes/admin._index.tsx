@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listOrganisations, listPeople } from "../../server/services/admin";
+import { listOrganisations, listPeople } from "../../server/views/admin";
 import { listAudit } from "../../server/services/audit";
 import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
@@ -9,10 +9,10 @@ import { requireAdmin } from "~/utils/admin.server";
 
 /** The admin overview: how many organisations and people, and the latest audit event. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAdmin(request, context, "admin.people");
+  const actor = await requireAdmin(request, context, "admin.people");
   const [organisations, people, latest] = await Promise.all([
     listOrganisations(context.services),
-    listPeople(context.services),
+    listPeople(context.services, actor),
     listAudit(context.services.database, { limit: 1 }),
   ]);
   return {

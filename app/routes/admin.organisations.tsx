@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { OrganisationKind } from "~/shared/domain";
-import { createOrganisation, listOrganisations, updateOrganisation } from "../../server/services/admin";
+import { createOrganisation } from "../../server/commands/organisationCreate";
+import { updateOrganisation } from "../../server/commands/organisationUpdate";
+import { listOrganisations } from "../../server/views/admin";
 import { CreateOrganisationForm, ORGANISATION_KINDS, OrganisationsForm, UpdateOrganisationForm, type FieldErrors } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";

@@ -3,7 +3,7 @@ import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRoute
 import { useTranslation } from "react-i18next";
 import { authorize, can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
-import { listOrganisations } from "../../server/services/admin";
+import { listOrganisations } from "../../server/views/admin";
 import { createInvitation } from "../../server/commands/invitationCreate";
 import { revokeInvitation } from "../../server/commands/invitationRevoke";
 import { listPendingInvitations } from "../../server/views/invitations";

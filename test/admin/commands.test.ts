@@ -8,16 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainEvents } from "../../server/events";
 import { Forbidden } from "../../server/policy";
 import { loadActor, NotFound } from "../../server/services/access";
-import {
-  changePersonOrganisation,
-  createOrganisation,
-  createPersonByAdmin,
-  disablePerson,
-  enablePerson,
-  listOrganisations,
-  setPersonAdmin,
-  updateOrganisation,
-} from "../../server/services/admin";
+import { createOrganisation } from "../../server/commands/organisationCreate";
+import { updateOrganisation } from "../../server/commands/organisationUpdate";
+import { changePersonOrganisation } from "../../server/commands/personChangeOrganisation";
+import { createPersonByAdmin } from "../../server/commands/personCreate";
+import { disablePerson } from "../../server/commands/personDisable";
+import { enablePerson } from "../../server/commands/personEnable";
+import { setPersonAdmin } from "../../server/commands/personSetAdmin";
+import { listOrganisations } from "../../server/views/admin";
 import { listAudit, verifyAuditChain } from "../../server/services/audit";
 import { CommandError } from "../../server/services/errors";
 import { acceptInvitation } from "../../server/commands/invitationAccept";

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
-import { disablePerson } from "../../server/services/admin";
+import { disablePerson } from "../../server/commands/personDisable";
 import { createSessionWatch, loadActor } from "../../server/services/access";
 import { createLogger } from "../../server/log";
 import { connectProvider, poll, synced, until, type ProviderClient } from "../collab/helpers";

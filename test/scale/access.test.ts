@@ -9,7 +9,7 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
-import { disablePerson } from "../../server/services/admin";
+import { disablePerson } from "../../server/commands/personDisable";
 import { loadActor } from "../../server/services/access";
 import { removeMember } from "../../server/commands/memberRemove";
 import { connectProvider, pollAsync, synced, until, type ProviderClient } from "../collab/helpers";
