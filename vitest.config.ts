@@ -63,6 +63,10 @@ export function project(name: string, include: string[], exclude: string[] = [],
 export default defineConfig({
   test: {
     ...shared,
+    // Two workers on two cores: most of a server test's time is spent waiting on sockets, timers
+    // and the database, so a second file runs meanwhile (vitest's default leaves one core idle).
+    maxWorkers: 2,
+    minWorkers: 1,
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
       // Worker threads start faster than processes, and these hold no native database handle.

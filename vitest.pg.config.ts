@@ -14,6 +14,10 @@ const env = { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
 export default defineConfig({
   test: {
     ...shared,
+    // Two workers on two cores: most of a server test's time is spent waiting on sockets, timers
+    // and the database, so a second file runs meanwhile (vitest's default leaves one core idle).
+    maxWorkers: 2,
+    minWorkers: 1,
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
       project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], { env, ...SHARED_WORKERS }),
