@@ -21,7 +21,7 @@ import { authorize } from "./policy";
 import { entityId } from "./realtime/schemas";
 import { loadSectionFacts } from "./services/access";
 import { loadStoredDoc } from "./services/section-text";
-import { getWorkspace, listWorkspacesFor } from "./services/workspaces";
+import { getWorkspaceUnchecked, listWorkspacesFor } from "./services/workspaces";
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json(errorBody({ code, message }));
@@ -96,7 +96,7 @@ export function createApiRouter(services: Services): Router {
       const id = parse(entityId, req.params.id, "section id");
       const { section, facts } = await loadSectionFacts(database, actor, id);
       authorize(actor, "section.view", facts);
-      const [workspace, doc] = await Promise.all([getWorkspace(database, section.workspaceId), loadStoredDoc(database, id)]);
+      const [workspace, doc] = await Promise.all([getWorkspaceUnchecked(database, section.workspaceId), loadStoredDoc(database, id)]);
       try {
         return {
           id: section.id,

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listOrganisations, listPeople } from "../../server/views/admin";
+import { listOrganisationsUnchecked, listPeople } from "../../server/views/admin";
 import { listAudit } from "../../server/services/audit";
 import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
@@ -11,7 +11,7 @@ import { requireAdmin } from "~/utils/admin.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireAdmin(request, context, "admin.people");
   const [organisations, people, latest] = await Promise.all([
-    listOrganisations(context.services),
+    listOrganisationsUnchecked(context.services),
     listPeople(context.services, actor),
     listAudit(context.services.database, { limit: 1 }),
   ]);

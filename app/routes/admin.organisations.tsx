@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { OrganisationKind } from "~/shared/domain";
 import { createOrganisation } from "../../server/commands/organisationCreate";
 import { updateOrganisation } from "../../server/commands/organisationUpdate";
-import { listOrganisations } from "../../server/views/admin";
+import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { CreateOrganisationForm, ORGANISATION_KINDS, OrganisationsForm, UpdateOrganisationForm, type FieldErrors } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(request, context, "admin.organisations");
-  return { organisations: await listOrganisations(context.services) };
+  return { organisations: await listOrganisationsUnchecked(context.services) };
 }
 
 type Success = { ok: true; intent: string; target?: string };

@@ -6,7 +6,7 @@ import { createPersonByAdmin } from "../../server/commands/personCreate";
 import { disablePerson } from "../../server/commands/personDisable";
 import { enablePerson } from "../../server/commands/personEnable";
 import { setPersonAdmin } from "../../server/commands/personSetAdmin";
-import { listOrganisations, listPeople } from "../../server/views/admin";
+import { listOrganisationsUnchecked, listPeople } from "../../server/views/admin";
 import { ChangeOrganisationForm, CreatePersonForm, PeopleForm } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid, OrganisationOptions } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";
@@ -22,7 +22,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireAdmin(request, context, "admin.people");
-  const [people, organisations] = await Promise.all([listPeople(context.services, actor), listOrganisations(context.services)]);
+  const [people, organisations] = await Promise.all([listPeople(context.services, actor), listOrganisationsUnchecked(context.services)]);
   return {
     me: actor.id,
     people: people.map((p) => ({ ...p, disabledAt: p.disabledAt ? p.disabledAt.toISOString() : null })),

@@ -7,7 +7,7 @@ import { BAD_REQUEST } from "../../server/errors";
 import { contentHash } from "../../server/document";
 import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { diffDocs, loadVersion } from "../../server/views/versions";
+import { diffDocs, loadVersionUnchecked } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
@@ -36,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
       docs.push(doc);
       return { id, name: null, kind: null, createdAt: null, createdByName: null, hash: contentHash(doc), doc };
     }
-    const v = await guard(() => loadVersion(database, section.id, id));
+    const v = await guard(() => loadVersionUnchecked(database, section.id, id));
     docs.push(v.doc);
     return { id, name: v.name, kind: v.kind, createdAt: v.createdAt.toISOString(), createdByName: v.createdByName, hash: v.contentHash, doc: v.doc };
   };

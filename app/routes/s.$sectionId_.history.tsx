@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { sectionAbilities } from "../../server/policy";
 import { createVersion } from "../../server/commands/versionCreate";
 import { restoreVersion } from "../../server/commands/versionRestore";
-import { currentHash, listVersions } from "../../server/views/versions";
+import { currentHash, listVersionsUnchecked } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
@@ -25,7 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { section, facts, actor, database } = await viewSection(args);
   const [workspace, versions, hash] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
-    listVersions(database, section.id),
+    listVersionsUnchecked(database, section.id),
     currentHash(database, section.id),
   ]);
   return {

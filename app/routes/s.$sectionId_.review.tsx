@@ -5,11 +5,11 @@ import { useTranslation } from "react-i18next";
 import { reviewDecision, reviewRequest, sectionAbilities } from "../../server/policy";
 import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
-import { reviewState, workspaceApproverOrganisations } from "../../server/views/reviews";
+import { reviewStateUnchecked, workspaceApproverOrganisationsUnchecked } from "../../server/views/reviews";
 import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
-import { currentHash, findVersionByHash } from "../../server/views/versions";
+import { currentHash, findVersionByHashUnchecked } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
@@ -32,9 +32,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const hash = await currentHash(database, section.id);
   const [workspace, state, text, approvers] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
-    reviewState(database, section.id, hash),
+    reviewStateUnchecked(database, section.id, hash),
     storedSectionHtml(database, section.id),
-    workspaceApproverOrganisations(database, section.workspaceId),
+    workspaceApproverOrganisationsUnchecked(database, section.workspaceId),
   ]);
   const names = await personNames(database, [state.round?.requestedBy, section.lockedBy].filter((x): x is string => Boolean(x)));
   const organisations = await Promise.all(
@@ -42,7 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
       ...o,
       decision: o.decision ? { ...o.decision, at: o.decision.at.toISOString() } : null,
       // "What changed since you approved": the version with the approved text.
-      approvedVersionId: o.decision?.stale ? await findVersionByHash(database, section.id, o.decision.contentHash) : null,
+      approvedVersionId: o.decision?.stale ? await findVersionByHashUnchecked(database, section.id, o.decision.contentHash) : null,
       mine: actor.organisationId === o.organisationId,
     })),
   );

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
 import { useTranslation } from "react-i18next";
 import { toProseMirror } from "../../server/document";
-import { loadVersion } from "../../server/views/versions";
+import { loadVersionUnchecked } from "../../server/views/versions";
 import { documentExtensions } from "../shared/editor-extensions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -20,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTit
 /** One version of a section, read-only, rendered by the editor's own extensions (escaped, link allow-list). */
 export async function loader(args: LoaderFunctionArgs) {
   const { section, database } = await viewSection(args);
-  const version = await guard(() => loadVersion(database, section.id, args.params.versionId ?? ""));
+  const version = await guard(() => loadVersionUnchecked(database, section.id, args.params.versionId ?? ""));
   let html: string;
   try {
     html = renderToHTMLString({ content: toProseMirror(version.doc), extensions: documentExtensions() });

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-
 import { useTranslation } from "react-i18next";
 import { authorize, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
-import { listMembers } from "../../server/services/workspaces";
+import { listMembersUnchecked } from "../../server/services/workspaces";
 import { CommandError } from "../../server/services/errors";
 import { publishAgenda } from "../../server/commands/agendaPublish";
 import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
@@ -35,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   const facts = await guard(() => loadWorkspaceFacts(database, actor, workspaceId));
   await guard(() => authorize(actor, "workspace.view", facts));
-  const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembers(database, workspaceId)]);
+  const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembersUnchecked(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
   const reviews = await workspaceReviewSummaryUnchecked(database, workspace.sections);
   const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];

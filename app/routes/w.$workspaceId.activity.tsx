@@ -7,7 +7,7 @@ import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/r
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { workspaceActivity } from "../../server/views/comments";
-import { getWorkspace } from "../../server/services/workspaces";
+import { getWorkspaceUnchecked } from "../../server/services/workspaces";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import commentStyles from "~/components/comments/comments.css?url";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -29,7 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const workspaceId = params.workspaceId ?? "";
   const { database } = context.services;
   const items = await guard(() => workspaceActivity(database, actor, workspaceId, 100));
-  const workspace = await getWorkspace(database, workspaceId);
+  const workspace = await getWorkspaceUnchecked(database, workspaceId);
   return { workspace: { id: workspaceId, title: workspace?.title ?? "" }, items };
 }
 

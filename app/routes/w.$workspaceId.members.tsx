@@ -3,13 +3,13 @@ import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRoute
 import { useTranslation } from "react-i18next";
 import { authorize, can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
-import { listOrganisations } from "../../server/views/admin";
+import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { createInvitation } from "../../server/commands/invitationCreate";
 import { revokeInvitation } from "../../server/commands/invitationRevoke";
-import { listPendingInvitations } from "../../server/views/invitations";
+import { listPendingInvitationsUnchecked } from "../../server/views/invitations";
 import { changeMemberRole } from "../../server/commands/memberChangeRole";
 import { removeMember } from "../../server/commands/memberRemove";
-import { getWorkspace, listMembers } from "../../server/services/workspaces";
+import { getWorkspaceUnchecked, listMembersUnchecked } from "../../server/services/workspaces";
 import { ChangeRoleForm, InviteForm, MembersForm, RemoveMemberForm, RevokeInvitationForm } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid, OrganisationOptions, RoleOptions } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";
@@ -45,10 +45,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor, facts, abilities } = await access(request, context, workspaceId);
   const { database } = context.services;
   const [workspace, members, invitations, organisations] = await Promise.all([
-    getWorkspace(database, workspaceId),
-    listMembers(database, workspaceId),
-    listPendingInvitations(context.services, workspaceId),
-    listOrganisations(context.services),
+    getWorkspaceUnchecked(database, workspaceId),
+    listMembersUnchecked(database, workspaceId),
+    listPendingInvitationsUnchecked(context.services, workspaceId),
+    listOrganisationsUnchecked(context.services),
   ]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
   const placeable = invitationOrganisations(actor, facts, organisations);

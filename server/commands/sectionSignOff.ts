@@ -11,7 +11,7 @@ import { loadSectionFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
 import { hashSchema, membersToTell } from "./reviewSupport";
-import { reviewState } from "../views/reviews";
+import { reviewStateUnchecked } from "../views/reviews";
 import { captureVersion } from "./versionCapture";
 import { currentHash } from "../views/versions";
 import { runCommand, type CommandDeps } from "./run";
@@ -45,7 +45,7 @@ export async function signOff(deps: CommandDeps, props: SignOffProps): Promise<{
       if (hash !== seen) {
         throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and sign again.", 409, "contentHash");
       }
-      const state = await reviewState(database, section.id, hash);
+      const state = await reviewStateUnchecked(database, section.id, hash);
       if (!state.round || !state.complete) {
         throw new CommandError("not_approved", "Not every required organisation has approved the current text.", 409);
       }

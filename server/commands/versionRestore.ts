@@ -10,7 +10,7 @@ import { toProseMirror } from "../document";
 import { authorize, type Actor } from "../policy";
 import { loadSectionFacts } from "../services/access";
 import { appendAudit } from "../services/audit";
-import { loadVersion } from "../views/versions";
+import { loadVersionUnchecked } from "../views/versions";
 import type { CommandDeps } from "./run";
 import { captureVersion } from "./versionCapture";
 
@@ -37,7 +37,7 @@ export async function restoreVersion(deps: VersionDeps, props: RestoreVersionPro
   const { database, collab } = deps;
   const { section, facts } = await loadSectionFacts(database, props.actor, props.sectionId);
   authorize(props.actor, "section.restoreVersion", facts);
-  const version = await loadVersion(database, section.id, props.versionId);
+  const version = await loadVersionUnchecked(database, section.id, props.versionId);
   let target: PMNode;
   try {
     target = toProseMirror(version.doc);

@@ -82,7 +82,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
 }
 
 /** The members of a workspace with their organisation, for the workspace page. */
-export async function listMembers(database: Database, workspaceId: string) {
+export async function listMembersUnchecked(database: Database, workspaceId: string) {
   const { db, t } = database;
   return db
     .select({
@@ -103,7 +103,7 @@ export async function listMembers(database: Database, workspaceId: string) {
 }
 
 /** A single workspace row, or undefined. */
-export async function getWorkspace(database: Database, workspaceId: string) {
+export async function getWorkspaceUnchecked(database: Database, workspaceId: string) {
   const { db, t } = database;
   const rows = await db.select().from(t.workspaces).where(and(eq(t.workspaces.id, workspaceId))).limit(1);
   return rows[0];

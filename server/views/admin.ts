@@ -2,8 +2,8 @@
  * The reads of the admin pages (ADR 017): the organisations and the people. The commands are in
  * server/commands/organisation*.ts and person*.ts.
  *
- * `listPeople` takes the actor and asks the policy (`admin.people`). `listOrganisations` does not check
- * and keeps its name (tests and three pages call it): organisation names are no secret to anyone signed
+ * `listPeople` takes the actor and asks the policy (`admin.people`). `listOrganisationsUnchecked` does not check,
+ * as its name says (three pages call it): organisation names are no secret to anyone signed
  * in, the members page shows them to inviters, and the admin pages ask `requireAdmin` first.
  */
 import { asc, count, eq } from "drizzle-orm";
@@ -11,7 +11,7 @@ import type { Services } from "../context";
 import { authorize, type Actor } from "../policy";
 
 /** Every organisation with how many people belong to it, by name. Does not check: see above. */
-export async function listOrganisations(deps: Pick<Services, "database">) {
+export async function listOrganisationsUnchecked(deps: Pick<Services, "database">) {
   const { db, t } = deps.database;
   const rows = await db
     .select({

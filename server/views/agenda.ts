@@ -12,7 +12,7 @@ import { isFreshApproval, isLocked, isUnderReview } from "../lifecycle";
 import { authorize, canSection, type Actor } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "../services/exports/model";
-import { reviewState, sectionRecordUnchecked } from "./reviews";
+import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
 import { listWorkspacesFor } from "../services/workspaces";
 import { currentState } from "./versions";
 
@@ -101,7 +101,7 @@ export async function workspaceReviewSummaryUnchecked(database: Database, sectio
       if (!isUnderReview(s.status)) {
         return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [] };
       }
-      const state = await reviewState(database, s.id, undefined, today);
+      const state = await reviewStateUnchecked(database, s.id, undefined, today);
       const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash));
       return {
         id: s.id,

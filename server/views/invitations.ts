@@ -2,10 +2,10 @@
  * The reads of invitations (ADR 017): what an invitation link's page shows, and a workspace's open
  * invitations. The commands are in server/commands/invitation*.ts.
  *
- * Neither takes the actor, and both keep their names (tests and the pages call them):
- * `findInvitation` is asked with the link's token, which is itself the right to see that one
- * invitation (the page is open to people without an account); `listPendingInvitations` does not check,
- * the members page calls it after `authorize(actor, "workspace.members")`.
+ * Neither takes the actor: `findInvitation` is asked with the link's token, which is itself the right
+ * to see that one invitation (the page is open to people without an account);
+ * `listPendingInvitationsUnchecked` does not check, as its name says: the members page calls it after
+ * `authorize(actor, "workspace.members")`.
  */
 import { createHash } from "node:crypto";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
@@ -83,7 +83,7 @@ export async function findInvitation(deps: Pick<Services, "database">, token: st
 
 
 /** The open invitations of a workspace (not used, not withdrawn, not expired), oldest first. Does not check: see above. */
-export async function listPendingInvitations(deps: Pick<Services, "database">, workspaceId: string, now = new Date()) {
+export async function listPendingInvitationsUnchecked(deps: Pick<Services, "database">, workspaceId: string, now = new Date()) {
   const { db, t } = deps.database;
   return db
     .select({

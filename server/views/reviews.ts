@@ -3,11 +3,10 @@
  * workspace's approver organisations, and a section's record of decisions and sign-offs for the annex.
  * The commands are in server/commands/review*.ts.
  *
- * These do not take the actor. `reviewState` and `workspaceApproverOrganisations` keep their names
- * (tests and several callers use them): the review page calls them after `viewSection` checked
- * `section.view`, the agenda view and the sign-off command after their own checks. The names of the
- * others say that they do not check (`sectionRecordUnchecked`); `openRound` and `latestDecisions` are
- * the steps the review commands read in their transaction.
+ * These do not take the actor, and their names say so (`reviewStateUnchecked`,
+ * `workspaceApproverOrganisationsUnchecked`, `sectionRecordUnchecked`): the review page calls them after
+ * `viewSection` checked `section.view`, the agenda view and the sign-off command after their own checks.
+ * `openRound` and `latestDecisions` are the steps the review commands read in their transaction.
  */
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { todayInNetherlands } from "../../app/shared/dates";
@@ -16,7 +15,7 @@ import { allApproved, isFreshApproval, isStaleApproval, statusAfterReview } from
 import { currentHash } from "./versions";
 
 /** The workspace's approver organisations (ids and names), ordered by name. Does not check: see above. */
-export async function workspaceApproverOrganisations(database: Database, workspaceId: string) {
+export async function workspaceApproverOrganisationsUnchecked(database: Database, workspaceId: string) {
   const { db, t } = database;
   return db
     .select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode })
@@ -101,7 +100,7 @@ export interface ReviewState {
 }
 
 /** The open review round of a section as everyone sees it, measured against its current text. */
-export async function reviewState(database: Database, sectionId: string, hash?: string, today = todayInNetherlands()): Promise<ReviewState> {
+export async function reviewStateUnchecked(database: Database, sectionId: string, hash?: string, today = todayInNetherlands()): Promise<ReviewState> {
   const current = hash ?? (await currentHash(database, sectionId));
   const round = await openRound(database.db, database, sectionId);
   if (!round) return { round: null, currentHash: current, organisations: [], complete: false };

@@ -1,8 +1,10 @@
 /**
  * The reads of versions (ADR 017): a section's current text and hash, its versions, one version, the
  * version with a given hash, and the word diff of two texts. These take a section id, not the actor:
- * the pages that call them have checked `section.view` first (`viewSection`), and their names are
- * kept because many callers and tests use them (the commands are in server/commands/version*.ts).
+ * the pages that call them have checked `section.view` first (`viewSection`). The reads of versions say
+ * so in their names (`listVersionsUnchecked`, `loadVersionUnchecked`, `findVersionByHashUnchecked`);
+ * `currentHash` and `currentText` read the section's own current text for callers that checked
+ * (the commands are in server/commands/version*.ts).
  */
 import { diffWordsWithSpace } from "diff";
 import { and, desc, eq } from "drizzle-orm";
@@ -41,7 +43,7 @@ export interface VersionSummary {
 }
 
 /** A section's versions, newest first (without their state). */
-export async function listVersions(database: Database, sectionId: string): Promise<VersionSummary[]> {
+export async function listVersionsUnchecked(database: Database, sectionId: string): Promise<VersionSummary[]> {
   const { db, t } = database;
   const rows = await db
     .select({
@@ -61,7 +63,7 @@ export async function listVersions(database: Database, sectionId: string): Promi
 }
 
 /** One version of a section with its document; NotFound unless it belongs to that section. The caller destroys the doc. */
-export async function loadVersion(database: Database, sectionId: string, versionId: string): Promise<VersionSummary & { doc: Y.Doc }> {
+export async function loadVersionUnchecked(database: Database, sectionId: string, versionId: string): Promise<VersionSummary & { doc: Y.Doc }> {
   const { db, t } = database;
   const rows = await db
     .select({ version: t.versions, createdByName: t.user.name })
@@ -87,7 +89,7 @@ export async function loadVersion(database: Database, sectionId: string, version
 }
 
 /** The newest version of a section with this content hash (the text someone approved), or null. */
-export async function findVersionByHash(database: Database, sectionId: string, hash: string): Promise<string | null> {
+export async function findVersionByHashUnchecked(database: Database, sectionId: string, hash: string): Promise<string | null> {
   const { db, t } = database;
   const rows = await db
     .select({ id: t.versions.id })

@@ -15,13 +15,13 @@ import { CommandError } from "../../server/services/errors";
 import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet";
 import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
-import { reviewState, workspaceApproverOrganisations } from "../../server/views/reviews";
+import { reviewStateUnchecked, workspaceApproverOrganisationsUnchecked } from "../../server/views/reviews";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
 import { createVersion } from "../../server/commands/versionCreate";
 import { restoreVersion } from "../../server/commands/versionRestore";
-import { currentHash, diffDocs, listVersions, loadVersion } from "../../server/views/versions";
+import { currentHash, diffDocs, listVersionsUnchecked, loadVersionUnchecked } from "../../server/views/versions";
 import { appendParagraph, connectProvider, hasAll, poll, pollAsync, synced, textOf, type ProviderClient } from "../collab/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -173,7 +173,7 @@ describe("review, sign-off and the lock", () => {
     editText(expert.doc, word, `${word}x`);
     await pollAsync(async () => (await currentHash(server.database, sectionId)) !== h0, "the edit to be stored");
     await pollAsync(async () => (await footprint(sectionId)).status === "in_review", "the section to fall back to in review");
-    let state = await reviewState(server.database, sectionId);
+    let state = await reviewStateUnchecked(server.database, sectionId);
     expect(state.complete).toBe(false);
     expect(state.organisations.map((o) => [o.shortCode, o.decision?.stale]).sort()).toEqual([["KGG", true], ["OCW", true]]);
 
@@ -184,7 +184,7 @@ describe("review, sign-off and the lock", () => {
     editText(expert.doc, `${word}x`, word);
     await pollAsync(async () => (await currentHash(server.database, sectionId)) === h0, "the revert to be stored");
     await pollAsync(async () => (await footprint(sectionId)).status === "approved", "the section to be approved again");
-    state = await reviewState(server.database, sectionId);
+    state = await reviewStateUnchecked(server.database, sectionId);
     expect(state.complete).toBe(true);
     expect(state.organisations.every((o) => o.decision && !o.decision.stale)).toBe(true);
 
@@ -238,7 +238,7 @@ describe("review, sign-off and the lock", () => {
     );
     expect((await verifyAuditChain(server.database)).ok).toBe(true);
     // Automatic versions at the request, each decision and the sign-off.
-    const kinds = (await listVersions(server.database, sectionId)).map((v) => v.kind).sort();
+    const kinds = (await listVersionsUnchecked(server.database, sectionId)).map((v) => v.kind).sort();
     expect(kinds).toEqual(["decision", "decision", "review", "signoff"]);
   });
 });
@@ -259,8 +259,8 @@ describe("versions", () => {
     const v2 = await createVersion(deps, { actor: lead, sectionId, name: "Met garantstellingen" });
     expect(v2.contentHash).not.toBe(v1.contentHash);
 
-    const a = await loadVersion(server.database, sectionId, v1.id);
-    const b = await loadVersion(server.database, sectionId, v2.id);
+    const a = await loadVersionUnchecked(server.database, sectionId, v1.id);
+    const b = await loadVersionUnchecked(server.database, sectionId, v2.id);
     const diff = diffDocs(a.doc, b.doc);
     a.doc.destroy();
     b.doc.destroy();
@@ -277,7 +277,7 @@ describe("versions", () => {
     expect(await currentHash(server.database, sectionId)).toBe(v1.contentHash);
     await poll(() => !textOf(watcher.doc).includes("garantstellingen") && !textOf(drafter.doc).includes("garantstellingen"), "both clients to see the restored text");
     expect(contentHash(watcher.doc)).toBe(v1.contentHash);
-    const names = (await listVersions(server.database, sectionId)).map((v) => `${v.kind}:${v.name}`);
+    const names = (await listVersionsUnchecked(server.database, sectionId)).map((v) => `${v.kind}:${v.name}`);
     expect(names).toEqual(expect.arrayContaining(["manual:Voor de werkgroep", "manual:Met garantstellingen", "restore:Voor de werkgroep"]));
     // The drafter keeps writing on top of the restored text.
     appendParagraph(drafter.doc, "Verder na het terugzetten.");
@@ -293,13 +293,13 @@ describe("approving organisations", () => {
     const { db, t } = server.database;
     const ids = async (codes: string[]) =>
       (await db.select({ id: t.organisations.id, code: t.organisations.shortCode }).from(t.organisations)).filter((o) => codes.includes(o.code)).map((o) => o.id);
-    const before = (await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode);
+    const before = (await workspaceApproverOrganisationsUnchecked(server.database, workspaceId)).map((o) => o.shortCode);
     expect(before).toEqual(["KGG"]);
     await refused(async () => setWorkspaceApprovers(server.services, { actor: await actor("drafter@kgg.example"), workspaceId, organisationIds: await ids(["OCW"]) }), Forbidden);
     await refused(async () => setWorkspaceApprovers(server.services, { actor: await actor("lead@ez.example"), workspaceId, organisationIds: ["no-such-org"] }), CommandError);
-    expect((await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode)).toEqual(before);
+    expect((await workspaceApproverOrganisationsUnchecked(server.database, workspaceId)).map((o) => o.shortCode)).toEqual(before);
     await setWorkspaceApprovers(server.services, { actor: await actor("lead@ez.example"), workspaceId, organisationIds: await ids(["OCW", "KGG"]) });
-    expect((await workspaceApproverOrganisations(server.database, workspaceId)).map((o) => o.shortCode).sort()).toEqual(["KGG", "OCW"]);
+    expect((await workspaceApproverOrganisationsUnchecked(server.database, workspaceId)).map((o) => o.shortCode).sort()).toEqual(["KGG", "OCW"]);
     const [event] = await db.select().from(t.auditEvents).where(eq(t.auditEvents.action, "workspace.approvers_changed"));
     expect(event.subjectId).toBe(workspaceId);
   });
