@@ -5,12 +5,12 @@
  * accounts are not affected; and with several nodes on one Redis the count is shared.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { createPerson } from "../../server/auth";
 import { DEFAULT_ACCOUNT_LIMIT, waitAfter } from "../../server/sign-in-limit";
 import { startTestServer, type TestServer } from "../support/server";
+import { redisAnswers, SHARED_REDIS_URL } from "../support/redis";
 
 /** A sign-in through the JSON API, from the given client address (the server trusts X-Forwarded-For from loopback only). */
 async function signIn(server: TestServer, email: string, password: string, address?: string) {
@@ -113,21 +113,9 @@ describe("the wait ends", () => {
 });
 
 // ── several nodes ────────────────────────────────────────────────────────────────────────────────────
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = SHARED_REDIS_URL;
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-const redisUp = await reachable(REDIS_URL);
+const redisUp = await redisAnswers(REDIS_URL);
 
 describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? "" : " (skipped: Redis is not reachable there)"}`, () => {
   let a: TestServer;

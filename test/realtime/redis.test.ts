@@ -3,29 +3,17 @@
  * access changes cross from one node to the other. Skipped (saying so) when Redis is not reachable.
  */
 import { and, eq } from "drizzle-orm";
-import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DomainEvents } from "../../server/events";
 import { startTestServer, type TestServer } from "../support/server";
 import { closeAll, connectAs, disconnected, next, presenceOf, type Client } from "./clients";
 import { WS } from "../support/fixtures";
+import { redisAnswers, SHARED_REDIS_URL } from "../support/redis";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = SHARED_REDIS_URL;
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
-const redisUp = await reachable(REDIS_URL);
+const redisUp = await redisAnswers(REDIS_URL);
 
 describe.skipIf(!redisUp)(`two nodes sharing Redis at ${REDIS_URL}${redisUp ? "" : " (skipped: Redis is not reachable there)"}`, () => {
   let a: TestServer;

@@ -8,7 +8,6 @@
  * SQLite (`npm test`) they are skipped, saying why.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -17,23 +16,12 @@ import type { CollabOptions } from "../../server/collab/index";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { seededDatabaseUrl } from "../support/server";
 import { freePort, startChildServer, type ChildServer } from "../support/spawn";
+import { redisAnswers, SHARED_REDIS_URL } from "../support/redis";
 import { onDocUpdate, textOf, until, type ProviderClient } from "../collab/helpers";
 
-export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export { SHARED_REDIS_URL };
 const pgUrl = process.env.TEST_DATABASE_URL;
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** Why the scale tests cannot run here, or null when they can. */
 export async function skipReason(): Promise<string | null> {
