@@ -6,10 +6,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Role } from "../../app/shared/domain";
 import { authorize, type Actor } from "../policy";
-import { loadWorkspaceFacts, NotFound } from "../services/access";
+import { loadWorkspaceFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
-import { CommandError } from "../services/errors";
-import { currentRole, ownerCount } from "./memberSupport";
+import { memberUnderLock } from "./memberSupport";
 import { runCommand, type CommandDeps } from "./run";
 
 export interface ChangeRoleProps {
@@ -36,14 +35,8 @@ export async function changeMemberRole(deps: CommandDeps, props: ChangeRoleProps
     authorize: (facts) => authorize(props.actor, "workspace.manageMembers", facts),
     lock: (tx) => lockAuditChain(tx),
     change: async (tx) => {
-      // The actor's own role may have changed since it was read: decide again under the lock.
-      authorize(props.actor, "workspace.manageMembers", await loadWorkspaceFacts(database, props.actor, props.workspaceId));
-      const from = await currentRole(tx, database, props.workspaceId, props.userId);
-      if (!from) throw new NotFound("member", props.userId);
+      const from = await memberUnderLock(tx, database, props, () => props.role !== "owner");
       if (from === props.role) return { result: { from, to: props.role, changed: false } };
-      if (from === "owner" && (await ownerCount(tx, database, props.workspaceId)) <= 1) {
-        throw new CommandError("last_owner", "A workspace needs at least one owner: make someone else owner first.");
-      }
       await tx
         .update(t.memberships)
         .set({ role: props.role })

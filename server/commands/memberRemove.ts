@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Role } from "../../app/shared/domain";
 import { authorize, type Actor } from "../policy";
-import { loadWorkspaceFacts, NotFound } from "../services/access";
+import { loadWorkspaceFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
-import { CommandError } from "../services/errors";
-import { currentRole, ownerCount } from "./memberSupport";
+import { memberUnderLock } from "./memberSupport";
 import { runCommand, type CommandDeps } from "./run";
 
 export interface RemoveMemberProps {
@@ -29,13 +28,7 @@ export async function removeMember(deps: CommandDeps, props: RemoveMemberProps):
     authorize: (facts) => authorize(props.actor, "workspace.manageMembers", facts),
     lock: (tx) => lockAuditChain(tx),
     change: async (tx) => {
-      // The actor's own role may have changed since it was read: decide again under the lock.
-      authorize(props.actor, "workspace.manageMembers", await loadWorkspaceFacts(database, props.actor, props.workspaceId));
-      const from = await currentRole(tx, database, props.workspaceId, props.userId);
-      if (!from) throw new NotFound("member", props.userId);
-      if (from === "owner" && (await ownerCount(tx, database, props.workspaceId)) <= 1) {
-        throw new CommandError("last_owner", "A workspace needs at least one owner: make someone else owner first.");
-      }
+      const from = await memberUnderLock(tx, database, props, () => true);
       await tx
         .delete(t.memberships)
         .where(and(eq(t.memberships.workspaceId, props.workspaceId), eq(t.memberships.userId, props.userId)));
