@@ -4,7 +4,7 @@
  */
 import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { CommentKind } from "../app/shared/comments";
-import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
+import type { DocumentLanguage, OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 const id = () => text("id").primaryKey();
@@ -86,13 +86,47 @@ export const organisations = pgTable("organisations", {
   createdAt: createdAt(),
 });
 
+/**
+ * An agenda: the document being written (the action agenda on critical raw materials is one). Its
+ * workspaces are written in `language`, whatever each reader's interface language is.
+ */
+export const agendas = pgTable("agendas", {
+  id: id(),
+  title: text("title").notNull(),
+  description: text("description").notNull().default(""),
+  publicationDate: text("publication_date"), // ISO date (yyyy-mm-dd)
+  language: text("language").notNull().default("nl").$type<DocumentLanguage>(),
+  ownerOrganisationId: text("owner_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+  position: integer("position").notNull().default(0),
+  archivedAt: ts("archived_at"),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** The people who own an agenda: they edit its settings and create, order and archive its workspaces. */
+export const agendaOwners = pgTable(
+  "agenda_owners",
+  {
+    agendaId: text("agenda_id")
+      .notNull()
+      .references(() => agendas.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.agendaId, t.userId] }), index("agenda_owners_user_idx").on(t.userId)],
+);
+
 export const workspaces = pgTable("workspaces", {
   id: id(),
+  agendaId: text("agenda_id").references(() => agendas.id, { onDelete: "restrict" }),
   title: text("title").notNull(),
   description: text("description").notNull().default(""),
   deadline: text("deadline"), // ISO date (yyyy-mm-dd)
   leadOrganisationId: text("lead_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
   position: integer("position").notNull().default(0),
+  archivedAt: ts("archived_at"),
   createdAt: createdAt(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -159,10 +193,40 @@ export const sections = pgTable(
     status: text("status").notNull().default("draft").$type<SectionStatus>(),
     lockedBy: text("locked_by").references(() => user.id, { onDelete: "set null" }),
     lockedAt: ts("locked_at"),
+    archivedAt: ts("archived_at"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [index("sections_workspace_idx").on(t.workspaceId, t.position)],
+);
+
+/** A named list of sections with starter text, per agenda ("Aanleiding / Aanbeveling / Acties en planning"). */
+export const sectionTemplates = pgTable(
+  "section_templates",
+  {
+    id: id(),
+    agendaId: text("agenda_id")
+      .notNull()
+      .references(() => agendas.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("section_templates_agenda_idx").on(t.agendaId)],
+);
+
+/** One section of a template: its title and starter text (a ProseMirror document as JSON). */
+export const sectionTemplateItems = pgTable(
+  "section_template_items",
+  {
+    templateId: text("template_id")
+      .notNull()
+      .references(() => sectionTemplates.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    content: json<unknown>("content"),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.position] })],
 );
 
 /** Append-only log of accepted Yjs updates; folded into `yjsSnapshots` by compaction. */
@@ -370,3 +434,21 @@ export const rateLimit = pgTable("rate_limit", {
   count: integer("count").notNull(),
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
+
+/** Bearer tokens for integrations (/api/v1): a person's rights, never more; only the hash is kept. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);

@@ -9,6 +9,9 @@ export type Role = "owner" | "editor" | "commenter" | "viewer";
 export type OrganisationKind = "ministry" | "industry" | "institute" | "partner-country" | "minister-office";
 export type SectionStatus = "draft" | "in_review" | "approved" | "final" | "published";
 export type Visibility = "all" | "organisation";
+/** The language an agenda's text is written in (and its exports speak), independent of a reader's interface. */
+export type DocumentLanguage = "nl" | "en";
 
 export const ROLES: readonly Role[] = ["owner", "editor", "commenter", "viewer"];
 export const SECTION_STATUSES: readonly SectionStatus[] = ["draft", "in_review", "approved", "final", "published"];
+export const DOCUMENT_LANGUAGES: readonly DocumentLanguage[] = ["nl", "en"];

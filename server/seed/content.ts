@@ -75,6 +75,27 @@ function recommendation(title: string, aspect: string, extra: BlockJSON[] = []):
   ];
 }
 
+/** The demo agenda: the Dutch action agenda on processing critical raw materials. */
+export const agenda = {
+  title: "Actieagenda verwerking kritieke grondstoffen",
+  description:
+    "De actie-agenda voor het verwerken van kritieke grondstoffen in Nederland, uitgewerkt per aanbeveling van het TNO-rapport met ministeries, industrie en partnerlanden.",
+  ownerOrganisation: "EZ",
+  owners: ["lead@ez.example"],
+};
+
+/** The templates of the demo agenda: the three sections every recommendation has. */
+export const templates: { name: string; sections: { title: string; content: { type: "doc"; content: BlockJSON[] } }[] }[] = [
+  {
+    name: "Aanbeveling (Aanleiding, Aanbeveling, Acties en planning)",
+    sections: [
+      { title: "Aanleiding", content: { type: "doc", content: [P("Waarom deze aanbeveling er is: de bevinding uit het TNO-rapport.")] } },
+      { title: "Aanbeveling", content: { type: "doc", content: [P("Wat TNO adviseert, en wat het kabinet ermee doet.")] } },
+      { title: "Acties en planning", content: { type: "doc", content: [P("Acties, trekkers en planning.")] } },
+    ],
+  },
+];
+
 export const workspaces: DemoWorkspace[] = [
   {
     key: "financing",

@@ -42,11 +42,33 @@ export async function seedDemo(database: Database, auth: Auth, log: Logger): Pro
   }
 
   const deadline = agendaDeadline();
+  const agendaId = crypto.randomUUID();
+  await database.transaction(async (tx) => {
+    await tx.insert(t.agendas).values({
+      id: agendaId,
+      title: content.agenda.title,
+      description: content.agenda.description,
+      publicationDate: deadline,
+      language: "nl",
+      ownerOrganisationId: orgIds.get(content.agenda.ownerOrganisation) ?? null,
+    });
+    for (const email of content.agenda.owners) {
+      await tx.insert(t.agendaOwners).values({ agendaId, userId: userIds.get(email)! });
+    }
+    for (const template of content.templates) {
+      const templateId = crypto.randomUUID();
+      await tx.insert(t.sectionTemplates).values({ id: templateId, agendaId, name: template.name });
+      for (const [position, item] of template.sections.entries()) {
+        await tx.insert(t.sectionTemplateItems).values({ templateId, position, title: item.title, content: item.content });
+      }
+    }
+  });
   for (const [index, ws] of content.workspaces.entries()) {
     const workspaceId = crypto.randomUUID();
     await database.transaction(async (tx) => {
       await tx.insert(t.workspaces).values({
         id: workspaceId,
+        agendaId,
         title: ws.title,
         description: ws.description,
         deadline,
@@ -96,6 +118,11 @@ export async function wipe(database: Database): Promise<void> {
     t.memberships,
     t.workspaceApprovers,
     t.workspaces,
+    t.sectionTemplateItems,
+    t.sectionTemplates,
+    t.agendaOwners,
+    t.agendas,
+    t.apiTokens,
     t.session,
     t.account,
     t.verification,
