@@ -1,6 +1,7 @@
 /**
- * Reading workspaces and sections for a person: the dashboard, the API, the workspace page.
- * Visibility is decided by the policy module (`workspace.view`); this only loads the facts.
+ * The reads of workspaces (ADR 017): the workspaces and sections a person sees (the dashboard, the
+ * API, the agenda), decided by the policy module (`workspace.view`); and, for pages that checked
+ * `workspace.view` first, one workspace and its members (named `…Unchecked`).
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
