@@ -21,7 +21,7 @@ import { authorize } from "./policy";
 import { entityId } from "./realtime/schemas";
 import { loadSectionFacts } from "./services/access";
 import { loadStoredDoc } from "./services/section-text";
-import { getWorkspaceUnchecked, listWorkspacesFor } from "./services/workspaces";
+import { getWorkspaceUnchecked, listWorkspacesFor } from "./views/workspaces";
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json(errorBody({ code, message }));

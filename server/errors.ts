@@ -16,11 +16,12 @@
  *                     app/components/review/actions.server.ts runCommand()
  *   JSON routes       server/api.ts, app/components/comments/http.server.ts → `errorBody`
  *   socket.io         server/realtime/handlers.ts                  → `{ ok: false, error: { code, message } }`
+ *   collab upgrade    server/collab/upgrade.ts refuseUpgrade()     → a raw HTTP answer with `errorBody`
  */
 import type { z } from "zod";
 
 /** The statuses a deliberate refusal answers with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 415 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 415 | 429 | 503;
 
 /** The code of every refusal of bad input, at every door. */
 export const BAD_REQUEST = "bad_request";

@@ -55,6 +55,7 @@ export type SectionAction =
   | "section.view"
   | "section.edit"
   | "section.comment"
+  | "section.suggest"
   | "section.manage"
   | "section.createVersion"
   | "section.restoreVersion"
@@ -130,6 +131,10 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
       return atLeast(s.role, "editor");
     case "section.comment":
       return atLeast(s.role, "commenter") || (isOffice(actor) && view);
+    case "section.suggest":
+      // Proposing a change to the text (suggestion mode, over the collab stateless channel): members
+      // who may comment, while the text may still change.
+      return atLeast(s.role, "commenter") && !isLocked(s.status);
     case "section.manage":
       return atLeast(s.role, "owner") && !isLocked(s.status);
     case "section.requestReview":
@@ -198,6 +203,7 @@ const reasons: Partial<Record<Action, string>> = {
   "section.view": "You are not a member of this workspace.",
   "section.edit": "Your role in this workspace does not allow editing, or the section is locked.",
   "section.comment": "Your role in this workspace does not allow commenting.",
+  "section.suggest": "Your role in this workspace does not allow suggesting changes, or the section is locked.",
   "section.requestReview": "Only the workspace's owners request a review, of a section in draft or in review.",
   "section.decideReview": "Only approvers of the required organisations decide on an open review.",
   "section.signOff": "Only the minister's office signs off, and only an approved section.",
@@ -384,6 +390,7 @@ const sectionActions: SectionAction[] = [
   "section.view",
   "section.edit",
   "section.comment",
+  "section.suggest",
   "section.manage",
   "section.createVersion",
   "section.restoreVersion",

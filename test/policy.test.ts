@@ -116,6 +116,7 @@ const sectionTable: Record<SectionAction, Row> = {
   "section.restoreVersion": ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.createVersion":  ["YYYYY", "YYYYY", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.comment":        ["YYYYY", "YYYYY", "YYYYY", ".....", "YYYYY", "YYYYY", ".....", "....."],
+  "section.suggest":        ["YYY..", "YYY..", "YYY..", ".....", "YYY..", ".....", ".....", "....."],
   "section.manage":         ["YYY..", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.requestReview":  ["YY...", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.decideReview":   [".....", ".....", ".....", ".....", ".YY..", ".....", ".....", "....."],

@@ -4,20 +4,14 @@
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
+import { sectionSummary, workspaceWithLead } from "../../server/views/shapes";
 
 /** A workspace with its lead organisation, required approver organisations and ordered sections. */
 export async function workspaceDetail(database: Database, workspaceId: string) {
   const { db, t } = database;
   const [rows, approvers, sections] = await Promise.all([
     db
-      .select({
-        id: t.workspaces.id,
-        title: t.workspaces.title,
-        description: t.workspaces.description,
-        deadline: t.workspaces.deadline,
-        leadName: t.organisations.name,
-        leadCode: t.organisations.shortCode,
-      })
+      .select(workspaceWithLead(t))
       .from(t.workspaces)
       .leftJoin(t.organisations, eq(t.organisations.id, t.workspaces.leadOrganisationId))
       .where(eq(t.workspaces.id, workspaceId))
@@ -29,7 +23,7 @@ export async function workspaceDetail(database: Database, workspaceId: string) {
       .where(eq(t.workspaceApprovers.workspaceId, workspaceId))
       .orderBy(asc(t.organisations.name)),
     db
-      .select({ id: t.sections.id, title: t.sections.title, status: t.sections.status, position: t.sections.position, updatedAt: t.sections.updatedAt })
+      .select(sectionSummary(t))
       .from(t.sections)
       .where(eq(t.sections.workspaceId, workspaceId))
       .orderBy(asc(t.sections.position), asc(t.sections.title)),

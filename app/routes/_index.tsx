@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
 import { agendaRollup } from "../../server/views/agenda";
-import { listWorkspacesFor } from "../../server/services/workspaces";
+import { listWorkspacesFor } from "../../server/views/workspaces";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { Deadline } from "~/components/Deadline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";

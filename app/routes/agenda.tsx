@@ -15,7 +15,7 @@ import type { ActionResult } from "~/utils/action-result";
 import { useDateLocale } from "~/components/root-data";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
-import { listWorkspacesFor } from "../../server/services/workspaces";
+import { listWorkspacesFor } from "../../server/views/workspaces";
 import { requireActor } from "~/utils/auth.server";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "review:agenda.title")) }];

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { chooseLocale } from "../../server/services/preferences";
+import { chooseLocale } from "../../server/commands/localeChoose";
 import { localeCookie } from "~/i18n";
 import { isLocale } from "~/shared/locales";
 import { safeRedirect } from "~/components/format";
@@ -19,9 +19,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const lang = form.get("lang");
   if (!isLocale(lang)) return errorResponse(400, "invalid_language", "lang must be one of: nl, en.");
-  const { database, env } = context.services;
+  const { env } = context.services;
   const actor = await context.services.actorFromHeaders(request.headers);
-  if (actor) await chooseLocale(database, actor.id, lang);
+  if (actor) await chooseLocale(context.services, actor, lang);
   return redirect(safeRedirect(form.get("redirectTo")), {
     headers: { "set-cookie": localeCookie(lang, env.PUBLIC_URL.startsWith("https://")) },
   });

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { publicEnv } from "../../server/env";
 import { ACCOUNT_LOCKED_CODE } from "../../server/sign-in-limit";
-import { chosenLocale } from "../../server/services/preferences";
+import { chosenLocaleUnchecked } from "../../server/views/preferences";
 import { passOnHeaders } from "~/components/admin/headers";
 import { demoAccounts } from "~/components/auth/demo-people.server";
 import { safeRedirect } from "~/components/format";
@@ -70,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const cookie of response.headers.getSetCookie()) out.append("set-cookie", cookie);
     // The language this person chose when signed in before, on whatever device, is theirs here too.
     const signedIn = (await response.json().catch(() => null)) as { user?: { id?: string } } | null;
-    const chosen = signedIn?.user?.id ? await chosenLocale(context.services.database, signedIn.user.id) : null;
+    const chosen = signedIn?.user?.id ? await chosenLocaleUnchecked(context.services.database, signedIn.user.id) : null;
     if (chosen) out.append("set-cookie", localeCookie(chosen, env.PUBLIC_URL.startsWith("https://")));
     throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });
   }

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-
 import { useTranslation } from "react-i18next";
 import { authorize, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
-import { listMembersUnchecked } from "../../server/services/workspaces";
+import { listMembersUnchecked } from "../../server/views/workspaces";
 import { CommandError } from "../../server/services/errors";
 import { publishAgenda } from "../../server/commands/agendaPublish";
 import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";

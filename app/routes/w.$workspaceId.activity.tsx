@@ -7,7 +7,7 @@ import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/r
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { workspaceActivity } from "../../server/views/comments";
-import { getWorkspaceUnchecked } from "../../server/services/workspaces";
+import { getWorkspaceUnchecked } from "../../server/views/workspaces";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import commentStyles from "~/components/comments/comments.css?url";
 import { ErrorPage } from "~/components/ErrorPage";

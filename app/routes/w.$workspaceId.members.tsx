@@ -9,7 +9,7 @@ import { revokeInvitation } from "../../server/commands/invitationRevoke";
 import { listPendingInvitationsUnchecked } from "../../server/views/invitations";
 import { changeMemberRole } from "../../server/commands/memberChangeRole";
 import { removeMember } from "../../server/commands/memberRemove";
-import { getWorkspaceUnchecked, listMembersUnchecked } from "../../server/services/workspaces";
+import { getWorkspaceUnchecked, listMembersUnchecked } from "../../server/views/workspaces";
 import { ChangeRoleForm, InviteForm, MembersForm, RemoveMemberForm, RevokeInvitationForm } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid, OrganisationOptions, RoleOptions } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";

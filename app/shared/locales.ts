@@ -1,6 +1,6 @@
 /**
  * The languages Overleg speaks, and the cookie that carries a visitor's choice before they sign in.
- * The server stores a person's choice (server/services/preferences.ts); the web app renders in it
+ * The server stores a person's choice (server/views/preferences.ts, chosen in server/commands/localeChoose.ts); the web app renders in it
  * (app/i18n). Dependency-free.
  */
 

@@ -4,18 +4,44 @@
  * one feature's failure must not keep another from hearing about a change.
  */
 import type { DeniedReason } from "../../app/shared/collab";
+import type { SignedIn } from "../context";
 import type { Logger } from "../log";
+import { can, type SectionAction, type SectionFacts } from "../policy";
 import type { Connection } from "./connection";
+import { statelessFrame } from "./protocol";
 
 /** Called after changes to a section were stored by this node (not for changes other nodes stored). */
 export type AfterStoreHook = (sectionId: string) => void | Promise<void>;
 
 /**
- * Called for a stateless message (protocol.ts, MessageStateless) of a connection, with its payload.
- * The connection carries the identity (from the session) and its rights as of the last check; a hook
- * decides with server/policy.ts and rejects by throwing (StatelessRefused tells the client why).
+ * A stateless message (protocol.ts, MessageStateless) as a hook gets it: the sender as the server knows
+ * them (identity from the session, the section's facts as of the last check of the connection), never
+ * the connection itself, so that a hook cannot write to it, close it or change its rights.
  */
-export type StatelessHook = (connection: Connection, payload: string) => void | Promise<void>;
+export interface StatelessMessage {
+  readonly actor: SignedIn;
+  readonly sectionId: string;
+  readonly workspaceId: string;
+  /** The facts the policy allowed the hook's verb on. */
+  readonly facts: SectionFacts;
+  /** The payload as sent (a string, JSON by convention; at most `maxStatelessBytes`). */
+  readonly payload: string;
+  /** Sends a stateless message to the sender only (nothing when its connection has closed meanwhile). */
+  reply(payload: string): void;
+}
+
+/**
+ * A feature's handler of stateless messages. It declares the section verb a sender must hold
+ * (server/policy.ts, e.g. `section.suggest` for suggestions); the channel asks the policy before every
+ * call, with the connection's facts of that moment, and never calls a hook whose verb is refused. A
+ * hook refuses a message itself (bad payload, a rule of its own) by throwing StatelessRefused.
+ */
+export interface StatelessHook {
+  /** What the hook is for, in log lines. */
+  readonly name: string;
+  readonly verb: SectionAction;
+  handle(message: StatelessMessage): void | Promise<void>;
+}
 
 export interface CollabHooks {
   afterStore: AfterStoreHook[];
@@ -86,18 +112,37 @@ async function continueAsync<H>(
 
 
 /**
- * Runs the onStateless hooks in order, each after the previous one finished; the first that throws
- * stops the others. StatelessRefused is a refusal (counted like a refused change); anything else is
- * also logged.
+ * Runs the onStateless hooks in order, each after the previous one finished. A hook is called only
+ * while the connection is open and the policy allows the sender the hook's verb (asked anew before
+ * each hook: rights may change while an earlier one runs). The first that throws stops the others:
+ * StatelessRefused is a refusal, anything else is also logged. The client is told (a permission-denied
+ * message, counted like a refused change) when a hook refused the message or no hook was allowed it;
+ * with no hooks at all the message goes nowhere.
  */
 export async function runStateless(hooks: readonly StatelessHook[], connection: Connection, payload: string, log: Logger): Promise<void> {
-  for (let i = 0; i < hooks.length; i++) {
+  let delivered = false;
+  for (const hook of hooks) {
+    if (connection.closed) return;
+    const { actor, facts } = connection;
+    if (!can(actor, hook.verb, facts)) continue;
+    delivered = true;
+    const message: StatelessMessage = {
+      actor,
+      sectionId: connection.sectionId,
+      workspaceId: connection.workspaceId,
+      facts,
+      payload,
+      reply: (answer) => connection.send(statelessFrame(answer)),
+    };
     try {
-      await hooks[i](connection, payload);
+      await hook.handle(message);
     } catch (error) {
-      if (!(error instanceof StatelessRefused)) log.error("a collab onStateless hook failed; the message is refused", { ...connection.who, error: String(error) });
+      if (!(error instanceof StatelessRefused)) {
+        log.error("a collab onStateless hook failed; the message is refused", { ...connection.who, hook: hook.name, error: String(error) });
+      }
       if (!connection.closed) connection.refuse(error instanceof StatelessRefused ? error.reason : undefined);
       return;
     }
   }
+  if (!delivered && hooks.length > 0 && !connection.closed) connection.refuse();
 }

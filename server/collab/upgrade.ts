@@ -10,7 +10,8 @@
  * 4. the session (cookie or `Authorization: Bearer`), else 401;
  * 5. the section exists, else 404; the policy allows `section.view`, else 403;
  * 6. fewer than `connectionsPerPerson` open connections for this person, else 429.
- * Refusals are plain HTTP responses on the raw socket with a JSON error body.
+ * A refusal is an AppError (server/errors.ts) thrown by the check, answered by one adapter
+ * (refuseUpgrade): a plain HTTP response on the raw socket with the one JSON error body.
  */
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -19,7 +20,7 @@ import type { WebSocketServer } from "ws";
 import { COLLAB_PATH, type CollabLimits } from "../../app/shared/collab";
 import { isId } from "../../app/shared/ids";
 import type { Services, SignedIn } from "../context";
-import { errorBody } from "../errors";
+import { AppError, errorBody } from "../errors";
 import { checkSocketOrigin } from "../http/origin";
 import type { Logger } from "../log";
 import { can, type SectionFacts } from "../policy";
@@ -70,10 +71,20 @@ export interface UpgradeOptions {
   open(accepted: Accepted): void;
 }
 
-/** The collab upgrade's adapter of server/errors.ts: an HTTP answer with the one error body, then close. */
-function refuse(socket: Duplex, status: number, code: string, message: string) {
+const noSuchSection = () => new AppError("not_found", "No such section.", 404);
+const signInFirst = () => new AppError("unauthorized", "Sign in first.", 401);
+const shuttingDown = () => new AppError("shutting_down", "The server is restarting; try again.", 503);
+
+/**
+ * The collab upgrade's adapter of server/errors.ts (like the other doors'): a refusal is an AppError
+ * thrown by the checks, answered here as plain HTTP on the raw socket with the one error body, then
+ * closed; anything else is a 500 `internal_error` (and logged by the caller).
+ */
+function refuseUpgrade(socket: Duplex, error: unknown): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify(errorBody({ code, message }));
+  const known = error instanceof AppError;
+  const status = known ? error.status : 500;
+  const body = JSON.stringify(errorBody(known ? error : { code: "internal_error", message: "The server could not open the connection." }));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
       "Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
@@ -87,11 +98,11 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
   const origins = new Set([new URL(services.env.PUBLIC_URL).origin, ...(options.allowedOrigins ?? []).map((o) => new URL(o).origin)]);
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    if (closing()) return refuse(socket, 503, "shutting_down", "The server is restarting; try again.");
+    if (closing()) throw shuttingDown();
     const origin = checkSocketOrigin(req.headers, services.env.PUBLIC_URL, origins);
     if (!origin.ok) {
       log.warn("collab upgrade from a foreign origin refused", { origin: origin.origin });
-      return refuse(socket, 403, "bad_origin", "This origin may not open a collaboration connection.");
+      throw new AppError("bad_origin", "This origin may not open a collaboration connection.", 403);
     }
     const url = new URL(req.url ?? "/", "http://collab.invalid");
     const prefix = `${COLLAB_PATH}/`;
@@ -101,27 +112,23 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
     } catch {
       sectionId = "";
     }
-    if (!isId(sectionId)) return refuse(socket, 404, "not_found", "No such section.");
+    if (!isId(sectionId)) throw noSuchSection();
 
     const authHeaders: Record<string, string> = {};
     if (typeof req.headers.cookie === "string") authHeaders.cookie = req.headers.cookie;
     if (typeof req.headers.authorization === "string") authHeaders.authorization = req.headers.authorization;
-    if (!authHeaders.cookie && !authHeaders.authorization) return refuse(socket, 401, "unauthorized", "Sign in first.");
+    if (!authHeaders.cookie && !authHeaders.authorization) throw signInFirst();
     const actor = await services.actorFromHeaders(new Headers(authHeaders));
-    if (!actor) return refuse(socket, 401, "unauthorized", "Sign in first.");
+    if (!actor) throw signInFirst();
 
-    let loaded: Awaited<ReturnType<typeof loadSectionFacts>>;
-    try {
-      loaded = await loadSectionFacts(services.database, actor, sectionId);
-    } catch (error) {
-      if (error instanceof NotFound) return refuse(socket, 404, "not_found", "No such section.");
-      throw error;
-    }
-    if (!can(actor, "section.view", loaded.facts)) return refuse(socket, 403, "forbidden", "You have no access to this section.");
-    if (closing()) return refuse(socket, 503, "shutting_down", "The server is restarting; try again.");
+    const loaded = await loadSectionFacts(services.database, actor, sectionId).catch((error: unknown) => {
+      throw error instanceof NotFound ? noSuchSection() : error;
+    });
+    if (!can(actor, "section.view", loaded.facts)) throw new AppError("forbidden", "You have no access to this section.", 403);
+    if (closing()) throw shuttingDown();
     if (socket.destroyed) return;
     if (!perPerson.take(actor.id)) {
-      return refuse(socket, 429, "too_many_connections", "Too many open collaboration connections; close some tabs.");
+      throw new AppError("too_many_connections", "Too many open collaboration connections; close some tabs.", 429);
     }
     const releaseUnopened = () => perPerson.release(actor.id);
     socket.once("close", releaseUnopened);
@@ -142,8 +149,8 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
   return (req, socket, head) => {
     socket.on("error", (error) => log.debug("collab upgrade socket error", { error: error.message }));
     accept(req, socket, head).catch((error: unknown) => {
-      log.error("collab upgrade failed", { error: error instanceof Error ? error.message : String(error) });
-      refuse(socket, 500, "internal_error", "The server could not open the connection.");
+      if (!(error instanceof AppError)) log.error("collab upgrade failed", { error: error instanceof Error ? error.message : String(error) });
+      refuseUpgrade(socket, error);
     });
   };
 }

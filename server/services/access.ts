@@ -8,6 +8,7 @@ import { NotFound } from "../errors";
 import type { Logger } from "../log";
 import type { Actor, SectionFacts, WorkspaceFacts } from "../policy";
 import type { SectionStatus } from "../../app/shared/domain";
+import { personWithOrganisation } from "../views/shapes";
 
 /** An unknown id (server/errors.ts); exported here too, beside the lookups that throw it. */
 export { NotFound };
@@ -15,17 +16,7 @@ export { NotFound };
 // The lookups every request and collab connection makes, built once (see preparedQuery).
 const personById = preparedQuery("access_person_by_id", ({ db, t }) =>
   db
-    .select({
-      id: t.user.id,
-      name: t.user.name,
-      email: t.user.email,
-      isAdmin: t.user.isAdmin,
-      disabledAt: t.user.disabledAt,
-      organisationId: t.user.organisationId,
-      organisationKind: t.organisations.kind,
-      organisationName: t.organisations.name,
-      organisationShortCode: t.organisations.shortCode,
-    })
+    .select({ ...personWithOrganisation(t), organisationKind: t.organisations.kind })
     .from(t.user)
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
     .where(eq(t.user.id, sql.placeholder("userId")))

@@ -9,6 +9,7 @@
 import { asc, count, eq } from "drizzle-orm";
 import type { Services } from "../context";
 import { authorize, type Actor } from "../policy";
+import { personWithOrganisation } from "./shapes";
 
 /** Every organisation with how many people belong to it, by name. Does not check: see above. */
 export async function listOrganisationsUnchecked(deps: Pick<Services, "database">) {
@@ -33,16 +34,7 @@ export async function listPeople(deps: Pick<Services, "database">, actor: Actor)
   authorize(actor, "admin.people");
   const { db, t } = deps.database;
   const rows = await db
-    .select({
-      id: t.user.id,
-      name: t.user.name,
-      email: t.user.email,
-      isAdmin: t.user.isAdmin,
-      disabledAt: t.user.disabledAt,
-      organisationId: t.user.organisationId,
-      organisationName: t.organisations.name,
-      organisationShortCode: t.organisations.shortCode,
-    })
+    .select(personWithOrganisation(t))
     .from(t.user)
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
     .orderBy(asc(t.user.name));

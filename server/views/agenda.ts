@@ -13,7 +13,7 @@ import { authorize, canSection, type Actor } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "../services/exports/model";
 import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
-import { listWorkspacesFor } from "../services/workspaces";
+import { listWorkspacesFor } from "./workspaces";
 import { currentState } from "./versions";
 
 /** The workspaces (all the actor may see, or the given ones) with their facts checked. */

@@ -12,7 +12,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { asc, eq, gt } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../db/index";
 import { appendAudit, auditHash, verifyAuditChain } from "../../server/services/audit";
 import {
   checkpointVerifies,
@@ -24,7 +23,8 @@ import {
   verifyAuditTrail,
   type AuditKey,
 } from "../../server/services/audit-anchor";
-import { freshDatabaseUrl, startTestServer } from "../support/server";
+import { appendAuditEvents, freshDatabasePerTest } from "../support/audit";
+import { startTestServer } from "../support/server";
 
 const root = resolve(import.meta.dirname, "../..");
 const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
@@ -51,51 +51,32 @@ function auditVerify(env: Record<string, string>, args: string[] = []): Promise<
 }
 
 describe(`audit checkpoints (${dialect})`, () => {
-  let database: Database;
-  let url: string;
-  let drop: () => Promise<void>;
+  const fresh = freshDatabasePerTest();
   let dir: string;
   let keyFile: string;
   let key: AuditKey;
 
   beforeEach(async () => {
-    ({ url, drop } = await freshDatabaseUrl());
-    database = await openDatabase(url);
     dir = mkdtempSync(join(tmpdir(), "overleg-audit-key-"));
     keyFile = join(dir, "audit-key.pem");
     key = loadAuditKey(keyFile, { create: true });
   });
   afterEach(async () => {
-    await database.close();
-    await drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const events = () => database.t.auditEvents;
+  const events = () => fresh.database.t.auditEvents;
 
-  async function appendMany(n: number) {
-    for (let i = 1; i <= n; i++) {
-      await database.transaction((tx) =>
-        appendAudit(tx, {
-          actorId: `user-${i}`,
-          action: "membership.role_changed",
-          subjectType: "membership",
-          subjectId: `subject-${i}`,
-          workspaceId: "ws-1",
-          data: { from: "viewer", to: "editor" },
-        }),
-      );
-    }
-  }
+  const appendMany = (n: number) => appendAuditEvents(fresh.database, n);
 
-  /** What a forger with the database and the documented algorithm does: change one row, recompute every later hash. */
+  /** What a forger with the fresh.database and the documented algorithm does: change one row, recompute every later hash. */
   async function rewriteFrom(seq: number, change: { actorId: string }) {
-    const rows = await database.db.select().from(events()).where(gt(events().seq, seq - 1)).orderBy(asc(events().seq));
+    const rows = await fresh.database.db.select().from(events()).where(gt(events().seq, seq - 1)).orderBy(asc(events().seq));
     let prevHash = rows[0].prevHash;
     for (const [i, row] of rows.entries()) {
       const fields = { ...row, seq: Number(row.seq), ...(i === 0 ? change : {}) };
       const hash = auditHash(prevHash, fields);
-      await database.db.update(events()).set({ ...(i === 0 ? change : {}), prevHash, hash }).where(eq(events().seq, fields.seq));
+      await fresh.database.db.update(events()).set({ ...(i === 0 ? change : {}), prevHash, hash }).where(eq(events().seq, fields.seq));
       prevHash = hash;
     }
   }
@@ -113,17 +94,17 @@ describe(`audit checkpoints (${dialect})`, () => {
 
   it("verifies an intact chain with checkpoints, in the library and through the CLI", async () => {
     await appendMany(4);
-    await recordCheckpoint(database, key, "start");
+    await recordCheckpoint(fresh.database, key, "start");
     await appendMany(3);
-    const second = await recordCheckpoint(database, key, "interval");
+    const second = await recordCheckpoint(fresh.database, key, "interval");
     await appendMany(2);
     expect(second).toMatchObject({ eventSeq: 7, keyId: key.keyId, reason: "interval" });
     expect(checkpointVerifies(key, second!)).toBe(true);
 
-    const verdict = await verifyAuditTrail(database, key);
+    const verdict = await verifyAuditTrail(fresh.database, key);
     expect(verdict).toMatchObject({ ok: true, problems: [], checkpoints: { count: 2, valid: 2 }, newest: { eventSeq: 7 } });
 
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile });
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile });
     expect(cli.stderr).toBe("");
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain("audit chain intact: 9 events");
@@ -133,17 +114,17 @@ describe(`audit checkpoints (${dialect})`, () => {
 
   it("reports the newest rows deleted after a checkpoint as truncation (CLI exit 1)", async () => {
     await appendMany(6);
-    await recordCheckpoint(database, key, "interval");
+    await recordCheckpoint(fresh.database, key, "interval");
     await appendMany(1);
     // Rows 5, 6 and 7 deleted: what is left still links up.
-    await database.db.delete(events()).where(gt(events().seq, 4));
-    expect(await verifyAuditChain(database)).toMatchObject({ ok: true, count: 4 });
+    await fresh.database.db.delete(events()).where(gt(events().seq, 4));
+    expect(await verifyAuditChain(fresh.database)).toMatchObject({ ok: true, count: 4 });
 
-    const verdict = await verifyAuditTrail(database, key);
+    const verdict = await verifyAuditTrail(fresh.database, key);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems).toEqual([expect.objectContaining({ kind: "truncated", lastSeq: 4, anchor: expect.objectContaining({ eventSeq: 6 }) })]);
 
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile });
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain("audit trail NOT intact");
     expect(cli.stdout).toMatch(/TRUNCATED: the chain ends at seq 4, but the checkpoint of \S+ \(interval\) covers seq 6: 2 newest event\(s\) were deleted/);
@@ -151,39 +132,39 @@ describe(`audit checkpoints (${dialect})`, () => {
 
   it("reports a row rewritten with every later hash recomputed, between the checkpoints that bound it", async () => {
     await appendMany(3);
-    await recordCheckpoint(database, key, "start");
+    await recordCheckpoint(fresh.database, key, "start");
     await appendMany(4);
-    await recordCheckpoint(database, key, "interval");
+    await recordCheckpoint(fresh.database, key, "interval");
     await appendMany(2);
     await rewriteFrom(5, { actorId: "forger" });
     // The documented algorithm makes the chain itself link up again.
-    expect(await verifyAuditChain(database)).toMatchObject({ ok: true, count: 9 });
+    expect(await verifyAuditChain(fresh.database)).toMatchObject({ ok: true, count: 9 });
 
-    const verdict = await verifyAuditTrail(database, key);
+    const verdict = await verifyAuditTrail(fresh.database, key);
     expect(verdict.problems).toEqual([
       expect.objectContaining({ kind: "rewritten", afterSeq: 3, anchor: expect.objectContaining({ eventSeq: 7 }) }),
     ]);
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile });
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/REWRITTEN: the event at seq 7 has hash [0-9a-f]{64}, but the checkpoint of \S+ \(interval\) signed [0-9a-f]{64}: an event from seq 4 to 7 was changed/);
   });
 
   it("reports a checkpoint signed with another key, and one whose fields were altered after signing", async () => {
     await appendMany(5);
-    const good = await recordCheckpoint(database, key, "start");
+    const good = await recordCheckpoint(fresh.database, key, "start");
     // A forger truncates the chain and writes a checkpoint for the shorter head with a key of their own.
     const other = loadAuditKey(join(dir, "other.pem"), { create: true });
-    await database.db.delete(events()).where(gt(events().seq, 3));
-    const [head] = await database.db.select().from(events()).where(eq(events().seq, 3));
+    await fresh.database.db.delete(events()).where(gt(events().seq, 3));
+    const [head] = await fresh.database.db.select().from(events()).where(eq(events().seq, 3));
     const at = new Date();
     const forged = { id: crypto.randomUUID(), at, reason: "interval", eventSeq: 3, eventHash: head.hash, keyId: key.keyId };
-    await database.db.insert(database.t.auditCheckpoints).values({ ...forged, signature: signCheckpoint(other, forged) });
+    await fresh.database.db.insert(fresh.database.t.auditCheckpoints).values({ ...forged, signature: signCheckpoint(other, forged) });
     // …and moves the genuine checkpoint back to the new head, keeping its signature.
-    await database.db.update(database.t.auditCheckpoints).set({ eventSeq: 3, eventHash: head.hash }).where(eq(database.t.auditCheckpoints.id, good!.id));
+    await fresh.database.db.update(fresh.database.t.auditCheckpoints).set({ eventSeq: 3, eventHash: head.hash }).where(eq(fresh.database.t.auditCheckpoints.id, good!.id));
 
-    const verdict = await verifyAuditTrail(database, key);
+    const verdict = await verifyAuditTrail(fresh.database, key);
     expect(verdict.problems.map((p) => p.kind).sort()).toEqual(["forged", "forged", "unanchored"]);
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile });
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain(`FORGED checkpoint ${forged.id} (seq 3,`);
     expect(cli.stdout).toContain(`FORGED checkpoint ${good!.id} (seq 3,`);
@@ -193,26 +174,26 @@ describe(`audit checkpoints (${dialect})`, () => {
 
   it("catches rows deleted together with their checkpoints, given the head from the server log", async () => {
     await appendMany(3);
-    await recordCheckpoint(database, key, "start");
+    await recordCheckpoint(fresh.database, key, "start");
     await appendMany(3);
-    const logged = await recordCheckpoint(database, key, "interval");
-    await database.db.delete(events()).where(gt(events().seq, 4));
-    await database.db.delete(database.t.auditCheckpoints).where(eq(database.t.auditCheckpoints.id, logged!.id));
-    // From the database alone the shorter chain looks whole…
-    expect((await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile })).code).toBe(0);
+    const logged = await recordCheckpoint(fresh.database, key, "interval");
+    await fresh.database.db.delete(events()).where(gt(events().seq, 4));
+    await fresh.database.db.delete(fresh.database.t.auditCheckpoints).where(eq(fresh.database.t.auditCheckpoints.id, logged!.id));
+    // From the fresh.database alone the shorter chain looks whole…
+    expect((await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile })).code).toBe(0);
     // …but not against the head the server logged.
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile }, ["--head", `${logged!.eventSeq}:${logged!.eventHash}`]);
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile }, ["--head", `${logged!.eventSeq}:${logged!.eventHash}`]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain("TRUNCATED: the chain ends at seq 4, but the head given with --head covers seq 6");
 
-    const bad = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: keyFile }, ["--head", "six"]);
+    const bad = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: keyFile }, ["--head", "six"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("expected <seq>:<64 hex digits>");
   });
 
   it("cannot check without the key, and says so (exit 2)", async () => {
     await appendMany(1);
-    const cli = await auditVerify({ DATABASE_URL: url, AUDIT_KEY_FILE: join(dir, "nowhere.pem") });
+    const cli = await auditVerify({ DATABASE_URL: fresh.url, AUDIT_KEY_FILE: join(dir, "nowhere.pem") });
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain("cannot check the audit checkpoints: AUDIT_KEY_FILE");
     expect(cli.stderr).toContain("no such file");

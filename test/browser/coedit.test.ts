@@ -5,31 +5,18 @@
  * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots of the pages.
  */
 import { eq } from "drizzle-orm";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { caretToEnd, peopleInBrowsers } from "./support/browser";
+import { peopleInBrowsers, typeAtEnd } from "./support/browser";
 import { WS } from "../support/fixtures";
 
 const people = peopleInBrowsers({ width: 1200, height: 900 });
-const { problems, signedInPage, shot } = people;
+const { problems, signedInPage, shot, openSection } = people;
 
 async function nameOf(email: string): Promise<string> {
   const { db, t } = people.server.database;
   const rows = await db.select({ name: t.user.name }).from(t.user).where(eq(t.user.email, email)).limit(1);
   if (!rows[0]) throw new Error(`no user ${email}`);
   return rows[0].name;
-}
-
-async function openSection(page: Page, sectionId: string): Promise<void> {
-  await page.goto(`${people.server.url}/s/${sectionId}`);
-  await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
-  await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await caretToEnd(page);
-  await page.keyboard.press("Enter");
-  await page.keyboard.type(text, { delay: 15 });
 }
 
 describe("co-editing a section in the browser", () => {

@@ -4,28 +4,15 @@
  * a change the server refuses as not valid is dropped, the person is told, and the editor starts
  * again from the saved text (also after a reload: the device's copy does not send it again).
  */
-import type { Page } from "playwright-core";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { UpdateStore } from "../../server/collab/store";
 import { createLogger } from "../../server/log";
-import { caretToEnd, peopleInBrowsers } from "./support/browser";
+import { peopleInBrowsers, typeAtEnd } from "./support/browser";
 
 const people = peopleInBrowsers({ width: 1200, height: 900 });
-const { problems, signedInPage, shot } = people;
-
-async function openSection(page: Page, sectionId: string): Promise<void> {
-  await page.goto(`${people.server.url}/s/${sectionId}`);
-  await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
-  await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await caretToEnd(page);
-  await page.keyboard.press("Enter");
-  await page.keyboard.type(text, { delay: 15 });
-}
+const { problems, signedInPage, shot, openSection } = people;
 
 /** As an old database could hold it: text and a plain string at the top level, an unknown element, past the collab server. */
 function brokenUpdate(): Uint8Array {

@@ -1,14 +1,16 @@
 /**
  * The stateless channel: a client sends a message that is not part of the document (message type 5,
- * a string payload) with the stock provider's socket; the server's onStateless hooks get it with the
- * connection's identity from the session. Hooks refuse by throwing; oversize messages close the
- * connection like any other oversize message.
+ * a string payload) with the stock provider's socket. Each onStateless hook declares the section verb
+ * a sender needs (server/policy.ts); the channel asks the policy before it hands the message on, with
+ * the identity from the session, and tells the client when no hook may take it. Hooks refuse by
+ * throwing; oversize messages close the connection like any other oversize message.
  */
+import { eq } from "drizzle-orm";
+import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, DeniedReason } from "../../app/shared/collab";
 import { StatelessRefused } from "../../server/collab/hooks";
-import { can } from "../../server/policy";
 import { startTestServer, type TestServer } from "../support/server";
 import { appendParagraph, connectProvider, hasAll, poll, synced, type ProviderClient } from "./helpers";
 
@@ -20,11 +22,18 @@ function statelessMessage(payload: string): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+type Received = { hook: string; email: string; userId: string; sectionId: string; role: string | null; payload: string };
+
 describe("the stateless channel", () => {
   let server: TestServer;
   let sectionId: string;
+  let finalSectionId: string;
   const clients: ProviderClient[] = [];
-  const received: { email: string; userId: string; sectionId: string; payload: string }[] = [];
+  const received: Received[] = [];
+  const record = (hook: string) => (m: { actor: { id: string; email: string }; sectionId: string; facts: { role: string | null }; payload: string }) => {
+    received.push({ hook, email: m.actor.email, userId: m.actor.id, sectionId: m.sectionId, role: m.facts.role, payload: m.payload });
+  };
+  const got = (payload: string) => received.filter((r) => r.payload === payload).map((r) => r.hook);
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -32,54 +41,92 @@ describe("the stateless channel", () => {
         maxStatelessBytes: 1024,
         hooks: {
           onStateless: [
-            (connection) => {
-              // A feature that needs the right to edit asks the policy, and refuses by throwing.
-              if (!can(connection.actor, "section.edit", connection.facts)) throw new StatelessRefused(DeniedReason.ReadOnly);
+            // Suggestion mode (issue #16): commenters and up, while the text may change.
+            {
+              name: "suggestions",
+              verb: "section.suggest",
+              handle(m) {
+                if (m.payload === "not json") throw new StatelessRefused(DeniedReason.ReadOnly);
+                record("suggestions")(m);
+                m.reply(JSON.stringify({ received: m.payload }));
+              },
             },
-            (connection, payload) => {
-              received.push({ email: connection.email, userId: connection.userId, sectionId: connection.sectionId, payload });
-            },
+            // A feature only editors may use.
+            { name: "editors", verb: "section.edit", handle: record("editors") },
           ],
         },
       },
     });
-    sectionId = (await server.sectionIds("Toegang tot financiering"))[1];
+    [, sectionId, finalSectionId] = await server.sectionIds("Toegang tot financiering");
+    const { db, t } = server.database;
+    await db.update(t.sections).set({ status: "final" }).where(eq(t.sections.id, finalSectionId));
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await server?.stop();
   });
 
-  const open = async (email: string) => {
-    const client = connectProvider(server.url, sectionId, { cookie: (await server.signIn(email)).cookie });
+  const open = async (email: string, section = sectionId) => {
+    const client = connectProvider(server.url, section, { cookie: (await server.signIn(email)).cookie });
     clients.push(client);
     await synced(client);
     return client;
   };
 
-  it("hands a stock client's stateless message to the hooks with the connection's identity, and editing goes on", async () => {
+  it("hands an editor's message to every hook it may use, with the identity from the session, and editing goes on", async () => {
     const drafter = await open("drafter@kgg.example");
     const other = await open("lead@ez.example");
+    const replies: string[] = [];
+    drafter.provider.messageHandlers[5] = (_encoder, decoder) => void replies.push(decoding.readVarString(decoder));
     const payload = JSON.stringify({ kind: "suggestion", from: 3, to: 9 });
     drafter.provider.ws!.send(statelessMessage(payload));
-    await poll(() => received.some((r) => r.payload === payload), "the hook to receive the message");
-    const got = received.find((r) => r.payload === payload)!;
-    expect(got.email).toBe("drafter@kgg.example");
-    expect(got.sectionId).toBe(sectionId);
-    expect(got.userId).not.toBe("");
+    await poll(() => replies.length === 1, "the suggestion hook's reply");
+    expect(JSON.parse(replies[0])).toEqual({ received: payload });
+    expect(got(payload)).toEqual(["suggestions", "editors"]);
+    const first = received.find((r) => r.payload === payload)!;
+    expect(first).toMatchObject({ email: "drafter@kgg.example", sectionId, role: "editor" });
+    expect(first.userId).not.toBe("");
     // The connection is still open and in sync: it is not a malformed message.
     appendParagraph(drafter.doc, "Na het bericht zonder toestand.");
     await hasAll(other.doc, ["Na het bericht zonder toestand."], "the edit after the stateless message");
     expect(drafter.closes).toEqual([]);
+    expect(drafter.denied).toEqual([]);
   });
 
-  it("refuses a read-only person's message when a hook throws: the client is told, no later hook runs", async () => {
+  it("gives a commenter's suggestion to the suggestion hook only, not to the hook that needs the right to edit", async () => {
     const commenter = await open("expert@fme.example");
-    const before = received.length;
-    commenter.provider.ws!.send(statelessMessage(JSON.stringify({ kind: "suggestion" })));
-    await poll(() => commenter.denied.includes(DeniedReason.ReadOnly), "the refusal");
-    expect(received.length).toBe(before);
-    expect(commenter.closes).toEqual([]);
+    const replies: string[] = [];
+    commenter.provider.messageHandlers[5] = (_encoder, decoder) => void replies.push(decoding.readVarString(decoder));
+    const payload = JSON.stringify({ kind: "suggestion", text: "kritieke grondstoffen" });
+    commenter.provider.ws!.send(statelessMessage(payload));
+    await poll(() => replies.length === 1, "the reply");
+    expect(got(payload)).toEqual(["suggestions"]);
+    expect(commenter.denied).toEqual([]);
+  });
+
+  it("refuses a viewer's message before any hook sees it, and tells the client why", async () => {
+    const viewer = await open("viewer@tno.example");
+    const payload = JSON.stringify({ kind: "suggestion", by: "viewer" });
+    viewer.provider.ws!.send(statelessMessage(payload));
+    await poll(() => viewer.denied.includes(DeniedReason.ReadOnly), "the refusal");
+    expect(got(payload)).toEqual([]);
+    expect(viewer.closes).toEqual([]);
+  });
+
+  it("refuses a commenter's suggestion on a final section as locked; no hook sees it", async () => {
+    const commenter = await open("expert@fme.example", finalSectionId);
+    const payload = JSON.stringify({ kind: "suggestion", on: "final" });
+    commenter.provider.ws!.send(statelessMessage(payload));
+    await poll(() => commenter.denied.includes(DeniedReason.Locked), "the refusal");
+    expect(got(payload)).toEqual([]);
+  });
+
+  it("stops at a hook that refuses by throwing: the client is told, no later hook runs", async () => {
+    const drafter = await open("drafter@kgg.example");
+    drafter.provider.ws!.send(statelessMessage("not json"));
+    await poll(() => drafter.denied.includes(DeniedReason.ReadOnly), "the refusal");
+    expect(got("not json")).toEqual([]);
+    expect(drafter.closes).toEqual([]);
   });
 
   it("closes a connection whose stateless message is over the limit, with TooLarge; the hooks never see it", async () => {

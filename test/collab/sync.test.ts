@@ -5,7 +5,7 @@
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, organisationColour } from "../../app/shared/collab";
-import { AWARENESS_INTERVAL_MS } from "../../server/collab/room";
+import { AWARENESS_INTERVAL_MS } from "../../server/collab/room-awareness";
 import { applyStored, UpdateStore } from "../../server/collab/store";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";

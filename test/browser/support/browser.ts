@@ -151,6 +151,13 @@ export async function caretToEnd(page: Page, timeout = 15_000): Promise<void> {
   }
 }
 
+/** Presses Enter at the very end of the section text and types `text` there, as a person would. */
+export async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await caretToEnd(page);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(text, { delay: 15 });
+}
+
 /** The part of the editor state (tiptap puts the editor on its DOM element) that caretToEnd reads. */
 interface EditorStateLike {
   selection: { empty: boolean; to: number };
@@ -166,6 +173,8 @@ export interface PeopleInBrowsers {
   signedInPage: (email: string) => Promise<Page>;
   /** A full-page screenshot into OVERLEG_SCREENSHOTS, when that is set. */
   shot: (page: Page, name: string) => Promise<void>;
+  /** Opens the section's page and waits until its editor is connected and shows the text. */
+  openSection: (page: Page, sectionId: string) => Promise<void>;
 }
 
 /**
@@ -209,6 +218,11 @@ export function peopleInBrowsers(viewport: { width: number; height: number }): P
     },
     shot: async (page, name) => {
       if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    },
+    openSection: async (page, sectionId) => {
+      await page.goto(`${server!.url}/s/${sectionId}`);
+      await page.locator('.ov-editor[data-connection="connected"]').waitFor({ timeout: 20_000 });
+      await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
     },
   };
 }

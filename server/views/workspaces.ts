@@ -1,11 +1,13 @@
 /**
- * Reading workspaces and sections for a person: the dashboard, the API, the workspace page.
- * Visibility is decided by the policy module (`workspace.view`); this only loads the facts.
+ * The reads of workspaces (ADR 017): the workspaces and sections a person sees (the dashboard, the
+ * API, the agenda), decided by the policy module (`workspace.view`); and, for pages that checked
+ * `workspace.view` first, one workspace and its members (named `…Unchecked`).
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
 import { canWorkspace, type Actor } from "../policy";
 import type { Role, SectionStatus } from "../../app/shared/domain";
+import { sectionSummary, workspaceWithLead } from "./shapes";
 
 export interface WorkspaceSummary {
   id: string;
@@ -23,15 +25,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
   const { db, t } = database;
   const [all, memberships, approvals] = await Promise.all([
     db
-      .select({
-        id: t.workspaces.id,
-        title: t.workspaces.title,
-        description: t.workspaces.description,
-        deadline: t.workspaces.deadline,
-        leadId: t.organisations.id,
-        leadName: t.organisations.name,
-        leadCode: t.organisations.shortCode,
-      })
+      .select(workspaceWithLead(t))
       .from(t.workspaces)
       .leftJoin(t.organisations, eq(t.organisations.id, t.workspaces.leadOrganisationId))
       .orderBy(asc(t.workspaces.position), asc(t.workspaces.title)),
@@ -50,14 +44,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
   );
   if (!visible.length) return [];
   const sections = await db
-    .select({
-      id: t.sections.id,
-      workspaceId: t.sections.workspaceId,
-      title: t.sections.title,
-      status: t.sections.status,
-      position: t.sections.position,
-      updatedAt: t.sections.updatedAt,
-    })
+    .select(sectionSummary(t))
     .from(t.sections)
     .where(inArray(t.sections.workspaceId, visible.map((w) => w.id)))
     .orderBy(asc(t.sections.position));

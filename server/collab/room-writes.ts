@@ -1,0 +1,258 @@
+/**
+ * A room's write path: it stores before it applies. An accepted update is decoded (to refuse
+ * garbage), checked against the editor's schema (ADR 011), appended to the update log together with
+ * everything else that arrived in the same tick (group commit), and only after the commit is it
+ * applied to the in-memory document and sent on, once encoded, to every other connection (never back
+ * to its sender). So the document in memory, and everything any client was ever sent, is always in the
+ * database; if storing fails, nothing was applied or sent, and the senders are closed with
+ * StorageFailed (the stock provider keeps its changes and sends them again after reconnecting, in its
+ * answer to the server's sync step 1).
+ */
+import * as Y from "yjs";
+import { CloseCode } from "../../app/shared/collab";
+import { Connection } from "./connection";
+import type { AwarenessRelay } from "./room-awareness";
+import { corked, sendTick, type Batch } from "./room-send";
+import type { RoomStorage } from "./room-storage";
+import type { Room, RoomOptions } from "./room";
+import { SchemaGuard } from "./schema-guard";
+import { syncStep2Frame, updateFrame } from "./protocol";
+
+/** The origin of changes made by the server itself (a restored version, a repair). */
+export const SERVER = Symbol("server");
+/** The origin of one tick's client updates, applied together in one transaction. */
+const BATCH = Symbol("batch");
+
+export class RoomWrites {
+  private pendingBytes = 0;
+  private batch: Batch = [];
+  /** The batch being stored (taken from `batch`, not yet applied). */
+  private storing: Batch | null = null;
+  /** Refuses updates that would leave the text outside the editor's schema (ADR 011). */
+  private readonly guard: SchemaGuard;
+  /** The batch being applied (its senders must not get their own updates back). */
+  private applying: Batch | null = null;
+  private flushQueued = false;
+  private flushing = false;
+  /** The document's snapshot and sync answers, kept until it changes. */
+  private snapshot: Y.Snapshot | null = null;
+  private answers: Map<string, Uint8Array> | null = null;
+
+  constructor(
+    private readonly room: Room,
+    private readonly storage: RoomStorage,
+    private readonly relay: AwarenessRelay,
+    private readonly options: RoomOptions,
+  ) {
+    this.guard = new SchemaGuard(room.doc, () => [...(this.storing ?? []), ...this.batch].map((b) => b.update));
+  }
+
+  /** A flush is queued or running (awareness that is due waits for it, then follows the updates). */
+  get writing(): boolean {
+    return this.flushQueued || this.flushing;
+  }
+
+  /** Accepted updates wait to be stored. */
+  get pending(): boolean {
+    return this.batch.length > 0;
+  }
+
+  receiveUpdate(connection: Connection, update: Uint8Array, syncStep2: boolean): void {
+    if (!connection.canEdit) {
+      // Harmless when it carries nothing the server lacks (e.g. the answer to a sync step 1).
+      if (!this.containsNew(update)) return;
+      connection.refuse();
+      return;
+    }
+    // A reconnecting client's answer to the server's sync step 1 usually carries nothing new (only the
+    // delete set): checking that first decodes it once, not twice.
+    if (syncStep2 && !this.containsNew(update)) return;
+    Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
+    if (!this.room.accepting) return; // shutting down: the client keeps it and sends it again
+    const size = this.storage.storedBytes + this.pendingBytes + update.byteLength;
+    if (size > this.options.limits.maxDocumentBytes) {
+      this.options.log.warn("update refused: the section would exceed its maximum size", { ...connection.who, size });
+      connection.close(CloseCode.TooLarge, "The section would exceed its maximum size.");
+      return;
+    }
+    // Checked on a copy of the document with every accepted update in it: an update that would leave
+    // the text outside the editor's schema (which no page could render) is neither stored nor sent.
+    const problem = this.guard.check(update);
+    if (problem) {
+      this.options.log.warn("update refused: it would leave the section outside the editor's schema; connection closed", {
+        ...connection.who,
+        bytes: update.byteLength,
+        problem: problem.slice(0, 200),
+      });
+      connection.close(CloseCode.Malformed, "The change does not fit the structure of the section.");
+      return;
+    }
+    this.batch.push({ connection, update });
+    this.pendingBytes += update.byteLength;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.storage.exclusive(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let this tick's messages join
+        this.flushQueued = false;
+        await this.flush();
+      });
+    }
+  }
+
+  /** Whether `update` has anything the document lacks (structs or deletions). */
+  containsNew(update: Uint8Array): boolean {
+    if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return false;
+    return !Y.snapshotContainsUpdate((this.snapshot ??= Y.snapshot(this.room.doc)), update);
+  }
+
+  /**
+   * The sync step 2 frame answering a state vector. Clients that reconnect at once mostly hold the
+   * same state, so answers are kept (a few) until the document changes: one encode for all of them.
+   */
+  syncAnswer(stateVector: Uint8Array): Uint8Array {
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString("latin1");
+    let frame = this.answers?.get(key);
+    if (!frame) {
+      frame = syncStep2Frame(Y.encodeStateAsUpdate(this.room.doc, stateVector));
+      if (this.room.connections.size < 2) return frame; // no one to share it with: not kept
+      if (!this.answers || this.answers.size >= 8) this.answers = new Map();
+      this.answers.set(key, frame);
+    }
+    return frame;
+  }
+
+  /**
+   * Stores the tick's updates (group commit), then in one synchronous block applies them, sends them
+   * and sends the cursors that came with them, with every socket corked: each reader gets the tick's
+   * frames in one write.
+   */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    let stored: Batch | null = null;
+    try {
+      stored = await this.store();
+    } finally {
+      this.flushing = false;
+      // Cursors that are due follow the updates: then everyone gets two frames, sent in one write.
+      // Otherwise only the senders of a storm get several (never corked when one frame each: corking
+      // would hold the first readers' frames until the last one was queued).
+      const awarenessDue = this.relay.due;
+      const storm = stored !== null && stored.some((b) => b.connection !== stored![0].connection);
+      const several = awarenessDue ? this.room.connections : storm ? new Set(stored!.map((b) => b.connection)) : null;
+      corked(several, () => {
+        if (stored) this.apply(stored);
+        if (awarenessDue) this.relay.flush();
+      });
+    }
+    if (stored) {
+      this.options.onStored?.(this.room);
+      this.storage.compactIfDue();
+    }
+  }
+
+  /** Appends the waiting updates to the log; null when there were none or storing failed. */
+  private async store(): Promise<Batch | null> {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return null;
+    const takenBytes = batch.reduce((n, b) => n + b.update.byteLength, 0);
+    let seqs: number[];
+    this.storing = batch;
+    try {
+      seqs = await this.options.store.append(this.room.sectionId, batch.map((b) => b.update));
+    } catch (error) {
+      this.storing = null;
+      this.guard.drop(); // it holds the lost updates
+      this.pendingBytes -= takenBytes;
+      const senders = new Set(batch.map((b) => b.connection));
+      this.options.log.error("storing updates failed; their senders are asked to retry", {
+        sectionId: this.room.sectionId,
+        updates: batch.length,
+        senders: [...senders].map((c) => c.userId),
+        error: String(error),
+      });
+      for (const c of senders) c.close(CloseCode.StorageFailed, "The server could not store the change; retrying.");
+      // Updates that arrived meanwhile from the same senders may build on the lost ones: drop them too.
+      this.batch = this.batch.filter((b) => {
+        if (!senders.has(b.connection)) return true;
+        this.pendingBytes -= b.update.byteLength;
+        return false;
+      });
+      return null;
+    }
+    this.storing = null;
+    this.pendingBytes -= takenBytes;
+    this.storage.appended(seqs, batch.length, takenBytes);
+    return batch;
+  }
+
+  /** Applies a stored batch in one transaction: the document emits one merged update (sendTick). */
+  private apply(batch: Batch): void {
+    const doc = this.room.doc;
+    this.applying = batch;
+    try {
+      doc.transact(() => {
+        for (const b of batch) {
+          try {
+            Y.applyUpdate(doc, b.update, BATCH);
+          } catch (error) {
+            this.options.log.error("a stored update did not apply", { ...b.connection.who, error: String(error) });
+          }
+        }
+      }, BATCH);
+    } finally {
+      this.applying = null;
+    }
+  }
+
+  /**
+   * Makes a change on the server as a new update, after everything accepted before it: `change` edits
+   * a copy of the current document; the difference is stored, then applied and sent to every
+   * connection here and on other nodes, exactly like a client's update. Resolves with that update, or
+   * null when `change` changed nothing.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): Promise<Uint8Array | null> {
+    return this.storage.exclusive(async () => {
+      await this.flush();
+      const copy = new Y.Doc();
+      let update: Uint8Array;
+      try {
+        Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.room.doc));
+        const before = Y.encodeStateVector(copy);
+        change(copy);
+        update = Y.encodeStateAsUpdate(copy, before);
+      } finally {
+        copy.destroy();
+      }
+      if (!this.containsNew(update)) return null;
+      const [seq] = await this.options.store.append(this.room.sectionId, [update]);
+      this.storage.appended([seq ?? 0], 1, update.byteLength);
+      Y.applyUpdate(this.room.doc, update, SERVER);
+      this.options.bus.publish(this.room.sectionId, { kind: "update", payload: update });
+      this.options.onStored?.(this.room);
+      this.storage.compactIfDue();
+      return update;
+    });
+  }
+
+  /** The document changed (`origin` says how): the caches go, and the change goes to whom it concerns. */
+  onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.snapshot = null;
+    this.answers = null;
+    if (origin !== BATCH) this.guard.follow(update); // a batch passed through the guard's copy already
+    if (origin === BATCH && this.applying) {
+      sendTick(this.room.connections, update, this.applying);
+      this.options.bus.publish(this.room.sectionId, { kind: "update", payload: update });
+      return;
+    }
+    if (this.room.connections.size > 0) {
+      const frame = updateFrame(update);
+      for (const c of this.room.connections) if (c !== origin) c.send(frame);
+    }
+    if (origin instanceof Connection) this.options.bus.publish(this.room.sectionId, { kind: "update", payload: update });
+  }
+
+  destroy(): void {
+    this.guard.drop();
+  }
+}
