@@ -4,7 +4,6 @@ import { idSchema } from "../shared/ids";
 import { BAD_REQUEST } from "../../server/errors";
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda, exportFormatSchema } from "../../server/commands/agendaExport";
-import { localeFromRequest } from "~/i18n";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 
 const Query = z.object({ format: exportFormatSchema, workspace: idSchema.nullable() });
@@ -17,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose a format: docx, pdf, html or md.");
   try {
     const file = await guard(() =>
-      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format, locale: localeFromRequest(request) }),
+      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format }),
     );
     return new Response(new Uint8Array(file.body), {
       headers: {
