@@ -4,6 +4,7 @@
  * and the document's own language whatever the language of whoever downloads it.
  */
 import { eq } from "drizzle-orm";
+import { unzipSync, strFromU8 } from "fflate";
 import mammoth from "mammoth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
@@ -11,6 +12,7 @@ import { blocks, writeDocument, type BlockJSON } from "../../server/document";
 import { exportAgenda } from "../../server/commands/agendaExport";
 import { loadActor } from "../../server/services/access";
 import { WS } from "../support/fixtures";
+import { missing, officeConvert, officeText, tool } from "../support/office";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -55,6 +57,9 @@ export async function setText(s: TestServer, id: string, content: BlockJSON[]): 
 }
 
 const count = (text: string, part: string) => text.split(part).length - 1;
+/** The non-empty lines of a text, trimmed. */
+const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const soffice = tool("soffice");
 
 beforeAll(async () => {
   server = await startTestServer({ remix: "build" });
@@ -127,5 +132,67 @@ describe("one document model for every format", () => {
     expect(html).toContain("Gemaakt op");
     expect(html).not.toContain("Annex");
     expect(html).not.toContain("Generated on");
+  });
+});
+
+describe("ODT (ODF 1.3)", () => {
+  it("is a valid package LibreOffice opens, with the text, headings, lists, table and link of the model", async (ctx) => {
+    const file = await exportAgenda(server.services, { actor: lead, workspaceId, format: "odt" });
+    expect(file.contentType).toBe("application/vnd.oasis.opendocument.text");
+    expect(file.filename).toMatch(/-concept\.odt$/);
+    // The package: `mimetype` first, stored (not compressed), as ODF requires.
+    expect(file.body.readUInt32LE(0)).toBe(0x04034b50);
+    expect(file.body.readUInt16LE(8)).toBe(0);
+    expect(file.body.subarray(30, 38).toString()).toBe("mimetype");
+    expect(file.body.subarray(38, 38 + 39).toString()).toBe("application/vnd.oasis.opendocument.text");
+    const parts = unzipSync(new Uint8Array(file.body));
+    const content = strFromU8(parts["content.xml"]);
+    const styles = strFromU8(parts["styles.xml"]);
+    expect(content).toContain('office:version="1.3"');
+    expect(content).toContain('<text:p text:style-name="Title">Centraal contactpunt</text:p>');
+    expect(content).toContain('<text:h text:style-name="Heading_20_1" text:outline-level="1">Centraal contactpunt</text:h>');
+    expect(content).toContain('<text:h text:style-name="Heading_20_2" text:outline-level="2">Achtergrond</text:h>');
+    expect(content).toContain('<text:h text:style-name="Heading_20_3" text:outline-level="3">Taken</text:h>');
+    expect(content).toContain('xlink:href="https://example.org/brief"');
+    expect(content).toMatch(/<table:table-header-rows>.*Partij.*<\/table:table-header-rows>/);
+    // Named styles, the page number in the footer, the document's language, the watermark on a draft.
+    for (const style of ["Heading_20_1", "Title", "Text_20_body", "Internet_20_link", "L_bullet", "L_ordered", "Table_20_Heading"]) expect(styles).toContain(`style:name="${style}"`);
+    expect(styles).toMatch(/<style:footer>.*<text:page-number/);
+    expect(styles).toContain('fo:language="nl" fo:country="NL"');
+    expect(styles).toMatch(/<style:header>.*<draw:custom-shape[^>]*>.*CONCEPT/);
+    expect(strFromU8(parts["meta.xml"])).toContain("<dc:language>nl-NL</dc:language>");
+
+    if (!soffice) return ctx.skip(missing("soffice", "libreoffice-writer-nogui"));
+    // LibreOffice reads back the same text, in order: the section's title once, its status as a draft.
+    const text = lines(await officeText(file.body, "odt"));
+    const { db, t } = server.database;
+    const [ws] = await db.select({ description: t.workspaces.description }).from(t.workspaces).where(eq(t.workspaces.id, workspaceId));
+    const annex = text.indexOf("Bijlage: goedkeuringen en vaststelling");
+    expect(text.slice(0, 2)).toEqual(["Centraal contactpunt", "Actie-agenda verwerking kritieke grondstoffen"]);
+    expect(text[2]).toMatch(/^Gemaakt op \d+ december|^Gemaakt op /);
+    expect(text.slice(3, annex)).toEqual([
+      "CONCEPT — Deze tekst is nog niet definitief vastgesteld.",
+      ws.description,
+      "Centraal contactpunt",
+      "Concept",
+      "Het contactpunt informeert investeerders.",
+      "Achtergrond",
+      "Zie de brief van de minister.",
+      "Taken",
+      "• Vergunningen",
+      "1. Aanvraag",
+      "2. Besluit",
+      "• Financiering",
+      "Partij",
+      "Rol",
+      "EZ",
+      "Trekker",
+    ]);
+    expect(text.slice(annex)).toContain("Centraal contactpunt: Centraal contactpunt");
+    // … and its headings at their ranks, the list nested, the table's header row.
+    const html = await officeConvert(file.body, "odt", "html");
+    expect(html.match(/<h(\d)[^>]*>([^<]*)<\/h\d>/g)?.slice(0, 3).map((h) => h.replace(/<h(\d)[^>]*>([^<]*)<\/h\d>/, "$1 $2"))).toEqual(["1 Centraal contactpunt", "2 Achtergrond", "3 Taken"]);
+    expect(html).toMatch(/<thead>.*Partij.*<\/thead>/s);
+    expect(html).toContain('<a href="https://example.org/brief">de brief</a>');
   });
 });

@@ -3,6 +3,7 @@
  * (mammoth), the PDF with a PDF text extractor (pdf-parse), the HTML checked for anything active.
  */
 import { eq } from "drizzle-orm";
+import { strFromU8, unzipSync } from "fflate";
 import mammoth from "mammoth";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +19,7 @@ import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
 import { signOff } from "../../server/commands/sectionSignOff";
 import { currentHash } from "../../server/views/versions";
+import { officeText, tool } from "../support/office";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -123,7 +125,19 @@ describe("the published agenda", () => {
     expect(docx.draft).toBe(false);
     const word = squash((await mammoth.extractRawText({ buffer: docx.body })).value);
     const pdf = squash(await pdfText((await exportAgenda(server.services, { actor: viewer, workspaceId, format: "pdf" })).body));
-    for (const [name, text] of [["docx", word], ["pdf", pdf]] as const) {
+    const odt = await exportAgenda(server.services, { actor: viewer, workspaceId, format: "odt" });
+    expect(odt.draft).toBe(false);
+    const parts = unzipSync(new Uint8Array(odt.body));
+    expect(strFromU8(parts["styles.xml"])).not.toContain("draw:custom-shape"); // no watermark
+    expect(strFromU8(parts["content.xml"])).not.toContain("CONCEPT");
+    // Read back by LibreOffice where it is installed (always in CI): the ODT, and the DOCX a second way.
+    const office = tool("soffice")
+      ? ([
+          ["odt (LibreOffice)", squash(await officeText(odt.body, "odt"))],
+          ["docx (LibreOffice)", squash(await officeText(docx.body, "docx"))],
+        ] as const)
+      : [];
+    for (const [name, text] of [["docx", word], ["pdf", pdf], ...office] as const) {
       expect(text, name).not.toContain("CONCEPT");
       // A published document carries no status labels.
       expect(text, name).not.toContain("Gepubliceerd");
