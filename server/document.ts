@@ -129,11 +129,15 @@ function tight(node: PMNode): PMNode {
 
 /** The section text of `doc` as Markdown; a block the serializer fails on becomes a placeholder. */
 export function toMarkdown(doc: Y.Doc): string {
-  const node = toProseMirror(doc);
+  return textToMarkdown(toProseMirror(doc), doc.guid);
+}
+
+/** A section text read as ProseMirror (see toProseMirror), as Markdown; never throws (see toMarkdown). */
+export function textToMarkdown(node: PMNode, sectionId: string): string {
   try {
     return markdown.serialize(node);
   } catch (error) {
-    reportUnrenderable(doc.guid, "markdown", String(error));
+    reportUnrenderable(sectionId, "markdown", String(error));
     const parts: string[] = [];
     node.forEach((block) => {
       try {

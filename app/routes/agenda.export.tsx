@@ -4,20 +4,19 @@ import { idSchema } from "../shared/ids";
 import { BAD_REQUEST } from "../../server/errors";
 import { CommandError } from "../../server/services/errors";
 import { exportAgenda, exportFormatSchema } from "../../server/commands/agendaExport";
-import { localeFromRequest } from "~/i18n";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
 
 const Query = z.object({ format: exportFormatSchema, workspace: idSchema.nullable() });
 
-/** Downloads the agenda (or one workspace of it): /agenda/export?format=docx|pdf|html|md[&workspace=<id>]. Audited. */
+/** Downloads the agenda (or one workspace of it): /agenda/export?format=pdf|odt|docx|html|md[&workspace=<id>]. Audited. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
   const url = new URL(request.url);
   const query = Query.safeParse({ format: url.searchParams.get("format"), workspace: url.searchParams.get("workspace") });
-  if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose a format: docx, pdf, html or md.");
+  if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose a format: pdf, odt, docx, html or md.");
   try {
     const file = await guard(() =>
-      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format, locale: localeFromRequest(request) }),
+      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format }),
     );
     return new Response(new Uint8Array(file.body), {
       headers: {

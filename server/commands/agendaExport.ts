@@ -1,5 +1,5 @@
 /**
- * Exporting the agenda (or one workspace of it) as DOCX, PDF, HTML or Markdown, by anyone who may see
+ * Exporting the agenda (or one workspace of it) as PDF, ODT, DOCX, HTML or Markdown, by anyone who may see
  * it; an export of text that is not yet final or published is marked CONCEPT on every page. Every
  * export is audited. Not on runCommand: the reading and rendering come first (the view checks who
  * may see what), then a transaction that only writes the audit entry.
@@ -12,12 +12,13 @@ import { parseInput } from "../services/errors";
 import { agendaDocx } from "../services/exports/docx";
 import { agendaHtml } from "../services/exports/html";
 import { agendaMarkdown } from "../services/exports/markdown";
+import { agendaOdt, ODT_MIME } from "../services/exports/odt";
 import { agendaPdf } from "../services/exports/pdf";
 import { buildAgenda, type BuildAgendaProps } from "../views/agenda";
 import type { CommandDeps } from "./run";
 
 export { EXPORT_FORMATS, type ExportFormat };
-export const exportFormatSchema = z.enum(EXPORT_FORMATS, { message: "Choose docx, pdf, html or md." });
+export const exportFormatSchema = z.enum(EXPORT_FORMATS, { message: "Choose pdf, odt, docx, html or md." });
 
 export interface ExportAgendaProps extends BuildAgendaProps {
   format: ExportFormat;
@@ -41,6 +42,10 @@ export async function exportAgenda(deps: CommandDeps, props: ExportAgendaProps):
     case "docx":
       body = await agendaDocx(agenda);
       contentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+      break;
+    case "odt":
+      body = agendaOdt(agenda);
+      contentType = ODT_MIME;
       break;
     case "pdf":
       body = await agendaPdf(agenda);

@@ -7,11 +7,11 @@
 import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
 import type { SectionStatus } from "../../app/shared/domain";
 import type { Database } from "../../db/index";
-import { toMarkdown, toProseMirror } from "../document";
+import { toProseMirror } from "../document";
 import { isFreshApproval, isLocked, isUnderReview } from "../lifecycle";
 import { authorize, canSection, type Actor } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
-import { labelsFor, toBlocks, type Agenda, type AgendaWorkspace } from "../services/exports/model";
+import { documentLanguage, labelsFor, sectionLevel, sectionText, statusLabel, type Agenda, type AgendaSection, type AgendaWorkspace } from "../services/exports/model";
 import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
 import { listWorkspacesFor } from "./workspaces";
 import { currentState } from "./versions";
@@ -33,31 +33,35 @@ export interface BuildAgendaProps {
   actor: Actor;
   /** One workspace, or null for the whole agenda (every workspace the actor may see). */
   workspaceId: string | null;
-  locale: "nl" | "en";
 }
 
-/** The agenda model every format renders: texts as stored now, the annex from the review record. */
+/**
+ * The agenda model every format renders: texts as stored now, the annex from the review record, in
+ * the document's own language (whoever downloads it).
+ */
 export async function buildAgenda(database: Database, props: BuildAgendaProps): Promise<Agenda> {
   const list = await visibleWorkspaces(database, props.actor, props.workspaceId);
-  const workspaces: AgendaWorkspace[] = [];
+  const language = documentLanguage();
+  const heading = props.workspaceId === null;
+  const level = sectionLevel(heading);
+  const read: { workspace: Omit<AgendaWorkspace, "sections">; sections: Omit<AgendaSection, "statusLabel">[] }[] = [];
   let draft = false;
   for (const w of list) {
     const facts = { role: w.role, approverOrganisation: w.approverOrganisation };
-    const sections = [];
+    const sections: Omit<AgendaSection, "statusLabel">[] = [];
     for (const s of w.sections) {
       if (!canSection(props.actor, "section.export", { ...facts, status: s.status })) continue;
       const { doc, hash } = await currentState(database, s.id);
       try {
-        const node = toProseMirror(doc);
+        const text = sectionText(toProseMirror(doc), { sectionId: s.id, title: s.title, level });
         const record = await sectionRecordUnchecked(database, s.id);
         sections.push({
           id: s.id,
           title: s.title,
           status: s.status,
           contentHash: hash,
-          node,
-          blocks: toBlocks(node),
-          markdown: toMarkdown(doc),
+          level,
+          ...text,
           decisions: record.decisions.map((d) => ({ ...d, decision: d.decision as "approve" | "request_changes" })),
           signoffs: record.signoffs,
         });
@@ -66,16 +70,21 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
       }
       if (!isLocked(s.status)) draft = true;
     }
-    workspaces.push({ id: w.id, title: w.title, description: w.description, sections });
+    read.push({ workspace: { id: w.id, title: w.title, description: w.description, heading }, sections });
   }
-  const l = labelsFor(props.locale);
+  draft ||= read.every((w) => w.sections.length === 0);
+  const workspaces: AgendaWorkspace[] = read.map(({ workspace, sections }) => ({
+    ...workspace,
+    sections: sections.map((s) => ({ ...s, statusLabel: statusLabel(s.status, draft, language) })),
+  }));
+  const l = labelsFor(language);
   const single = props.workspaceId !== null ? workspaces[0] : undefined;
   return {
     title: single ? single.title : l.title,
     subtitle: single ? l.title : l.subtitle,
     generatedAt: new Date(),
-    draft: draft || workspaces.every((w) => w.sections.length === 0),
-    locale: props.locale,
+    draft,
+    language,
     workspaces,
   };
 }

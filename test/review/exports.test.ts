@@ -3,6 +3,7 @@
  * (mammoth), the PDF with a PDF text extractor (pdf-parse), the HTML checked for anything active.
  */
 import { eq } from "drizzle-orm";
+import { strFromU8, unzipSync } from "fflate";
 import mammoth from "mammoth";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +19,7 @@ import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
 import { signOff } from "../../server/commands/sectionSignOff";
 import { currentHash } from "../../server/views/versions";
+import { officeText, tool } from "../support/office";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -71,7 +73,7 @@ describe("the published agenda", () => {
   it("marks a draft export CONCEPT, in every format", async () => {
     const lead = await actor("lead@ez.example");
     for (const format of ["md", "html", "docx", "pdf"] as const) {
-      const file = await exportAgenda(server.services, { actor: lead, workspaceId, locale: "nl", format });
+      const file = await exportAgenda(server.services, { actor: lead, workspaceId, format });
       expect(file.draft).toBe(true);
       expect(file.filename).toMatch(new RegExp(`-concept\\.${format}$`));
       const text =
@@ -86,7 +88,7 @@ describe("the published agenda", () => {
   });
 
   it("keeps the HTML export inert: no script element, no javascript: link, a policy that forbids scripts", async () => {
-    const file = await exportAgenda(server.services, { actor: await actor("lead@ez.example"), workspaceId, locale: "nl", format: "html" });
+    const file = await exportAgenda(server.services, { actor: await actor("lead@ez.example"), workspaceId, format: "html" });
     const html = file.body.toString("utf8");
     expect(html).toContain("&lt;script&gt;alert('x')&lt;/script&gt;");
     expect(html).not.toMatch(/<script/i);
@@ -119,12 +121,26 @@ describe("the published agenda", () => {
 
   it("exports the published text and the annex of who approved and signed which hash, as DOCX and PDF", async () => {
     const viewer = await actor("viewer@tno.example");
-    const docx = await exportAgenda(server.services, { actor: viewer, workspaceId, locale: "nl", format: "docx" });
+    const docx = await exportAgenda(server.services, { actor: viewer, workspaceId, format: "docx" });
     expect(docx.draft).toBe(false);
     const word = squash((await mammoth.extractRawText({ buffer: docx.body })).value);
-    const pdf = squash(await pdfText((await exportAgenda(server.services, { actor: viewer, workspaceId, locale: "nl", format: "pdf" })).body));
-    for (const [name, text] of [["docx", word], ["pdf", pdf]] as const) {
+    const pdf = squash(await pdfText((await exportAgenda(server.services, { actor: viewer, workspaceId, format: "pdf" })).body));
+    const odt = await exportAgenda(server.services, { actor: viewer, workspaceId, format: "odt" });
+    expect(odt.draft).toBe(false);
+    const parts = unzipSync(new Uint8Array(odt.body));
+    expect(strFromU8(parts["styles.xml"])).not.toContain("draw:custom-shape"); // no watermark
+    expect(strFromU8(parts["content.xml"])).not.toContain("CONCEPT");
+    // Read back by LibreOffice where it is installed (always in CI): the ODT, and the DOCX a second way.
+    const office = tool("soffice")
+      ? ([
+          ["odt (LibreOffice)", squash(await officeText(odt.body, "odt"))],
+          ["docx (LibreOffice)", squash(await officeText(docx.body, "docx"))],
+        ] as const)
+      : [];
+    for (const [name, text] of [["docx", word], ["pdf", pdf], ...office] as const) {
       expect(text, name).not.toContain("CONCEPT");
+      // A published document carries no status labels.
+      expect(text, name).not.toContain("Gepubliceerd");
       expect(text, name).toContain("Centraal contactpunt");
       expect(text, name).toContain("Klik <script>alert('x')</script> hier");
       expect(text, name).toContain("Bijlage: goedkeuringen en vaststelling");
@@ -145,7 +161,7 @@ describe("the published agenda", () => {
 
   it("exports nothing of a workspace the reader may not see", async () => {
     const partner = await actor("partner@be.example");
-    await expect(exportAgenda(server.services, { actor: partner, workspaceId, locale: "nl", format: "md" })).rejects.toBeInstanceOf(Forbidden);
-    await expect(exportAgenda(server.services, { actor: partner, workspaceId, locale: "nl", format: "exe" as "md" })).rejects.toBeInstanceOf(CommandError);
+    await expect(exportAgenda(server.services, { actor: partner, workspaceId, format: "md" })).rejects.toBeInstanceOf(Forbidden);
+    await expect(exportAgenda(server.services, { actor: partner, workspaceId, format: "exe" as "md" })).rejects.toBeInstanceOf(CommandError);
   });
 });

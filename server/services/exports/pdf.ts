@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
-import { decisionLine, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda, type Run } from "./model";
+import { blocksText, decisionLine, draftMarker, formatDate, labelsFor, plain, signoffLine, WATERMARK, type Agenda, type Block, type Run } from "./model";
 
 /**
  * The DejaVu fonts, embedded (only the glyphs used): names of people, places and organisations from
@@ -35,7 +35,7 @@ function font(r: Run): FontName {
 }
 
 export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
-  const l = labelsFor(agenda.locale);
+  const l = labelsFor(agenda.language);
   const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: agenda.title, Creator: "Overleg" }, bufferPages: true });
   for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
   doc.font("body");
@@ -63,52 +63,61 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
     doc.moveDown(0.4);
   };
 
+  const body = (list: Block[], depth = 0): void => {
+    for (const b of list) {
+      switch (b.kind) {
+        case "heading":
+          text(plain(b.runs), { font: "bold", size: Math.max(10, 18 - 2 * b.level) });
+          break;
+        case "paragraph":
+          runs(b.runs, 14 * depth);
+          break;
+        case "list":
+          b.items.forEach((item, index) => {
+            const [first, ...rest] = item;
+            if (first?.kind === "paragraph") runs(first.runs, 14 * (depth + 1), b.ordered ? `${b.start + index}. ` : "• ");
+            else if (first) body([first], depth + 1);
+            body(rest, depth + 1);
+          });
+          break;
+        case "quote":
+          body(b.blocks.map((q) => (q.kind === "paragraph" ? { ...q, runs: q.runs.map((r) => ({ ...r, italic: true })) } : q)), depth + 1);
+          break;
+        case "code":
+          text(b.text, { font: "code", size: 9 });
+          break;
+        case "table":
+          for (const row of b.rows) text(row.map((c) => blocksText(c.blocks)).join(" | "), { font: row.every((c) => c.header) ? "bold" : "body", size: 10 });
+          break;
+        case "rule":
+          doc.moveDown(0.5);
+          break;
+      }
+    }
+  };
+
   // Title page
   doc.moveDown(8);
   text(agenda.title, { font: "bold", size: 24, color: "#154273", align: "center" });
   doc.moveDown(1);
   text(agenda.subtitle, { size: 14, align: "center" });
-  text(`${l.generated} ${formatDate(agenda.generatedAt, agenda.locale)}`, { size: 11, align: "center" });
+  text(`${l.generated} ${formatDate(agenda.generatedAt, agenda.language)}`, { size: 11, align: "center" });
   if (agenda.draft) {
     doc.moveDown(2);
-    text(l.draft, { font: "bold", color: "#b00000", align: "center" });
+    text(draftMarker(agenda.language), { font: "bold", color: "#b3261e", align: "center" });
   }
 
   for (const ws of agenda.workspaces) {
     doc.addPage();
-    text(ws.title, { font: "bold", size: 18, color: "#154273" });
+    if (ws.heading) text(ws.title, { font: "bold", size: 18, color: "#154273" });
     if (ws.description) text(ws.description, { font: "italic" });
     doc.moveDown(0.5);
     for (const s of ws.sections) {
       doc.moveDown(0.5);
       text(s.title, { font: "bold", size: 14, color: "#154273" });
-      text(l.status[s.status], { font: "italic", size: 9, color: "#555555" });
+      if (s.statusLabel) text(s.statusLabel, { font: "italic", size: 9, color: "#555555" });
       doc.moveDown(0.3);
-      for (const b of s.blocks) {
-        switch (b.kind) {
-          case "heading":
-            text(b.runs.map((r) => r.text).join(""), { font: "bold", size: 13 - Math.min(b.level, 4) });
-            break;
-          case "paragraph":
-            runs(b.runs);
-            break;
-          case "item":
-            runs(b.runs, 14 * (b.depth + 1), b.ordered ? `${b.number}. ` : "• ");
-            break;
-          case "quote":
-            runs(b.runs.map((r) => ({ ...r, italic: true })), 20);
-            break;
-          case "code":
-            text(b.text, { font: "code", size: 9 });
-            break;
-          case "row":
-            text(b.cells.join(" | "), { font: b.header ? "bold" : "body", size: 10 });
-            break;
-          case "rule":
-            doc.moveDown(0.5);
-            break;
-        }
-      }
+      body(s.blocks);
     }
   }
 
@@ -121,9 +130,9 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
       text(`${l.hash}: ${s.contentHash}`, { font: "code", size: 8 });
       text(`${l.approvals}:`, { font: "bold", size: 10 });
       if (s.decisions.length === 0) text(l.noApprovals, { size: 10 });
-      for (const d of s.decisions) text(`• ${decisionLine(d, agenda.locale)}`, { size: 10, indent: 10 });
+      for (const d of s.decisions) text(`• ${decisionLine(d, agenda.language)}`, { size: 10, indent: 10 });
       if (s.signoffs.length === 0) text(l.noSignoff, { size: 10 });
-      for (const so of s.signoffs) text(signoffLine(so, agenda.locale), { size: 10 });
+      for (const so of s.signoffs) text(signoffLine(so, agenda.language), { size: 10 });
     }
   }
 
