@@ -1,14 +1,15 @@
 /**
  * The section lifecycle (server/lifecycle.ts): which step is possible from which status, what each
  * step makes of it, and what the review decisions make of a section under review. The expected
- * answers are written out by hand from DESIGN.md.
+ * answers are written out by hand from the product's lifecycle (draft → in review → approved → final →
+ * published, with reopening; ADR 016).
  */
 import { describe, expect, it } from "vitest";
 import { canStep, isLocked, isUnderReview, statusAfter, statusAfterReview, statusesFrom, type LifecycleStep } from "../server/lifecycle";
 import { SECTION_STATUSES } from "../server/policy";
 
 describe("section lifecycle", () => {
-  it("allows each step only from the statuses DESIGN.md names", () => {
+  it("allows each step only from the statuses the lifecycle names", () => {
     const table: Record<LifecycleStep, string> = {
       //              draft in_review approved final published
       requestReview: "Y Y . . .",

@@ -105,11 +105,11 @@ export class UpdateStore {
   ) {
     const client = database.dialect === "sqlite" ? database.sqlite : undefined;
     if (client) {
-      const statusOf = client.prepare<[string], { status: string }>("select status from sections where id = ?");
+      const statusOf = client.prepare<[string], { status: SectionStatus }>("select status from sections where id = ?");
       const insert = client.prepare<[string, Buffer]>("insert into yjs_updates (section_id, data) values (?, ?)");
       this.appendSqlite = (sectionId, updates) => {
         const status = statusOf.get(sectionId)?.status;
-        if (status && isLocked(status as SectionStatus)) throw new SectionLockedError(sectionId);
+        if (status && isLocked(status)) throw new SectionLockedError(sectionId);
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
       };
     }
