@@ -9,6 +9,8 @@ import type { Role, SectionStatus } from "../../app/shared/domain";
 
 export interface WorkspaceSummary {
   id: string;
+  /** The agenda it belongs to (null only for a workspace made before agendas). */
+  agendaId: string | null;
   title: string;
   description: string;
   deadline: string | null;
@@ -25,6 +27,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
     db
       .select({
         id: t.workspaces.id,
+        agendaId: t.workspaces.agendaId,
         title: t.workspaces.title,
         description: t.workspaces.description,
         deadline: t.workspaces.deadline,
@@ -63,6 +66,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
     .orderBy(asc(t.sections.position));
   return visible.map((w) => ({
     id: w.id,
+    agendaId: w.agendaId,
     title: w.title,
     description: w.description,
     deadline: w.deadline,
