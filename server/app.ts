@@ -27,6 +27,7 @@ import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { watchReviewStatus } from "./commands/reviewReconcile";
+import { backfillSearchIndex, createSearchIndexer, type SearchIndexer, type SearchIndexerOptions } from "./search/index";
 
 export interface StartOptions {
   env: Env;
@@ -44,6 +45,8 @@ export interface StartOptions {
   collab?: Parameters<typeof createCollab>[1];
   /** The periodic re-check of every open connection's session (collab and socket.io); tests drive its clock. */
   sessionCheck?: SessionWatchOptions;
+  /** How soon the search index follows stored changes; tests may shorten it. */
+  search?: SearchIndexerOptions;
 }
 
 export interface OverlegServer {
@@ -57,6 +60,8 @@ export interface OverlegServer {
   realtime: Realtime;
   /** The periodic re-check of open connections' sessions; `check()` runs a round now. */
   sessions: SessionWatch;
+  /** The search index's feed: `indexed(sectionId, until)` resolves once an edit is searchable. */
+  search: SearchIndexer;
   /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
   close(): Promise<void>;
 }
@@ -149,6 +154,9 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus, sessions });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
+  // Search follows the stored text (after each stored burst of changes), comments and versions.
+  await backfillSearchIndex(database, log);
+  const search = createSearchIndexer(services, collab, options.search);
   const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events });
   const stopCommentEvents = registerCommentEvents(services, realtime);
 
@@ -203,6 +211,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     collab,
     realtime,
     sessions,
+    search,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
@@ -210,6 +219,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         stopCommentEvents();
         await collab.close();
         await stopReviewWatch();
+        await search.close();
         await realtime.close();
         await scale?.close();
         httpServer.closeAllConnections();

@@ -181,6 +181,39 @@ export function canComment(actor: Actor, action: CommentAction, c: CommentFacts)
   }
 }
 
+/** What search knows about one hit: the section it is in, and the thread when it is a comment. */
+export interface SearchHitFacts extends SectionFacts {
+  /** The section, its workspace or its agenda is archived. */
+  archived: boolean;
+  /** A comment's thread; null for a section's text or a version's name. */
+  thread: { visibility: Visibility; organisationId: string | null; authorId: string | null } | null;
+}
+
+/**
+ * Whether search may show `actor` a hit, its snippet, and count it: what they may read (`section.view`,
+ * and `thread.view` for a comment: an organisation-only thread only to that organisation). Archived
+ * sections and workspaces (and those of an archived agenda) are found by nobody: they left the agenda,
+ * and whoever may still read them opens them from the archive, not from search.
+ */
+export function searchHit(actor: Actor, facts: SearchHitFacts): boolean {
+  if (facts.archived) return false;
+  if (!facts.thread) return canSection(actor, "section.view", facts);
+  return canThread(actor, "thread.view", {
+    ...facts,
+    visibility: facts.thread.visibility,
+    threadOrganisationId: facts.thread.organisationId,
+    threadAuthorId: facts.thread.authorId,
+  });
+}
+
+/**
+ * Whether `actor` may create, list or revoke a personal API token of `ownerId`: their own only, not
+ * even an admin another person's (a token carries its person's rights, and nobody else's choice).
+ */
+export function apiTokenManage(actor: Actor, facts: { ownerId: string }): Verdict {
+  return facts.ownerId === actor.id ? allowed : refused("forbidden", "Only the person a token belongs to manages it.");
+}
+
 /** One entry point for all kinds: `can(actor, "section.edit", facts)`. */
 export function can(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts): boolean;
 export function can(actor: Actor, action: SectionAction, facts: SectionFacts): boolean;

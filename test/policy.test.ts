@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  apiTokenManage,
   approversChange,
+  searchHit,
+  type SearchHitFacts,
   authorize,
   can,
   canSection,
@@ -184,6 +187,31 @@ const adminTable: Record<AdminAction, Row> = {
   "admin.audit":             [".", ".", ".", ".", ".", ".", "Y", "."],
 };
 
+// ── search: which hits a person sees (and counts), on a draft section ─────────────────────────────
+// Each cell: [a section's text or a version's name] [the same, the section or workspace archived]
+// [a comment in a thread for all] [a comment in another organisation's thread] [a comment in the
+// actor's own organisation's thread] [a comment for all, its section archived].
+//                                  owner     editor    commenter viewer    approver  office    admin     nonMember
+const searchRow: Row = ["Y.Y.Y.", "Y.Y.Y.", "Y.Y.Y.", "Y.Y.Y.", "Y.Y.Y.", "Y.Y.Y.", "Y.Y...", "......"];
+const searchKinds = ["text", "archived text", "comment for all", "another organisation's comment", "own organisation's comment", "archived comment"] as const;
+function searchFacts(person: Person, kind: (typeof searchKinds)[number]): SearchHitFacts {
+  const { actor, facts } = who[person];
+  const base = { ...facts, status: "draft" as const, archived: kind.startsWith("archived") };
+  const thread = (organisationId: string | null, visibility: "all" | "organisation") => ({ visibility, organisationId, authorId: "u-someone" });
+  switch (kind) {
+    case "text":
+    case "archived text":
+      return { ...base, thread: null };
+    case "comment for all":
+    case "archived comment":
+      return { ...base, thread: thread("o-elsewhere", "all") };
+    case "another organisation's comment":
+      return { ...base, thread: thread("o-elsewhere", "organisation") };
+    case "own organisation's comment":
+      return { ...base, thread: thread(actor.organisationId, "organisation") };
+  }
+}
+
 // ── the tests ────────────────────────────────────────────────────────────────────────────────────
 describe("the policy table", () => {
   it("covers every action the policy module knows", () => {
@@ -229,6 +257,15 @@ describe.each(PEOPLE.map((p, i) => [p, i] as const))("%s", (person, column) => {
 
   it.each(Object.entries(adminTable) as [AdminAction, Row][])("%s", (action, row) => {
     expect(can(actor, action)).toBe(yes(row[column]));
+  });
+
+  it.each([...searchKinds.entries()])("search shows a hit: %s (%s)", (kindIndex, kind) => {
+    expect(searchHit(actor, searchFacts(person, kind))).toBe(yes(searchRow[column][kindIndex]));
+  });
+
+  it("manages its own API tokens only", () => {
+    expect(apiTokenManage(actor, { ownerId: actor.id }).allowed).toBe(true);
+    expect(apiTokenManage(actor, { ownerId: "u-someone" })).toMatchObject({ allowed: false, code: "forbidden" });
   });
 
   it("gets the same answers in workspaceAbilities", () => {

@@ -22,6 +22,15 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
           <LanguageSwitch locale={locale} />
           {user ? (
             <>
+              <Form method="get" action="/search" role="search" aria-label={t("search.headerLabel")} className="header-search">
+                <label htmlFor="header-search-q" className="visually-hidden">
+                  {t("search.headerLabel")}
+                </label>
+                <input id="header-search-q" name="q" type="search" maxLength={200} placeholder={t("search.placeholder")} autoComplete="off" />
+                <button type="submit" className="button button--quiet">
+                  {t("search.submit")}
+                </button>
+              </Form>
               <NotificationBell />
               <p className="app-header__user">
                 <span className="visually-hidden">{t("user.signedInAs")} </span>
@@ -44,6 +53,12 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
               <NavLink to="/" end>
                 {t("nav.dashboard")}
               </NavLink>
+            </li>
+            <li>
+              <NavLink to="/search">{t("nav.search")}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink>
             </li>
             {user.canAdmin ? (
               <li>

@@ -4,6 +4,7 @@
  */
 import * as Y from "yjs";
 import type { Database, Db } from "../../db/index";
+import { indexVersion } from "../search/index";
 import { currentState, type VersionKind } from "../views/versions";
 
 export interface CaptureProps {
@@ -36,6 +37,8 @@ export async function captureVersion(
     createdBy: props.actorId,
     createdAt,
   });
+  // Its name is searchable from the same commit on.
+  await indexVersion(tx, database, { id, sectionId: props.sectionId, name: props.name });
   return { id, contentHash: hash, createdAt };
 }
 

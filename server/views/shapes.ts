@@ -8,6 +8,7 @@ import type { Schema } from "../../db/index";
 /** A workspace with its lead organisation: join `t.organisations` on `t.workspaces.leadOrganisationId`. */
 export const workspaceWithLead = (t: Schema) => ({
   id: t.workspaces.id,
+  agendaId: t.workspaces.agendaId,
   title: t.workspaces.title,
   description: t.workspaces.description,
   deadline: t.workspaces.deadline,

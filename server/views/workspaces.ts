@@ -11,6 +11,8 @@ import { sectionSummary, workspaceWithLead } from "./shapes";
 
 export interface WorkspaceSummary {
   id: string;
+  /** The agenda it belongs to (null only for a workspace made before agendas). */
+  agendaId: string | null;
   title: string;
   description: string;
   deadline: string | null;
@@ -50,6 +52,7 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
     .orderBy(asc(t.sections.position));
   return visible.map((w) => ({
     id: w.id,
+    agendaId: w.agendaId,
     title: w.title,
     description: w.description,
     deadline: w.deadline,
