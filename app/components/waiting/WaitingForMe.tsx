@@ -19,8 +19,10 @@ export function WaitingForMe({ waiting }: { waiting: Waiting }) {
   useLiveRevalidate(waiting.workspaceIds);
   useNotificationRevalidate();
   const { items } = waiting;
+  // Whether live updates reach the panel ("connected"), for people's tools and the browser tests.
+  const live = useRealtime()?.status ?? "off";
   return (
-    <section className="panel waiting" aria-labelledby="waiting-title" data-waiting data-count={items.length}>
+    <section className="panel waiting" aria-labelledby="waiting-title" data-waiting data-count={items.length} data-live={live}>
       <h2 id="waiting-title">
         {t("title")} {items.length ? <span className="waiting__count">{t("count", { count: items.length })}</span> : null}
       </h2>
