@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import type { Waiting, WaitingItem } from "~/shared/waiting";
 import { formatDay, formatMoment } from "~/components/format";
 import { useRealtime } from "~/components/realtime/RealtimeProvider";
-import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { revalidateQuietly, useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import "./waiting.css";
 
@@ -50,7 +50,13 @@ function useNotificationRevalidate(): void {
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
-  useEffect(() => client?.on("notifications.changed", ({ notification }) => notification && revalidate.current()), [client]);
+  useEffect(
+    () =>
+      client?.on("notifications.changed", ({ notification }) => {
+        if (notification) revalidateQuietly(revalidate.current);
+      }),
+    [client],
+  );
 }
 
 function keyOf(item: WaitingItem): string {
