@@ -31,6 +31,7 @@ export const UNIT_TESTS = [
   "test/lifecycle.test.ts",
   "test/document-render.test.ts",
   "test/search/text.test.ts",
+  "test/notification-kinds.test.ts",
 ];
 /** Tests of the Overleg process itself (spawned children), on a database. */
 export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];

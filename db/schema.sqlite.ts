@@ -291,9 +291,20 @@ export const commentThreads = sqliteTable(
     resolvedBy: text("resolved_by").references(() => user.id, { onDelete: "set null" }),
     /** When the thread's author confirmed a resolution made by someone else. */
     resolutionConfirmedAt: ts("resolution_confirmed_at"),
+    /** Who is asked to act on the thread: one person, or one organisation (never both); null when nobody is. */
+    assigneeUserId: text("assignee_user_id").references(() => user.id, { onDelete: "set null" }),
+    assigneeOrganisationId: text("assignee_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    /** The day the assignee is asked to act by (yyyy-mm-dd), optional. */
+    assignmentDueDate: text("assignment_due_date"),
+    assignedBy: text("assigned_by").references(() => user.id, { onDelete: "set null" }),
+    assignedAt: ts("assigned_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("comment_threads_section_idx").on(t.sectionId)],
+  (t) => [
+    index("comment_threads_section_idx").on(t.sectionId),
+    index("comment_threads_assignee_user_idx").on(t.assigneeUserId),
+    index("comment_threads_assignee_organisation_idx").on(t.assigneeOrganisationId),
+  ],
 );
 
 export const comments = sqliteTable(

@@ -65,7 +65,7 @@ export type SectionAction =
   | "section.reopen"
   | "section.export";
 
-export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.confirmResolution" | "thread.moderate";
+export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.assign" | "thread.confirmResolution" | "thread.moderate";
 
 /** What the caller knows about one comment of a thread. */
 export interface CommentFacts extends ThreadFacts {
@@ -162,6 +162,9 @@ export function canThread(actor: Actor, action: ThreadAction, t: ThreadFacts): b
     case "thread.resolve":
       // Resolving changes the discussion: only someone who may comment, on their own thread or as an editor.
       return sees && canSection(actor, "section.comment", t) && (t.threadAuthorId === actor.id || atLeast(t.role, "editor"));
+    case "thread.assign":
+      // Asking someone to act on a thread steers the discussion: the same people who may resolve it.
+      return canThread(actor, "thread.resolve", t);
     case "thread.confirmResolution":
       // Someone else resolved it: only the thread's author says the resolution is right.
       return sees && t.threadAuthorId !== null && t.threadAuthorId === actor.id;
@@ -244,6 +247,7 @@ const reasons: Partial<Record<Action, string>> = {
   "thread.view": "This thread is not visible to you.",
   "thread.reply": "You may not reply in this thread.",
   "thread.resolve": "Only the thread's author, or an editor or owner of the workspace, resolves or reopens a thread.",
+  "thread.assign": "Only the thread's author, or an editor or owner of the workspace, assigns a thread.",
   "thread.confirmResolution": "Only the thread's author confirms its resolution.",
   "thread.moderate": "Only the workspace's owners moderate threads.",
   "workspace.members": "Only the workspace's owners and admins manage its members.",
@@ -299,6 +303,49 @@ export function threadStart(actor: Actor, visibility: Visibility, facts: Section
     return refused("no_organisation", "Only a member of an organisation can start a thread for that organisation.");
   }
   return allowed;
+}
+
+/** What the caller knows about whom a thread would be assigned to (loaded fresh, for that assignee). */
+export type AssigneeFacts =
+  | {
+      kind: "person";
+      id: string;
+      /** The person may see the thread now (`thread.view`, asked with their own facts) and is not disabled. */
+      seesThread: boolean;
+    }
+  | {
+      kind: "organisation";
+      id: string;
+      /** Someone of the organisation is a member of the workspace, or it approves the workspace. */
+      takesPart: boolean;
+    };
+
+/**
+ * Whether `actor` may assign a thread to `assignee` (null: take the assignment away): `thread.assign`,
+ * an open thread (a resolved one is only unassigned), and an assignee who may read it. A thread for one
+ * organisation only is assigned only within that organisation, so that no one outside it learns of it.
+ */
+export function threadAssignment(actor: Actor, facts: ThreadFacts & { resolved: boolean }, assignee: AssigneeFacts | null): Verdict {
+  if (!canThread(actor, "thread.assign", facts)) return refused("forbidden", reasons["thread.assign"]!);
+  if (assignee === null) return allowed;
+  if (facts.resolved) return refused("thread_resolved", "This thread is resolved: reopen it before asking someone to act on it.");
+  if (assignee.kind === "person") {
+    return assignee.seesThread ? allowed : refused("assignee_cannot_see", "This person may not read this thread, so it cannot be assigned to them.");
+  }
+  if (facts.visibility === "organisation" && assignee.id !== facts.threadOrganisationId) {
+    return refused("assignee_cannot_see", "This thread is for one organisation only: it can be assigned only within that organisation.");
+  }
+  return assignee.takesPart ? allowed : refused("organisation_not_involved", "This organisation takes no part in this workspace.");
+}
+
+/**
+ * The role the actor has on a workspace as the dashboard names it: their membership role, or
+ * "signOff" for the minister's office (which is no member but gives the final sign-off everywhere it
+ * may see), or null.
+ */
+export function workspaceRoleLabel(actor: Actor, facts: WorkspaceFacts): Role | "signOff" | null {
+  if (facts.role) return facts.role;
+  return isOffice(actor) && canWorkspace(actor, "workspace.view", facts) ? "signOff" : null;
 }
 
 /** What the caller knows about an organisation someone would be placed in. */

@@ -24,6 +24,8 @@ import {
   resolutionConfirmation,
   reviewRequest,
   threadStart,
+  threadAssignment,
+  workspaceRoleLabel,
   sectionAbilities,
   sectionActions,
   workspaceAbilities,
@@ -136,6 +138,7 @@ const threadTable: Record<ThreadAction, Row> = {
   "thread.view":            ["Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y.YY", "Y..Y", "...."],
   "thread.reply":           ["Y.YY", "Y.YY", "Y.YY", "....", "Y.YY", "Y.YY", "....", "...."],
   "thread.resolve":         ["Y.YY", "Y.YY", "...Y", "....", "...Y", "...Y", "....", "...."],
+  "thread.assign":          ["Y.YY", "Y.YY", "...Y", "....", "...Y", "...Y", "....", "...."],
   "thread.confirmResolution": ["...Y", "...Y", "...Y", "...Y", "...Y", "...Y", "...Y", "...."],
   "thread.moderate":        ["Y.YY", "....", "....", "....", "....", "....", "....", "...."],
 };
@@ -338,6 +341,54 @@ describe("threads: who starts one for an organisation, who confirms a resolution
     expect(answer(resolutionConfirmation(who.commenter.actor, threadFacts("commenter", "own thread")))).toBe("Y");
     expect(answer(resolutionConfirmation(who.owner.actor, threadFacts("owner", "all, someone else's")))).toBe("not_author");
     expect(answer(resolutionConfirmation(who.editor.actor, threadFacts("editor", "own organisation's")))).toBe("not_author");
+  });
+});
+
+describe("assigning a thread", () => {
+  const open = (p: Person, kind: (typeof threadKinds)[number]) => ({ ...threadFacts(p, kind), resolved: false });
+  const person = (seesThread: boolean) => ({ kind: "person" as const, id: "u-someone", seesThread });
+  const organisation = (id: string, takesPart = true) => ({ kind: "organisation" as const, id, takesPart });
+
+  it("lets those who may resolve a thread assign it, to someone who may read it", () => {
+    // The cells: the owner on a thread for all, the commenter on their own thread, the viewer, the admin.
+    expect(answer(threadAssignment(who.owner.actor, open("owner", "all, someone else's"), person(true)))).toBe("Y");
+    expect(answer(threadAssignment(who.commenter.actor, open("commenter", "own thread"), person(true)))).toBe("Y");
+    expect(answer(threadAssignment(who.commenter.actor, open("commenter", "all, someone else's"), person(true)))).toBe("forbidden");
+    expect(answer(threadAssignment(who.viewer.actor, open("viewer", "own thread"), null))).toBe("forbidden");
+    expect(answer(threadAssignment(who.admin.actor, open("admin", "all, someone else's"), null))).toBe("forbidden");
+    expect(answer(threadAssignment(who.owner.actor, open("owner", "all, someone else's"), person(false)))).toBe("assignee_cannot_see");
+  });
+
+  it("keeps a thread for one organisation inside that organisation", () => {
+    const own = open("editor", "own organisation's");
+    expect(answer(threadAssignment(who.editor.actor, own, organisation("o-kgg")))).toBe("Y");
+    expect(answer(threadAssignment(who.editor.actor, own, organisation("o-fme")))).toBe("assignee_cannot_see");
+    // Another organisation's thread: not even visible, so not assignable.
+    expect(answer(threadAssignment(who.editor.actor, open("editor", "another organisation's"), organisation("o-elsewhere")))).toBe("forbidden");
+  });
+
+  it("assigns only to an organisation that takes part, and a resolved thread only loses its assignment", () => {
+    const facts = open("owner", "all, someone else's");
+    expect(answer(threadAssignment(who.owner.actor, facts, organisation("o-fme")))).toBe("Y");
+    expect(answer(threadAssignment(who.owner.actor, facts, organisation("o-de", false)))).toBe("organisation_not_involved");
+    const resolved = { ...facts, resolved: true };
+    expect(answer(threadAssignment(who.owner.actor, resolved, person(true)))).toBe("thread_resolved");
+    expect(answer(threadAssignment(who.owner.actor, resolved, null))).toBe("Y");
+  });
+});
+
+describe("the role the dashboard names", () => {
+  it("is the membership role, or the final sign-off for the minister's office, else none", () => {
+    expect(PEOPLE.map((p) => workspaceRoleLabel(who[p].actor, who[p].facts))).toEqual([
+      "owner",
+      "editor",
+      "commenter",
+      "viewer",
+      "commenter",
+      "signOff",
+      null,
+      null,
+    ]);
   });
 });
 

@@ -4,6 +4,9 @@ import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
 import { agendaRollup } from "../../server/views/agenda";
 import { listWorkspacesFor } from "../../server/views/workspaces";
+import { waitingFor } from "../../server/views/waiting";
+import { workspaceRoleLabel } from "../../server/policy";
+import { WaitingForMe } from "~/components/waiting/WaitingForMe";
 import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { Deadline } from "~/components/Deadline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
@@ -18,9 +21,14 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 /** My workspaces: those the policy lets me see, with deadline, days left and sections by status. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
-  const [workspaces, rollup] = await Promise.all([listWorkspacesFor(context.services.database, actor), agendaRollup(context.services.database, actor)]);
+  const [workspaces, rollup, waiting] = await Promise.all([
+    listWorkspacesFor(context.services.database, actor),
+    agendaRollup(context.services.database, actor),
+    waitingFor(context.services.database, actor),
+  ]);
   return {
     rollup,
+    waiting,
     workspaces: workspaces.map((w) => {
       const counts = Object.fromEntries(SECTION_STATUSES.map((s) => [s, 0])) as Record<SectionStatus, number>;
       for (const s of w.sections) counts[s.status] += 1;
@@ -31,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         deadline: w.deadline,
         daysLeft: w.deadline ? daysUntil(w.deadline) : null,
         lead: w.leadOrganisation,
-        role: w.role,
+        role: workspaceRoleLabel(actor, { role: w.role, approverOrganisation: w.approverOrganisation }),
         sectionCount: w.sections.length,
         counts,
       };
@@ -40,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { workspaces, rollup } = useLoaderData<typeof loader>();
+  const { workspaces, rollup, waiting } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   // Reload when a section's status, a workspace or my membership changes elsewhere.
   useLiveRevalidate(workspaces.map((w) => w.id));
@@ -51,6 +59,7 @@ export default function Dashboard() {
         <p className="lede">{t("dashboard.intro")}</p>
         {workspaces.length ? <p className="meta-line">{t("dashboard.count", { count: workspaces.length })}</p> : null}
       </div>
+      <WaitingForMe waiting={waiting} />
       {rollup.total > 0 ? (
         <>
           <AgendaRollupPanel rollup={rollup} />

@@ -5,10 +5,11 @@
  *   POST /s/<id>/comments  {intent, …}    → { thread } as I see it after the change
  *
  * Intents: "create" (sectionId taken from the path), "reply", "edit", "delete", "resolve",
- * "reopen", "confirm". Only JSON bodies are accepted (a cross-site form cannot send them).
+ * "reopen", "confirm", "assign" ({ threadId, assignee: { userId } | { organisationId } | null, dueDate? }). Only JSON bodies are accepted (a cross-site form cannot send them).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { deleteComment } from "../../server/commands/commentDelete";
+import { assignThread } from "../../server/commands/threadAssign";
 import { editComment } from "../../server/commands/commentEdit";
 import { confirmResolution } from "../../server/commands/threadConfirmResolution";
 import { createThread } from "../../server/commands/threadCreate";
@@ -34,6 +35,7 @@ const commands = {
   resolve: resolveThread,
   reopen: reopenThread,
   confirm: confirmResolution,
+  assign: assignThread,
 } as const;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

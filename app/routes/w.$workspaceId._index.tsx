@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { authorize, workspaceAbilities } from "../../server/policy";
+import { authorize, workspaceAbilities, workspaceRoleLabel } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
 import { listMembersUnchecked } from "../../server/views/workspaces";
 import { CommandError } from "../../server/services/errors";
@@ -19,6 +19,7 @@ import { WorkspacePresence } from "~/components/realtime/WorkspacePresence";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
+import { ChangeRequests } from "~/components/review/ChangeRequests";
 import { StatusBadge } from "~/components/StatusBadge";
 import { daysUntil, formatMoment } from "~/components/format";
 import { workspaceDetail } from "~/components/queries.server";
@@ -54,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       organisationKind: m.organisationKind,
       isMe: m.userId === actor.id,
     })),
-    myRole: facts.role,
+    myRole: workspaceRoleLabel(actor, facts),
     abilities: workspaceAbilities(actor, facts),
   };
 }
@@ -147,6 +148,7 @@ export default function WorkspacePage() {
                         <Link to={`/s/${s.id}/review`}>{tr("review.title")}</Link>
                       </span>
                     ) : null}
+                    <ChangeRequests requests={reviews[s.id]?.changesRequested ?? []} />
                   </div>
                   <StatusBadge status={s.status} />
                 </li>

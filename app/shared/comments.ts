@@ -46,8 +46,21 @@ export interface ThreadView {
   asksMeToConfirm: boolean;
   /** Some comment in it mentions me. */
   mentionsMe: boolean;
+  /** Whom the thread is assigned to (a person or an organisation), or null. */
+  assignment: ThreadAssignment | null;
+  /** Assigned to me, or to my organisation. */
+  assignedToMe: boolean;
   comments: CommentView[];
-  can: { reply: boolean; resolve: boolean; moderate: boolean };
+  can: { reply: boolean; resolve: boolean; assign: boolean; moderate: boolean };
+}
+
+export interface ThreadAssignment {
+  person: PersonRef | null;
+  organisation: { id: string; name: string; shortCode: string } | null;
+  /** yyyy-mm-dd, or null. */
+  dueDate: string | null;
+  by: PersonRef | null;
+  at: string | null;
 }
 
 /** A member of the workspace who may be mentioned. */
@@ -60,18 +73,23 @@ export interface SectionComments {
   workspaceId: string;
   threads: ThreadView[];
   members: MemberRef[];
+  /** The organisations a thread may be assigned to: those of the members, and the approving ones. */
+  organisations: { id: string; name: string; shortCode: string }[];
   me: { id: string; organisationId: string | null; organisationShortCode: string | null };
   can: { comment: boolean; organisationOnly: boolean };
 }
 
 export interface NotificationView {
   id: string;
-  /** "mention", "reply", "resolved"; later "review.requested", "signoff", …: the UI falls back for unknown kinds. */
+  /** One of NOTIFICATION_KINDS (app/shared/notifications.ts); the UI falls back for unknown kinds. */
   kind: string;
   workspaceId: string | null;
   sectionId: string | null;
   threadId: string | null;
   actor: PersonRef | null;
+  /** The names as they are now (a section or workspace may have been renamed since). */
+  sectionTitle: string | null;
+  workspaceTitle: string | null;
   data: Record<string, unknown>;
   readAt: string | null;
   createdAt: string;

@@ -13,6 +13,7 @@ import { can, type Actor } from "../policy";
 import { loadActor, loadWorkspaceFacts, type SectionRecord } from "../services/access";
 import type { NotifyProps } from "../services/notifications";
 import { excerpt, threadFacts, type ThreadRow } from "../views/comments";
+import { dueDateSchema } from "./reviewSupport";
 import type { CommandDeps } from "./run";
 
 // ── input ────────────────────────────────────────────────────────────────────────────────────────
@@ -72,6 +73,13 @@ export const commentInputs = {
     mentions,
   }),
   confirm: z.strictObject({ threadId: id }),
+  assign: z.strictObject({
+    threadId: id,
+    /** Whom the thread is assigned to: one person or one organisation; null takes the assignment away. */
+    assignee: z.union([z.strictObject({ userId: id }), z.strictObject({ organisationId: id })]).nullable(),
+    /** The day the assignee is asked to act by (yyyy-mm-dd, not in the past); optional. */
+    dueDate: dueDateSchema.nullable().default(null),
+  }),
 };
 
 export type CreateThreadProps = z.output<typeof commentInputs.createThread>;
@@ -81,6 +89,7 @@ export type DeleteCommentProps = z.output<typeof commentInputs.delete>;
 export type ResolveThreadProps = z.output<typeof commentInputs.resolve>;
 export type ReopenThreadProps = z.output<typeof commentInputs.reopen>;
 export type ConfirmResolutionProps = z.output<typeof commentInputs.confirm>;
+export type AssignThreadProps = z.output<typeof commentInputs.assign>;
 
 // ── mentions and notifications ──────────────────────────────────────────────────────────────────
 type ThreadPolicyRow = Pick<ThreadRow, "visibility" | "organisationId" | "authorId">;

@@ -12,7 +12,7 @@ import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, invalidInput } from "../services/errors";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
-import { decisionSchema, emitChanged, enforce, hashSchema, membersToTell, noteSchema, parse } from "./reviewSupport";
+import { decisionSchema, emitChanged, enforce, hashSchema, membersToTell, noteSchema, parse, readyForSignOff } from "./reviewSupport";
 import { runCommand, type CommandDeps } from "./run";
 import { captureVersion } from "./versionCapture";
 
@@ -96,16 +96,20 @@ export async function decideReview(deps: CommandDeps, props: DecideReviewProps) 
       const status: SectionStatus = roundStatus(round, await latestDecisions(tx, database, round.id), hash);
       if (status !== row.status) await tx.update(t.sections).set({ status, updatedAt: now }).where(eq(t.sections.id, section.id));
       const owners = await membersToTell(tx, database, section.workspaceId, { role: "owner" }, props.actor.id);
+      const office = status === "approved" && row.status !== "approved" ? await readyForSignOff(tx, database, section, props.actor.id) : [];
       return {
         result: { decisionId, contentHash: hash, status, versionId: version.id },
-        notify: owners.map((userId) => ({
-          userId,
-          kind: "review.decided",
-          actorId: props.actor.id,
-          workspaceId: section.workspaceId,
-          sectionId: section.id,
-          data: { sectionTitle: section.title, decision, note, contentHash: hash, status },
-        })),
+        notify: [
+          ...owners.map((userId) => ({
+            userId,
+            kind: "review.decided" as const,
+            actorId: props.actor.id,
+            workspaceId: section.workspaceId,
+            sectionId: section.id,
+            data: { sectionTitle: section.title, decision, note, contentHash: hash, status },
+          })),
+          ...office,
+        ],
       };
     },
     emit: (result, { section }) => emitChanged(deps.events, section, result.status),

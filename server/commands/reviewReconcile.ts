@@ -5,7 +5,7 @@
  * to match; `watchReviewStatus` runs it shortly after every stored change.
  *
  * Not on `runCommand` (server/commands/run.ts): nobody acts here, so there is no actor to load or
- * authorize, and nobody is notified. Its steps still keep the skeleton's order: read outside, then in
+ * authorize; only the office is told when the section is approved again. Its steps still keep the skeleton's order: read outside, then in
  * one transaction lock the audit chain, re-check and write with its audit entry, emit after the commit.
  */
 import { eq } from "drizzle-orm";
@@ -14,6 +14,8 @@ import type { Collab } from "../collab/index";
 import type { Services } from "../context";
 import { isUnderReview } from "../lifecycle";
 import { appendAudit, lockAuditChain } from "../services/audit";
+import { announce, notify } from "../services/notifications";
+import { readyForSignOff } from "./reviewSupport";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
 import type { CommandDeps } from "./run";
@@ -47,11 +49,14 @@ export async function reconcileReviewStatus(deps: CommandDeps, sectionId: string
       workspaceId: section.workspaceId,
       data: { roundId: round.id, contentHash: hash, from: section.status, to: status },
     });
-    return { section, status };
+    // Approved again (the text returned to the approved one): the office may sign it now.
+    const created = status === "approved" ? await notify(tx, database, await readyForSignOff(tx, database, section, null)) : [];
+    return { section, status, created };
   });
   if (!changed) return null;
-  const { section, status } = changed;
+  const { section, status, created } = changed;
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId, status, title: section.title });
+  announce(events, created);
   return status;
 }
 

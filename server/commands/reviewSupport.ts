@@ -8,7 +8,8 @@ import { todayInNetherlands } from "../../app/shared/dates";
 import type { SectionStatus } from "../../app/shared/domain";
 import type { Database, Db } from "../../db/index";
 import type { DomainEventBus } from "../events";
-import { Forbidden, type Verdict } from "../policy";
+import { canSection, Forbidden, type Verdict } from "../policy";
+import type { NotifyProps } from "../services/notifications";
 import type { SectionRecord } from "../services/access";
 import { CommandError, parseInput } from "../services/errors";
 
@@ -61,3 +62,38 @@ export function emitChanged(events: DomainEventBus, section: SectionRecord, stat
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId: section.id, status, title: section.title });
 }
 
+
+/**
+ * The people who may sign an approved section off now (the minister's office, by the policy), told
+ * that it is ready: asked when a decision or an edit makes a section `approved`.
+ */
+export async function readyForSignOff(tx: Db, database: Database, section: SectionRecord, actorId: string | null): Promise<NotifyProps[]> {
+  const { t } = database;
+  const people = await tx
+    .select({ id: t.user.id, organisationId: t.user.organisationId, organisationKind: t.organisations.kind, isAdmin: t.user.isAdmin })
+    .from(t.user)
+    .innerJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
+    .where(and(eq(t.organisations.kind, "minister-office"), isNull(t.user.disabledAt)));
+  const roles = new Map(
+    (await tx.select({ userId: t.memberships.userId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.workspaceId, section.workspaceId))).map(
+      (m) => [m.userId, m.role],
+    ),
+  );
+  return people
+    .filter((p) => p.id !== actorId)
+    .filter((p) =>
+      canSection(
+        { id: p.id, organisationId: p.organisationId, organisationKind: p.organisationKind, isAdmin: Boolean(p.isAdmin) },
+        "section.signOff",
+        { role: roles.get(p.id) ?? null, approverOrganisation: false, status: "approved" },
+      ),
+    )
+    .map((p) => ({
+      userId: p.id,
+      kind: "section.ready_for_signoff" as const,
+      actorId,
+      workspaceId: section.workspaceId,
+      sectionId: section.id,
+      data: { sectionTitle: section.title },
+    }));
+}

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { authorize, type Actor } from "../policy";
+import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
 import type { NotifyProps } from "../services/notifications";
 import { excerpt, loadThread } from "../views/comments";
@@ -16,6 +17,7 @@ export async function resolveThread(deps: CommandDeps, actor: Actor, input: unkn
       authorize(actor, "thread.resolve", facts);
       if (thread.resolvedAt) throw new CommandError("already_resolved", "This thread is already resolved.", 409);
     },
+    lock: (tx) => lockAuditChain(tx),
     change: async (tx, { thread, section }) => {
       const now = new Date();
       await tx
@@ -23,6 +25,15 @@ export async function resolveThread(deps: CommandDeps, actor: Actor, input: unkn
         .set({ resolvedAt: now, resolvedBy: actor.id, resolutionConfirmedAt: null })
         .where(and(eq(database.t.commentThreads.id, thread.id), isNull(database.t.commentThreads.resolvedAt)));
       await tx.insert(database.t.comments).values({ id: crypto.randomUUID(), threadId: thread.id, authorId: actor.id, kind: "resolved", body: "", createdAt: now });
+      // Resolving ends what the thread asked; with an assignee, it also ends their task.
+      await appendAudit(tx, {
+        actorId: actor.id,
+        action: "thread.resolved",
+        subjectType: "thread",
+        subjectId: thread.id,
+        workspaceId: section.workspaceId,
+        data: { sectionId: section.id, assigneeUserId: thread.assigneeUserId, assigneeOrganisationId: thread.assigneeOrganisationId },
+      });
       const notify: NotifyProps[] = [];
       if (thread.authorId && thread.authorId !== actor.id) {
         notify.push({

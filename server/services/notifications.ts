@@ -11,14 +11,15 @@
 import { and, desc, eq, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
 import type { NotificationView } from "../../app/shared/comments";
+import type { NotificationKind } from "../../app/shared/notifications";
 import type { DomainEventBus } from "../events";
 import { canSection, canThread, type Actor } from "../policy";
 
 export interface NotifyProps {
   /** Who is told. */
   userId: string;
-  /** What happened: "mention", "reply", "resolved", "review.requested", "signoff", … */
-  kind: string;
+  /** What happened: one of NOTIFICATION_KINDS (each has its text in both languages). */
+  kind: NotificationKind;
   /** Who did it (from the session), or null for the system. */
   actorId: string | null;
   workspaceId?: string | null;
@@ -79,10 +80,14 @@ export async function listNotifications(
       n: t.notifications,
       actorName: t.user.name,
       actorOrg: t.organisations.shortCode,
+      sectionTitle: t.sections.title,
+      workspaceTitle: t.workspaces.title,
     })
     .from(t.notifications)
     .leftJoin(t.user, eq(t.user.id, t.notifications.actorId))
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
+    .leftJoin(t.sections, eq(t.sections.id, t.notifications.sectionId))
+    .leftJoin(t.workspaces, eq(t.workspaces.id, t.notifications.workspaceId))
     .where(and(...where))
     .orderBy(desc(t.notifications.createdAt))
     .limit(limit);
@@ -97,6 +102,8 @@ export async function listNotifications(
         sectionId: r.n.sectionId,
         threadId: r.n.threadId,
         actor: r.n.actorId ? { id: r.n.actorId, name: r.actorName ?? "", organisationShortCode: r.actorOrg ?? null } : null,
+        sectionTitle: r.sectionTitle ?? null,
+        workspaceTitle: r.workspaceTitle ?? null,
         data: (typeof r.n.data === "string" ? JSON.parse(r.n.data) : r.n.data) as Record<string, unknown>,
         readAt: r.n.readAt ? new Date(r.n.readAt).toISOString() : null,
         createdAt: new Date(r.n.createdAt).toISOString(),
@@ -118,14 +125,15 @@ export async function unreadCount(database: Database, actor: Actor): Promise<num
 }
 
 /**
- * Marks the reader's notifications read: the given ids, or all of them. Returns the unread count;
+ * Marks the reader's notifications read: the given ids, those about one section, or all of them. Returns the unread count;
  * with `events`, the reader's open pages are told the new count.
  */
-export async function markRead(database: Database, actor: Actor, ids: string[] | "all", events?: DomainEventBus): Promise<number> {
+export async function markRead(database: Database, actor: Actor, ids: string[] | "all" | { sectionId: string }, events?: DomainEventBus): Promise<number> {
   const { db, t } = database;
   const mine = eq(t.notifications.userId, actor.id);
   const unread = isNull(t.notifications.readAt);
   if (ids === "all") await db.update(t.notifications).set({ readAt: new Date() }).where(and(mine, unread));
+  else if ("sectionId" in ids) await db.update(t.notifications).set({ readAt: new Date() }).where(and(mine, unread, eq(t.notifications.sectionId, ids.sectionId)));
   else if (ids.length) await db.update(t.notifications).set({ readAt: new Date() }).where(and(mine, unread, inArray(t.notifications.id, ids)));
   events?.emit("notifications.read", { userId: actor.id });
   return unreadCount(database, actor);

@@ -94,12 +94,22 @@ export interface SectionReviewSummary {
   title: string;
   status: SectionStatus;
   dueDate: string | null;
-  /** Required organisations without a fresh approval. */
+  /** Required organisations without a fresh approval that did not ask for changes. */
   pending: string[];
   /** Of those, the ones past the due date. */
   late: string[];
   /** Organisations whose approval no longer matches the text. */
   stale: string[];
+  /** Organisations whose latest decision asks for changes: who asked and why. */
+  changesRequested: ChangeRequest[];
+}
+
+/** An organisation's request for changes in an open review round (its latest decision). */
+export interface ChangeRequest {
+  organisation: string;
+  by: string | null;
+  note: string;
+  at: string;
 }
 
 /** Each section's review at a glance (for the workspace page and the dashboard). */
@@ -108,10 +118,11 @@ export async function workspaceReviewSummaryUnchecked(database: Database, sectio
   return Promise.all(
     sections.map(async (s) => {
       if (!isUnderReview(s.status)) {
-        return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [] };
+        return { id: s.id, title: s.title, status: s.status, dueDate: null, pending: [], late: [], stale: [], changesRequested: [] };
       }
       const state = await reviewStateUnchecked(database, s.id, undefined, today);
-      const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash));
+      // Waiting for: those without a fresh approval, except those who asked for changes (they wait for the owners).
+      const pending = state.organisations.filter((o) => !isFreshApproval(o.decision, state.currentHash) && o.decision?.decision !== "request_changes");
       return {
         id: s.id,
         title: s.title,
@@ -120,6 +131,11 @@ export async function workspaceReviewSummaryUnchecked(database: Database, sectio
         pending: pending.map((o) => o.shortCode || o.name),
         late: state.organisations.filter((o) => o.late).map((o) => o.shortCode || o.name),
         stale: state.organisations.filter((o) => o.decision?.stale).map((o) => o.shortCode || o.name),
+        changesRequested: state.organisations.flatMap((o) =>
+          o.decision?.decision === "request_changes"
+            ? [{ organisation: o.shortCode || o.name, by: o.decision.userName, note: o.decision.note, at: o.decision.at.toISOString() }]
+            : [],
+        ),
       };
     }),
   );
@@ -137,6 +153,8 @@ export interface AgendaRollup {
   lateReviews: { sectionId: string; sectionTitle: string; workspaceTitle: string; dueDate: string | null; organisations: string[] }[];
   /** Sections with at least one stale approval. */
   staleApprovals: { sectionId: string; sectionTitle: string; workspaceTitle: string; organisations: string[] }[];
+  /** Sections under review for which an organisation asked for changes: who and why. */
+  changesRequested: { sectionId: string; sectionTitle: string; workspaceTitle: string; requests: ChangeRequest[] }[];
   /** Every section is final or published. */
   readyToPublish: boolean;
   /** Every section is published. */
@@ -151,6 +169,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
   let overdueSections = 0;
   const lateReviews: AgendaRollup["lateReviews"] = [];
   const staleApprovals: AgendaRollup["staleApprovals"] = [];
+  const changesRequested: AgendaRollup["changesRequested"] = [];
   const deadlines = list.map((w) => w.deadline).filter((d): d is string => Boolean(d)).sort();
   for (const w of list) {
     const summaries = await workspaceReviewSummaryUnchecked(database, w.sections);
@@ -160,6 +179,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
       if (!isLocked(s.status) && w.deadline && w.deadline < today) overdueSections += 1;
       if (s.late.length) lateReviews.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, dueDate: s.dueDate, organisations: s.late });
       if (s.stale.length) staleApprovals.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, organisations: s.stale });
+      if (s.changesRequested.length) changesRequested.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, requests: s.changesRequested });
     }
   }
   const publicationDate = deadlines[0] ?? null;
@@ -172,6 +192,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
     overdueSections,
     lateReviews,
     staleApprovals,
+    changesRequested,
     readyToPublish: total > 0 && counts.final + counts.published === total,
     published: total > 0 && counts.published === total,
   };

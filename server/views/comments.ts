@@ -15,6 +15,7 @@ import type {
   MemberRef,
   PersonRef,
   SectionComments,
+  ThreadAssignment,
   ThreadView,
 } from "../../app/shared/comments";
 import {
@@ -94,7 +95,7 @@ async function threadViews(
     .from(t.comments)
     .where(inArray(t.comments.threadId, visible.map((th) => th.id)))
     .orderBy(asc(t.comments.createdAt), asc(t.comments.id));
-  const orgIds = [...new Set(visible.map((th) => th.organisationId).filter((x): x is string => x !== null))];
+  const orgIds = [...new Set(visible.flatMap((th) => [th.organisationId, th.assigneeOrganisationId]).filter((x): x is string => x !== null))];
   const orgs = orgIds.length
     ? await db
         .select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode })
@@ -103,7 +104,7 @@ async function threadViews(
     : [];
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const who = await people(database, [
-    ...visible.flatMap((th) => [th.authorId, th.resolvedBy]),
+    ...visible.flatMap((th) => [th.authorId, th.resolvedBy, th.assigneeUserId, th.assignedBy]),
     ...commentRows.flatMap((c) => [c.authorId, ...mentionList(c.mentions)]),
   ].filter((x): x is string => x !== null));
   const byThread = new Map<string, CommentRow[]>();
@@ -146,14 +147,53 @@ async function threadViews(
       resolutionConfirmedAt: iso(th.resolutionConfirmedAt),
       asksMeToConfirm: resolvedByOther && th.resolutionConfirmedAt === null && canThread(actor, "thread.confirmResolution", tf),
       mentionsMe: comments.some((c) => c.mentions.some((m) => m.id === actor.id)),
+      assignment: assignmentOf(th, who, orgById),
+      assignedToMe: th.assigneeUserId === actor.id || (th.assigneeOrganisationId !== null && th.assigneeOrganisationId === actor.organisationId),
       comments,
       can: {
         reply: canThread(actor, "thread.reply", tf),
         resolve: canThread(actor, "thread.resolve", tf),
+        assign: canThread(actor, "thread.assign", tf),
         moderate: canThread(actor, "thread.moderate", tf),
       },
     };
   });
+}
+
+function assignmentOf(
+  th: ThreadRow,
+  who: Map<string, PersonRef>,
+  orgById: Map<string, { id: string; name: string; shortCode: string }>,
+): ThreadAssignment | null {
+  if (!th.assigneeUserId && !th.assigneeOrganisationId) return null;
+  const org = th.assigneeOrganisationId ? orgById.get(th.assigneeOrganisationId) : undefined;
+  return {
+    person: th.assigneeUserId ? (who.get(th.assigneeUserId) ?? null) : null,
+    organisation: org ? { id: org.id, name: org.name, shortCode: org.shortCode } : null,
+    dueDate: th.assignmentDueDate,
+    by: th.assignedBy ? (who.get(th.assignedBy) ?? null) : null,
+    at: iso(th.assignedAt),
+  };
+}
+
+/** The organisations a thread of this workspace may be assigned to: its members' and its approving ones, by name. Asks no policy: the caller has. */
+export async function workspaceOrganisationsUnchecked(database: Database, workspaceId: string) {
+  const { db, t } = database;
+  const [members, approvers] = await Promise.all([
+    db
+      .select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode })
+      .from(t.memberships)
+      .innerJoin(t.user, eq(t.user.id, t.memberships.userId))
+      .innerJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
+      .where(eq(t.memberships.workspaceId, workspaceId)),
+    db
+      .select({ id: t.organisations.id, name: t.organisations.name, shortCode: t.organisations.shortCode })
+      .from(t.workspaceApprovers)
+      .innerJoin(t.organisations, eq(t.organisations.id, t.workspaceApprovers.organisationId))
+      .where(eq(t.workspaceApprovers.workspaceId, workspaceId)),
+  ]);
+  const byId = new Map([...members, ...approvers].map((o) => [o.id, o]));
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The workspace's members who may be mentioned (not disabled), by name; asks no policy: the caller has. */
@@ -182,9 +222,10 @@ export async function sectionComments(database: Database, actor: Actor, sectionI
     .where(eq(t.commentThreads.sectionId, sectionId))
     .orderBy(asc(t.commentThreads.createdAt), asc(t.commentThreads.id));
   const mayComment = canSection(actor, "section.comment", facts);
-  const [threads, members] = await Promise.all([
+  const [threads, members, organisations] = await Promise.all([
     threadViews(database, actor, section, facts, rows),
     mayComment ? workspaceMembersUnchecked(database, section.workspaceId) : Promise.resolve([]),
+    mayComment ? workspaceOrganisationsUnchecked(database, section.workspaceId) : Promise.resolve([]),
   ]);
   const me = members.find((m) => m.id === actor.id);
   return {
@@ -192,6 +233,7 @@ export async function sectionComments(database: Database, actor: Actor, sectionI
     workspaceId: section.workspaceId,
     threads,
     members,
+    organisations,
     me: { id: actor.id, organisationId: actor.organisationId, organisationShortCode: me?.organisationShortCode ?? null },
     can: { comment: mayComment, organisationOnly: threadStart(actor, "organisation", facts).allowed },
   };

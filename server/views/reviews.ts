@@ -76,6 +76,7 @@ export interface OrganisationReview {
     note: string;
     contentHash: string;
     at: Date;
+    userId: string | null;
     userName: string | null;
     /** An approval of a hash the section no longer has. */
     stale: boolean;
@@ -141,6 +142,7 @@ async function organisationsOf(database: Database, round: Round, hash: string, t
             note: d.note,
             contentHash: d.contentHash,
             at: new Date(d.createdAt),
+            userId: d.userId ?? null,
             userName: d.userName ?? null,
             stale: isStaleApproval(d, hash),
           }

@@ -95,7 +95,7 @@ describe("commenting in the browser", () => {
 
     // The notification is in the lead's inbox, and reading it clears the count.
     await lead.goto(`${people.server.url}/notifications`);
-    await expect.poll(() => lead.locator("[data-notifications]").innerText()).toContain("Pieter Claes mentioned you");
+    await expect.poll(() => lead.locator("[data-notifications]").innerText()).toContain("Pieter Claes (BE) mentioned you");
     await lead.getByRole("button", { name: "Mark all read" }).click();
     await expect.poll(() => lead.locator("[data-bell-count]").count(), { timeout: 10_000 }).toBe(0);
     await shot(lead, "comments-inbox");

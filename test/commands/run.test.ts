@@ -39,15 +39,15 @@ describe("runCommand", () => {
       const result = await runCommand(server.services, {
         load: async () => ({ userId }),
         authorize: () => undefined,
-        change: async () => ({ result: "done", notify: [{ userId, kind: "test.skeleton.ok", actorId: null }] }),
+        change: async () => ({ result: "done", notify: [{ userId, kind: "section.reopened", actorId: null }] }),
         emit: () => {
           heard.push("emitted");
           // Emitted after the commit: a listener that reads finds the notification already there.
-          void notificationsOf(userId, "test.skeleton.ok").then((rows) => seenAtEmit.push(rows.length));
+          void notificationsOf(userId, "section.reopened").then((rows) => seenAtEmit.push(rows.length));
         },
       });
       expect(result).toBe("done");
-      const stored = await notificationsOf(userId, "test.skeleton.ok");
+      const stored = await notificationsOf(userId, "section.reopened");
       expect(stored).toHaveLength(1);
       expect(heard).toEqual(["emitted", `announced ${stored[0].id}`]);
       await expect.poll(() => seenAtEmit).toEqual([1]);
@@ -69,13 +69,13 @@ describe("runCommand", () => {
           },
           change: async () => {
             changed = true;
-            return { result: null, notify: [{ userId, kind: "test.skeleton.refused", actorId: null }] };
+            return { result: null, notify: [{ userId, kind: "section.signed_off", actorId: null }] };
           },
           emit: () => heard.push("emitted"),
         }),
       ).rejects.toBeInstanceOf(Forbidden);
       expect(changed).toBe(false);
-      expect(await notificationsOf(userId, "test.skeleton.refused")).toEqual([]);
+      expect(await notificationsOf(userId, "section.signed_off")).toEqual([]);
       expect(heard).toEqual([]);
     } finally {
       off();

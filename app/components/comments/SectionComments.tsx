@@ -334,6 +334,7 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
                 anchored={isAnchored(thread.id)}
                 active={active === thread.id}
                 members={data.members}
+                organisations={data.organisations}
                 dateLocale={dateLocale}
                 style={aligned && tops[thread.id] !== undefined ? { top: tops[thread.id] } : undefined}
                 onActivate={() => setActive(thread.id)}

@@ -5,7 +5,8 @@ import { formatMoment } from "../format";
 import { CommentBody } from "./CommentBody";
 import { Composer } from "./Composer";
 import type { Intent } from "./api";
-import type { CommentView, MemberRef, ThreadView } from "../../shared/comments";
+import type { CommentView, MemberRef, SectionComments, ThreadView } from "../../shared/comments";
+import { AssignmentLine } from "./AssignmentLine";
 
 export interface ThreadCardProps {
   thread: ThreadView;
@@ -13,6 +14,8 @@ export interface ThreadCardProps {
   anchored: boolean;
   active: boolean;
   members: MemberRef[];
+  /** The organisations the thread may be assigned to. */
+  organisations: SectionComments["organisations"];
   dateLocale: string;
   style?: React.CSSProperties;
   onActivate(): void;
@@ -61,6 +64,14 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
           <span className="ov-badge ov-badge--organisation">{t("thread.organisationOnly", { organisation: thread.organisation?.shortCode ?? "" })}</span>
         ) : null}
       </header>
+
+      <AssignmentLine
+        thread={thread}
+        members={mentionable}
+        organisations={thread.visibility === "organisation" ? props.organisations.filter((o) => o.id === thread.organisation?.id) : props.organisations}
+        dateLocale={dateLocale}
+        send={send}
+      />
 
       <ol className="ov-thread__comments">
         {thread.comments.map((c) => {

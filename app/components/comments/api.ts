@@ -29,7 +29,8 @@ export type Intent =
   | { intent: "delete"; commentId: string }
   | { intent: "resolve"; threadId: string }
   | { intent: "reopen"; threadId: string; body?: string; mentions?: string[] }
-  | { intent: "confirm"; threadId: string };
+  | { intent: "confirm"; threadId: string }
+  | { intent: "assign"; threadId: string; assignee: { userId: string } | { organisationId: string } | null; dueDate: string | null };
 
 export async function sendIntent(sectionId: string, intent: Intent): Promise<ThreadView | null> {
   let res: Response;

@@ -9,6 +9,19 @@ import { useEffect, useRef } from "react";
 import { LIVE_EVENTS } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
 
+/**
+ * Reloads the page's loader data. A reload cut short by a navigation or by a newer reload rejects with
+ * an AbortError: that is no error for the page, so it is not left as an unhandled rejection.
+ */
+export function revalidateQuietly(revalidate: () => unknown): void {
+  const result = revalidate();
+  if (result instanceof Promise) {
+    result.catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === "AbortError")) throw error;
+    });
+  }
+}
+
 /** Bursts of events (a review closing several sections) reload once. */
 const SETTLE_MS = 150;
 
@@ -25,7 +38,7 @@ export function useLiveRevalidate(workspaceIds: readonly string[]): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => revalidate.current(), SETTLE_MS);
+      timer = setTimeout(() => revalidateQuietly(revalidate.current), SETTLE_MS);
     };
     const release = client.watchWorkspaces([...ids]);
     const offs = LIVE_EVENTS.map((event) =>

@@ -4,9 +4,10 @@ import { SECTION_STATUSES } from "~/shared/domain";
 import type { AgendaRollup } from "../../../server/views/agenda";
 import { Deadline } from "~/components/Deadline";
 import { StatusBadge } from "~/components/StatusBadge";
+import { ChangeRequests } from "./ChangeRequests";
 import "./review.css";
 
-/** The roll-up: sections per status, what is overdue, late reviews and stale approvals. */
+/** The roll-up: sections per status, what is overdue, late reviews, changes requested (who and why) and stale approvals. */
 export function AgendaRollupPanel({ rollup }: { rollup: AgendaRollup }) {
   const { t } = useTranslation("review");
   return (
@@ -38,6 +39,21 @@ export function AgendaRollupPanel({ rollup }: { rollup: AgendaRollup }) {
                   {r.workspaceTitle}: {r.sectionTitle}
                 </Link>{" "}
                 — {t("rollup.lateBy", { organisations: r.organisations.join(", ") })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {rollup.changesRequested.length ? (
+        <>
+          <h3>{t("rollup.changesRequested")}</h3>
+          <ul data-rollup-changes>
+            {rollup.changesRequested.map((r) => (
+              <li key={r.sectionId} data-section-id={r.sectionId}>
+                <Link to={`/s/${r.sectionId}/review`}>
+                  {r.workspaceTitle}: {r.sectionTitle}
+                </Link>
+                <ChangeRequests requests={r.requests} badge={false} />
               </li>
             ))}
           </ul>
