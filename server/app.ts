@@ -27,6 +27,7 @@ import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { watchReviewStatus } from "./commands/reviewReconcile";
+import { startMailer, type Mailer, type MailerOptions } from "./mail/sender";
 
 export interface StartOptions {
   env: Env;
@@ -44,6 +45,8 @@ export interface StartOptions {
   collab?: Parameters<typeof createCollab>[1];
   /** The periodic re-check of every open connection's session (collab and socket.io); tests drive its clock. */
   sessionCheck?: SessionWatchOptions;
+  /** The mail sender (server/mail): its clock, transport and timings; tests drive them. */
+  mail?: MailerOptions;
 }
 
 export interface OverlegServer {
@@ -57,6 +60,8 @@ export interface OverlegServer {
   realtime: Realtime;
   /** The periodic re-check of open connections' sessions; `check()` runs a round now. */
   sessions: SessionWatch;
+  /** The outbox sender and jobs of this node. */
+  mailer: Mailer;
   /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
   close(): Promise<void>;
 }
@@ -91,6 +96,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     accountLimitStore: options.auth?.accountLimitStore ?? scale?.accountLimits,
     // Sign-out and revoked sessions: every node asks that person's open connections again at once.
     onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
+    onMailQueued: () => events.emit("mail.queued", { count: 1 }),
   });
   const services = createServicesBase({ env, database, auth, events, log });
   const auditAnchor = await startAuditAnchor({ database, log }, auditKey, {
@@ -151,6 +157,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const stopReviewWatch = watchReviewStatus(services, collab);
   const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events });
   const stopCommentEvents = registerCommentEvents(services, realtime);
+  const mailer = startMailer(services, options.mail);
+  services.mailer = mailer;
 
   const mode = options.remix ?? "build";
   httpServer.on("upgrade", (req, socket, head) => {
@@ -203,6 +211,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     collab,
     realtime,
     sessions,
+    mailer,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
@@ -210,6 +219,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         stopCommentEvents();
         await collab.close();
         await stopReviewWatch();
+        await mailer.close();
         await realtime.close();
         await scale?.close();
         httpServer.closeAllConnections();

@@ -45,6 +45,9 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
                 {t("nav.dashboard")}
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/settings/mail">{t("nav.mail")}</NavLink>
+            </li>
             {user.canAdmin ? (
               <li>
                 <NavLink to="/admin">{t("nav.admin")}</NavLink>

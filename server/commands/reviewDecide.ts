@@ -13,6 +13,7 @@ import { CommandError, invalidInput } from "../services/errors";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
 import { decisionSchema, emitChanged, enforce, hashSchema, membersToTell, noteSchema, parse } from "./reviewSupport";
+import { readyForSignOffMails } from "../mail/outbox";
 import { runCommand, type CommandDeps } from "./run";
 import { captureVersion } from "./versionCapture";
 
@@ -106,6 +107,8 @@ export async function decideReview(deps: CommandDeps, props: DecideReviewProps) 
           sectionId: section.id,
           data: { sectionTitle: section.title, decision, note, contentHash: hash, status },
         })),
+        // Approved by every required organisation: the minister's office may sign off now.
+        mail: status === "approved" && row.status !== "approved" ? await readyForSignOffMails(tx, database, section, hash) : [],
       };
     },
     emit: (result, { section }) => emitChanged(deps.events, section, result.status),

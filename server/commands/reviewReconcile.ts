@@ -5,7 +5,7 @@
  * to match; `watchReviewStatus` runs it shortly after every stored change.
  *
  * Not on `runCommand` (server/commands/run.ts): nobody acts here, so there is no actor to load or
- * authorize, and nobody is notified. Its steps still keep the skeleton's order: read outside, then in
+ * authorize, and nobody is notified in the app (the office gets a "ready for sign-off" mail). Its steps still keep the skeleton's order: read outside, then in
  * one transaction lock the audit chain, re-check and write with its audit entry, emit after the commit.
  */
 import { eq } from "drizzle-orm";
@@ -16,6 +16,7 @@ import { isUnderReview } from "../lifecycle";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
+import { enqueueMail, readyForSignOffMails } from "../mail/outbox";
 import type { CommandDeps } from "./run";
 
 /**
@@ -47,11 +48,14 @@ export async function reconcileReviewStatus(deps: CommandDeps, sectionId: string
       workspaceId: section.workspaceId,
       data: { roundId: round.id, contentHash: hash, from: section.status, to: status },
     });
-    return { section, status };
+    // Approvals fresh again: the office may sign off (once per approved text and person).
+    const queued = status === "approved" ? await enqueueMail(tx, database, await readyForSignOffMails(tx, database, section, hash)) : 0;
+    return { section, status, queued };
   });
   if (!changed) return null;
-  const { section, status } = changed;
+  const { section, status, queued } = changed;
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId, status, title: section.title });
+  if (queued) events.emit("mail.queued", { count: queued });
   return status;
 }
 
