@@ -30,6 +30,7 @@ export const UNIT_TESTS = [
   "test/realtime/workspace-presence.test.ts",
   "test/lifecycle.test.ts",
   "test/document-render.test.ts",
+  "test/mail/rules.test.ts",
 ];
 /** Tests of the Overleg process itself (spawned children), on a database. */
 export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];
