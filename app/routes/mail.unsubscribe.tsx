@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { eq } from "drizzle-orm";
 import { useTranslation } from "react-i18next";
 import { MAIL_KINDS } from "~/shared/mail";
 import { verifyUnsubscribe } from "../../server/mail/links";
@@ -26,6 +27,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const link = verifyUnsubscribe(context.services.env, new URL(request.url).searchParams);
   if (!link) return data({ done: false as const, kind: null }, { status: 400, headers });
+  const { db, t } = context.services.database;
+  const [person] = await db.select({ id: t.user.id }).from(t.user).where(eq(t.user.id, link.userId)).limit(1);
+  // Signed for a person who no longer exists: nothing to turn off.
+  if (!person) return data({ done: false as const, kind: null }, { status: 400, headers });
   const kinds = link.kind === "all" ? MAIL_KINDS : [link.kind];
   await setMailPreferences(context.services.database, link.userId, Object.fromEntries(kinds.map((k) => [k, "never" as const])));
   context.services.log.info("mail unsubscribed", { userId: link.userId, kind: link.kind });
