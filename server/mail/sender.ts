@@ -138,7 +138,7 @@ export function startMailer(
     }
     try {
       if (!mail) throw new Error("the mail could not be written");
-      await transport.send({ id: row.id, ...mail });
+      await transport.send({ id: row.id, secret: SECRET_KINDS.includes(row.kind as OutboxKind), ...mail });
       // Without SMTP, outside production, the admin Outbox page shows what would have been sent.
       const preview = transport.kind === "log" && env.NODE_ENV !== "production" ? { preview: { subject: mail.subject, text: mail.text } } : null;
       const data = preview ? { ...(withoutSecret(row.kind, row.data) ?? ((typeof row.data === "string" ? JSON.parse(row.data) : row.data) as object)), ...preview } : withoutSecret(row.kind, row.data);

@@ -1,7 +1,8 @@
 /**
  * Where mail goes: SMTP through Nodemailer when SMTP_URL (and MAIL_FROM) are set; otherwise the
  * server log (the mail's address, subject and text; in production the text is left out, since it can
- * hold a sign-in link) and, outside production, the admin Outbox page.
+ * hold a sign-in link; outside production the text, without invitation and reset links) and, outside
+ * production, the admin Outbox page.
  */
 import nodemailer from "nodemailer";
 import type { Env } from "../env";
@@ -9,6 +10,8 @@ import type { Logger } from "../log";
 
 export interface OutgoingMail {
   id: string;
+  /** The mail holds a link that lets its reader in (an invitation, a password reset): never logged. */
+  secret: boolean;
   to: string;
   subject: string;
   text: string;
@@ -33,7 +36,12 @@ export function createTransport(env: Env, log: Logger): MailTransport {
     return {
       kind: "log",
       async send(mail) {
-        const body = env.NODE_ENV === "production" ? "(text not logged in production)" : `\n${mail.text}`;
+        // A log line must not let its reader join or take over an account: sign-in links are left out
+        // (outside production the admin Outbox page shows them).
+        const body =
+          env.NODE_ENV === "production"
+            ? "(text not logged in production)"
+            : `\n${mail.secret ? mail.text.replace(/https?:\/\/\S+/g, "[link on the admin Outbox page]") : mail.text}`;
         log.info(`mail (no SMTP_URL: not sent) to ${mail.to}: ${mail.subject}${body}`, { mailId: mail.id });
       },
       close() {},
