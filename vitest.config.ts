@@ -32,6 +32,7 @@ export const UNIT_TESTS = [
   "test/document-render.test.ts",
   "test/search/text.test.ts",
   "test/notification-kinds.test.ts",
+  "test/mail/rules.test.ts",
 ];
 /** Tests of the Overleg process itself (spawned children), on a database. */
 export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];

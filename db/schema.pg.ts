@@ -463,3 +463,52 @@ export const apiTokens = pgTable(
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
+// ── mail (server/mail) ──────────────────────────────────────────────────────────────────────────
+/**
+ * The durable outbox: one row per mail, written in the transaction of the change it tells about, and
+ * sent by whichever node claims it (lease). `data` is what the mail says, rendered when it is sent.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: id(),
+    kind: text("kind").notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    data: json<Record<string, unknown>>("data").notNull().default({}),
+    /** queued, sending, sent, failed, digest (waits for the daily digest), digested, dropped */
+    status: text("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    lastError: text("last_error"),
+    /** Set for mails that must exist once (a reminder for one person, day and stage). */
+    dedupeKey: text("dedupe_key").unique(),
+    /** The digest mail this item went out in. */
+    digestId: text("digest_id"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [index("mail_outbox_status_idx").on(t.status, t.nextAttemptAt), index("mail_outbox_user_idx").on(t.userId, t.status)],
+);
+
+/** Per person and kind of mail: immediately, daily (digest) or never. No row: the kind's default. */
+export const mailPreferences = pgTable(
+  "mail_preferences",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    mode: text("mode").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** Jobs that one node at a time runs (reminders, digests): who holds the lease, until when. */
+export const jobLeases = pgTable("job_leases", {
+  name: text("name").primaryKey(),
+  owner: text("owner").notNull(),
+  until: ts("until").notNull(),
+});

@@ -28,6 +28,7 @@ import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from 
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { watchReviewStatus } from "./commands/reviewReconcile";
 import { backfillSearchIndex, createSearchIndexer, type SearchIndexer, type SearchIndexerOptions } from "./search/index";
+import { startMailer, type Mailer, type MailerOptions } from "./mail/sender";
 
 export interface StartOptions {
   env: Env;
@@ -47,6 +48,8 @@ export interface StartOptions {
   sessionCheck?: SessionWatchOptions;
   /** How soon the search index follows stored changes; tests may shorten it. */
   search?: SearchIndexerOptions;
+  /** The mail sender (server/mail): its clock, transport and timings; tests drive them. */
+  mail?: MailerOptions;
 }
 
 export interface OverlegServer {
@@ -62,6 +65,8 @@ export interface OverlegServer {
   sessions: SessionWatch;
   /** The search index's feed: `indexed(sectionId, until)` resolves once an edit is searchable. */
   search: SearchIndexer;
+  /** The outbox sender and jobs of this node. */
+  mailer: Mailer;
   /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
   close(): Promise<void>;
 }
@@ -96,6 +101,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     accountLimitStore: options.auth?.accountLimitStore ?? scale?.accountLimits,
     // Sign-out and revoked sessions: every node asks that person's open connections again at once.
     onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
+    onMailQueued: () => events.emit("mail.queued", { count: 1 }),
   });
   const services = createServicesBase({ env, database, auth, events, log });
   const auditAnchor = await startAuditAnchor({ database, log }, auditKey, {
@@ -159,6 +165,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const search = createSearchIndexer(services, collab, options.search);
   const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events });
   const stopCommentEvents = registerCommentEvents(services, realtime);
+  const mailer = startMailer(services, options.mail);
+  services.mailer = mailer;
 
   const mode = options.remix ?? "build";
   httpServer.on("upgrade", (req, socket, head) => {
@@ -212,6 +220,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     realtime,
     sessions,
     search,
+    mailer,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
@@ -220,6 +229,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         await collab.close();
         await stopReviewWatch();
         await search.close();
+        await mailer.close();
         await realtime.close();
         await scale?.close();
         httpServer.closeAllConnections();

@@ -9,6 +9,7 @@ import { bearer } from "better-auth/plugins";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
+import { enqueueMail } from "./mail/outbox";
 import { ACCOUNT_LOCKED_CODE, accountKey, DEFAULT_ACCOUNT_LIMIT, memoryAccountLimits, type AccountLimitRule, type AccountLimitStore } from "./sign-in-limit";
 
 export interface AuthOptions {
@@ -29,6 +30,8 @@ export interface AuthOptions {
   accountLimit?: Partial<AccountLimitRule> | false;
   /** Where the per-account counters live: Redis with several nodes (server/scale), else this process. */
   accountLimitStore?: AccountLimitStore;
+  /** Called after a mail (a password reset) was written to the outbox, so the sender looks now. */
+  onMailQueued?: () => void;
 }
 
 function emailOf(body: unknown): string | null {
@@ -67,6 +70,14 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       disableSignUp: !env.ALLOW_SIGNUP,
       minPasswordLength: 12,
       autoSignIn: true,
+      // "Forgot password?": the link goes out through the outbox (server/mail), valid for an hour; a
+      // new password ends every session of the person.
+      resetPasswordTokenExpiresIn: 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+      async sendResetPassword({ user, url }) {
+        const queued = await database.transaction((tx) => enqueueMail(tx, database, [{ kind: "password_reset", userId: user.id, data: { url } }]));
+        if (queued) options.onMailQueued?.();
+      },
     },
     session: {
       expiresIn: 60 * 60 * 24 * 7,

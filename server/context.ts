@@ -9,6 +9,7 @@ import type { Collab } from "./collab/index";
 import type { Env } from "./env";
 import type { DomainEventBus } from "./events";
 import type { Logger } from "./log";
+import type { Mailer } from "./mail/sender";
 import type { Actor } from "./policy";
 import { loadActor } from "./services/access";
 import type { AuditAnchor } from "./services/audit-anchor";
@@ -25,6 +26,8 @@ export interface Services {
   collab?: Pick<Collab, "applyServerChange">;
   /** Signed checkpoints of the audit chain, once the server runs (a publication records one). */
   auditAnchor?: Pick<AuditAnchor, "checkpoint">;
+  /** The mail sender, once the server runs (the admin Outbox page asks which transport it uses). */
+  mailer?: Pick<Mailer, "transport" | "deliver">;
   /** The signed-in person for these request headers (cookie or bearer token), or null. */
   actorFromHeaders(headers: Headers): Promise<SignedIn | null>;
 }

@@ -16,6 +16,9 @@ const CHECKPOINT_MESSAGE = "must be a whole number of events from 1 to 1000000";
 /** Where the audit key is generated outside production when AUDIT_KEY_FILE is not set. */
 export const DEV_AUDIT_KEY_FILE = "./data/audit-key.pem";
 
+/** An address, or a display name and an address in angle brackets. */
+const MAIL_FROM_PATTERN = /^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/;
+
 const DEV_SECRET = "overleg-development-secret-not-for-production-use";
 
 const schema = z
@@ -47,6 +50,14 @@ const schema = z
       .min(1, CHECKPOINT_MESSAGE)
       .max(1_000_000, CHECKPOINT_MESSAGE)
       .default(100),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^smtps?:\/\/[^/\s]+/.test(v), { message: "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.internal:587" }),
+    MAIL_FROM: z
+      .string()
+      .optional()
+      .refine((v) => !v || MAIL_FROM_PATTERN.test(v.trim()), { message: "must be an address, or a name and an address: Overleg <overleg@example.org>" }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -66,6 +77,9 @@ const schema = z
         path: ["AUDIT_KEY_FILE"],
         message: "is required in production: the path of the Ed25519 private key (PEM) that signs audit checkpoints, kept apart from the database",
       });
+    }
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "is required when SMTP_URL is set (the sender of every mail)" });
     }
     if (env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "is required when ADMIN_EMAIL is set" });
@@ -99,7 +113,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       result.error.issues.map((i) => {
         const key = i.path.join(".") || "environment";
         const value = source[key];
-        return `${key}${value !== undefined && !/SECRET|PASSWORD/.test(key) ? ` (${JSON.stringify(value)})` : ""}: ${i.message}`;
+        return `${key}${value !== undefined && !/SECRET|PASSWORD|SMTP_URL/.test(key) ? ` (${JSON.stringify(value)})` : ""}: ${i.message}`;
       }),
     );
   }

@@ -21,6 +21,8 @@ export interface DomainEvents {
   "thread.changed": { workspaceId: string; sectionId: string; threadId: string };
   /** A person has a new notification (any kind). */
   "notification.created": { userId: string; notificationId: string };
+  /** Mails were committed to the outbox on this node: its sender looks now instead of at its next round (never forwarded). */
+  "mail.queued": { count: number };
   /** A person read notifications (their unread count changed). */
   "notifications.read": { userId: string };
 }

@@ -74,7 +74,7 @@ export interface CommentFacts extends ThreadFacts {
 
 export type CommentAction = "comment.edit" | "comment.delete";
 
-export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit";
+export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail";
 
 export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction;
 

@@ -25,6 +25,8 @@ const CONFIG_KEYS = [
   "LOG_LEVEL",
   "AUDIT_KEY_FILE",
   "AUDIT_CHECKPOINT_EVERY",
+  "SMTP_URL",
+  "MAIL_FROM",
 ];
 const SECRET = "x".repeat(40);
 
@@ -108,11 +110,23 @@ describe("parseEnv", () => {
     [{ PUBLIC_URL: "overleg" }, /^PUBLIC_URL \("overleg"\): must be an absolute URL/],
     [{ ALLOW_SIGNUP: "yes" }, /^ALLOW_SIGNUP \("yes"\): /],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL \("loud"\): /],
+    [{ SMTP_URL: "smtp://mail.internal:587" }, /^MAIL_FROM: is required when SMTP_URL is set/],
+    [{ SMTP_URL: "http://mail.internal", MAIL_FROM: "o@overleg.example" }, /^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ MAIL_FROM: "Overleg <not an address>" }, /^MAIL_FROM \("Overleg <not an address>"\): must be an address/],
   ])("refuses %j with one line naming the variable", (source, message) => {
     const lines = problems(source);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
     expect(lines[0]).not.toContain("\n");
+  });
+
+  it("takes SMTP_URL with MAIL_FROM, a bare address or a name and an address", () => {
+    expect(parseEnv({ SMTP_URL: "smtp://u:p@mail.internal:587", MAIL_FROM: "Overleg <overleg@example.org>" }).SMTP_URL).toBe("smtp://u:p@mail.internal:587");
+    expect(parseEnv({ MAIL_FROM: "overleg@example.org" }).MAIL_FROM).toBe("overleg@example.org");
+  });
+
+  it("never repeats the SMTP password in its messages", () => {
+    expect(problems({ SMTP_URL: "ftp://user:hunter2@mail", MAIL_FROM: "o@overleg.example" }).join("\n")).not.toMatch(/hunter2/);
   });
 
   it("never repeats a secret or a password in its messages", () => {

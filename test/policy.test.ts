@@ -188,6 +188,7 @@ const adminTable: Record<AdminAction, Row> = {
   "admin.people":            [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.workspaces":        [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.audit":             [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.mail":              [".", ".", ".", ".", ".", ".", "Y", "."],
 };
 
 // ── search: which hits a person sees (and counts), on a draft section ─────────────────────────────

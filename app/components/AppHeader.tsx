@@ -60,6 +60,9 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
             <li>
               <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink>
             </li>
+            <li>
+              <NavLink to="/settings/mail">{t("nav.mail")}</NavLink>
+            </li>
             {user.canAdmin ? (
               <li>
                 <NavLink to="/admin">{t("nav.admin")}</NavLink>

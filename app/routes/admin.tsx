@@ -23,6 +23,7 @@ export default function AdminLayout() {
     { to: "/admin/organisations", label: t("nav.organisations") },
     { to: "/admin/people", label: t("nav.people") },
     { to: "/admin/audit", label: t("nav.audit") },
+    { to: "/admin/outbox", label: t("nav.outbox") },
   ];
   return (
     <div className="admin">

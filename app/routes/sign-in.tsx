@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -104,6 +104,7 @@ export default function SignIn() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  const { t: tm } = useTranslation("mail");
   const errorRef = useRef<HTMLParagraphElement>(null);
   const redirectTo = params.get("redirectTo") ?? "";
   const busy = navigation.state !== "idle" && navigation.formAction === "/sign-in";
@@ -118,6 +119,11 @@ export default function SignIn() {
         <section className="panel sign-in__form" aria-labelledby="sign-in-title">
           <h1 id="sign-in-title">{t("signIn.title")}</h1>
           <p className="lede">{t("signIn.intro")}</p>
+          {params.get("reset") === "1" ? (
+            <p className="alert alert--success" role="status">
+              {tm("reset.done")}
+            </p>
+          ) : null}
           {result?.error ? (
             <p className="alert alert--error" role="alert" id="sign-in-error" tabIndex={-1} ref={errorRef}>
               {t(`signIn.errors.${result.error}`, { seconds: "retryAfter" in result ? result.retryAfter : 60 })}
@@ -154,6 +160,9 @@ export default function SignIn() {
               {busy ? t("signIn.submitting") : t("signIn.submit")}
             </button>
           </Form>
+          <p className="sign-in__forgot">
+            <Link to="/forgot-password">{tm("forgot.link")}</Link>
+          </p>
         </section>
         {demo ? (
           <section className="panel panel--note sign-in__demo" aria-labelledby="demo-title">

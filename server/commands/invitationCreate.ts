@@ -1,6 +1,7 @@
 /**
- * Inviting someone to a workspace (see invitationSupport.ts): the link is shown once, to the inviter;
- * only the token's hash is stored.
+ * Inviting someone to a workspace (see invitationSupport.ts): the link is shown once, to the inviter,
+ * and mailed to the invitee through the outbox (which drops it once sent); the invitation keeps only
+ * the token's hash.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
@@ -46,6 +47,7 @@ export async function createInvitation(
   const token = randomBytes(32).toString("base64url");
   const id = crypto.randomUUID();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+  const url = invitationUrl(env.PUBLIC_URL, token);
   await runCommand(deps, {
     load: () => loadWorkspaceFacts(database, props.actor, props.workspaceId),
     authorize: (facts) => authorize(props.actor, "workspace.invite", facts),
@@ -95,10 +97,16 @@ export async function createInvitation(
         workspaceId: props.workspaceId,
         data: { email, role: props.role, organisationId: props.organisationId, expiresAt: expiresAt.toISOString() },
       });
-      return { result: undefined };
+      // The invitee gets the link by mail too (server/mail), in their language if they have an
+      // account, else in the inviter's; the outbox forgets the link once the mail went out.
+      const [invitee] = await tx.select({ locale: t.user.locale }).from(t.user).where(eq(t.user.email, email)).limit(1);
+      const [inviter] = await tx.select({ locale: t.user.locale }).from(t.user).where(eq(t.user.id, props.actor.id)).limit(1);
+      return {
+        result: undefined,
+        mail: [{ kind: "invitation", to: email, data: { invitationId: id, url, locale: invitee?.locale ?? inviter?.locale ?? "nl" } }],
+      };
     },
   });
-  const url = invitationUrl(env.PUBLIC_URL, token);
   // The link is the inviter's to pass on: the log gets the invitation's id, never the token.
   log.info("invitation created", { invitationId: id, workspaceId: props.workspaceId, role: props.role });
   return { id, url, token, expiresAt };

@@ -2,7 +2,7 @@
  * What the invitation commands share (server/commands/invitation*.ts). Invitations are how people join
  * a workspace. An owner (or an admin) invites an email address with a role and an organisation;
  * Overleg makes a random token, stores only its SHA-256, and shows the link
- * `${PUBLIC_URL}/invite/<token>` once, to the inviter, in the UI (there is no mail server). The server
+ * `${PUBLIC_URL}/invite/<token>` once, to the inviter, in the UI, and mails it to the invitee (server/mail). The server
  * log names the invitation by its id, never its token: a log line must not let its reader join.
  *
  * The organisation is where a new person is created, so it decides rights (the minister's office signs

@@ -13,6 +13,7 @@ import { CommandError, invalidInput } from "../services/errors";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
 import { decisionSchema, emitChanged, enforce, hashSchema, membersToTell, noteSchema, parse, readyForSignOff } from "./reviewSupport";
+import { readyForSignOffMails } from "../mail/outbox";
 import { runCommand, type CommandDeps } from "./run";
 import { captureVersion } from "./versionCapture";
 
@@ -110,6 +111,8 @@ export async function decideReview(deps: CommandDeps, props: DecideReviewProps) 
           })),
           ...office,
         ],
+        // Approved by every required organisation: the minister's office may sign off now.
+        mail: status === "approved" && row.status !== "approved" ? await readyForSignOffMails(tx, database, section, hash) : [],
       };
     },
     emit: (result, { section }) => emitChanged(deps.events, section, result.status),

@@ -5,7 +5,7 @@
  * to match; `watchReviewStatus` runs it shortly after every stored change.
  *
  * Not on `runCommand` (server/commands/run.ts): nobody acts here, so there is no actor to load or
- * authorize; only the office is told when the section is approved again. Its steps still keep the skeleton's order: read outside, then in
+ * authorize; the office is told in the app and by mail when the section is approved again. Its steps still keep the skeleton's order: read outside, then in
  * one transaction lock the audit chain, re-check and write with its audit entry, emit after the commit.
  */
 import { eq } from "drizzle-orm";
@@ -18,6 +18,7 @@ import { announce, notify } from "../services/notifications";
 import { readyForSignOff } from "./reviewSupport";
 import { latestDecisions, openRound, roundStatus } from "../views/reviews";
 import { currentHash } from "../views/versions";
+import { enqueueMail, readyForSignOffMails } from "../mail/outbox";
 import type { CommandDeps } from "./run";
 
 /**
@@ -49,14 +50,16 @@ export async function reconcileReviewStatus(deps: CommandDeps, sectionId: string
       workspaceId: section.workspaceId,
       data: { roundId: round.id, contentHash: hash, from: section.status, to: status },
     });
-    // Approved again (the text returned to the approved one): the office may sign it now.
+    // Approved again (the text returned to the approved one): the office may sign it now, told in the app and by mail.
     const created = status === "approved" ? await notify(tx, database, await readyForSignOff(tx, database, section, null)) : [];
-    return { section, status, created };
+    const queued = status === "approved" ? await enqueueMail(tx, database, await readyForSignOffMails(tx, database, section, hash)) : 0;
+    return { section, status, created, queued };
   });
   if (!changed) return null;
-  const { section, status, created } = changed;
+  const { section, status, created, queued } = changed;
   events.emit("section.changed", { workspaceId: section.workspaceId, sectionId, status, title: section.title });
   announce(events, created);
+  if (queued) events.emit("mail.queued", { count: queued });
   return status;
 }
 

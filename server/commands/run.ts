@@ -1,6 +1,6 @@
 /**
  * The one shape of a command (ADR 017): load facts → authorize → (prepare) → transaction { lock,
- * re-check, change (with its version and audit entry), notify } → after the commit, emit.
+ * re-check, change (with its version and audit entry), notify, mail } → after the commit, emit.
  *
  * A command module (server/commands/<noun><Verb>.ts) states its steps and `runCommand` runs them in
  * that order, so no command can emit before its commit, tell people outside its transaction, or take
@@ -8,6 +8,7 @@
  */
 import type { Database, Db } from "../../db/index";
 import type { DomainEventBus } from "../events";
+import { enqueueMail, mailsForNotifications, type MailIntent } from "../mail/outbox";
 import { announce, notify, type NotifyProps } from "../services/notifications";
 
 /** What every command needs from the server's services. */
@@ -21,6 +22,11 @@ export interface Changed<R> {
   result: R;
   /** Notifications inserted in the same transaction, announced after the commit. */
   notify?: NotifyProps[];
+  /**
+   * Mails written to the outbox in the same transaction (server/mail), besides those the
+   * notifications stand for (mentions, review requests, decisions; `mailsForNotifications`).
+   */
+  mail?: MailIntent[];
 }
 
 export interface CommandSteps<F, R, P = F> {
@@ -51,13 +57,15 @@ export async function runCommand<F, R, P = F>(deps: CommandDeps, steps: CommandS
   // Without a prepare step P is F (its default), so the loaded facts are passed on as they are.
   const facts = steps.prepare ? await steps.prepare(loaded) : (loaded as unknown as P);
   const { database } = deps;
-  const { result, created } = await database.transaction(async (tx) => {
+  const { result, created, queued } = await database.transaction(async (tx) => {
     await steps.lock?.(tx, facts);
     const changed = await steps.change(tx, facts);
     const created = await notify(tx, database, changed.notify ?? []);
-    return { result: changed.result, created };
+    const queued = await enqueueMail(tx, database, [...mailsForNotifications(changed.notify ?? []), ...(changed.mail ?? [])]);
+    return { result: changed.result, created, queued };
   });
   steps.emit?.(result, facts);
   announce(deps.events, created);
+  if (queued) deps.events.emit("mail.queued", { count: queued });
   return result;
 }

@@ -104,6 +104,9 @@ export async function wipe(database: Database): Promise<void> {
   const { t } = database;
   const order = [
     t.auditEvents,
+    t.mailOutbox,
+    t.mailPreferences,
+    t.jobLeases,
     t.notifications,
     t.comments,
     t.commentThreads,

@@ -1,17 +1,22 @@
 /**
  * A clock the test ticks itself, for the periodic re-check of sessions (startServer's
- * `sessionCheck.clock`): nothing happens between ticks, and `tick()` resolves once the round it
- * started has finished.
+ * `sessionCheck.clock`) and the mail sender (`mail.clock`): nothing happens between ticks, and
+ * `tick()` resolves once the round it started has finished. Its `now()` is real time until the test
+ * sets it (`set`), then stands still where it was put.
  */
 import type { Clock } from "../../server/services/access";
+import type { MailClock } from "../../server/mail/sender";
 
-export interface ManualClock extends Clock {
+export interface ManualClock extends Clock, MailClock {
   /** Fires every timer now (whatever its interval); resolves when their rounds have finished. */
   tick(): Promise<void>;
+  /** Puts "now" at this moment. */
+  set(now: Date): void;
 }
 
 export function manualClock(): ManualClock {
   const timers = new Set<() => Promise<void>>();
+  let fixed: Date | null = null;
   return {
     every(_ms, fire) {
       timers.add(fire);
@@ -19,6 +24,10 @@ export function manualClock(): ManualClock {
     },
     async tick() {
       await Promise.all([...timers].map((fire) => fire()));
+    },
+    now: () => (fixed ? new Date(fixed) : new Date()),
+    set(now) {
+      fixed = new Date(now);
     },
   };
 }

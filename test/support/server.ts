@@ -90,6 +90,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** better-auth options over the tests' default (address rate limit off). */
   auth?: StartOptions["auth"];
+  /** The mail sender's clock, transport and timings (server/mail/sender.ts). */
+  mail?: StartOptions["mail"];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -113,6 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     auth: { signInPerMinute: 0, ...options.auth },
     collab: options.collab,
     sessionCheck: options.sessionCheck,
+    mail: options.mail,
   });
   const { db, t } = database;
   const workspaceId = async (title: string) => {
