@@ -22,7 +22,7 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
           <LanguageSwitch locale={locale} />
           {user ? (
             <>
-              <NotificationBell />
+              {user.gated ? null : <NotificationBell />}
               <p className="app-header__user">
                 <span className="visually-hidden">{t("user.signedInAs")} </span>
                 <span className="app-header__name">{user.name}</span>
@@ -37,13 +37,16 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
           ) : null}
         </div>
       </div>
-      {user ? (
+      {user && !user.gated ? (
         <nav className="app-nav" aria-label={t("nav.label")}>
           <ul>
             <li>
               <NavLink to="/" end>
                 {t("nav.dashboard")}
               </NavLink>
+            </li>
+            <li>
+              <NavLink to="/settings/security">{t("nav.security")}</NavLink>
             </li>
             {user.canAdmin ? (
               <li>
