@@ -21,6 +21,7 @@ import {
   resolutionConfirmation,
   reviewRequest,
   secondFactorRequirement,
+  sessionEnd,
   stepUp,
   STEP_UP_MAX_AGE_MS,
   threadStart,
@@ -444,5 +445,14 @@ describe("the second factor", () => {
     expect(code({ enabled: false, required: true, checkedAt: null })).toBe("two_factor_setup_required");
     expect(code({ enabled: false, required: false, checkedAt: null })).toBe("Y");
     expect(STEP_UP_MAX_AGE_MS).toBe(15 * 60_000);
+  });
+});
+
+describe("ending sessions", () => {
+  it("lets a person end their own, and only an admin someone else's", () => {
+    for (const person of PEOPLE) {
+      expect(answer(sessionEnd(who[person].actor, who[person].actor.id)), person).toBe("Y");
+      expect(answer(sessionEnd(who[person].actor, "u-someone-else")), person).toBe(person === "admin" ? "Y" : "forbidden");
+    }
   });
 });
