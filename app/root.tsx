@@ -22,7 +22,9 @@ export const meta: MetaFunction = () => [{ title: "Overleg" }];
 /** Everything every page needs: the reader's language and who is signed in (from the session). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = localeFromRequest(request);
-  const actor = await context.services.actorFromHeaders(request.headers);
+  // A session held at the second-factor gate shows who is signed in and the sign-out, nothing else.
+  const state = await context.services.sessionFromHeaders(request.headers);
+  const actor = state?.actor ?? null;
   return {
     locale,
     dateLocale: dateLocaleFor(request.headers.get("accept-language"), locale),
@@ -33,7 +35,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           email: actor.email,
           organisationName: actor.organisationName,
           organisationShortCode: actor.organisationShortCode,
-          canAdmin: can(actor, "admin.people"),
+          canAdmin: !state?.gate && can(actor, "admin.people"),
+          gated: Boolean(state?.gate),
         }
       : null,
   };
@@ -59,7 +62,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {i18n.t("skipToContent")}
           </a>
           {/* Live presence, page updates and notifications (socket.io) for signed-in people; opens after hydration. */}
-          <RealtimeProvider userId={user?.id ?? null}>
+          <RealtimeProvider userId={user && !user.gated ? user.id : null}>
             <AppHeader user={user} locale={locale} />
             {children}
           </RealtimeProvider>

@@ -27,6 +27,8 @@ export const user = pgTable("user", {
   isAdmin: bool("is_admin").notNull().default(false),
   locale: text("locale"),
   disabledAt: ts("disabled_at"),
+  /** better-auth's two-factor plugin: TOTP set up and verified. */
+  twoFactorEnabled: bool("two_factor_enabled").notNull().default(false),
 });
 
 export const session = pgTable(
@@ -39,6 +41,8 @@ export const session = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** When this session last gave a second factor (sign-in or step-up); null: never. */
+    secondFactorAt: ts("second_factor_at"),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
@@ -77,12 +81,38 @@ export const verification = pgTable("verification", {
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
+/** better-auth's two-factor plugin: one TOTP secret and the recovery codes per person (both encrypted). */
+export const twoFactor = pgTable(
+  "two_factor",
+  {
+    id: id(),
+    secret: text("secret").notNull(),
+    backupCodes: text("backup_codes").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    verified: bool("verified").default(true),
+    failedVerificationCount: integer("failed_verification_count").default(0),
+    lockedUntil: ts("locked_until"),
+  },
+  (t) => [uniqueIndex("two_factor_user_idx").on(t.userId)],
+);
+
+/** Whether a second factor is required of people with a role ("admin" or a workspace role); no row: the default. */
+export const twoFactorRoles = pgTable("two_factor_roles", {
+  role: text("role").primaryKey(),
+  required: bool("required").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
 // ── organisations, workspaces, people ───────────────────────────────────────────────────────────
 export const organisations = pgTable("organisations", {
   id: id(),
   kind: text("kind").notNull().$type<OrganisationKind>(),
   name: text("name").notNull(),
   shortCode: text("short_code").notNull().unique(),
+  /** Whether its people must use a second factor: true, false, or null for the default (docs/decisions/022). */
+  requireTwoFactor: bool("require_two_factor"),
   createdAt: createdAt(),
 });
 

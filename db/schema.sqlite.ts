@@ -30,6 +30,8 @@ export const user = sqliteTable("user", {
   isAdmin: bool("is_admin").notNull().default(false),
   locale: text("locale"),
   disabledAt: ts("disabled_at"),
+  /** better-auth's two-factor plugin: TOTP set up and verified. */
+  twoFactorEnabled: bool("two_factor_enabled").notNull().default(false),
 });
 
 export const session = sqliteTable(
@@ -42,6 +44,8 @@ export const session = sqliteTable(
     updatedAt: ts("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** When this session last gave a second factor (sign-in or step-up); null: never. */
+    secondFactorAt: ts("second_factor_at"),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
@@ -80,12 +84,38 @@ export const verification = sqliteTable("verification", {
   updatedAt: ts("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
+/** better-auth's two-factor plugin: one TOTP secret and the recovery codes per person (both encrypted). */
+export const twoFactor = sqliteTable(
+  "two_factor",
+  {
+    id: id(),
+    secret: text("secret").notNull(),
+    backupCodes: text("backup_codes").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    verified: bool("verified").default(true),
+    failedVerificationCount: integer("failed_verification_count").default(0),
+    lockedUntil: ts("locked_until"),
+  },
+  (t) => [uniqueIndex("two_factor_user_idx").on(t.userId)],
+);
+
+/** Whether a second factor is required of people with a role ("admin" or a workspace role); no row: the default. */
+export const twoFactorRoles = sqliteTable("two_factor_roles", {
+  role: text("role").primaryKey(),
+  required: bool("required").notNull(),
+  updatedAt: ts("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+});
+
 // ── organisations, workspaces, people ───────────────────────────────────────────────────────────
 export const organisations = sqliteTable("organisations", {
   id: id(),
   kind: text("kind").notNull().$type<OrganisationKind>(),
   name: text("name").notNull(),
   shortCode: text("short_code").notNull().unique(),
+  /** Whether its people must use a second factor: true, false, or null for the default (docs/decisions/022). */
+  requireTwoFactor: bool("require_two_factor"),
   createdAt: createdAt(),
 });
 

@@ -4,9 +4,10 @@
  */
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
-import { bearer } from "better-auth/plugins";
-import { eq } from "drizzle-orm";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { secondFactorOf } from "./services/second-factor";
+import { bearer, twoFactor } from "better-auth/plugins";
+import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
 import { enqueueMail } from "./mail/outbox";
@@ -51,6 +52,9 @@ function rateLimitsIn(storage: NonNullable<AuthOptions["secondaryStorage"]>): Ra
   };
 }
 
+/** The endpoints that check a second factor; a success records it on the session (`secondFactorAt`). */
+const SECOND_FACTOR_PATHS = new Set(["/two-factor/verify-totp", "/two-factor/verify-backup-code"]);
+
 export function createAuth(database: Database, env: Env, options: AuthOptions = {}) {
   const { t } = database;
   const perMinute = options.signInPerMinute ?? 10;
@@ -63,7 +67,14 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
     trustedOrigins: [env.PUBLIC_URL],
     database: drizzleAdapter(database.db, {
       provider: database.dialect,
-      schema: { user: t.user, session: t.session, account: t.account, verification: t.verification, rateLimit: t.rateLimit },
+      schema: {
+        user: t.user,
+        session: t.session,
+        account: t.account,
+        verification: t.verification,
+        rateLimit: t.rateLimit,
+        twoFactor: t.twoFactor,
+      },
     }),
     emailAndPassword: {
       enabled: true,
@@ -82,6 +93,10 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
     session: {
       expiresIn: 60 * 60 * 24 * 7,
       updateAge: 60 * 60 * 24,
+      additionalFields: {
+        // Set by the after hook below when this session gives a second factor (sign-in or step-up).
+        secondFactorAt: { type: "date", required: false, input: false },
+      },
     },
     user: {
       additionalFields: {
@@ -97,42 +112,60 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       max: 300,
       storage: "database",
       customStorage: options.secondaryStorage ? rateLimitsIn(options.secondaryStorage) : undefined,
-      customRules: { "/sign-in/email": { window: 60, max: Math.max(perMinute, 1) } },
+      customRules: {
+        "/sign-in/email": { window: 60, max: Math.max(perMinute, 1) },
+        // The two-factor plugin's own rule (3 in 10 s per address) would lock out colleagues behind
+        // one ministry address; the plugin's per-account lockout (10 wrong codes: 15 minutes) slows guessing.
+        "/two-factor/*": { window: 60, max: Math.max(perMinute * 3, 3) },
+      },
     },
     advanced: {
       database: { generateId: () => crypto.randomUUID() },
       useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
       ipAddress: { ipAddressHeaders: ["x-overleg-client-ip"] },
     },
-    hooks: accountRule
-      ? {
-          // Counted before the password is checked, refused without checking it while the account waits.
-          before: createAuthMiddleware(async (ctx) => {
-            const email = ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
-            if (!email) return;
-            const verdict = await accountLimits.attempt(accountKey(email), accountRule, Date.now());
-            if (verdict.allowed) return;
-            const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-            throw new APIError(
-              "TOO_MANY_REQUESTS",
-              {
-                code: ACCOUNT_LOCKED_CODE,
-                message: `Too many failed sign-in attempts for this account. Try again in ${seconds} seconds.`,
-                retryAfter: seconds,
-              },
-              { "Retry-After": String(seconds) },
-            );
-          }),
-          // A successful sign-in starts the account afresh.
-          after: createAuthMiddleware(async (ctx) => {
-            const email = ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
-            const returned = ctx.context.returned;
-            if (email && returned && !isAPIError(returned) && !(returned instanceof Response && !returned.ok)) {
-              await accountLimits.reset(accountKey(email));
-            }
-          }),
+    hooks: {
+      // Counted before the password is checked, refused without checking it while the account waits.
+      before: createAuthMiddleware(async (ctx) => {
+        // A person a rule requires to have a second factor cannot turn theirs off.
+        if (ctx.path === "/two-factor/disable") {
+          const session = await getSessionFromCtx(ctx).catch(() => null);
+          if (session && (await secondFactorOf(database, env, session.user.id)).required) {
+            throw new APIError("FORBIDDEN", { code: "TWO_FACTOR_REQUIRED", message: "Two-factor authentication is required for you; it cannot be turned off." });
+          }
+          return;
         }
-      : undefined,
+        const email = accountRule && ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+        if (!email || !accountRule) return;
+        const verdict = await accountLimits.attempt(accountKey(email), accountRule, Date.now());
+        if (verdict.allowed) return;
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        throw new APIError(
+          "TOO_MANY_REQUESTS",
+          {
+            code: ACCOUNT_LOCKED_CODE,
+            message: `Too many failed sign-in attempts for this account. Try again in ${seconds} seconds.`,
+            retryAfter: seconds,
+          },
+          { "Retry-After": String(seconds) },
+        );
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const returned = ctx.context.returned;
+        const succeeded = returned !== undefined && !isAPIError(returned) && !(returned instanceof Response && !returned.ok);
+        if (!succeeded) return;
+        // A successful sign-in starts the account afresh.
+        const email = accountRule && ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+        if (email) await accountLimits.reset(accountKey(email));
+        // A second factor given (at sign-in, or again for a step-up): the session it was given in remembers when.
+        // (Setting TOTP up replaces the session: the new one is `newSession`.)
+        if (SECOND_FACTOR_PATHS.has(ctx.path ?? "")) {
+          const returnedToken = (returned as { token?: unknown } | null)?.token;
+          const tokens = [returnedToken, ctx.context.newSession?.session.token].filter((x): x is string => typeof x === "string" && x !== "");
+          if (tokens.length) await database.db.update(t.session).set({ secondFactorAt: new Date() }).where(inArray(t.session.token, tokens));
+        }
+      }),
+    },
     databaseHooks: {
       session: {
         delete: {
@@ -155,7 +188,12 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
         },
       },
     },
-    plugins: [bearer()],
+    plugins: [
+      bearer(),
+      // TOTP with recovery codes (docs/decisions/022-identity-plugins.md). People who sign in only
+      // through single sign-on have no password to confirm with; their session is the proof.
+      twoFactor({ issuer: "Overleg", allowPasswordless: true }),
+    ],
   });
 }
 

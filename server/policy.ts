@@ -21,6 +21,22 @@ export interface Actor {
   organisationId: string | null;
   organisationKind: OrganisationKind | null;
   isAdmin: boolean;
+  /**
+   * The second factor of the session this actor came from (server/context.ts). Absent on actors
+   * loaded without a session (someone else, tests): the commands that need a step-up load it then,
+   * with no check given (`checkedAt` null).
+   */
+  secondFactor?: SecondFactorState;
+}
+
+/** What a session knows about its person's second factor. */
+export interface SecondFactorState {
+  /** The person has TOTP set up (and verified once). */
+  enabled: boolean;
+  /** A rule requires the person to have one (secondFactorRequirement). */
+  required: boolean;
+  /** When this session last gave the second factor; null: never. */
+  checkedAt: Date | null;
 }
 
 /** What the caller knows about the actor's relation to one workspace. */
@@ -505,3 +521,74 @@ export function workspaceAbilities(actor: Actor, facts: WorkspaceFacts): Record<
 }
 
 export { sectionActions, workspaceActions };
+
+// ── second factor ───────────────────────────────────────────────────────────────────────────────
+// Who must have a second factor (TOTP), and which actions ask for it again (step-up). See
+// docs/decisions/022-identity-plugins.md.
+
+/** The roles an admin can require a second factor for: administrators and the workspace roles. */
+export type SecondFactorRole = "admin" | Role;
+export const SECOND_FACTOR_ROLES: readonly SecondFactorRole[] = ["admin", "owner", "editor", "commenter", "viewer"];
+
+/** What decides whether a person must have a second factor. */
+export interface SecondFactorFacts {
+  /** The defaults apply (NODE_ENV=production): admins and the minister's office must. */
+  production: boolean;
+  isAdmin: boolean;
+  organisationKind: OrganisationKind | null;
+  /** The organisation's rule: true (required), false (not even by default), null (the default). */
+  organisationRule: boolean | null;
+  /** The person's roles in any workspace. */
+  roles: readonly Role[];
+  /** The admins' rules per role (a role without a rule: the default). */
+  roleRules: Partial<Record<SecondFactorRole, boolean>>;
+}
+
+/**
+ * Whether a person must have a second factor: their organisation's rule, or a rule for any role they
+ * hold. Without rules, in production, administrators and the people of the minister's office must.
+ */
+export function secondFactorRequirement(f: SecondFactorFacts): { required: boolean; because: string | null } {
+  const organisation = f.organisationRule ?? (f.production && f.organisationKind === "minister-office");
+  if (organisation) return { required: true, because: "organisation" };
+  const roles: SecondFactorRole[] = [...(f.isAdmin ? (["admin"] as const) : []), ...f.roles];
+  for (const role of roles) {
+    const rule = f.roleRules[role] ?? (f.production && role === "admin");
+    if (rule) return { required: true, because: `role:${role}` };
+  }
+  return { required: false, because: null };
+}
+
+/** How long a second factor given counts for a step-up (sign-off, reopening, publishing). */
+export const STEP_UP_MAX_AGE_MS = 15 * 60_000;
+
+/** The actions that ask for the second factor again when the last check is older than STEP_UP_MAX_AGE_MS. */
+export type StepUpAction = "section.signOff" | "section.reopen" | "workspace.publish";
+
+/**
+ * Whether the session may take a step-up action now: a person with a second factor gave it in the
+ * last 15 minutes; a person required to have one and without it sets it up first. A person neither
+ * required nor with one has nothing to give (development, or an organisation an admin exempted).
+ */
+export function stepUp(state: SecondFactorState, now: Date): Verdict {
+  if (!state.enabled) {
+    return state.required
+      ? refused("two_factor_setup_required", "Set up two-factor authentication first: this action needs it.")
+      : allowed;
+  }
+  if (state.checkedAt && now.getTime() - state.checkedAt.getTime() <= STEP_UP_MAX_AGE_MS && state.checkedAt.getTime() <= now.getTime() + 60_000) {
+    return allowed;
+  }
+  return refused("step_up_required", "Confirm it is you: enter a code from your authenticator app (asked again after 15 minutes).");
+}
+
+// ── sessions ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Whether `actor` may end the sessions of the person `ownerId`: their own, always (any of them, or
+ * all but the one they use); someone else's, only an admin (all of them at once, as when disabling).
+ */
+export function sessionEnd(actor: Actor, ownerId: string): Verdict {
+  if (actor.id === ownerId || actor.isAdmin) return allowed;
+  return refused("forbidden", "Only administrators end someone else's sessions.");
+}

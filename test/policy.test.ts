@@ -23,6 +23,10 @@ import {
   reviewDecision,
   resolutionConfirmation,
   reviewRequest,
+  secondFactorRequirement,
+  sessionEnd,
+  stepUp,
+  STEP_UP_MAX_AGE_MS,
   threadStart,
   threadAssignment,
   workspaceRoleLabel,
@@ -39,6 +43,10 @@ import {
   type SectionFacts,
   type ThreadAction,
   type OrganisationFacts,
+  type OrganisationKind,
+  type Role,
+  type SecondFactorFacts,
+  type SecondFactorState,
   type ThreadFacts,
   type Verdict,
   type WorkspaceAction,
@@ -489,5 +497,52 @@ describe("separation of duties", () => {
     expect(choose("admin", ["o-ez"])).toBe("Y");
     expect(choose("admin", ["o-kgg"], 2)).toBe("review_open");
     for (const person of ["editor", "approver", "office", "nonMember"] as const) expect(choose(person, ["o-kgg"]), person).toBe("forbidden");
+  });
+});
+
+describe("the second factor", () => {
+  const base = { isAdmin: false, organisationKind: "ministry" as OrganisationKind, organisationRule: null, roles: [] as Role[], roleRules: {} };
+  const required = (f: Partial<SecondFactorFacts>, production = true) => secondFactorRequirement({ ...base, production, ...f }).required;
+
+  it("is required by default, in production only, of admins and the minister's office", () => {
+    expect(required({ isAdmin: true })).toBe(true);
+    expect(required({ organisationKind: "minister-office" })).toBe(true);
+    expect(required({ roles: ["owner", "editor"] })).toBe(false);
+    expect(required({ isAdmin: true }, false)).toBe(false);
+    expect(required({ organisationKind: "minister-office" }, false)).toBe(false);
+  });
+
+  it("follows an admin's rules per organisation and per role, over the defaults", () => {
+    expect(required({ organisationRule: true }, false)).toBe(true);
+    expect(required({ organisationKind: "minister-office", organisationRule: false })).toBe(false);
+    expect(required({ roles: ["viewer", "owner"], roleRules: { owner: true } }, false)).toBe(true);
+    expect(required({ roles: ["viewer"], roleRules: { owner: true } }, false)).toBe(false);
+    expect(required({ isAdmin: true, roleRules: { admin: false } })).toBe(false);
+    // Any rule that requires it wins: an exempted organisation does not exempt a required role.
+    expect(required({ organisationRule: false, isAdmin: true })).toBe(true);
+  });
+
+  it("asks for it again (step-up) when the last check is older than 15 minutes; nothing of those without one unless required", () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    const code = (state: SecondFactorState) => answer(stepUp(state, now));
+    expect(code({ enabled: true, required: true, checkedAt: ago(14) })).toBe("Y");
+    expect(code({ enabled: true, required: false, checkedAt: ago(15) })).toBe("Y");
+    expect(code({ enabled: true, required: false, checkedAt: ago(16) })).toBe("step_up_required");
+    expect(code({ enabled: true, required: false, checkedAt: null })).toBe("step_up_required");
+    // A check from the future (a clock set wrong) counts for nothing.
+    expect(code({ enabled: true, required: false, checkedAt: new Date(now.getTime() + 10 * 60_000) })).toBe("step_up_required");
+    expect(code({ enabled: false, required: true, checkedAt: null })).toBe("two_factor_setup_required");
+    expect(code({ enabled: false, required: false, checkedAt: null })).toBe("Y");
+    expect(STEP_UP_MAX_AGE_MS).toBe(15 * 60_000);
+  });
+});
+
+describe("ending sessions", () => {
+  it("lets a person end their own, and only an admin someone else's", () => {
+    for (const person of PEOPLE) {
+      expect(answer(sessionEnd(who[person].actor, who[person].actor.id)), person).toBe("Y");
+      expect(answer(sessionEnd(who[person].actor, "u-someone-else")), person).toBe(person === "admin" ? "Y" : "forbidden");
+    }
   });
 });

@@ -31,7 +31,7 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
                   {t("search.submit")}
                 </button>
               </Form>
-              <NotificationBell />
+              {user.gated ? null : <NotificationBell />}
               <p className="app-header__user">
                 <span className="visually-hidden">{t("user.signedInAs")} </span>
                 <span className="app-header__name">{user.name}</span>
@@ -46,7 +46,7 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
           ) : null}
         </div>
       </div>
-      {user ? (
+      {user && !user.gated ? (
         <nav className="app-nav" aria-label={t("nav.label")}>
           <ul>
             <li>
@@ -62,6 +62,9 @@ export function AppHeader({ user, locale }: { user: RootData["user"]; locale: Lo
             </li>
             <li>
               <NavLink to="/settings/mail">{t("nav.mail")}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/settings/security">{t("nav.security")}</NavLink>
             </li>
             {user.canAdmin ? (
               <li>

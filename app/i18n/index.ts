@@ -10,6 +10,7 @@ import enComments from "./locales/en/comments.json";
 import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
 import enMail from "./locales/en/mail.json";
+import enIdentity from "./locales/en/identity.json";
 import enRealtime from "./locales/en/realtime.json";
 import enReview from "./locales/en/review.json";
 import enWaiting from "./locales/en/waiting.json";
@@ -18,6 +19,7 @@ import nlComments from "./locales/nl/comments.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
 import nlMail from "./locales/nl/mail.json";
+import nlIdentity from "./locales/nl/identity.json";
 import nlRealtime from "./locales/nl/realtime.json";
 import nlReview from "./locales/nl/review.json";
 import nlWaiting from "./locales/nl/waiting.json";
@@ -25,8 +27,8 @@ import nlWaiting from "./locales/nl/waiting.json";
 import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity },
 } as const;
 
 export function createI18n(locale: Locale): I18n {
@@ -36,7 +38,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail"],
+    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity"],
     resources,
     initAsync: false,
     showSupportNotice: false,

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { changePersonOrganisation } from "../../server/commands/personChangeOrganisation";
 import { createPersonByAdmin } from "../../server/commands/personCreate";
 import { disablePerson } from "../../server/commands/personDisable";
+import { endSessions } from "../../server/commands/sessionEnd";
 import { enablePerson } from "../../server/commands/personEnable";
 import { setPersonAdmin } from "../../server/commands/personSetAdmin";
 import { listOrganisationsUnchecked, listPeople } from "../../server/views/admin";
@@ -60,6 +61,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "enable":
         await enablePerson(services, { actor, userId: form.userId });
         break;
+      case "sessions":
+        // Signed out everywhere at once; their open editors and live pages close (session.ended).
+        await endSessions(services, { actor, userId: form.userId, which: "all" });
+        break;
     }
     return { ok: true, intent: form.intent, target: form.userId } satisfies Success;
   } catch (error) {
@@ -76,9 +81,11 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
   const orgFetcher = useFetcher<ActionResult>();
   const adminFetcher = useFetcher<ActionResult>();
   const statusFetcher = useFetcher<ActionResult>();
+  const sessionsFetcher = useFetcher<ActionResult>();
+  const { t: ti } = useTranslation("identity");
   const orgForm = useSchemaForm(ChangeOrganisationForm, orgFetcher.data && !orgFetcher.data.ok ? orgFetcher.data.errors : undefined);
   const p = `person-${person.id}`;
-  const failure = [adminFetcher.data, statusFetcher.data].find((d) => d && !d.ok) as ActionFailure | undefined;
+  const failure = [adminFetcher.data, statusFetcher.data, sessionsFetcher.data].find((d) => d && !d.ok) as ActionFailure | undefined;
   return (
     <tr className={person.disabledAt ? "is-disabled" : undefined}>
       <th scope="row">
@@ -137,6 +144,21 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
               <span className="visually-hidden"> {person.name}</span>
             </button>
           </statusFetcher.Form>
+        )}
+        {isMe ? null : (
+          <sessionsFetcher.Form
+            method="post"
+            onSubmit={(event) => {
+              if (!window.confirm(ti("sessions.adminEndConfirm", { name: person.name }))) event.preventDefault();
+            }}
+          >
+            <input type="hidden" name="intent" value="sessions" />
+            <input type="hidden" name="userId" value={person.id} />
+            <button type="submit" className="button button--quiet" disabled={sessionsFetcher.state !== "idle"}>
+              {ti("sessions.adminEnd")}
+              <span className="visually-hidden"> {person.name}</span>
+            </button>
+          </sessionsFetcher.Form>
         )}
         <FieldError id={`${p}-error`} code={failure?.errors.form} />
       </td>

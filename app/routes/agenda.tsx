@@ -17,6 +17,8 @@ import { AgendaRollupPanel } from "~/components/review/AgendaRollup";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import { listWorkspacesFor } from "../../server/views/workspaces";
 import { requireActor } from "~/utils/auth.server";
+import { stepUpFromForm, stepUpNeeded } from "~/utils/step-up.server";
+import { StepUpField } from "~/components/auth/StepUpField";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "review:agenda.title")) }];
 
@@ -29,6 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rollup,
     workspaceIds: workspaces.map((w) => w.id),
     mayPublish: can(actor, "workspace.publish", { role: null, approverOrganisation: false }),
+    stepUpNeeded: stepUpNeeded(actor),
   };
 }
 
@@ -41,11 +44,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw new CommandError("unknown_intent", "Unknown action.", 400);
     });
   }
-  return runCommand(intent, () => publishAgenda(context.services, { actor, workspaceId: null }));
+  return runCommand(intent, async () =>
+    publishAgenda(context.services, { actor: await stepUpFromForm(request, context, form, actor), workspaceId: null }),
+  );
 }
 
 export default function AgendaPage() {
-  const { rollup, workspaceIds, mayPublish } = useLoaderData<typeof loader>();
+  const { rollup, workspaceIds, mayPublish, stepUpNeeded } = useLoaderData<typeof loader>();
   const result = useActionResult<ActionResult>();
   const { t } = useTranslation("review");
   const { t: tc } = useTranslation();
@@ -78,6 +83,7 @@ export default function AgendaPage() {
           <p>{rollup.published ? t("agenda.isPublished") : rollup.readyToPublish ? t("agenda.ready") : t("agenda.notReady")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="publish" />
+            <StepUpField needed={stepUpNeeded} result={result} intent="publish" id="publish-code" />
             <button type="submit" className="button button--primary" disabled={busy || !rollup.readyToPublish || rollup.published}>
               {t("agenda.publishSubmit")}
             </button>

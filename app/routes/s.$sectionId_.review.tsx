@@ -23,6 +23,8 @@ import { storedSectionHtml } from "~/components/section/section-html.server";
 import { StatusBadge } from "~/components/StatusBadge";
 import { pageTitle } from "~/components/translate";
 import { runSectionAction, viewSection } from "~/utils/section-actions.server";
+import { stepUpNeeded } from "~/utils/step-up.server";
+import { StepUpField } from "~/components/auth/StepUpField";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · review` : undefined) }];
 
@@ -69,6 +71,7 @@ export async function loader(args: LoaderFunctionArgs) {
     approvers,
     today: todayInNetherlands(),
     abilities: sectionAbilities(actor, facts),
+    stepUpNeeded: stepUpNeeded(actor),
     myOrganisationRequired: organisations.some((o) => o.mine),
     ownRequest: approval !== null && !approval.allowed && approval.code === "own_request",
     // Why a review cannot be asked for now (no approvers, or only the asker's own organisation), if so.
@@ -234,6 +237,7 @@ export default function ReviewPage() {
               <Form method="post" className="stack-form">
                 <input type="hidden" name="intent" value="decide" />
                 <input type="hidden" name="contentHash" value={data.hash} />
+                <StepUpField needed={data.stepUpNeeded} result={result} intent="signoff" id="signoff-code" />
                 {data.ownRequest ? <p className="muted" data-own-request>{t("decide.ownRequest")}</p> : null}
                 <fieldset>
                   <legend>{t("decide.decision")}</legend>
@@ -267,6 +271,7 @@ export default function ReviewPage() {
               <Form method="post">
                 <input type="hidden" name="intent" value="signoff" />
                 <input type="hidden" name="contentHash" value={data.hash} />
+                <StepUpField needed={data.stepUpNeeded} result={result} intent="signoff" id="signoff-code" />
                 <button type="submit" className="button button--primary" disabled={busy || !data.complete}>
                   {t("signoff.submit")}
                 </button>
@@ -282,6 +287,7 @@ export default function ReviewPage() {
                 <input type="hidden" name="intent" value="reopen" />
                 <label htmlFor="reason">{t("reopen.reason")}</label>
                 <textarea id="reason" name="reason" required minLength={3} maxLength={2000} />
+                <StepUpField needed={data.stepUpNeeded} result={result} intent="reopen" id="reopen-code" />
                 <button type="submit" className="button" disabled={busy}>
                   {t("reopen.submit")}
                 </button>

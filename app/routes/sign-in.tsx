@@ -34,7 +34,8 @@ type SignInError =
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
-  if (await context.services.actorFromHeaders(request.headers)) throw redirect(redirectTo);
+  // Signed in already (or held at the second-factor gate, which the page asked for leads to).
+  if (await context.services.sessionFromHeaders(request.headers)) throw redirect(redirectTo);
   return { demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null };
 }
 
@@ -69,7 +70,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const out = new Headers();
     for (const cookie of response.headers.getSetCookie()) out.append("set-cookie", cookie);
     // The language this person chose when signed in before, on whatever device, is theirs here too.
-    const signedIn = (await response.json().catch(() => null)) as { user?: { id?: string } } | null;
+    const signedIn = (await response.json().catch(() => null)) as { user?: { id?: string }; twoFactorRedirect?: boolean } | null;
+    // The password was right; the second factor comes next (better-auth's two-factor plugin).
+    if (signedIn?.twoFactorRedirect) {
+      const to = safeRedirect(parsed.data.redirectTo);
+      throw redirect(`/sign-in/two-factor${to === "/" ? "" : `?redirectTo=${encodeURIComponent(to)}`}`, { headers: out });
+    }
     const chosen = signedIn?.user?.id ? await chosenLocaleUnchecked(context.services.database, signedIn.user.id) : null;
     if (chosen) out.append("set-cookie", localeCookie(chosen, env.PUBLIC_URL.startsWith("https://")));
     throw redirect(safeRedirect(parsed.data.redirectTo), { headers: out });

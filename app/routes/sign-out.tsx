@@ -7,7 +7,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 
 /** GET shows a confirmation (a link must never sign anyone out); signed-out readers go to sign-in. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!(await context.services.actorFromHeaders(request.headers))) throw redirect("/sign-in");
+  if (!(await context.services.sessionFromHeaders(request.headers))) throw redirect("/sign-in");
   return null;
 }
 

@@ -26,6 +26,8 @@ import { workspaceDetail } from "~/components/queries.server";
 import { useDateLocale, useRootData } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
 import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+import { stepUpFromForm, stepUpNeeded } from "~/utils/step-up.server";
+import { StepUpField } from "~/components/auth/StepUpField";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.workspace.title) }];
 
@@ -57,6 +59,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     })),
     myRole: workspaceRoleLabel(actor, facts),
     abilities: workspaceAbilities(actor, facts),
+    stepUpNeeded: stepUpNeeded(actor),
   };
 }
 
@@ -79,11 +82,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       throw new CommandError("unknown_intent", "Unknown action.", 400);
     });
   }
-  return runCommand(intent, () => publishAgenda(context.services, { actor, workspaceId: params.workspaceId ?? "" }));
+  return runCommand(intent, async () =>
+    publishAgenda(context.services, { actor: await stepUpFromForm(request, context, form, actor), workspaceId: params.workspaceId ?? "" }),
+  );
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
   const { t: tr } = useTranslation("review");
   const { t } = useTranslation();
@@ -172,6 +177,7 @@ export default function WorkspacePage() {
             {abilities["workspace.publish"] ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="publish" />
+                <StepUpField needed={stepUpNeeded} result={publishResult} intent="publish" id="publish-code" />
                 <button type="submit" className="button button--primary">
                   {tr("agenda.publishWorkspace")}
                 </button>

@@ -14,13 +14,16 @@ export async function getActor(request: Request, context: AppLoadContext): Promi
 }
 
 export async function requireActor(request: Request, context: AppLoadContext): Promise<SignedIn> {
-  const actor = await getActor(request, context);
-  if (!actor) {
-    const url = new URL(request.url);
-    const redirectTo = `${url.pathname}${url.search}`;
-    throw redirect(`/sign-in${redirectTo === "/" ? "" : `?redirectTo=${encodeURIComponent(redirectTo)}`}`);
-  }
-  return actor;
+  const state = await context.services.sessionFromHeaders(request.headers);
+  const url = new URL(request.url);
+  const redirectTo = `${url.pathname}${url.search}`;
+  const back = redirectTo === "/" ? "" : `?redirectTo=${encodeURIComponent(redirectTo)}`;
+  if (!state) throw redirect(`/sign-in${back}`);
+  // Before anything else: a person who must have a second factor sets it up; a session that has not
+  // given it yet (single sign-on) gives it.
+  if (state.gate === "setup") throw redirect(`/settings/security${back}`);
+  if (state.gate === "verify") throw redirect(`/sign-in/two-factor${back}`);
+  return state.actor;
 }
 
 /** The body of an error response: a code the UI translates, and English words for logs and the API. */

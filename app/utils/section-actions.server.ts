@@ -12,6 +12,7 @@ import { loadSectionFacts } from "../../server/services/access";
 import { CommandError } from "../../server/services/errors";
 import { field, runCommand } from "~/components/review/actions.server";
 import { guard, requireActor } from "./auth.server";
+import { stepUpFromForm } from "./step-up.server";
 
 /** The signed-in person and the section in the URL, when the policy lets them view it (else 403/404 pages). */
 export async function viewSection({ request, params, context }: LoaderFunctionArgs) {
@@ -39,7 +40,11 @@ export async function runSectionAction({ request, params, context }: ActionFunct
   const intent = field(form, "intent");
   // Own keys only: an intent such as "constructor" must not reach Object.prototype.
   const command = Object.hasOwn(commands, intent) ? commands[intent] : undefined;
-  if (command) return runCommand(intent, () => command({ actor, sectionId, form, deps: context.services }));
+  if (command) {
+    return runCommand(intent, async () =>
+      command({ actor: await stepUpFromForm(request, context, form, actor), sectionId, form, deps: context.services }),
+    );
+  }
   return runCommand(intent, async () => {
     throw new CommandError("unknown_intent", "Unknown action.", 400);
   });

@@ -42,5 +42,6 @@ export async function actorFromApiToken(database: Database, token: string, now =
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(t.apiTokens).set({ lastUsedAt: now }).where(eq(t.apiTokens.id, row.id));
   }
-  return actor;
+  // Not a session: the sessions page never lists it, and ending sessions does not end it (revoke it).
+  return { ...actor, sessionId: `api-token:${row.id}` };
 }

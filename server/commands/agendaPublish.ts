@@ -10,6 +10,8 @@ import { appendAudit, lockAuditChain } from "../services/audit";
 import type { AuditAnchor } from "../services/audit-anchor";
 import { CommandError } from "../services/errors";
 import { runCommand, type CommandDeps } from "./run";
+import { requireStepUp, secondFactorAudit } from "../services/second-factor";
+import type { SecondFactorState } from "../policy";
 
 export interface PublishDeps extends CommandDeps {
   /** Signs the audit chain's head after a publication (server/services/audit-anchor.ts). */
@@ -27,12 +29,16 @@ export interface PublishProps {
 export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
   const { database, events } = deps;
   const { t } = database;
+  let secondFactor: SecondFactorState | undefined;
   const published = await runCommand(deps, {
     load: async () =>
       props.workspaceId !== null
         ? await loadWorkspaceFacts(database, props.actor, props.workspaceId)
         : { role: null, approverOrganisation: false },
-    authorize: (facts) => authorize(props.actor, "workspace.publish", facts),
+    authorize: async (facts) => {
+      authorize(props.actor, "workspace.publish", facts);
+      secondFactor = await requireStepUp(deps, props.actor, "workspace.publish");
+    },
     lock: (tx) => lockAuditChain(tx),
     change: async (tx) => {
       const rows = await tx
@@ -70,7 +76,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         subjectType: props.workspaceId ? "workspace" : "agenda",
         subjectId: props.workspaceId ?? "agenda",
         workspaceId: props.workspaceId,
-        data: { sections: hashes },
+        data: { sections: hashes, ...secondFactorAudit(secondFactor!) },
       });
       return { result: toPublish };
     },

@@ -7,6 +7,7 @@
  * its locks in another order than the others (the audit chain first, then a section's log).
  */
 import type { Database, Db } from "../../db/index";
+import type { Env } from "../env";
 import type { DomainEventBus } from "../events";
 import { enqueueMail, mailsForNotifications, type MailIntent } from "../mail/outbox";
 import { announce, notify, type NotifyProps } from "../services/notifications";
@@ -15,6 +16,8 @@ import { announce, notify, type NotifyProps } from "../services/notifications";
 export interface CommandDeps {
   database: Database;
   events: DomainEventBus;
+  /** Which defaults the second-factor rules use (server/services/second-factor.ts); production when absent. */
+  env?: Pick<Env, "NODE_ENV">;
 }
 
 /** What the transaction step hands back: the command's result and whom to notify with it. */

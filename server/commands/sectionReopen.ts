@@ -8,6 +8,8 @@ import { appendAudit, lockAuditChain } from "../services/audit";
 import { parseInput } from "../services/errors";
 import { membersToTell } from "./reviewSupport";
 import { runCommand, type CommandDeps } from "./run";
+import { requireStepUp, secondFactorAudit } from "../services/second-factor";
+import type { SecondFactorState } from "../policy";
 
 export const reopenReasonSchema = z
   .string()
@@ -28,9 +30,13 @@ export async function reopenSection(deps: CommandDeps, props: ReopenProps): Prom
   const { database } = deps;
   const { t } = database;
   const reason = parseInput(reopenReasonSchema, props.reason, { field: "reason" });
+  let secondFactor: SecondFactorState | undefined;
   await runCommand(deps, {
     load: () => loadSectionFacts(database, props.actor, props.sectionId),
-    authorize: ({ facts }) => authorize(props.actor, "section.reopen", facts),
+    authorize: async ({ facts }) => {
+      authorize(props.actor, "section.reopen", facts);
+      secondFactor = await requireStepUp(deps, props.actor, "section.reopen");
+    },
     lock: (tx) => lockAuditChain(tx),
     change: async (tx, { section, facts }) => {
       const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
@@ -54,7 +60,7 @@ export async function reopenSection(deps: CommandDeps, props: ReopenProps): Prom
         subjectType: "section",
         subjectId: section.id,
         workspaceId: section.workspaceId,
-        data: { reason, signoffId: last?.id ?? null, contentHash: last?.contentHash ?? null },
+        data: { reason, signoffId: last?.id ?? null, contentHash: last?.contentHash ?? null, ...secondFactorAudit(secondFactor!) },
       });
       const owners = await membersToTell(tx, database, section.workspaceId, { role: "owner" }, props.actor.id);
       return {

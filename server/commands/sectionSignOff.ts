@@ -15,6 +15,8 @@ import { reviewStateUnchecked } from "../views/reviews";
 import { captureVersion } from "./versionCapture";
 import { currentHash } from "../views/versions";
 import { runCommand, type CommandDeps } from "./run";
+import { requireStepUp, secondFactorAudit } from "../services/second-factor";
+import type { SecondFactorState } from "../policy";
 
 export interface SignOffProps {
   /** Who signs; from the session. Only the minister's office may. */
@@ -29,9 +31,14 @@ export async function signOff(deps: CommandDeps, props: SignOffProps): Promise<{
   const { database } = deps;
   const { t } = database;
   const seen = parseInput(hashSchema, props.contentHash, { field: "contentHash" });
+  let secondFactor: SecondFactorState | undefined;
   return runCommand(deps, {
     load: () => loadSectionFacts(database, props.actor, props.sectionId),
-    authorize: ({ facts }) => authorize(props.actor, "section.signOff", facts),
+    authorize: async ({ facts }) => {
+      authorize(props.actor, "section.signOff", facts);
+      // Step-up: the second factor again when the last check is older than 15 minutes.
+      secondFactor = await requireStepUp(deps, props.actor, "section.signOff");
+    },
     lock: async (tx, { section }) => {
       await lockAuditChain(tx);
       // Every update stored before this point is in the hash below, and none can be stored after it:
@@ -70,6 +77,7 @@ export async function signOff(deps: CommandDeps, props: SignOffProps): Promise<{
           contentHash: hash,
           roundId: state.round.id,
           approvals: state.organisations.map((o) => ({ organisationId: o.organisationId, contentHash: o.decision?.contentHash ?? null })),
+          ...secondFactorAudit(secondFactor!),
         },
       });
       const members = await membersToTell(tx, database, section.workspaceId, {}, props.actor.id);

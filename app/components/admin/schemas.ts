@@ -58,7 +58,8 @@ export const ChangeOrganisationForm = z.object({ intent: z.literal("organisation
 export const SetAdminForm = z.object({ intent: z.literal("admin"), userId: id, isAdmin: z.enum(["true", "false"], { error: "required" }).transform((v) => v === "true") });
 export const DisablePersonForm = z.object({ intent: z.literal("disable"), userId: id });
 export const EnablePersonForm = z.object({ intent: z.literal("enable"), userId: id });
-export const PeopleForm = z.discriminatedUnion("intent", [CreatePersonForm, ChangeOrganisationForm, SetAdminForm, DisablePersonForm, EnablePersonForm]);
+export const EndSessionsForm = z.object({ intent: z.literal("sessions"), userId: id });
+export const PeopleForm = z.discriminatedUnion("intent", [CreatePersonForm, ChangeOrganisationForm, SetAdminForm, DisablePersonForm, EnablePersonForm, EndSessionsForm]);
 
 /** Field → error code, as both the browser and the action report them. */
 export type FieldErrors = Partial<Record<string, string>>;
