@@ -22,6 +22,7 @@ export default function AdminLayout() {
     { to: "/admin", label: t("nav.overview"), end: true },
     { to: "/admin/organisations", label: t("nav.organisations") },
     { to: "/admin/people", label: t("nav.people") },
+    { to: "/admin/agendas", label: t("agendas:admin.nav") },
     { to: "/admin/audit", label: t("nav.audit") },
   ];
   return (
