@@ -36,7 +36,8 @@ export const daySchema = z
   .nullable()
   .default(null)
   .transform((v) => (v === "" ? null : v))
-  .refine((v) => v === null || parseDay(v) !== null, "Give a date as yyyy-mm-dd.");
+  // A day that exists: 2027-02-30 is not read as 2 March.
+  .refine((v) => v === null || parseDay(v)?.toISOString().slice(0, 10) === v, "Give a date as yyyy-mm-dd.");
 export const languageSchema = z.enum(DOCUMENT_LANGUAGES as [string, ...string[]], { message: "Choose Dutch (nl) or English (en)." }).transform((v) => v as "nl" | "en");
 export const optionalIdSchema = z
   .string()
