@@ -100,7 +100,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("agendas", () => {
+describe("agendas", { timeout: 120_000 }, () => {
   it("lets only an admin create an agenda, refuses empty and over-long titles and unknown owners, and audits it", async () => {
     const owners = [await server.userId(OWNER), await server.userId(SECOND)];
     const fields = { intent: "create", title: "Actie-agenda circulaire economie", description: "Tweede agenda", publicationDate: "2027-06-30", language: "en", ownerOrganisationId: await organisationId("KGG"), ownerIds: owners };
@@ -164,7 +164,7 @@ describe("agendas", () => {
   });
 });
 
-describe("workspaces", () => {
+describe("workspaces", { timeout: 120_000 }, () => {
   let first: string;
   let second: string;
 
