@@ -1,4 +1,4 @@
-// Builds the Remix app (vite) when build/server/index.js is missing or older than any source file.
+// Builds the Remix app (vite) when build/server/index.js is missing or older than any source file (app/, server/, public/).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,6 +19,8 @@ export function ensureBuild() {
   const built = resolve(root, "build/server/index.js");
   const sources = Math.max(
     newest(resolve(root, "app")),
+    // The routes import the server's commands and views, which the build bundles.
+    newest(resolve(root, "server")),
     newest(resolve(root, "public")),
     statSync(resolve(root, "vite.config.ts")).mtimeMs,
     statSync(resolve(root, "package-lock.json")).mtimeMs,

@@ -16,7 +16,13 @@ export interface DomainEvents {
   "section.changed": { workspaceId: string; sectionId: string; status: SectionStatus; title: string };
   "section.created": { workspaceId: string; sectionId: string };
   "section.deleted": { workspaceId: string; sectionId: string };
+  /** A workspace's details changed, or it was archived or restored (its agenda gets "agenda.changed" too). */
   "workspace.changed": { workspaceId: string };
+  /**
+   * An agenda's settings, owners or workspaces (created, reordered, archived, restored) changed.
+   * `userIds`: people whose access may have changed with it (owners named or removed, first members).
+   */
+  "agenda.changed": { agendaId: string; userIds: string[] };
   /** A comment thread was started, replied to, edited, resolved or reopened (its contents stay in the database). */
   "thread.changed": { workspaceId: string; sectionId: string; threadId: string };
   /** A person has a new notification (any kind). */

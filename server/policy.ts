@@ -45,6 +45,18 @@ export interface WorkspaceFacts {
   role: Role | null;
   /** Whether the actor's organisation is one of the workspace's required approver organisations. */
   approverOrganisation: boolean;
+  /** Whether the actor is one of the owners of the workspace's agenda (they manage its workspaces). */
+  agendaOwner: boolean;
+  /** Whether the workspace is archived: hidden from its members, read-only for everyone. */
+  archived: boolean;
+}
+
+/** What the caller knows about the actor's relation to one agenda. */
+export interface AgendaFacts {
+  /** The actor is one of the agenda's owners. */
+  owner: boolean;
+  /** The actor may see at least one (not archived) workspace of the agenda. */
+  seesWorkspace: boolean;
 }
 
 export interface SectionFacts extends WorkspaceFacts {
@@ -90,9 +102,17 @@ export interface CommentFacts extends ThreadFacts {
 
 export type CommentAction = "comment.edit" | "comment.delete";
 
+export type AgendaAction =
+  | "agenda.create"
+  | "agenda.view"
+  | "agenda.update"
+  | "agenda.setOwners"
+  | "agenda.manageWorkspaces"
+  | "agenda.viewArchived";
+
 export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail";
 
-export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction;
+export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction | AgendaAction;
 
 const rank: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >= rank[min];
@@ -115,27 +135,50 @@ export function canAdmin(actor: Actor, _action: AdminAction): boolean {
   return actor.isAdmin;
 }
 
+export function canAgenda(actor: Actor, action: AgendaAction, a: AgendaFacts): boolean {
+  switch (action) {
+    case "agenda.create":
+    case "agenda.setOwners":
+      return actor.isAdmin;
+    case "agenda.view":
+      return actor.isAdmin || a.owner || a.seesWorkspace;
+    case "agenda.update":
+    case "agenda.manageWorkspaces":
+    case "agenda.viewArchived":
+      return actor.isAdmin || a.owner;
+  }
+}
+
+/** Whether the actor sees the workspace at all: an archived one only its agenda's owners and admins. */
+function seesWorkspace(actor: Actor, ws: WorkspaceFacts): boolean {
+  if (ws.archived) return actor.isAdmin || ws.agendaOwner;
+  return ws.role !== null || isOffice(actor) || actor.isAdmin || ws.agendaOwner;
+}
+
 export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: WorkspaceFacts): boolean {
   switch (action) {
     case "workspace.view":
-      return ws.role !== null || isOffice(actor) || actor.isAdmin;
+      return seesWorkspace(actor, ws);
     case "workspace.update":
     case "workspace.invite":
+      return !ws.archived && (atLeast(ws.role, "owner") || actor.isAdmin || ws.agendaOwner);
     case "section.create":
-      return atLeast(ws.role, "owner") || (actor.isAdmin && action !== "section.create");
+      return !ws.archived && atLeast(ws.role, "owner");
     case "workspace.manageMembers":
     case "workspace.delete":
-      return atLeast(ws.role, "owner") || actor.isAdmin;
+      return !ws.archived && (atLeast(ws.role, "owner") || actor.isAdmin || ws.agendaOwner);
     case "workspace.members":
       // The members page: for whoever manages the members or invites people.
       return canWorkspace(actor, "workspace.manageMembers", ws) || canWorkspace(actor, "workspace.invite", ws);
     case "workspace.publish":
-      return isOffice(actor);
+      return isOffice(actor) && !ws.archived;
   }
 }
 
 export function canSection(actor: Actor, action: SectionAction, s: SectionFacts): boolean {
-  const view = s.role !== null || isOffice(actor) || actor.isAdmin;
+  const view = seesWorkspace(actor, s);
+  // An archived workspace is kept as it was: readable to its agenda's owners and admins, changed by nobody.
+  if (s.archived && action !== "section.view" && action !== "section.export") return false;
   switch (action) {
     case "section.view":
     case "section.export":
@@ -238,10 +281,13 @@ export function can(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts
 export function can(actor: Actor, action: SectionAction, facts: SectionFacts): boolean;
 export function can(actor: Actor, action: ThreadAction, facts: ThreadFacts): boolean;
 export function can(actor: Actor, action: CommentAction, facts: CommentFacts): boolean;
+export function can(actor: Actor, action: AgendaAction, facts: AgendaFacts): boolean;
 export function can(actor: Actor, action: AdminAction): boolean;
-export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): boolean {
+export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts | AgendaFacts): boolean {
   if (action.startsWith("admin.")) return canAdmin(actor, action as AdminAction);
   if (!facts) return false;
+  if (action.startsWith("agenda.")) return "seesWorkspace" in facts && canAgenda(actor, action as AgendaAction, facts);
+  if ("seesWorkspace" in facts) return false;
   if (action.startsWith("comment.")) return "commentAuthorId" in facts && canComment(actor, action as CommentAction, facts);
   if (action.startsWith("thread.")) return canThread(actor, action as ThreadAction, facts as ThreadFacts);
   if (action.startsWith("section.") && action !== "section.create") {
@@ -269,6 +315,13 @@ const reasons: Partial<Record<Action, string>> = {
   "workspace.members": "Only the workspace's owners and admins manage its members.",
   "comment.edit": "Only the author of a comment changes it.",
   "comment.delete": "Only the author of a comment, or an owner of the workspace, deletes it.",
+  "workspace.update": "Only the workspace's owners, its agenda's owners and admins change it; an archived workspace is restored first.",
+  "agenda.create": "Only admins create agendas.",
+  "agenda.setOwners": "Only admins name an agenda's owners.",
+  "agenda.view": "You have no workspace in this agenda.",
+  "agenda.update": "Only the agenda's owners and admins change its settings.",
+  "agenda.manageWorkspaces": "Only the agenda's owners and admins create, order, archive and restore its workspaces.",
+  "agenda.viewArchived": "Only the agenda's owners and admins see its archived workspaces.",
 };
 
 /** Throws Forbidden unless the actor may; the message says why. */
@@ -276,8 +329,9 @@ export function authorize(actor: Actor, action: WorkspaceAction, facts: Workspac
 export function authorize(actor: Actor, action: SectionAction, facts: SectionFacts): void;
 export function authorize(actor: Actor, action: ThreadAction, facts: ThreadFacts): void;
 export function authorize(actor: Actor, action: CommentAction, facts: CommentFacts): void;
+export function authorize(actor: Actor, action: AgendaAction, facts: AgendaFacts): void;
 export function authorize(actor: Actor, action: AdminAction): void;
-export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): void {
+export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts | AgendaFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
     const locked = facts && "status" in facts && isLocked(facts.status);
     const code = locked && action === "section.edit" ? "locked" : "forbidden";
@@ -482,6 +536,52 @@ export function approversChange(actor: Actor, facts: ApproversChangeFacts): Verd
   return allowed;
 }
 
+/** What the caller knows when someone archives a workspace. */
+export interface WorkspaceArchiveFacts {
+  agenda: AgendaFacts;
+  /** The workspace is archived already. */
+  archived: boolean;
+  /** Titles of its sections that are final or published (server/lifecycle.ts isLocked). */
+  lockedSections: readonly string[];
+}
+
+/**
+ * Whether `actor` may archive a workspace: `agenda.manageWorkspaces`; not one archived already; and
+ * none of its sections final or published (the minister's office reopens them first).
+ */
+export function workspaceArchive(actor: Actor, facts: WorkspaceArchiveFacts): Verdict {
+  if (!canAgenda(actor, "agenda.manageWorkspaces", facts.agenda)) return refused("forbidden", reasons["agenda.manageWorkspaces"]!);
+  if (facts.archived) return refused("already_archived", "This workspace is archived already.");
+  if (facts.lockedSections.length) {
+    return refused(
+      "sections_locked",
+      `Sections that are final or published are not archived: the minister's office reopens them first (${facts.lockedSections.join(", ")}).`,
+    );
+  }
+  return allowed;
+}
+
+/** Whether `actor` may restore an archived workspace: `agenda.manageWorkspaces`, of a workspace that is archived. */
+export function workspaceRestore(actor: Actor, facts: { agenda: AgendaFacts; archived: boolean }): Verdict {
+  if (!canAgenda(actor, "agenda.manageWorkspaces", facts.agenda)) return refused("forbidden", reasons["agenda.manageWorkspaces"]!);
+  if (!facts.archived) return refused("not_archived", "This workspace is not archived.");
+  return allowed;
+}
+
+const agendaActions: AgendaAction[] = [
+  "agenda.create",
+  "agenda.view",
+  "agenda.update",
+  "agenda.setOwners",
+  "agenda.manageWorkspaces",
+  "agenda.viewArchived",
+];
+
+/** The answers the browser may see for one agenda. */
+export function agendaAbilities(actor: Actor, facts: AgendaFacts): Record<AgendaAction, boolean> {
+  return Object.fromEntries(agendaActions.map((a) => [a, canAgenda(actor, a, facts)])) as Record<AgendaAction, boolean>;
+}
+
 const sectionActions: SectionAction[] = [
   "section.view",
   "section.edit",
@@ -520,7 +620,6 @@ export function workspaceAbilities(actor: Actor, facts: WorkspaceFacts): Record<
   >;
 }
 
-export { sectionActions, workspaceActions };
 
 // ── second factor ───────────────────────────────────────────────────────────────────────────────
 // Who must have a second factor (TOTP), and which actions ask for it again (step-up). See
@@ -592,3 +691,4 @@ export function sessionEnd(actor: Actor, ownerId: string): Verdict {
   if (actor.id === ownerId || actor.isAdmin) return allowed;
   return refused("forbidden", "Only administrators end someone else's sessions.");
 }
+export { agendaActions, sectionActions, workspaceActions };

@@ -7,6 +7,13 @@
 import { describe, expect, it } from "vitest";
 import {
   apiTokenManage,
+  agendaAbilities,
+  agendaActions,
+  canAgenda,
+  workspaceArchive,
+  workspaceRestore,
+  type AgendaAction,
+  type AgendaFacts,
   approversChange,
   searchHit,
   type SearchHitFacts,
@@ -63,40 +70,40 @@ type Person = (typeof PEOPLE)[number];
 const who: Record<Person, { actor: Actor; facts: WorkspaceFacts }> = {
   owner: {
     actor: { id: "u-owner", organisationId: "o-ez", organisationKind: "ministry", isAdmin: false },
-    facts: { role: "owner", approverOrganisation: false },
+    facts: { role: "owner", approverOrganisation: false, agendaOwner: false, archived: false },
   },
   editor: {
     actor: { id: "u-editor", organisationId: "o-kgg", organisationKind: "ministry", isAdmin: false },
-    facts: { role: "editor", approverOrganisation: false },
+    facts: { role: "editor", approverOrganisation: false, agendaOwner: false, archived: false },
   },
   commenter: {
     actor: { id: "u-commenter", organisationId: "o-fme", organisationKind: "industry", isAdmin: false },
-    facts: { role: "commenter", approverOrganisation: false },
+    facts: { role: "commenter", approverOrganisation: false, agendaOwner: false, archived: false },
   },
   viewer: {
     actor: { id: "u-viewer", organisationId: "o-tno", organisationKind: "institute", isAdmin: false },
-    facts: { role: "viewer", approverOrganisation: false },
+    facts: { role: "viewer", approverOrganisation: false, agendaOwner: false, archived: false },
   },
   // A member (here: commenter, as approver@ocw.example is on the skilled-labour workspace) whose
   // organisation must approve this workspace.
   approver: {
     actor: { id: "u-approver", organisationId: "o-ocw", organisationKind: "ministry", isAdmin: false },
-    facts: { role: "commenter", approverOrganisation: true },
+    facts: { role: "commenter", approverOrganisation: true, agendaOwner: false, archived: false },
   },
   // The minister's office: not a member, signs off everywhere.
   office: {
     actor: { id: "u-office", organisationId: "o-min", organisationKind: "minister-office", isAdmin: false },
-    facts: { role: null, approverOrganisation: false },
+    facts: { role: null, approverOrganisation: false, agendaOwner: false, archived: false },
   },
   // The operator: no organisation, no membership.
   admin: {
     actor: { id: "u-admin", organisationId: null, organisationKind: null, isAdmin: true },
-    facts: { role: null, approverOrganisation: false },
+    facts: { role: null, approverOrganisation: false, agendaOwner: false, archived: false },
   },
   // A partner-country official who was not invited to this workspace.
   nonMember: {
     actor: { id: "u-partner", organisationId: "o-be", organisationKind: "partner-country", isAdmin: false },
-    facts: { role: null, approverOrganisation: false },
+    facts: { role: null, approverOrganisation: false, agendaOwner: false, archived: false },
   },
 };
 
@@ -341,7 +348,7 @@ describe("threads: who starts one for an organisation, who confirms a resolution
     expect(start("viewer", "organisation")).toBe("forbidden");
     // Someone without an organisation who may comment (an owner who is an operator) starts threads for all only.
     const operatorOwner: Actor = { id: "u-operator", organisationId: null, organisationKind: null, isAdmin: false };
-    const facts: SectionFacts = { role: "owner", approverOrganisation: false, status: "draft" };
+    const facts: SectionFacts = { role: "owner", approverOrganisation: false, agendaOwner: false, archived: false, status: "draft" };
     expect(answer(threadStart(operatorOwner, "all", facts))).toBe("Y");
     expect(answer(threadStart(operatorOwner, "organisation", facts))).toBe("no_organisation");
   });
@@ -438,7 +445,7 @@ describe("separation of duties", () => {
 
   it("keeps an owner who belongs to the minister's office from inviting anyone into it", () => {
     const officeOwner: Actor = { id: "u-office-owner", organisationId: "o-min", organisationKind: "minister-office", isAdmin: false };
-    expect(answer(invitationPlacement(officeOwner, { role: "owner", approverOrganisation: false }, { id: "o-min", kind: "minister-office" }))).toBe("office_by_admin_only");
+    expect(answer(invitationPlacement(officeOwner, { role: "owner", approverOrganisation: false, agendaOwner: false, archived: false }, { id: "o-min", kind: "minister-office" }))).toBe("office_by_admin_only");
   });
 
   it("makes an organisation the minister's office only while nobody belongs to it", () => {
@@ -481,7 +488,7 @@ describe("separation of duties", () => {
     expect(decide("owner", "approve", "u-approver")).toBe("forbidden");
     // The requester, a member of an approving organisation, may not approve what they asked for.
     const requester: Actor = who.owner.actor;
-    const facts = { role: "owner" as const, approverOrganisation: true, status: "in_review" as const, requiredOrganisationIds: ["o-ez", "o-kgg"] };
+    const facts = { role: "owner" as const, approverOrganisation: true, agendaOwner: false, archived: false, status: "in_review" as const, requiredOrganisationIds: ["o-ez", "o-kgg"] };
     expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: requester.id }))).toBe("own_request");
     expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: "u-colleague" }))).toBe("Y");
   });
@@ -544,5 +551,127 @@ describe("ending sessions", () => {
       expect(answer(sessionEnd(who[person].actor, who[person].actor.id)), person).toBe("Y");
       expect(answer(sessionEnd(who[person].actor, "u-someone-else")), person).toBe(person === "admin" ? "Y" : "forbidden");
     }
+  });
+});
+
+// ── agendas (ADR 024) ────────────────────────────────────────────────────────────────────────────
+// One more person: an owner of the agenda who is a member of none of its workspaces. The others are
+// as above; each of them but the admin and the non-member sees a workspace of the agenda.
+const AGENDA_PEOPLE = [...PEOPLE, "agendaOwner"] as const;
+type AgendaPerson = (typeof AGENDA_PEOPLE)[number];
+const agendaOwner = { id: "u-agenda-owner", organisationId: "o-ez", organisationKind: "ministry", isAdmin: false } satisfies Actor;
+const agendaWho = (p: AgendaPerson): { actor: Actor; agenda: AgendaFacts; ws: WorkspaceFacts } =>
+  p === "agendaOwner"
+    ? { actor: agendaOwner, agenda: { owner: true, seesWorkspace: false }, ws: { role: null, approverOrganisation: false, agendaOwner: true, archived: false } }
+    : { actor: who[p].actor, agenda: { owner: false, seesWorkspace: p !== "admin" && p !== "nonMember" }, ws: who[p].facts };
+
+type AgendaRow = [string, string, string, string, string, string, string, string, string];
+
+//                                  owner editor commenter viewer approver office admin nonMember agendaOwner
+const agendaTable: Record<AgendaAction, AgendaRow> = {
+  "agenda.create":           [".", ".", ".", ".", ".", ".", "Y", ".", "."],
+  "agenda.view":             ["Y", "Y", "Y", "Y", "Y", "Y", "Y", ".", "Y"],
+  "agenda.update":           [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "agenda.setOwners":        [".", ".", ".", ".", ".", ".", "Y", ".", "."],
+  "agenda.manageWorkspaces": [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "agenda.viewArchived":     [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+};
+
+// A workspace of the agenda, for the agenda's owner who is no member of it (live), and for everyone once it is archived.
+//                                  owner editor commenter viewer approver office admin nonMember agendaOwner
+const liveWorkspaceOfAgendaOwner: Record<WorkspaceAction, string> = {
+  "workspace.view": "Y",
+  "workspace.update": "Y",
+  "workspace.manageMembers": "Y",
+  "workspace.invite": "Y",
+  "workspace.members": "Y",
+  "workspace.delete": "Y",
+  "workspace.publish": ".",
+  "section.create": ".",
+};
+const archivedWorkspaceTable: Record<WorkspaceAction, AgendaRow> = {
+  "workspace.view":          [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "workspace.update":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.manageMembers": [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.invite":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.members":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.delete":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.publish":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.create":          [".", ".", ".", ".", ".", ".", ".", ".", "."],
+};
+// Sections of an archived workspace, in any status: read (and exported) by the agenda's owners and admins only, changed by nobody.
+const archivedSectionTable: Record<SectionAction, AgendaRow> = {
+  "section.view":           [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "section.export":         [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "section.edit":           [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.restoreVersion": [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.createVersion":  [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.comment":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.manage":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.requestReview":  [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.decideReview":   [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.signOff":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.reopen":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.suggest":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+};
+
+describe("agendas: the policy table", () => {
+  it("covers every agenda action", () => {
+    expect(Object.keys(agendaTable).sort()).toEqual([...agendaActions].sort());
+  });
+
+  describe.each(AGENDA_PEOPLE.map((p, i) => [p, i] as const))("%s", (person, column) => {
+    const { actor, agenda, ws } = agendaWho(person);
+
+    it.each(Object.entries(agendaTable) as [AgendaAction, AgendaRow][])("%s", (action, row) => {
+      expect(canAgenda(actor, action, agenda)).toBe(yes(row[column]));
+      expect(can(actor, action, agenda)).toBe(yes(row[column]));
+      expect(agendaAbilities(actor, agenda)[action]).toBe(yes(row[column]));
+    });
+
+    it.each(Object.entries(archivedWorkspaceTable) as [WorkspaceAction, AgendaRow][])("%s on an archived workspace", (action, row) => {
+      expect(canWorkspace(actor, action, { ...ws, archived: true })).toBe(yes(row[column]));
+    });
+
+    for (const status of SECTION_STATUSES) {
+      it.each(Object.entries(archivedSectionTable) as [SectionAction, AgendaRow][])(`%s on a ${status} section of an archived workspace`, (action, row) => {
+        expect(canSection(actor, action, { ...ws, archived: true, status })).toBe(yes(row[column]));
+      });
+    }
+  });
+
+  it("lets an agenda's owner manage a workspace of it without being a member, but not write its sections", () => {
+    const { actor, ws } = agendaWho("agendaOwner");
+    for (const [action, cell] of Object.entries(liveWorkspaceOfAgendaOwner) as [WorkspaceAction, string][]) {
+      expect(canWorkspace(actor, action, ws), action).toBe(yes(cell));
+    }
+    expect(canSection(actor, "section.view", { ...ws, status: "draft" })).toBe(true);
+    expect(canSection(actor, "section.edit", { ...ws, status: "draft" })).toBe(false);
+    expect(canSection(actor, "section.comment", { ...ws, status: "draft" })).toBe(false);
+  });
+
+  it("does not answer an agenda action with a workspace's facts, nor a workspace action with an agenda's", () => {
+    expect(can(who.admin.actor, "agenda.update" as never, who.admin.facts as never)).toBe(false);
+    expect(can(who.admin.actor, "workspace.view" as never, { owner: true, seesWorkspace: true } as never)).toBe(false);
+  });
+
+  it("says why an agenda action is refused", () => {
+    expect(() => authorize(who.owner.actor, "agenda.create", { owner: false, seesWorkspace: true })).toThrow(/Only admins create agendas/);
+    expect(() => authorize(who.nonMember.actor, "agenda.view", { owner: false, seesWorkspace: false })).toThrow(Forbidden);
+  });
+
+  it("archives a workspace only for its agenda's owners and admins, once, and never with a final or published section", () => {
+    const owner = agendaWho("agendaOwner");
+    const facts = (over: Partial<{ archived: boolean; lockedSections: string[] }> = {}) => ({ agenda: owner.agenda, archived: false, lockedSections: [], ...over });
+    expect(workspaceArchive(owner.actor, facts())).toEqual({ allowed: true });
+    expect(workspaceArchive(who.admin.actor, { ...facts(), agenda: { owner: false, seesWorkspace: false } })).toEqual({ allowed: true });
+    expect(answer(workspaceArchive(who.owner.actor, { ...facts(), agenda: { owner: false, seesWorkspace: true } }))).toBe("forbidden");
+    expect(answer(workspaceArchive(owner.actor, facts({ archived: true })))).toBe("already_archived");
+    const locked = workspaceArchive(owner.actor, facts({ lockedSections: ["Aanleiding"] }));
+    expect(answer(locked)).toBe("sections_locked");
+    expect(locked.allowed ? "" : locked.reason).toMatch(/reopens them first \(Aanleiding\)/);
+    expect(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: true })).toEqual({ allowed: true });
+    expect(answer(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: false }))).toBe("not_archived");
+    expect(answer(workspaceRestore(who.office.actor, { agenda: { owner: false, seesWorkspace: true }, archived: true }))).toBe("forbidden");
   });
 });

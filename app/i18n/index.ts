@@ -6,6 +6,7 @@
 import i18next, { type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";
 import enAdmin from "./locales/en/admin.json";
+import enAgendas from "./locales/en/agendas.json";
 import enComments from "./locales/en/comments.json";
 import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
@@ -15,6 +16,7 @@ import enRealtime from "./locales/en/realtime.json";
 import enReview from "./locales/en/review.json";
 import enWaiting from "./locales/en/waiting.json";
 import nlAdmin from "./locales/nl/admin.json";
+import nlAgendas from "./locales/nl/agendas.json";
 import nlComments from "./locales/nl/comments.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
@@ -27,8 +29,8 @@ import nlWaiting from "./locales/nl/waiting.json";
 import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity, agendas: nlAgendas },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity, agendas: enAgendas },
 } as const;
 
 export function createI18n(locale: Locale): I18n {
@@ -38,7 +40,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity"],
+    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity", "agendas"],
     resources,
     initAsync: false,
     showSupportNotice: false,

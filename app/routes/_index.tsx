@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
 import { agendaRollup } from "../../server/views/agenda";
+import { listAgendasFor } from "../../server/views/agendas";
 import { listWorkspacesFor } from "../../server/views/workspaces";
 import { waitingFor } from "../../server/views/waiting";
 import { workspaceRoleLabel } from "../../server/policy";
@@ -18,17 +19,30 @@ import { requireActor } from "~/utils/auth.server";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate(localeFromMatches(matches), "dashboard.title")) }];
 
-/** My workspaces: those the policy lets me see, with deadline, days left and sections by status. */
+/**
+ * My workspaces, grouped by agenda: the agendas the policy lets me see (those where I see a workspace;
+ * all of theirs for agenda owners and admins), each with its publication date and roll-up.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
-  const [workspaces, rollup, waiting] = await Promise.all([
-    listWorkspacesFor(context.services.database, actor),
-    agendaRollup(context.services.database, actor),
-    waitingFor(context.services.database, actor),
+  const { database } = context.services;
+  const [workspaces, agendas, waiting] = await Promise.all([
+    listWorkspacesFor(database, actor),
+    listAgendasFor(database, actor),
+    waitingFor(database, actor),
   ]);
+  const rollups = await Promise.all(agendas.map((a) => agendaRollup(database, actor, { agendaId: a.id })));
+  const groups = [
+    ...agendas.map((a, i) => ({ id: a.id as string | null, title: a.title, publicationDate: a.publicationDate, rollup: rollups[i] as (typeof rollups)[number] | null })),
+    ...(workspaces.some((w) => w.agendaId === null) ? [{ id: null, title: "", publicationDate: null, rollup: null }] : []),
+  ];
   return {
-    rollup,
     waiting,
+    agendas: groups.map((g) => ({
+      ...g,
+      daysLeft: g.publicationDate ? daysUntil(g.publicationDate) : null,
+      workspaceIds: workspaces.filter((w) => w.agendaId === g.id).map((w) => w.id),
+    })),
     workspaces: workspaces.map((w) => {
       const counts = Object.fromEntries(SECTION_STATUSES.map((s) => [s, 0])) as Record<SectionStatus, number>;
       for (const s of w.sections) counts[s.status] += 1;
@@ -39,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         deadline: w.deadline,
         daysLeft: w.deadline ? daysUntil(w.deadline) : null,
         lead: w.leadOrganisation,
-        role: workspaceRoleLabel(actor, { role: w.role, approverOrganisation: w.approverOrganisation }),
+        role: workspaceRoleLabel(actor, { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null }),
         sectionCount: w.sections.length,
         counts,
       };
@@ -47,11 +61,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+type Card = ReturnType<typeof useLoaderData<typeof loader>>["workspaces"][number];
+
 export default function Dashboard() {
-  const { workspaces, rollup, waiting } = useLoaderData<typeof loader>();
+  const { workspaces, agendas, waiting } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  // Reload when a section's status, a workspace or my membership changes elsewhere.
-  useLiveRevalidate(workspaces.map((w) => w.id));
+  const byId = new Map(workspaces.map((w) => [w.id, w]));
+  // Reload when a section's status, a workspace, an agenda or my membership changes elsewhere.
+  useLiveRevalidate(
+    workspaces.map((w) => w.id),
+    agendas.map((a) => a.id).filter((id): id is string => id !== null),
+  );
   return (
     <main id="main" className="page" tabIndex={-1}>
       <div className="page-heading">
@@ -60,63 +80,78 @@ export default function Dashboard() {
         {workspaces.length ? <p className="meta-line">{t("dashboard.count", { count: workspaces.length })}</p> : null}
       </div>
       <WaitingForMe waiting={waiting} />
-      {rollup.total > 0 ? (
-        <>
-          <AgendaRollupPanel rollup={rollup} />
-          <p>
-            <Link to="/agenda">{t("review:agenda.open")}</Link>
-          </p>
-        </>
-      ) : null}
-      {workspaces.length === 0 ? (
+      {workspaces.length === 0 && agendas.length === 0 ? (
         <section className="panel panel--empty" aria-labelledby="empty-title">
           <h2 id="empty-title">{t("dashboard.empty.title")}</h2>
           <p>{t("dashboard.empty.body")}</p>
         </section>
-      ) : (
-        <ul className="workspace-list" aria-label={t("dashboard.title")}>
-          {workspaces.map((w) => (
-            <li key={w.id} className="workspace-card" data-workspace-id={w.id}>
-              <h2 className="workspace-card__title">
-                <Link to={`/w/${w.id}`}>{w.title}</Link>
-              </h2>
-              {w.description ? <p className="workspace-card__description">{w.description}</p> : null}
-              <dl className="facts">
-                <div>
-                  <dt>{t("dashboard.lead")}</dt>
-                  <dd>{w.lead ? w.lead.name : "—"}</dd>
-                </div>
-                <div>
-                  <dt>{t("dashboard.deadline")}</dt>
-                  <dd>
-                    <Deadline deadline={w.deadline} daysLeft={w.daysLeft} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t("dashboard.myRole")}</dt>
-                  <dd>
-                    <RoleLabel role={w.role} />
-                  </dd>
-                </div>
-              </dl>
-              <div className="workspace-card__sections">
-                <h3 className="visually-hidden">{t("dashboard.sectionsByStatus")}</h3>
-                {w.sectionCount === 0 ? (
-                  <p className="muted">{t("dashboard.noSections")}</p>
-                ) : (
-                  <ul className="badge-row" aria-label={t("dashboard.sectionsByStatus")}>
-                    {SECTION_STATUSES.filter((s) => w.counts[s] > 0).map((s) => (
-                      <li key={s}>
-                        <StatusBadge status={s} count={w.counts[s]} />
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      ) : null}
+      {agendas.map((a) => (
+        <section key={a.id ?? "none"} className="agenda-group" aria-labelledby={`agenda-${a.id ?? "none"}`} data-agenda-group={a.id ?? ""}>
+          <h2 id={`agenda-${a.id ?? "none"}`} className="agenda-group__title">
+            {a.id ? <Link to={`/a/${a.id}`}>{a.title}</Link> : t("agendas:dashboard.noAgenda")}
+          </h2>
+          {a.id ? (
+            <p className="meta-line">
+              {t("agendas:settings.publicationDate")}: <Deadline deadline={a.publicationDate} daysLeft={a.daysLeft} />
+            </p>
+          ) : null}
+          {a.rollup && a.rollup.total > 0 ? <AgendaRollupPanel rollup={a.rollup} headingId={`rollup-${a.id}`} level={3} /> : null}
+          {a.workspaceIds.length === 0 ? (
+            <p className="muted">{t("agendas:dashboard.noWorkspaces")}</p>
+          ) : (
+            <ul className="workspace-list" aria-label={a.id ? a.title : t("agendas:dashboard.noAgenda")}>
+              {a.workspaceIds.map((id) => byId.get(id)).filter((w): w is Card => Boolean(w)).map((w) => (
+                <WorkspaceCard key={w.id} w={w} />
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
     </main>
+  );
+}
+
+function WorkspaceCard({ w }: { w: Card }) {
+  const { t } = useTranslation();
+  return (
+    <li className="workspace-card" data-workspace-id={w.id}>
+      <h3 className="workspace-card__title">
+        <Link to={`/w/${w.id}`}>{w.title}</Link>
+      </h3>
+      {w.description ? <p className="workspace-card__description">{w.description}</p> : null}
+      <dl className="facts">
+        <div>
+          <dt>{t("dashboard.lead")}</dt>
+          <dd>{w.lead ? w.lead.name : "—"}</dd>
+        </div>
+        <div>
+          <dt>{t("dashboard.deadline")}</dt>
+          <dd>
+            <Deadline deadline={w.deadline} daysLeft={w.daysLeft} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("dashboard.myRole")}</dt>
+          <dd>
+            <RoleLabel role={w.role} />
+          </dd>
+        </div>
+      </dl>
+      <div className="workspace-card__sections">
+        <h4 className="visually-hidden">{t("dashboard.sectionsByStatus")}</h4>
+        {w.sectionCount === 0 ? (
+          <p className="muted">{t("dashboard.noSections")}</p>
+        ) : (
+          <ul className="badge-row" aria-label={t("dashboard.sectionsByStatus")}>
+            {SECTION_STATUSES.filter((s) => w.counts[s] > 0).map((s) => (
+              <li key={s}>
+                <StatusBadge status={s} count={w.counts[s]} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </li>
   );
 }

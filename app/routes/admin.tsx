@@ -22,6 +22,7 @@ export default function AdminLayout() {
     { to: "/admin", label: t("nav.overview"), end: true },
     { to: "/admin/organisations", label: t("nav.organisations") },
     { to: "/admin/people", label: t("nav.people") },
+    { to: "/admin/agendas", label: t("agendas:admin.nav") },
     { to: "/admin/security", label: t("nav.security") },
     { to: "/admin/audit", label: t("nav.audit") },
     { to: "/admin/outbox", label: t("nav.outbox") },

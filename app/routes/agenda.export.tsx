@@ -1,34 +1,17 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { idSchema } from "../shared/ids";
-import { BAD_REQUEST } from "../../server/errors";
-import { CommandError } from "../../server/services/errors";
-import { exportAgenda, exportFormatSchema } from "../../server/commands/agendaExport";
-import { errorResponse, guard, requireActor } from "~/utils/auth.server";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { firstAgendaFor } from "../../server/views/agendas";
+import { exportResponse } from "~/components/agenda/export.server";
+import { errorResponse, requireActor } from "~/utils/auth.server";
 
-const Query = z.object({ format: exportFormatSchema, workspace: idSchema.nullable() });
-
-/** Downloads the agenda (or one workspace of it): /agenda/export?format=pdf|odt|docx|html|md[&workspace=<id>]. Audited. */
+/**
+ * The old export address: with `workspace`, that workspace (in its agenda's language); without, it
+ * leads to the first agenda's export (/a/<agendaId>/export), keeping the query.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const actor = await requireActor(request, context);
   const url = new URL(request.url);
-  const query = Query.safeParse({ format: url.searchParams.get("format"), workspace: url.searchParams.get("workspace") });
-  if (!query.success) throw errorResponse(400, BAD_REQUEST, "Choose a format: pdf, odt, docx, html or md.");
-  try {
-    const file = await guard(() =>
-      exportAgenda(context.services, { actor, workspaceId: query.data.workspace, format: query.data.format }),
-    );
-    return new Response(new Uint8Array(file.body), {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Disposition": `attachment; filename="${file.filename}"`,
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-      },
-    });
-  } catch (error) {
-    if (error instanceof CommandError) throw errorResponse(error.status, error.code, error.message);
-    throw error;
-  }
+  if (url.searchParams.get("workspace")) return exportResponse(request, context, null);
+  const actor = await requireActor(request, context);
+  const first = await firstAgendaFor(context.services.database, actor);
+  if (!first) throw errorResponse(404, "not_found", "There is no agenda for you to see.");
+  return redirect(`/a/${first.id}/export${url.search}`);
 }

@@ -6,6 +6,7 @@
  *   user:<id>        every socket of that person (joined at connect)
  *   workspace:<id>   "workspace:join"; receives the workspace's live events and its presence
  *   section:<id>     "section:join"; receives the section's live events
+ *   agenda:<id>      "agenda:join"; receives "agenda.changed" (settings, owners, its workspaces and their order)
  */
 import type { Role, SectionStatus } from "./domain";
 import type { NotificationView, ThreadView } from "./comments";
@@ -55,6 +56,8 @@ export interface ServerToClientEvents {
   "section.created": (payload: { workspaceId: string; sectionId: string }) => void;
   "section.deleted": (payload: { workspaceId: string; sectionId: string }) => void;
   "workspace.changed": (payload: { workspaceId: string }) => void;
+  /** An agenda's settings, owners or workspaces (created, ordered, archived, restored) changed. */
+  "agenda.changed": (payload: { agendaId: string }) => void;
   /** Someone's role in a workspace changed (to the person themselves, and to the workspace's room). */
   "membership.changed": (payload: { workspaceId: string; userId: string; role: Role | null }) => void;
   /** This socket was taken out of a workspace's rooms because its person may no longer see it. */
@@ -73,6 +76,9 @@ export interface ClientToServerEvents {
   "workspace:join": (workspaceIds: string[], ack: (result: JoinAck) => void) => void;
   "workspace:leave": (workspaceIds: string[], ack: (result: Ack) => void) => void;
   "section:join": (sectionId: string, ack: (result: Ack<{ workspaceId: string }>) => void) => void;
+  /** Join an agenda's room (its "agenda.changed" events) when the policy lets the person see the agenda. */
+  "agenda:join": (agendaId: string, ack: (result: Ack) => void) => void;
+  "agenda:leave": (agendaId: string, ack: (result: Ack) => void) => void;
   "section:leave": (sectionId: string, ack: (result: Ack) => void) => void;
   /**
    * Show this tab as present in a workspace (optionally in one of its sections); `sectionId: null`

@@ -61,7 +61,19 @@ export const endpoints: Endpoint[] = [
     tags: ["agendas"],
     query: z.strictObject({}),
     response: z.object({ agendas: z.array(agendaSchema) }),
-    run: async ({ services, actor }) => ({ agendas: await listAgendasFor(services.database, actor) }),
+    run: async ({ services, actor }) => {
+      const [agendas, workspaces] = await Promise.all([listAgendasFor(services.database, actor), listWorkspacesFor(services.database, actor)]);
+      return {
+        agendas: agendas.map((a) => ({
+          id: a.id,
+          title: a.title,
+          description: a.description,
+          publicationDate: a.publicationDate,
+          language: a.language,
+          workspaceIds: workspaces.filter((w) => w.agendaId === a.id).map((w) => w.id),
+        })),
+      };
+    },
   }),
   endpoint({
     method: "GET",

@@ -52,7 +52,10 @@ export function watchAccess(services: Services, log: Logger, connections: Readon
           if (!loaded) return c.close(CloseCode.NotFound, "This section no longer exists.");
           if (!can(actor, "section.view", loaded.facts)) {
             log.info("collab access withdrawn; connection closed", c.who);
-            return c.close(CloseCode.Forbidden, "Your access to this section was withdrawn.");
+            return c.close(
+              CloseCode.Forbidden,
+              loaded.facts.archived ? "This workspace was archived." : "Your access to this section was withdrawn.",
+            );
           }
           c.recheckedAs(actor);
           applyAccess(c, loaded.facts, can(actor, "section.edit", loaded.facts));
@@ -72,6 +75,14 @@ export function watchAccess(services: Services, log: Logger, connections: Readon
     }),
     events.on("session.ended", ({ userId }) => {
       void recheck([...connections].filter((c) => c.userId === userId));
+    }),
+    // A workspace archived (or its agenda's owners changed): its sections' connections are checked
+    // again, and the policy refuses an archived workspace to everyone but its agenda's owners and admins.
+    events.on("workspace.changed", ({ workspaceId }) => {
+      void recheck([...connections].filter((c) => c.workspaceId === workspaceId));
+    }),
+    events.on("agenda.changed", ({ userIds }) => {
+      if (userIds.length) void recheck([...connections].filter((c) => userIds.includes(c.userId)));
     }),
     events.on("section.changed", ({ sectionId, status }) => {
       for (const c of connections) {

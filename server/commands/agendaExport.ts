@@ -66,7 +66,7 @@ export async function exportAgenda(deps: CommandDeps, props: ExportAgendaProps):
       actorId: props.actor.id,
       action: "agenda.exported",
       subjectType: props.workspaceId ? "workspace" : "agenda",
-      subjectId: props.workspaceId ?? "agenda",
+      subjectId: props.workspaceId ?? props.agendaId ?? "agenda",
       workspaceId: props.workspaceId,
       data: { format, draft: agenda.draft, sections },
     });

@@ -21,8 +21,10 @@ export interface PublishDeps extends CommandDeps {
 export interface PublishProps {
   /** Who publishes; from the session. Only the minister's office may. */
   actor: Actor;
-  /** One workspace, or null for every workspace. */
+  /** One workspace, or null for every workspace (not archived) of the agenda `agendaId`. */
   workspaceId: string | null;
+  /** The agenda published whole (with `workspaceId` null). */
+  agendaId?: string;
 }
 
 /** Publishes a workspace (or every workspace) whose sections are all final. */
@@ -34,17 +36,23 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
     load: async () =>
       props.workspaceId !== null
         ? await loadWorkspaceFacts(database, props.actor, props.workspaceId)
-        : { role: null, approverOrganisation: false },
+        : { role: null, approverOrganisation: false, agendaOwner: false, archived: false },
     authorize: async (facts) => {
       authorize(props.actor, "workspace.publish", facts);
       secondFactor = await requireStepUp(deps, props.actor, "workspace.publish");
     },
     lock: (tx) => lockAuditChain(tx),
     change: async (tx) => {
+      if (props.workspaceId === null && !props.agendaId) throw new CommandError("bad_request", "Name the agenda to publish.", 400);
       const rows = await tx
         .select({ id: t.sections.id, workspaceId: t.sections.workspaceId, title: t.sections.title, status: t.sections.status })
         .from(t.sections)
-        .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
+        .innerJoin(t.workspaces, eq(t.workspaces.id, t.sections.workspaceId))
+        .where(
+          props.workspaceId
+            ? and(eq(t.sections.workspaceId, props.workspaceId), isNull(t.workspaces.archivedAt))
+            : and(eq(t.workspaces.agendaId, props.agendaId!), isNull(t.workspaces.archivedAt)),
+        );
       if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
       const open = rows.filter((r) => !isLocked(r.status));
       if (open.length) {
@@ -74,7 +82,7 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         actorId: props.actor.id,
         action: "agenda.published",
         subjectType: props.workspaceId ? "workspace" : "agenda",
-        subjectId: props.workspaceId ?? "agenda",
+        subjectId: props.workspaceId ?? props.agendaId!,
         workspaceId: props.workspaceId,
         data: { sections: hashes, ...secondFactorAudit(secondFactor!) },
       });

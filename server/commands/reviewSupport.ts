@@ -85,7 +85,7 @@ export async function readyForSignOff(tx: Db, database: Database, section: Secti
       canSection(
         { id: p.id, organisationId: p.organisationId, organisationKind: p.organisationKind, isAdmin: Boolean(p.isAdmin) },
         "section.signOff",
-        { role: roles.get(p.id) ?? null, approverOrganisation: false, status: "approved" },
+        { role: roles.get(p.id) ?? null, approverOrganisation: false, agendaOwner: false, archived: false, status: "approved" },
       ),
     )
     .map((p) => ({

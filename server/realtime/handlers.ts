@@ -10,6 +10,7 @@ import type { Logger } from "../log";
 import { AppError, BAD_REQUEST, invalidInput, parseInput } from "../errors";
 import { can, Forbidden } from "../policy";
 import { loadSectionFacts, loadWorkspaceFacts } from "../services/access";
+import { requireAgenda } from "../views/agendas";
 import { currentActor } from "./auth";
 import type { PresenceTracker } from "./presence";
 import { entityId, presenceEnter, presenceLeave, workspaceIds } from "./schemas";
@@ -100,6 +101,19 @@ export function registerHandlers(io: RealtimeServer, services: Services, presenc
       if (!can(actor, "section.view", facts)) throw new Forbidden("section.view", "forbidden", NOT_MEMBER);
       await socket.join(rooms.section(sectionId));
       return { ok: true, workspaceId: section.workspaceId };
+    });
+
+    answer("agenda:join", async (payload) => {
+      const agendaId = parse(entityId, payload);
+      const actor = await actorNow();
+      await requireAgenda(database, actor, agendaId, "agenda.view");
+      await socket.join(rooms.agenda(agendaId));
+      return { ok: true };
+    });
+
+    answer("agenda:leave", async (payload) => {
+      await socket.leave(rooms.agenda(parse(entityId, payload)));
+      return { ok: true };
     });
 
     answer("section:leave", async (payload) => {

@@ -31,6 +31,7 @@ import {
   type SessionRound,
   type SessionWatch,
 } from "../services/access";
+import { requireAgenda } from "../views/agendas";
 import { authenticateHandshake, currentActor } from "./auth";
 import { registerHandlers } from "./handlers";
 import { createPresence } from "./presence";
@@ -152,7 +153,30 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
       presence.refresh(p.workspaceId);
     }),
     events.on("workspace.changed", (p) => {
-      if (local()) io.to(rooms.workspace(p.workspaceId)).emit("workspace.changed", p);
+      if (!local()) return;
+      io.to(rooms.workspace(p.workspaceId)).emit("workspace.changed", p);
+      // Archived: the people in its rooms may no longer see it (server/policy.ts); ask for each of them.
+      track(
+        (async () => {
+          const sockets = await io.in(rooms.workspace(p.workspaceId)).fetchSockets();
+          for (const userId of new Set(sockets.map((s) => s.data.user.id))) await recheckAccess(userId, p.workspaceId);
+        })().catch((error: unknown) => log.error("could not re-check access after a workspace change", { ...p, error: String(error) })),
+      );
+    }),
+    events.on("agenda.changed", (p) => {
+      if (!local()) return;
+      // Those watching the agenda, and the people whose access changed with it (their dashboards).
+      io.to([rooms.agenda(p.agendaId), ...p.userIds.map((id) => rooms.user(id))]).emit("agenda.changed", { agendaId: p.agendaId });
+      track(
+        (async () => {
+          const sockets = await io.in(rooms.agenda(p.agendaId)).fetchSockets();
+          for (const socket of sockets) {
+            const actor = await loadActor(database, socket.data.user.id);
+            const allowed = actor ? await requireAgenda(database, actor, p.agendaId).then(() => true, () => false) : false;
+            if (!allowed) socket.leave(rooms.agenda(p.agendaId));
+          }
+        })().catch((error: unknown) => log.error("could not re-check agenda rooms", { ...p, error: String(error) })),
+      );
     }),
     events.on("membership.changed", (p) => {
       if (!local()) return;

@@ -32,5 +32,6 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 export const rooms = {
   user: (id: string) => `user:${id}`,
   workspace: (id: string) => `workspace:${id}`,
+  agenda: (id: string) => `agenda:${id}`,
   section: (id: string) => `section:${id}`,
 };

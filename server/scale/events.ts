@@ -22,6 +22,7 @@ import type { Logger } from "../log";
  * socket.io broadcasts need no forwarding, since the adapter carries the broadcast itself.
  */
 export const CROSS_NODE_EVENTS: readonly (keyof DomainEvents)[] = [
+  "agenda.changed",
   "membership.changed",
   "person.revoked",
   "section.changed",

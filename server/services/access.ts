@@ -1,7 +1,7 @@
 /**
  * Loads the facts the policy module decides on. Every door calls these, then `authorize(...)`.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { preparedQuery, type Database } from "../../db/index";
 import type { SignedIn } from "../context";
 import { NotFound } from "../errors";
@@ -45,6 +45,18 @@ const approvingOrganisation = preparedQuery("access_approving_organisation", ({ 
     .limit(1),
 );
 
+const workspaceStanding = preparedQuery("access_workspace_standing", ({ db, t }) =>
+  db
+    .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId, archivedAt: t.workspaces.archivedAt, ownerId: t.agendaOwners.userId })
+    .from(t.workspaces)
+    .leftJoin(
+      t.agendaOwners,
+      and(eq(t.agendaOwners.agendaId, t.workspaces.agendaId), eq(t.agendaOwners.userId, sql.placeholder("userId"))),
+    )
+    .where(eq(t.workspaces.id, sql.placeholder("workspaceId")))
+    .limit(1),
+);
+
 /** The actor for a signed-in user id, or null when the person no longer exists or is disabled. */
 export async function loadActor(database: Database, userId: string): Promise<(Actor & { name: string; email: string; organisationName: string | null; organisationShortCode: string | null }) | null> {
   const rows = await personById(database, { userId });
@@ -64,18 +76,47 @@ export async function loadActor(database: Database, userId: string): Promise<(Ac
 
 /** The actor's relation to a workspace; throws NotFound for an unknown workspace. */
 export async function loadWorkspaceFacts(database: Database, actor: Actor, workspaceId: string): Promise<WorkspaceFacts> {
-  const { db, t } = database;
-  const ws = await db.select({ id: t.workspaces.id }).from(t.workspaces).where(eq(t.workspaces.id, workspaceId)).limit(1);
-  if (!ws[0]) throw new NotFound("workspace", workspaceId);
-  return factsFor(database, actor, workspaceId);
+  const facts = await factsFor(database, actor, workspaceId);
+  if (!facts) throw new NotFound("workspace", workspaceId);
+  return facts;
 }
 
-async function factsFor(database: Database, actor: Actor, workspaceId: string): Promise<WorkspaceFacts> {
-  const [membership, approver] = await Promise.all([
+/** The actor's relation to a workspace (membership, approving organisation, agenda owner, archived), or null for an unknown one. */
+async function factsFor(database: Database, actor: Actor, workspaceId: string): Promise<WorkspaceFacts | null> {
+  const [standing, membership, approver] = await Promise.all([
+    workspaceStanding(database, { workspaceId, userId: actor.id }),
     membershipRole(database, { workspaceId, userId: actor.id }),
     actor.organisationId ? approvingOrganisation(database, { workspaceId, organisationId: actor.organisationId }) : Promise.resolve([]),
   ]);
-  return { role: membership[0]?.role ?? null, approverOrganisation: approver.length > 0 };
+  const ws = standing[0];
+  if (!ws) return null;
+  return {
+    role: membership[0]?.role ?? null,
+    approverOrganisation: approver.length > 0,
+    agendaOwner: ws.ownerId !== null && ws.ownerId !== undefined,
+    archived: ws.archivedAt !== null && ws.archivedAt !== undefined,
+  };
+}
+
+/** For many workspaces at once: which agenda each is in, whether it is archived, whether the actor owns its agenda. */
+export async function workspaceStandings(
+  database: Database,
+  actor: Actor,
+  workspaceIds: readonly string[],
+): Promise<Map<string, { agendaId: string | null; archived: boolean; agendaOwner: boolean }>> {
+  const { db, t } = database;
+  if (!workspaceIds.length) return new Map();
+  const [rows, owned] = await Promise.all([
+    db
+      .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId, archivedAt: t.workspaces.archivedAt })
+      .from(t.workspaces)
+      .where(inArray(t.workspaces.id, [...workspaceIds])),
+    db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
+  ]);
+  const mine = new Set(owned.map((o) => o.agendaId));
+  return new Map(
+    rows.map((r) => [r.id, { agendaId: r.agendaId, archived: r.archivedAt !== null, agendaOwner: r.agendaId !== null && mine.has(r.agendaId) }]),
+  );
 }
 
 export interface SectionRecord {
@@ -99,6 +140,7 @@ export async function loadSectionFacts(
   const section = rows[0];
   if (!section) throw new NotFound("section", sectionId);
   const facts = await factsFor(database, actor, section.workspaceId);
+  if (!facts) throw new NotFound("section", sectionId);
   return {
     section: {
       id: section.id,

@@ -14,6 +14,7 @@ import type { NotificationView } from "../../app/shared/comments";
 import type { NotificationKind } from "../../app/shared/notifications";
 import type { DomainEventBus } from "../events";
 import { canSection, canThread, type Actor } from "../policy";
+import { workspaceStandings } from "./access";
 
 export interface NotifyProps {
   /** Who is told. */
@@ -177,13 +178,18 @@ async function visibleFilter(database: Database, actor: Actor, rows: Row[]): Pro
   ]);
   const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
   const approving = new Set(approvers.map((a) => a.workspaceId));
+  const standings = await workspaceStandings(database, actor, workspaceIds);
   const threadById = new Map(threads.map((x) => [x.id, x]));
   const statusById = new Map(sections.map((s) => [s.id, s.status]));
   return (row) => {
     if (!row.workspaceId) return !row.threadId && !row.sectionId;
+    const standing = standings.get(row.workspaceId);
+    if (!standing) return false;
     const facts = {
       role: roles.get(row.workspaceId) ?? null,
       approverOrganisation: approving.has(row.workspaceId),
+      agendaOwner: standing.agendaOwner,
+      archived: standing.archived,
       status: (row.sectionId ? statusById.get(row.sectionId) : undefined) ?? ("draft" as const),
     };
     if (row.sectionId && !statusById.has(row.sectionId)) return false;

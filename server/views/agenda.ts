@@ -4,6 +4,7 @@
  * actor may see), and the dashboard's view of the whole agenda against its publication date.
  * Publishing and exporting are commands (server/commands/agendaPublish.ts, agendaExport.ts).
  */
+import { eq } from "drizzle-orm";
 import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
 import type { SectionStatus } from "../../app/shared/domain";
 import type { Database } from "../../db/index";
@@ -16,9 +17,9 @@ import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
 import { listWorkspacesFor } from "./workspaces";
 import { currentState } from "./versions";
 
-/** The workspaces (all the actor may see, or the given ones) with their facts checked. */
-async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null) {
-  const all = await listWorkspacesFor(database, actor);
+/** The workspaces (all the actor may see in the agenda, or the given one) with their facts checked. */
+async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null, agendaId: string | undefined) {
+  const all = await listWorkspacesFor(database, actor, agendaId ? { agendaId } : {});
   if (workspaceId === null) return all;
   const one = all.filter((w) => w.id === workspaceId);
   if (one.length === 0) {
@@ -31,23 +32,39 @@ async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: 
 
 export interface BuildAgendaProps {
   actor: Actor;
-  /** One workspace, or null for the whole agenda (every workspace the actor may see). */
+  /** One workspace, or null for the whole agenda (every workspace the actor may see in it). */
   workspaceId: string | null;
+  /** The agenda (for the whole agenda); a workspace's own agenda otherwise. */
+  agendaId?: string;
+}
+
+/** The agenda an export is of: the one named, else the workspace's; its title and text language. */
+async function agendaOfExport(database: Database, props: BuildAgendaProps): Promise<{ id: string; title: string; language: "nl" | "en" } | null> {
+  const { db, t } = database;
+  let agendaId = props.agendaId ?? null;
+  if (!agendaId && props.workspaceId) {
+    const ws = await db.select({ agendaId: t.workspaces.agendaId }).from(t.workspaces).where(eq(t.workspaces.id, props.workspaceId)).limit(1);
+    agendaId = ws[0]?.agendaId ?? null;
+  }
+  if (!agendaId) return null;
+  const rows = await db.select({ id: t.agendas.id, title: t.agendas.title, language: t.agendas.language }).from(t.agendas).where(eq(t.agendas.id, agendaId)).limit(1);
+  return rows[0] ?? null;
 }
 
 /**
  * The agenda model every format renders: texts as stored now, the annex from the review record, in
- * the document's own language (whoever downloads it).
+ * the document's own language, its agenda's (whoever downloads it).
  */
 export async function buildAgenda(database: Database, props: BuildAgendaProps): Promise<Agenda> {
-  const list = await visibleWorkspaces(database, props.actor, props.workspaceId);
-  const language = documentLanguage();
+  const list = await visibleWorkspaces(database, props.actor, props.workspaceId, props.agendaId);
+  const agenda = await agendaOfExport(database, props);
+  const language = documentLanguage(agenda);
   const heading = props.workspaceId === null;
   const level = sectionLevel(heading);
   const read: { workspace: Omit<AgendaWorkspace, "sections">; sections: Omit<AgendaSection, "statusLabel">[] }[] = [];
   let draft = false;
   for (const w of list) {
-    const facts = { role: w.role, approverOrganisation: w.approverOrganisation };
+    const facts = { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null };
     const sections: Omit<AgendaSection, "statusLabel">[] = [];
     for (const s of w.sections) {
       if (!canSection(props.actor, "section.export", { ...facts, status: s.status })) continue;
@@ -79,9 +96,10 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
   }));
   const l = labelsFor(language);
   const single = props.workspaceId !== null ? workspaces[0] : undefined;
+  const agendaTitle = agenda?.title ?? l.title;
   return {
-    title: single ? single.title : l.title,
-    subtitle: single ? l.title : l.subtitle,
+    title: single ? single.title : agendaTitle,
+    subtitle: single ? agendaTitle : l.subtitle,
     generatedAt: new Date(),
     draft,
     language,
@@ -144,7 +162,7 @@ export async function workspaceReviewSummaryUnchecked(database: Database, sectio
 export interface AgendaRollup {
   counts: Record<SectionStatus, number>;
   total: number;
-  /** The publication date: the earliest workspace deadline. */
+  /** The publication date: the agenda's own, else the earliest workspace deadline. */
   publicationDate: string | null;
   daysLeft: number | null;
   /** Sections not yet final whose workspace deadline has passed. */
@@ -161,9 +179,22 @@ export interface AgendaRollup {
   published: boolean;
 }
 
-/** The whole agenda the actor may see, against its publication date. */
-export async function agendaRollup(database: Database, actor: Actor, today = todayInNetherlands()): Promise<AgendaRollup> {
-  const list = await listWorkspacesFor(database, actor);
+export interface AgendaRollupOptions {
+  /** One agenda (its publication date counts); without it every workspace the actor may see. */
+  agendaId?: string;
+  today?: string;
+}
+
+/** The agenda (or all agendas) the actor may see, against its publication date. */
+export async function agendaRollup(database: Database, actor: Actor, options: AgendaRollupOptions = {}): Promise<AgendaRollup> {
+  const today = options.today ?? todayInNetherlands();
+  const list = await listWorkspacesFor(database, actor, options.agendaId ? { agendaId: options.agendaId } : {});
+  let agendaDate: string | null = null;
+  if (options.agendaId) {
+    const { db, t } = database;
+    const rows = await db.select({ d: t.agendas.publicationDate }).from(t.agendas).where(eq(t.agendas.id, options.agendaId)).limit(1);
+    agendaDate = rows[0]?.d ?? null;
+  }
   const counts: Record<SectionStatus, number> = { draft: 0, in_review: 0, approved: 0, final: 0, published: 0 };
   let total = 0;
   let overdueSections = 0;
@@ -182,7 +213,7 @@ export async function agendaRollup(database: Database, actor: Actor, today = tod
       if (s.changesRequested.length) changesRequested.push({ sectionId: s.id, sectionTitle: s.title, workspaceTitle: w.title, requests: s.changesRequested });
     }
   }
-  const publicationDate = deadlines[0] ?? null;
+  const publicationDate = agendaDate ?? deadlines[0] ?? null;
   const daysLeft = publicationDate ? daysBetween(today, publicationDate) : null;
   return {
     counts,

@@ -46,7 +46,7 @@ async function readableWorkspaces(database: Database, actor: Actor) {
   ]);
   const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
   const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const facts = new Map(all.map((w) => [w.id, { role: roles.get(w.id) ?? null, approverOrganisation: approverOf.has(w.id) }]));
+  const facts = new Map(all.map((w) => [w.id, { role: roles.get(w.id) ?? null, approverOrganisation: approverOf.has(w.id), agendaOwner: false, archived: false }]));
   return new Map([...facts].filter(([, f]) => canWorkspace(actor, "workspace.view", f)));
 }
 

@@ -36,7 +36,7 @@ export async function waitingFor(database: Database, actor: Actor, today = today
 }
 
 function facts(w: WorkspaceSummary, status: SectionFacts["status"]): SectionFacts {
-  return { role: w.role, approverOrganisation: w.approverOrganisation, status };
+  return { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null, status };
 }
 
 function place(w: WorkspaceSummary, s: { id: string; title: string }, href: string) {
@@ -172,7 +172,7 @@ async function openInvitations(database: Database, actor: Actor, byWorkspace: Ma
   const now = Date.now();
   return rows.flatMap((r): WaitingItem[] => {
     const w = byWorkspace.get(r.workspaceId);
-    if (!w || !canWorkspace(actor, "workspace.members", { role: w.role, approverOrganisation: w.approverOrganisation })) return [];
+    if (!w || !canWorkspace(actor, "workspace.members", { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null })) return [];
     return [
       {
         kind: "invitation.open",

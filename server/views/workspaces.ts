@@ -11,8 +11,11 @@ import { sectionSummary, workspaceWithLead } from "./shapes";
 
 export interface WorkspaceSummary {
   id: string;
-  /** The agenda it belongs to (null only for a workspace made before agendas). */
   agendaId: string | null;
+  position: number;
+  /** When it was archived (ISO), or null. */
+  archivedAt: string | null;
+  agendaOwner: boolean;
   title: string;
   description: string;
   deadline: string | null;
@@ -22,15 +25,24 @@ export interface WorkspaceSummary {
   sections: { id: string; title: string; status: SectionStatus; position: number; updatedAt: string }[];
 }
 
-/** Every workspace the actor may see, in agenda order, with its sections. */
-export async function listWorkspacesFor(database: Database, actor: Actor): Promise<WorkspaceSummary[]> {
+export interface ListWorkspacesOptions {
+  /** Only the workspaces of this agenda. */
+  agendaId?: string;
+  /** Also archived workspaces (those the policy lets the actor see: their agenda's owners, admins). */
+  includeArchived?: boolean;
+}
+
+/** Every workspace the actor may see, in agenda order (agendas by position, then workspaces by position), with its sections. */
+export async function listWorkspacesFor(database: Database, actor: Actor, options: ListWorkspacesOptions = {}): Promise<WorkspaceSummary[]> {
   const { db, t } = database;
-  const [all, memberships, approvals] = await Promise.all([
+  const [all, memberships, approvals, owned] = await Promise.all([
     db
-      .select(workspaceWithLead(t))
+      .select({ ...workspaceWithLead(t), position: t.workspaces.position, archivedAt: t.workspaces.archivedAt })
       .from(t.workspaces)
       .leftJoin(t.organisations, eq(t.organisations.id, t.workspaces.leadOrganisationId))
-      .orderBy(asc(t.workspaces.position), asc(t.workspaces.title)),
+      .leftJoin(t.agendas, eq(t.agendas.id, t.workspaces.agendaId))
+      .where(options.agendaId ? eq(t.workspaces.agendaId, options.agendaId) : undefined)
+      .orderBy(asc(t.agendas.position), asc(t.agendas.createdAt), asc(t.workspaces.position), asc(t.workspaces.title)),
     db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.userId, actor.id)),
     actor.organisationId
       ? db
@@ -38,11 +50,19 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
           .from(t.workspaceApprovers)
           .where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
       : Promise.resolve([] as { workspaceId: string }[]),
+    db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
   ]);
   const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
   const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const visible = all.filter((w) =>
-    canWorkspace(actor, "workspace.view", { role: roles.get(w.id) ?? null, approverOrganisation: approverOf.has(w.id) }),
+  const ownerOf = new Set(owned.map((o) => o.agendaId));
+  const factsOf = (w: (typeof all)[number]) => ({
+    role: roles.get(w.id) ?? null,
+    approverOrganisation: approverOf.has(w.id),
+    agendaOwner: w.agendaId !== null && ownerOf.has(w.agendaId),
+    archived: w.archivedAt !== null,
+  });
+  const visible = all.filter(
+    (w) => (options.includeArchived || w.archivedAt === null) && canWorkspace(actor, "workspace.view", factsOf(w)),
   );
   if (!visible.length) return [];
   const sections = await db
@@ -53,6 +73,9 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
   return visible.map((w) => ({
     id: w.id,
     agendaId: w.agendaId,
+    position: w.position,
+    archivedAt: w.archivedAt ? new Date(w.archivedAt).toISOString() : null,
+    agendaOwner: factsOf(w).agendaOwner,
     title: w.title,
     description: w.description,
     deadline: w.deadline,

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workspaces } from "../../server/seed/content";
+import { agenda, workspaces } from "../../server/seed/content";
 import { startTestServer, type TestServer } from "../support/server";
 import { launchChromium, signIn, type LaunchedBrowser } from "./support/browser";
 import { WS } from "../support/fixtures";
@@ -37,13 +37,13 @@ describe("lead@ez.example signs in and reads a section", () => {
     await page.getByRole("heading", { level: 1, name: "My workspaces" }).waitFor();
   });
 
-  it("shows the six TNO recommendations among the workspaces", async () => {
-    const list = page.getByRole("list", { name: "My workspaces" });
+  it("shows the six TNO recommendations among the workspaces of the agenda", async () => {
+    const list = page.getByRole("list", { name: agenda.title });
     for (const title of TNO_RECOMMENDATIONS) {
       await expect(list.getByRole("link", { name: title, exact: true }).isVisible(), title).resolves.toBe(true);
     }
     // The lead owns every workspace of the agenda: the six recommendations and the five short-term actions.
-    expect(await list.getByRole("heading", { level: 2 }).count()).toBe(workspaces.length);
+    expect(await list.getByRole("heading", { level: 3 }).count()).toBe(workspaces.length);
     mkdirSync(SCRATCH, { recursive: true });
     await page.screenshot({ path: resolve(SCRATCH, "dashboard.png"), fullPage: false });
   });

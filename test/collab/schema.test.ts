@@ -25,7 +25,8 @@ let sections: string[];
 
 /** The four ways a person reads a section: the API, its page, its review page, the Markdown export. */
 async function readers(sectionId: string): Promise<{ path: string; status: number; body: string }[]> {
-  const paths = [`/api/v1/sections/${sectionId}`, `/s/${sectionId}`, `/s/${sectionId}/review`, "/agenda/export?format=md"];
+  const [agenda] = await server.database.db.select({ id: server.database.t.agendas.id }).from(server.database.t.agendas).limit(1);
+  const paths = [`/api/v1/sections/${sectionId}`, `/s/${sectionId}`, `/s/${sectionId}/review`, `/a/${agenda.id}/export?format=md`];
   return Promise.all(
     paths.map(async (path) => {
       const res = await fetch(`${server.url}${path}`, { headers: { cookie: cookies.get("lead@ez.example")!, "accept-language": "nl" }, redirect: "manual" });

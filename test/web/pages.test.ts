@@ -46,7 +46,7 @@ function post(path: string, fields: Record<string, string>, headers: Record<stri
 
 /** The workspace titles on the dashboard, as links. */
 function dashboardTitles(html: string): string[] {
-  return [...html.matchAll(/<h2 class="workspace-card__title"><a[^>]*>([^<]*)<\/a>/g)].map((m) => decode(m[1]));
+  return [...html.matchAll(/<h3 class="workspace-card__title"><a[^>]*>([^<]*)<\/a>/g)].map((m) => decode(m[1]));
 }
 
 function decode(text: string): string {

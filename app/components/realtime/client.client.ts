@@ -36,6 +36,8 @@ export interface RealtimeClient {
    * the release. Resolves `joined` with the server's answer each time the room is (re)joined.
    */
   watchSection(sectionId: string, joined?: (ok: boolean) => void): () => void;
+  /** Keeps this page in an agenda's room ("agenda.changed") while held; returns the release. */
+  watchAgenda(agendaId: string): () => void;
   /** The last presence the server sent for a workspace this tab is present in. */
   presence(workspaceId: string): PresencePayload | null;
   onPresence(workspaceId: string, listener: (presence: PresencePayload) => void): () => void;
@@ -73,6 +75,10 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
   const presences = new Map<string, PresencePayload>();
   const presenceListeners = new Map<string, Set<(presence: PresencePayload) => void>>();
   const sectionWatches = new Map<string, Set<(ok: boolean) => void>>();
+  const agendaWatches = new Map<string, number>();
+  const joinAgenda = (agendaId: string) => {
+    if (socket.connected) socket.emit("agenda:join", agendaId, () => {});
+  };
 
   const joinSection = (sectionId: string) => {
     if (!socket.connected) return;
@@ -122,6 +128,7 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
     join([...watches.keys()]);
     for (const workspaceId of holders.keys()) sendPresence(workspaceId);
     for (const sectionId of sectionWatches.keys()) joinSection(sectionId);
+    for (const agendaId of agendaWatches.keys()) joinAgenda(agendaId);
     setStatus("connected", resumed);
   });
   socket.on("presence", publish);
@@ -196,6 +203,20 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
         if (listeners.size) return;
         sectionWatches.delete(sectionId);
         if (socket.connected) socket.emit("section:leave", sectionId, () => {});
+      };
+    },
+    watchAgenda(agendaId) {
+      const count = agendaWatches.get(agendaId) ?? 0;
+      agendaWatches.set(agendaId, count + 1);
+      if (count === 0) joinAgenda(agendaId);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (agendaWatches.get(agendaId) ?? 1) - 1;
+        if (left > 0) return void agendaWatches.set(agendaId, left);
+        agendaWatches.delete(agendaId);
+        if (socket.connected) socket.emit("agenda:leave", agendaId, () => {});
       };
     },
     presence: (workspaceId) => presences.get(workspaceId) ?? null,

@@ -25,12 +25,13 @@ export function revalidateQuietly(revalidate: () => unknown): void {
 /** Bursts of events (a review closing several sections) reload once. */
 const SETTLE_MS = 150;
 
-export function useLiveRevalidate(workspaceIds: readonly string[]): void {
+export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: readonly string[] = []): void {
   const client = useRealtime()?.client;
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
   const key = [...new Set(workspaceIds)].sort().join(",");
+  const agendaKey = [...new Set(agendaIds)].sort().join(",");
 
   useEffect(() => {
     if (!client) return;
@@ -47,14 +48,19 @@ export function useLiveRevalidate(workspaceIds: readonly string[]): void {
         if (mine || ids.has(payload.workspaceId)) soon();
       }),
     );
+    // An agenda's settings, owners or workspaces changed (also sent to people whose access changed with it).
+    const agendas = new Set(agendaKey ? agendaKey.split(",") : []);
+    const releaseAgendas = [...agendas].map((id) => client.watchAgenda(id));
+    offs.push(client.on("agenda.changed", () => soon()));
     const offStatus = client.onStatus((status, resumed) => {
       if (status === "connected" && resumed) soon();
     });
     return () => {
       clearTimeout(timer);
       release();
+      for (const r of releaseAgendas) r();
       offStatus();
       for (const off of offs) off();
     };
-  }, [client, key]);
+  }, [client, key, agendaKey]);
 }

@@ -8,11 +8,12 @@ import { ChangeRequests } from "./ChangeRequests";
 import "./review.css";
 
 /** The roll-up: sections per status, what is overdue, late reviews, changes requested (who and why) and stale approvals. */
-export function AgendaRollupPanel({ rollup }: { rollup: AgendaRollup }) {
+export function AgendaRollupPanel({ rollup, headingId = "rollup-title", level = 2 }: { rollup: AgendaRollup; headingId?: string; level?: 2 | 3 }) {
   const { t } = useTranslation("review");
+  const Heading = level === 2 ? "h2" : "h3";
   return (
-    <section className="panel" aria-labelledby="rollup-title" data-rollup>
-      <h2 id="rollup-title">{t("rollup.title")}</h2>
+    <section className="panel" aria-labelledby={headingId} data-rollup>
+      <Heading id={headingId}>{t("rollup.title")}</Heading>
       <p>
         {t("rollup.publication")}:{" "}
         <Deadline deadline={rollup.publicationDate} daysLeft={rollup.daysLeft} />
