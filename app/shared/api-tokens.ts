@@ -1,20 +1,13 @@
-/** Personal API tokens: what the tokens page sends when a person creates one, and what it lists. */
-import { z } from "zod";
+/**
+ * Personal API tokens: their limits and what the tokens page lists. Free of zod, so the page's
+ * browser bundle does not carry it (zod 4 probes for eval, which the CSP reports); the form's schema
+ * is in server/commands/apiTokenCreate.ts.
+ */
 
 /** The most active tokens one person keeps. */
 export const MAX_API_TOKENS = 20;
 /** How long a new token lasts, in days; 0: until revoked. */
 export const TOKEN_LIFETIMES = [30, 90, 365, 0] as const;
-
-export const createApiTokenSchema = z.strictObject({
-  name: z.string().trim().min(1, "give the token a name").max(100, "at most 100 characters"),
-  expiresInDays: z.coerce
-    .number()
-    .int()
-    .refine((d) => (TOKEN_LIFETIMES as readonly number[]).includes(d), "must be 30, 90, 365 or 0 (never)")
-    .default(90),
-});
-export type CreateApiTokenInput = z.output<typeof createApiTokenSchema>;
 
 export interface ApiTokenSummary {
   id: string;

@@ -1,11 +1,22 @@
 /** A person makes a personal API token for an integration; the token is returned once, only its hash is kept. */
 import { and, count, eq, gt, isNull, or } from "drizzle-orm";
-import { createApiTokenSchema, MAX_API_TOKENS } from "../../app/shared/api-tokens";
+import { z } from "zod";
+import { MAX_API_TOKENS, TOKEN_LIFETIMES } from "../../app/shared/api-tokens";
 import { newApiToken } from "../api/tokens";
 import { CommandError, parseInput } from "../errors";
 import { apiTokenManage, type Actor } from "../policy";
 import { appendAudit } from "../services/audit";
 import { runCommand, type CommandDeps } from "./run";
+
+/** The tokens page's form: a name, and how many days the token lasts (0: until revoked). */
+export const createApiTokenSchema = z.strictObject({
+  name: z.string().trim().min(1, "give the token a name").max(100, "at most 100 characters"),
+  expiresInDays: z.coerce
+    .number()
+    .int()
+    .refine((d) => (TOKEN_LIFETIMES as readonly number[]).includes(d), "must be 30, 90, 365 or 0 (never)")
+    .default(90),
+});
 
 export interface CreateApiTokenProps {
   /** Who asks; from the session (never from a token: a token does not make tokens). */

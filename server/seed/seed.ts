@@ -1,6 +1,7 @@
 /**
  * Demo data (outside production, or with SEED_DEMO=true) and the first admin (production).
  */
+import { backfillSearchIndex } from "../search/index";
 import { count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { createPerson, type Auth } from "../auth";
@@ -92,6 +93,8 @@ export async function seedDemo(database: Database, auth: Auth, log: Logger): Pro
       }
     });
   }
+  // Searchable at once, also in copies of a seeded database (the tests' template).
+  await backfillSearchIndex(database);
   log.info("demo data loaded", {
     organisations: content.organisations.length,
     people: content.people.length,

@@ -60,6 +60,8 @@ describe("search in the browser", () => {
     const secret = drafter.locator("#new-token");
     await secret.waitFor();
     expect(await secret.innerText()).toMatch(/^ovl_[A-Za-z0-9_-]{43}$/);
+    // The list follows once the page's data is loaded again after the form.
+    await drafter.locator("tr[data-token-id]").first().waitFor();
     expect(await drafter.locator("tr[data-token-id]").count()).toBe(1);
     await drafter.reload();
     expect(await drafter.locator("#new-token").count()).toBe(0);
