@@ -235,7 +235,7 @@ describe("the review path in the browser", () => {
     await office.getByRole("button", { name: "Publish this workspace" }).click();
     await untilShown(office, "the section published", async () => (await sectionRow.locator(".badge").innerText()).includes("Published"));
 
-    // …and downloads the agenda as Markdown and as Word.
+    // …and downloads the agenda as Markdown, as Word and as OpenDocument.
     const [markdown] = await Promise.all([office.waitForEvent("download", { timeout: 60_000 }), office.getByRole("link", { name: "Markdown" }).click()]);
     expect(markdown.suggestedFilename()).toMatch(/\.md$/);
     expect(markdown.suggestedFilename()).not.toContain("concept");
@@ -250,6 +250,12 @@ describe("the review path in the browser", () => {
     const docxPath = await docx.path();
     expect(statSync(docxPath).size).toBeGreaterThan(1000);
     expect(readFileSync(docxPath).subarray(0, 2).toString("latin1")).toBe("PK");
+
+    // …and as OpenDocument: an ODF package (its `mimetype` entry first), not marked concept.
+    const [odt] = await Promise.all([office.waitForEvent("download", { timeout: 60_000 }), office.getByRole("link", { name: "OpenDocument (ODT)" }).click()]);
+    expect(odt.suggestedFilename()).toMatch(/\.odt$/);
+    expect(odt.suggestedFilename()).not.toContain("concept");
+    expect(readFileSync(await odt.path()).subarray(30, 77).toString("latin1")).toBe("mimetypeapplication/vnd.oasis.opendocument.text");
 
     // The lead sees the published status too.
     await lead.goto(`/s/${sectionId}`);

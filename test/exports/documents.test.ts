@@ -12,7 +12,8 @@ import { blocks, writeDocument, type BlockJSON } from "../../server/document";
 import { exportAgenda } from "../../server/commands/agendaExport";
 import { loadActor } from "../../server/services/access";
 import { WS } from "../support/fixtures";
-import { missing, officeConvert, officeText, tool } from "../support/office";
+import { missing, officeConvert, officeText, pdfInfo, tool } from "../support/office";
+import { outline, pdfStructure } from "../support/pdf-structure";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -60,6 +61,7 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 /** The non-empty lines of a text, trimmed. */
 const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 const soffice = tool("soffice");
+const pdfinfo = tool("pdfinfo");
 
 beforeAll(async () => {
   server = await startTestServer({ remix: "build" });
@@ -194,5 +196,78 @@ describe("ODT (ODF 1.3)", () => {
     expect(html.match(/<h(\d)[^>]*>([^<]*)<\/h\d>/g)?.slice(0, 3).map((h) => h.replace(/<h(\d)[^>]*>([^<]*)<\/h\d>/, "$1 $2"))).toEqual(["1 Centraal contactpunt", "2 Achtergrond", "3 Taken"]);
     expect(html).toMatch(/<thead>.*Partij.*<\/thead>/s);
     expect(html).toContain('<a href="https://example.org/brief">de brief</a>');
-  });
+  }, 120_000); // LibreOffice starts twice (the first start in a run makes its profile)
+});
+
+describe("PDF/A-2a, tagged", () => {
+  it("declares PDF/A-2a, the language and title, and tags headings, lists, tables and links in reading order", async (ctx) => {
+    const file = await exportAgenda(server.services, { actor: lead, workspaceId, format: "pdf" });
+    // The structure tree as a screen reader walks it, page by page.
+    const pages = await pdfStructure(file.body);
+    const lines = pages.flatMap((page) => outline(page.children));
+    const body = lines.slice(0, lines.findIndex((l) => l.includes("Bijlage")));
+    expect(body.map((l) => l.trim())).toEqual([
+      "Document",
+      "H1: Centraal contactpunt",
+      "P: Actie-agenda verwerking kritieke grondstoffen",
+      expect.stringMatching(/^P: Gemaakt op /),
+      "P: CONCEPT — Deze tekst is nog niet definitief vastgesteld.",
+      "Document",
+      "Sect",
+      expect.stringMatching(/^P: Korte termijn/),
+      "Sect",
+      "H2: Centraal contactpunt",
+      "P: Concept",
+      "P: Het contactpunt informeert investeerders.",
+      "H3: Achtergrond",
+      "P: Zie van de minister.",
+      "Link: de brief",
+      "H4: Taken",
+      "L",
+      "LI",
+      "Lbl: •",
+      "LBody",
+      "P: Vergunningen",
+      "L",
+      "LI",
+      "Lbl: 1.",
+      "LBody",
+      "P: Aanvraag",
+      "LI",
+      "Lbl: 2.",
+      "LBody",
+      "P: Besluit",
+      "LI",
+      "Lbl: •",
+      "LBody",
+      "P: Financiering",
+      "Table",
+      "TR",
+      "TH: Partij",
+      "TH: Rol",
+      "TR",
+      "TD: EZ",
+      "TD: Trekker",
+      "Document",
+      "Sect",
+    ]);
+    // The link element holds its link annotation.
+    expect(JSON.stringify(pages)).toMatch(/"role":"Link","children":\["de brief","\[annotation\]"\]/);
+    // The section's title once: in the annex only as "workspace: section".
+    expect(lines.filter((l) => l.trim() === "H2: Centraal contactpunt")).toHaveLength(1);
+
+    if (!pdfinfo) return ctx.skip(missing("pdfinfo", "poppler-utils"));
+    const info = await pdfInfo(file.body);
+    expect(info.Tagged).toBe("yes");
+    expect(info.Title).toBe("Centraal contactpunt");
+    expect(info["PDF version"]).toBe("1.7");
+    expect(info.metadata).toMatch(/<pdfaid:part>2<\/pdfaid:part>\s*<pdfaid:conformance>A<\/pdfaid:conformance>/);
+    expect(info.metadata).toContain('<rdf:li xml:lang="x-default">Centraal contactpunt</rdf:li>');
+    // The language, the embedded fonts (no standard font), the title shown instead of the file name.
+    const raw = file.body.toString("latin1");
+    expect(raw).toContain("/Lang (nl-NL)");
+    expect(raw).toMatch(/\/DisplayDocTitle true/);
+    expect(raw).toContain("/OutputIntents");
+    expect(raw).not.toContain("/Helvetica");
+  }, 60_000);
 });

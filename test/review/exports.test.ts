@@ -157,7 +157,7 @@ describe("the published agenda", () => {
     // Every export is in the audit trail.
     const exports = await db.select({ data: t.auditEvents.data }).from(t.auditEvents).where(eq(t.auditEvents.action, "agenda.exported"));
     expect(exports.length).toBeGreaterThanOrEqual(7);
-  });
+  }, 120_000); // LibreOffice reads two files back
 
   it("exports nothing of a workspace the reader may not see", async () => {
     const partner = await actor("partner@be.example");
