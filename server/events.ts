@@ -16,6 +16,10 @@ export interface DomainEvents {
   "section.changed": { workspaceId: string; sectionId: string; status: SectionStatus; title: string };
   "section.created": { workspaceId: string; sectionId: string };
   "section.deleted": { workspaceId: string; sectionId: string };
+  /** A section was archived: its open editors close; it is kept to be read. */
+  "section.archived": { workspaceId: string; sectionId: string };
+  /** A section moved to another workspace (of the same agenda): who may open it now follows the new one. */
+  "section.moved": { sectionId: string; fromWorkspaceId: string; toWorkspaceId: string };
   "workspace.changed": { workspaceId: string };
   /** A comment thread was started, replied to, edited, resolved or reopened (its contents stay in the database). */
   "thread.changed": { workspaceId: string; sectionId: string; threadId: string };

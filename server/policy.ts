@@ -7,7 +7,7 @@
  * It is pure: callers load the facts (the actor, their membership, the section's status) and ask.
  */
 import { AppError } from "./errors";
-import { canStep, isLocked } from "./lifecycle";
+import { canRearrange, canStep, isLocked } from "./lifecycle";
 
 import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
@@ -33,6 +33,11 @@ export interface WorkspaceFacts {
 
 export interface SectionFacts extends WorkspaceFacts {
   status: SectionStatus;
+  /**
+   * The section was archived: it stays readable (its text, versions, comments and audit) to those who
+   * could read it, and nothing changes it until an owner restores it. Absent means not archived.
+   */
+  archived?: boolean;
 }
 
 export interface ThreadFacts extends SectionFacts {
@@ -49,7 +54,9 @@ export type WorkspaceAction =
   | "workspace.members"
   | "workspace.delete"
   | "workspace.publish"
-  | "section.create";
+  | "section.create"
+  | "section.reorder"
+  | "template.create";
 
 export type SectionAction =
   | "section.view"
@@ -62,7 +69,11 @@ export type SectionAction =
   | "section.decideReview"
   | "section.signOff"
   | "section.reopen"
-  | "section.export";
+  | "section.export"
+  | "section.rename"
+  | "section.move"
+  | "section.archive"
+  | "section.restore";
 
 export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.confirmResolution" | "thread.moderate";
 
@@ -104,8 +115,12 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
       return ws.role !== null || isOffice(actor) || actor.isAdmin;
     case "workspace.update":
     case "workspace.invite":
+      return atLeast(ws.role, "owner") || actor.isAdmin;
     case "section.create":
-      return atLeast(ws.role, "owner") || (actor.isAdmin && action !== "section.create");
+    case "section.reorder":
+    case "template.create":
+      // Shaping the workspace's sections is the work of its owners (an admin manages, not writes).
+      return atLeast(ws.role, "owner");
     case "workspace.manageMembers":
     case "workspace.delete":
       return atLeast(ws.role, "owner") || actor.isAdmin;
@@ -119,6 +134,12 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
 
 export function canSection(actor: Actor, action: SectionAction, s: SectionFacts): boolean {
   const view = s.role !== null || isOffice(actor) || actor.isAdmin;
+  if (s.archived) {
+    // An archived section is kept to be read; only its owners bring it back.
+    if (action === "section.view") return view;
+    if (action === "section.restore") return atLeast(s.role, "owner");
+    return false;
+  }
   switch (action) {
     case "section.view":
     case "section.export":
@@ -131,7 +152,14 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
     case "section.comment":
       return atLeast(s.role, "commenter") || (isOffice(actor) && view);
     case "section.manage":
+    case "section.rename":
       return atLeast(s.role, "owner") && !isLocked(s.status);
+    case "section.move":
+    case "section.archive":
+      return atLeast(s.role, "owner") && canRearrange(s.status);
+    case "section.restore":
+      // Only an archived section is restored.
+      return false;
     case "section.requestReview":
       // The owner opens a review round (a new one replaces a round still open).
       return atLeast(s.role, "owner") && canStep(s.status, "requestReview");
@@ -187,7 +215,7 @@ export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | Secti
   if (!facts) return false;
   if (action.startsWith("comment.")) return "commentAuthorId" in facts && canComment(actor, action as CommentAction, facts);
   if (action.startsWith("thread.")) return canThread(actor, action as ThreadAction, facts as ThreadFacts);
-  if (action.startsWith("section.") && action !== "section.create") {
+  if (action.startsWith("section.") && !(workspaceActions as string[]).includes(action)) {
     return canSection(actor, action as SectionAction, facts as SectionFacts);
   }
   return canWorkspace(actor, action as WorkspaceAction, facts);
@@ -210,7 +238,31 @@ const reasons: Partial<Record<Action, string>> = {
   "workspace.members": "Only the workspace's owners and admins manage its members.",
   "comment.edit": "Only the author of a comment changes it.",
   "comment.delete": "Only the author of a comment, or an owner of the workspace, deletes it.",
+  "section.create": "Only the workspace's owners add sections.",
+  "section.reorder": "Only the workspace's owners change the order of its sections.",
+  "template.create": "Only the workspace's owners save its sections as a template.",
+  "section.rename": "Only the workspace's owners rename a section, and not while it is final.",
+  "section.move": "Only the workspace's owners move a section.",
+  "section.archive": "Only the workspace's owners archive a section.",
+  "section.restore": "Only the workspace's owners restore an archived section.",
 };
+
+/** Refusals of a section that is archived, or final (the office reopens it first), whatever the role. */
+function stateRefusal(action: Action, facts: unknown): { code: string; message: string } | null {
+  if (!facts || typeof facts !== "object" || !("status" in facts)) return null;
+  const s = facts as SectionFacts;
+  if (s.archived && action !== "section.view" && action !== "section.restore") {
+    return { code: "archived", message: "This section is archived: an owner restores it first." };
+  }
+  if (!s.archived && action === "section.restore") return { code: "not_archived", message: "This section is not archived." };
+  if (isLocked(s.status) && (action === "section.edit" || action === "section.rename")) {
+    return { code: "locked", message: "This section is final and locked." };
+  }
+  if (!canRearrange(s.status) && (action === "section.move" || action === "section.archive")) {
+    return { code: "locked", message: "This section is final or published: the minister's office reopens it before it is moved or archived." };
+  }
+  return null;
+}
 
 /** Throws Forbidden unless the actor may; the message says why. */
 export function authorize(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts): void;
@@ -220,13 +272,12 @@ export function authorize(actor: Actor, action: CommentAction, facts: CommentFac
 export function authorize(actor: Actor, action: AdminAction): void;
 export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
-    const locked = facts && "status" in facts && isLocked(facts.status);
-    const code = locked && action === "section.edit" ? "locked" : "forbidden";
-    throw new Forbidden(
-      action,
-      code,
-      code === "locked" ? "This section is final and locked." : (reasons[action] ?? "You may not do this."),
-    );
+    // Whoever may see the section learns its state; others only that they may not.
+    const state = facts && "status" in facts && canSection(actor, "section.view", facts) ? stateRefusal(action, facts) : null;
+    if (state && (state.code !== "locked" || action === "section.edit" || atLeast(facts!.role, "owner"))) {
+      throw new Forbidden(action, state.code, state.message);
+    }
+    throw new Forbidden(action, "forbidden", reasons[action] ?? "You may not do this.");
   }
 }
 
@@ -259,6 +310,40 @@ export function threadStart(actor: Actor, visibility: Visibility, facts: Section
   if (visibility === "organisation" && actor.organisationId === null) {
     return refused("no_organisation", "Only a member of an organisation can start a thread for that organisation.");
   }
+  return allowed;
+}
+
+/** What the caller knows when a section moves to another workspace. */
+export interface SectionMoveFacts {
+  /** The actor's facts on the section, in the workspace it is in now. */
+  section: SectionFacts;
+  /** The actor's relation to the workspace it would move to. */
+  target: WorkspaceFacts;
+  /** Whether both workspaces belong to the same agenda. */
+  sameAgenda: boolean;
+  /** Whether the target is the workspace the section is in already. */
+  sameWorkspace: boolean;
+  /** Whether the target workspace is archived. */
+  targetArchived: boolean;
+}
+
+/**
+ * Whether `actor` may move a section to another workspace: `section.move` where it is (an owner, the
+ * section not final), owner of the target too, and the target another live workspace of the same agenda.
+ */
+export function sectionMove(actor: Actor, facts: SectionMoveFacts): Verdict {
+  if (!canSection(actor, "section.move", facts.section)) {
+    try {
+      authorize(actor, "section.move", facts.section);
+    } catch (error) {
+      if (error instanceof Forbidden) return refused(error.code, error.message);
+      throw error;
+    }
+  }
+  if (!atLeast(facts.target.role, "owner")) return refused("forbidden", "You move a section only to a workspace you own as well.");
+  if (facts.sameWorkspace) return refused("same_workspace", "The section is already in this workspace.");
+  if (!facts.sameAgenda) return refused("other_agenda", "A section moves only between workspaces of the same agenda.");
+  if (facts.targetArchived) return refused("archived", "That workspace is archived.");
   return allowed;
 }
 
@@ -392,6 +477,10 @@ const sectionActions: SectionAction[] = [
   "section.signOff",
   "section.reopen",
   "section.export",
+  "section.rename",
+  "section.move",
+  "section.archive",
+  "section.restore",
 ];
 const workspaceActions: WorkspaceAction[] = [
   "workspace.view",
@@ -402,6 +491,8 @@ const workspaceActions: WorkspaceAction[] = [
   "workspace.delete",
   "workspace.publish",
   "section.create",
+  "section.reorder",
+  "template.create",
 ];
 
 /** The answers the browser may see for one section. */

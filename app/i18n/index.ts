@@ -11,18 +11,20 @@ import enCommon from "./locales/en/common.json";
 import enEditor from "./locales/en/editor.json";
 import enRealtime from "./locales/en/realtime.json";
 import enReview from "./locales/en/review.json";
+import enSections from "./locales/en/sections.json";
 import nlAdmin from "./locales/nl/admin.json";
 import nlComments from "./locales/nl/comments.json";
 import nlCommon from "./locales/nl/common.json";
 import nlEditor from "./locales/nl/editor.json";
 import nlRealtime from "./locales/nl/realtime.json";
 import nlReview from "./locales/nl/review.json";
+import nlSections from "./locales/nl/sections.json";
 
 import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, sections: nlSections },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, sections: enSections },
 } as const;
 
 export function createI18n(locale: Locale): I18n {
@@ -32,7 +34,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments", "review"],
+    ns: ["common", "admin", "editor", "realtime", "comments", "review", "sections"],
     resources,
     initAsync: false,
     showSupportNotice: false,

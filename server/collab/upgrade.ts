@@ -8,7 +8,7 @@
  *    comes from a program, which cannot borrow a visitor's cookies; it must present a session itself;
  * 3. the path names a section id, else 404;
  * 4. the session (cookie or `Authorization: Bearer`), else 401;
- * 5. the section exists, else 404; the policy allows `section.view`, else 403;
+ * 5. the section exists, else 404; the policy allows `section.view`, else 403; it is not archived, else 410;
  * 6. fewer than `connectionsPerPerson` open connections for this person, else 429.
  * Refusals are plain HTTP responses on the raw socket with a JSON error body.
  */
@@ -118,6 +118,7 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
       throw error;
     }
     if (!can(actor, "section.view", loaded.facts)) return refuse(socket, 403, "forbidden", "You have no access to this section.");
+    if (loaded.facts.archived) return refuse(socket, 410, "archived", "This section is archived.");
     if (closing()) return refuse(socket, 503, "shutting_down", "The server is restarting; try again.");
     if (socket.destroyed) return;
     if (!perPerson.take(actor.id)) {

@@ -38,7 +38,8 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
       const rows = await tx
         .select({ id: t.sections.id, workspaceId: t.sections.workspaceId, title: t.sections.title, status: t.sections.status })
         .from(t.sections)
-        .where(props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined);
+        // An archived section is not part of what is published.
+        .where(and(isNull(t.sections.archivedAt), props.workspaceId ? eq(t.sections.workspaceId, props.workspaceId) : undefined));
       if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
       const open = rows.filter((r) => !isLocked(r.status));
       if (open.length) {

@@ -2,7 +2,7 @@
  * Reading workspaces and sections for a person: the dashboard, the API, the workspace page.
  * Visibility is decided by the policy module (`workspace.view`); this only loads the facts.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/index";
 import { canWorkspace, type Actor } from "../policy";
 import type { Role, SectionStatus } from "../../app/shared/domain";
@@ -59,7 +59,8 @@ export async function listWorkspacesFor(database: Database, actor: Actor): Promi
       updatedAt: t.sections.updatedAt,
     })
     .from(t.sections)
-    .where(inArray(t.sections.workspaceId, visible.map((w) => w.id)))
+    // Archived sections count nowhere: not in the roll-ups, the dashboard or the exports.
+    .where(and(inArray(t.sections.workspaceId, visible.map((w) => w.id)), isNull(t.sections.archivedAt)))
     .orderBy(asc(t.sections.position));
   return visible.map((w) => ({
     id: w.id,
