@@ -25,7 +25,7 @@ export function useLiveRevalidate(workspaceIds: readonly string[]): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => revalidate.current(), SETTLE_MS);
+      timer = setTimeout(() => void quietly(() => revalidate.current()), SETTLE_MS);
     };
     const release = client.watchWorkspaces([...ids]);
     const offs = LIVE_EVENTS.map((event) =>
@@ -44,4 +44,16 @@ export function useLiveRevalidate(workspaceIds: readonly string[]): void {
       for (const off of offs) off();
     };
   }, [client, key]);
+}
+
+/**
+ * A revalidation the person's own navigation overtook (they submitted a form meanwhile) is aborted;
+ * the navigation loads the page anyway, so that is no error.
+ */
+export async function quietly(revalidate: () => unknown): Promise<void> {
+  try {
+    await revalidate();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "AbortError")) throw error;
+  }
 }

@@ -8,6 +8,7 @@ import { Form, Link, useFetcher, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { ActionResult } from "~/utils/action-result";
+import { quietly } from "../realtime/useLiveRevalidate";
 import { SectionMessage } from "./SectionMessage";
 
 export interface ListedSection {
@@ -50,7 +51,7 @@ export function SectionList<S extends ListedSection>({ sections, mayShape, moveT
   useEffect(() => {
     if (!refused) return;
     setOrder(served ? served.split(",") : []);
-    revalidate.current();
+    void quietly(() => revalidate.current());
     // Only when a new refusal arrives.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [refused]);
