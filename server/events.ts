@@ -16,6 +16,10 @@ export interface DomainEvents {
   "section.changed": { workspaceId: string; sectionId: string; status: SectionStatus; title: string };
   "section.created": { workspaceId: string; sectionId: string };
   "section.deleted": { workspaceId: string; sectionId: string };
+  /** A section was archived: its open editors close; it is kept to be read. */
+  "section.archived": { workspaceId: string; sectionId: string };
+  /** A section moved to another workspace (of the same agenda): who may open it now follows the new one. */
+  "section.moved": { sectionId: string; fromWorkspaceId: string; toWorkspaceId: string };
   /** A workspace's details changed, or it was archived or restored (its agenda gets "agenda.changed" too). */
   "workspace.changed": { workspaceId: string };
   /**

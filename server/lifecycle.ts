@@ -99,3 +99,11 @@ export function statusAfterReview(
 ): "approved" | "in_review" {
   return allApproved(requiredOrganisationIds, latest, currentHash) ? "approved" : "in_review";
 }
+
+/**
+ * Whether a section may be moved to another workspace or archived: not while it is final or
+ * published (the office reopens it first), since its place in the signed or published agenda is fixed.
+ */
+export function canRearrange(status: SectionStatus): boolean {
+  return !isLocked(status);
+}

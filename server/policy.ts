@@ -7,7 +7,7 @@
  * It is pure: callers load the facts (the actor, their membership, the section's status) and ask.
  */
 import { AppError } from "./errors";
-import { canStep, isLocked } from "./lifecycle";
+import { canRearrange, canStep, isLocked } from "./lifecycle";
 
 import type { OrganisationKind, Role, SectionStatus, Visibility } from "../app/shared/domain";
 
@@ -61,6 +61,12 @@ export interface AgendaFacts {
 
 export interface SectionFacts extends WorkspaceFacts {
   status: SectionStatus;
+  /**
+   * The section was archived: it stays readable (its text, versions, comments and audit) to those who
+   * could read it, and nothing changes it until an owner restores it. Absent means not archived.
+   * (`archived` is the workspace's.)
+   */
+  sectionArchived?: boolean;
 }
 
 export interface ThreadFacts extends SectionFacts {
@@ -77,7 +83,9 @@ export type WorkspaceAction =
   | "workspace.members"
   | "workspace.delete"
   | "workspace.publish"
-  | "section.create";
+  | "section.create"
+  | "section.reorder"
+  | "template.create";
 
 export type SectionAction =
   | "section.view"
@@ -91,7 +99,11 @@ export type SectionAction =
   | "section.decideReview"
   | "section.signOff"
   | "section.reopen"
-  | "section.export";
+  | "section.export"
+  | "section.rename"
+  | "section.move"
+  | "section.archive"
+  | "section.restore";
 
 export type ThreadAction = "thread.view" | "thread.reply" | "thread.resolve" | "thread.assign" | "thread.confirmResolution" | "thread.moderate";
 
@@ -163,6 +175,9 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
     case "workspace.invite":
       return !ws.archived && (atLeast(ws.role, "owner") || actor.isAdmin || ws.agendaOwner);
     case "section.create":
+    case "section.reorder":
+    case "template.create":
+      // Shaping the workspace's sections is the work of its owners (an admin manages, not writes).
       return !ws.archived && atLeast(ws.role, "owner");
     case "workspace.manageMembers":
     case "workspace.delete":
@@ -179,6 +194,12 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
   const view = seesWorkspace(actor, s);
   // An archived workspace is kept as it was: readable to its agenda's owners and admins, changed by nobody.
   if (s.archived && action !== "section.view" && action !== "section.export") return false;
+  if (s.sectionArchived) {
+    // An archived section is kept to be read; only its owners bring it back.
+    if (action === "section.view") return view;
+    if (action === "section.restore") return atLeast(s.role, "owner");
+    return false;
+  }
   switch (action) {
     case "section.view":
     case "section.export":
@@ -195,7 +216,14 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
       // who may comment, while the text may still change.
       return atLeast(s.role, "commenter") && !isLocked(s.status);
     case "section.manage":
+    case "section.rename":
       return atLeast(s.role, "owner") && !isLocked(s.status);
+    case "section.move":
+    case "section.archive":
+      return atLeast(s.role, "owner") && canRearrange(s.status);
+    case "section.restore":
+      // Only an archived section is restored.
+      return false;
     case "section.requestReview":
       // The owner opens a review round (a new one replaces a round still open).
       return atLeast(s.role, "owner") && canStep(s.status, "requestReview");
@@ -290,7 +318,7 @@ export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | Secti
   if ("seesWorkspace" in facts) return false;
   if (action.startsWith("comment.")) return "commentAuthorId" in facts && canComment(actor, action as CommentAction, facts);
   if (action.startsWith("thread.")) return canThread(actor, action as ThreadAction, facts as ThreadFacts);
-  if (action.startsWith("section.") && action !== "section.create") {
+  if (action.startsWith("section.") && !(workspaceActions as string[]).includes(action)) {
     return canSection(actor, action as SectionAction, facts as SectionFacts);
   }
   return canWorkspace(actor, action as WorkspaceAction, facts);
@@ -322,7 +350,31 @@ const reasons: Partial<Record<Action, string>> = {
   "agenda.update": "Only the agenda's owners and admins change its settings.",
   "agenda.manageWorkspaces": "Only the agenda's owners and admins create, order, archive and restore its workspaces.",
   "agenda.viewArchived": "Only the agenda's owners and admins see its archived workspaces.",
+  "section.create": "Only the workspace's owners add sections.",
+  "section.reorder": "Only the workspace's owners change the order of its sections.",
+  "template.create": "Only the workspace's owners save its sections as a template.",
+  "section.rename": "Only the workspace's owners rename a section, and not while it is final.",
+  "section.move": "Only the workspace's owners move a section.",
+  "section.archive": "Only the workspace's owners archive a section.",
+  "section.restore": "Only the workspace's owners restore an archived section.",
 };
+
+/** Refusals of a section that is archived, or final (the office reopens it first), whatever the role. */
+function stateRefusal(action: Action, facts: unknown): { code: string; message: string } | null {
+  if (!facts || typeof facts !== "object" || !("status" in facts)) return null;
+  const s = facts as SectionFacts;
+  if (s.sectionArchived && action !== "section.view" && action !== "section.restore") {
+    return { code: "archived", message: "This section is archived: an owner restores it first." };
+  }
+  if (!s.sectionArchived && action === "section.restore") return { code: "not_archived", message: "This section is not archived." };
+  if (isLocked(s.status) && (action === "section.edit" || action === "section.rename")) {
+    return { code: "locked", message: "This section is final and locked." };
+  }
+  if (!canRearrange(s.status) && (action === "section.move" || action === "section.archive")) {
+    return { code: "locked", message: "This section is final or published: the minister's office reopens it before it is moved or archived." };
+  }
+  return null;
+}
 
 /** Throws Forbidden unless the actor may; the message says why. */
 export function authorize(actor: Actor, action: WorkspaceAction, facts: WorkspaceFacts): void;
@@ -333,13 +385,12 @@ export function authorize(actor: Actor, action: AgendaAction, facts: AgendaFacts
 export function authorize(actor: Actor, action: AdminAction): void;
 export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts | SectionFacts | ThreadFacts | CommentFacts | AgendaFacts): void {
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
-    const locked = facts && "status" in facts && isLocked(facts.status);
-    const code = locked && action === "section.edit" ? "locked" : "forbidden";
-    throw new Forbidden(
-      action,
-      code,
-      code === "locked" ? "This section is final and locked." : (reasons[action] ?? "You may not do this."),
-    );
+    // Whoever may see the section learns its state; others only that they may not.
+    const state = facts && "status" in facts && canSection(actor, "section.view", facts) ? stateRefusal(action, facts) : null;
+    if (state && (state.code !== "locked" || action === "section.edit" || atLeast((facts as SectionFacts).role, "owner"))) {
+      throw new Forbidden(action, state.code, state.message);
+    }
+    throw new Forbidden(action, "forbidden", reasons[action] ?? "You may not do this.");
   }
 }
 
@@ -416,6 +467,40 @@ export function threadAssignment(actor: Actor, facts: ThreadFacts & { resolved: 
 export function workspaceRoleLabel(actor: Actor, facts: WorkspaceFacts): Role | "signOff" | null {
   if (facts.role) return facts.role;
   return isOffice(actor) && canWorkspace(actor, "workspace.view", facts) ? "signOff" : null;
+}
+
+/** What the caller knows when a section moves to another workspace. */
+export interface SectionMoveFacts {
+  /** The actor's facts on the section, in the workspace it is in now. */
+  section: SectionFacts;
+  /** The actor's relation to the workspace it would move to. */
+  target: WorkspaceFacts;
+  /** Whether both workspaces belong to the same agenda. */
+  sameAgenda: boolean;
+  /** Whether the target is the workspace the section is in already. */
+  sameWorkspace: boolean;
+  /** Whether the target workspace is archived. */
+  targetArchived: boolean;
+}
+
+/**
+ * Whether `actor` may move a section to another workspace: `section.move` where it is (an owner, the
+ * section not final), owner of the target too, and the target another live workspace of the same agenda.
+ */
+export function sectionMove(actor: Actor, facts: SectionMoveFacts): Verdict {
+  if (!canSection(actor, "section.move", facts.section)) {
+    try {
+      authorize(actor, "section.move", facts.section);
+    } catch (error) {
+      if (error instanceof Forbidden) return refused(error.code, error.message);
+      throw error;
+    }
+  }
+  if (!atLeast(facts.target.role, "owner")) return refused("forbidden", "You move a section only to a workspace you own as well.");
+  if (facts.sameWorkspace) return refused("same_workspace", "The section is already in this workspace.");
+  if (!facts.sameAgenda) return refused("other_agenda", "A section moves only between workspaces of the same agenda.");
+  if (facts.targetArchived) return refused("archived", "That workspace is archived.");
+  return allowed;
 }
 
 /** What the caller knows about an organisation someone would be placed in. */
@@ -595,6 +680,10 @@ const sectionActions: SectionAction[] = [
   "section.signOff",
   "section.reopen",
   "section.export",
+  "section.rename",
+  "section.move",
+  "section.archive",
+  "section.restore",
 ];
 const workspaceActions: WorkspaceAction[] = [
   "workspace.view",
@@ -605,6 +694,8 @@ const workspaceActions: WorkspaceAction[] = [
   "workspace.delete",
   "workspace.publish",
   "section.create",
+  "section.reorder",
+  "template.create",
 ];
 
 /** The answers the browser may see for one section. */

@@ -5,7 +5,7 @@
  * published, with reopening; ADR 016).
  */
 import { describe, expect, it } from "vitest";
-import { canStep, isLocked, isUnderReview, statusAfter, statusAfterReview, statusesFrom, type LifecycleStep } from "../server/lifecycle";
+import { canRearrange, canStep, isLocked, isUnderReview, statusAfter, statusAfterReview, statusesFrom, type LifecycleStep } from "../server/lifecycle";
 import { SECTION_STATUSES } from "../server/policy";
 
 describe("section lifecycle", () => {
@@ -32,6 +32,10 @@ describe("section lifecycle", () => {
     expect(statusAfter("publish")).toBe("published");
     expect(SECTION_STATUSES.filter(isLocked)).toEqual(["final", "published"]);
     expect(SECTION_STATUSES.filter(isUnderReview)).toEqual(["in_review", "approved"]);
+  });
+
+  it("lets a section move or be archived only until it is signed off", () => {
+    expect(SECTION_STATUSES.filter(canRearrange)).toEqual(["draft", "in_review", "approved"]);
   });
 
   it("is approved only while every required organisation approved the current text", () => {

@@ -34,6 +34,7 @@ import {
   sessionEnd,
   stepUp,
   STEP_UP_MAX_AGE_MS,
+  sectionMove,
   threadStart,
   threadAssignment,
   workspaceRoleLabel,
@@ -124,6 +125,8 @@ const workspaceTable: Record<WorkspaceAction, Row> = {
   "workspace.delete":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.publish":       [".", ".", ".", ".", ".", "Y", ".", "."],
   "section.create":          ["Y", ".", ".", ".", ".", ".", ".", "."],
+  "section.reorder":         ["Y", ".", ".", ".", ".", ".", ".", "."],
+  "template.create":         ["Y", ".", ".", ".", ".", ".", ".", "."],
 };
 
 // ── section actions, by status ───────────────────────────────────────────────────────────────────
@@ -142,6 +145,31 @@ const sectionTable: Record<SectionAction, Row> = {
   "section.decideReview":   [".....", ".....", ".....", ".....", ".YY..", ".....", ".....", "....."],
   "section.signOff":        [".....", ".....", ".....", ".....", ".....", "..Y..", ".....", "....."],
   "section.reopen":         [".....", ".....", ".....", ".....", ".....", "...Y.", ".....", "....."],
+  "section.rename":         ["YYY..", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.move":           ["YYY..", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.archive":        ["YYY..", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.restore":        [".....", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
+};
+
+// ── section actions on an archived section (a draft; archiving refuses final and published) ─────
+//                                  owner editor commenter viewer approver office admin nonMember
+const archivedTable: Record<SectionAction, Row> = {
+  "section.view":           ["Y", "Y", "Y", "Y", "Y", "Y", "Y", "."],
+  "section.export":         [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.edit":           [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.restoreVersion": [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.suggest":        [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.createVersion":  [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.comment":        [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.manage":         [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.requestReview":  [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.decideReview":   [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.signOff":        [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.reopen":         [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.rename":         [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.move":           [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.archive":        [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.restore":        ["Y", ".", ".", ".", ".", ".", ".", "."],
 };
 
 // ── thread actions, on a draft section, for three kinds of thread ────────────────────────────────
@@ -236,6 +264,7 @@ describe("the policy table", () => {
   it("covers every action the policy module knows", () => {
     expect(Object.keys(workspaceTable).sort()).toEqual([...workspaceActions].sort());
     expect(Object.keys(sectionTable).sort()).toEqual([...sectionActions].sort());
+    expect(Object.keys(archivedTable).sort()).toEqual([...sectionActions].sort());
     expect(SECTION_STATUSES).toEqual(["draft", "in_review", "approved", "final", "published"]);
   });
 });
@@ -257,6 +286,13 @@ describe.each(PEOPLE.map((p, i) => [p, i] as const))("%s", (person, column) => {
       expect(sectionAbilities(actor, sectionFacts)[action]).toBe(expected);
     });
   }
+
+  it.each(Object.entries(archivedTable) as [SectionAction, Row][])("%s on an archived section", (action, row) => {
+    const sectionFacts: SectionFacts = { ...facts, status: "draft", sectionArchived: true };
+    expect(canSection(actor, action, sectionFacts)).toBe(yes(row[column]));
+    expect(can(actor, action, sectionFacts)).toBe(yes(row[column]));
+    expect(sectionAbilities(actor, sectionFacts)[action]).toBe(yes(row[column]));
+  });
 
   for (const [kindIndex, kind] of threadKinds.entries()) {
     it.each(Object.entries(threadTable) as [ThreadAction, Row][])(`%s (${kind})`, (action, row) => {
@@ -588,6 +624,8 @@ const liveWorkspaceOfAgendaOwner: Record<WorkspaceAction, string> = {
   "workspace.delete": "Y",
   "workspace.publish": ".",
   "section.create": ".",
+  "section.reorder": ".",
+  "template.create": ".",
 };
 const archivedWorkspaceTable: Record<WorkspaceAction, AgendaRow> = {
   "workspace.view":          [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
@@ -598,6 +636,8 @@ const archivedWorkspaceTable: Record<WorkspaceAction, AgendaRow> = {
   "workspace.delete":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "workspace.publish":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.create":          [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.reorder":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "template.create":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
 };
 // Sections of an archived workspace, in any status: read (and exported) by the agenda's owners and admins only, changed by nobody.
 const archivedSectionTable: Record<SectionAction, AgendaRow> = {
@@ -613,6 +653,10 @@ const archivedSectionTable: Record<SectionAction, AgendaRow> = {
   "section.signOff":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.reopen":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.suggest":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.rename":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.move":           [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.archive":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.restore":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
 };
 
 describe("agendas: the policy table", () => {
@@ -673,5 +717,43 @@ describe("agendas: the policy table", () => {
     expect(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: true })).toEqual({ allowed: true });
     expect(answer(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: false }))).toBe("not_archived");
     expect(answer(workspaceRestore(who.office.actor, { agenda: { owner: false, seesWorkspace: true }, archived: true }))).toBe("forbidden");
+  });
+});
+
+describe("shaping sections: why a refusal, and moves between workspaces", () => {
+  const owner = who.owner;
+  const editor = who.editor;
+  const draft: SectionFacts = { ...owner.facts, status: "draft" };
+  const refusal = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as Forbidden).code;
+    }
+    return "allowed";
+  };
+
+  it("says a final section must be reopened before it moves or is archived, and an archived one restored first", () => {
+    expect(refusal(() => authorize(owner.actor, "section.archive", { ...draft, status: "final" }))).toBe("locked");
+    expect(refusal(() => authorize(owner.actor, "section.move", { ...draft, status: "published" }))).toBe("locked");
+    expect(refusal(() => authorize(owner.actor, "section.rename", { ...draft, sectionArchived: true }))).toBe("archived");
+    expect(refusal(() => authorize(owner.actor, "section.restore", draft))).toBe("not_archived");
+    expect(refusal(() => authorize(editor.actor, "section.archive", { ...editor.facts, status: "final" }))).toBe("forbidden");
+    // Someone who cannot see the section learns nothing about its state.
+    expect(refusal(() => authorize(who.nonMember.actor, "section.rename", { ...who.nonMember.facts, status: "draft", sectionArchived: true }))).toBe("forbidden");
+  });
+
+  const move = (over: Partial<Parameters<typeof sectionMove>[1]>) =>
+    sectionMove(owner.actor, { section: draft, target: owner.facts, sameAgenda: true, sameWorkspace: false, targetArchived: false, ...over });
+  const code = (v: Verdict) => (v.allowed ? "allowed" : v.code);
+
+  it("moves a section only for an owner of both workspaces, within one agenda, to a live workspace", () => {
+    expect(code(move({}))).toBe("allowed");
+    expect(code(move({ target: editor.facts }))).toBe("forbidden");
+    expect(code(move({ sameAgenda: false }))).toBe("other_agenda");
+    expect(code(move({ sameWorkspace: true }))).toBe("same_workspace");
+    expect(code(move({ targetArchived: true }))).toBe("archived");
+    expect(code(move({ section: { ...draft, status: "final" } }))).toBe("locked");
+    expect(code(sectionMove(editor.actor, { section: { ...editor.facts, status: "draft" }, target: owner.facts, sameAgenda: true, sameWorkspace: false, targetArchived: false }))).toBe("forbidden");
   });
 });

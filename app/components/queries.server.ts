@@ -2,7 +2,7 @@
  * Read-only queries for the workspace and section pages. Stateless: each takes the database. Access
  * is decided before they are called (by the policy module, in the route's loader).
  */
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/index";
 import { sectionSummary, workspaceWithLead } from "../../server/views/shapes";
 
@@ -25,7 +25,8 @@ export async function workspaceDetail(database: Database, workspaceId: string) {
     db
       .select(sectionSummary(t))
       .from(t.sections)
-      .where(eq(t.sections.workspaceId, workspaceId))
+      // Archived sections are not part of the workspace's order (server/views/sections.ts lists them).
+      .where(and(eq(t.sections.workspaceId, workspaceId), isNull(t.sections.archivedAt)))
       .orderBy(asc(t.sections.position), asc(t.sections.title)),
   ]);
   const ws = rows[0];

@@ -15,6 +15,7 @@ import enIdentity from "./locales/en/identity.json";
 import enRealtime from "./locales/en/realtime.json";
 import enReview from "./locales/en/review.json";
 import enWaiting from "./locales/en/waiting.json";
+import enSections from "./locales/en/sections.json";
 import nlAdmin from "./locales/nl/admin.json";
 import nlAgendas from "./locales/nl/agendas.json";
 import nlComments from "./locales/nl/comments.json";
@@ -25,12 +26,13 @@ import nlIdentity from "./locales/nl/identity.json";
 import nlRealtime from "./locales/nl/realtime.json";
 import nlReview from "./locales/nl/review.json";
 import nlWaiting from "./locales/nl/waiting.json";
+import nlSections from "./locales/nl/sections.json";
 
 import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
 export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity, agendas: nlAgendas },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity, agendas: enAgendas },
+  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity, agendas: nlAgendas, sections: nlSections },
+  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity, agendas: enAgendas, sections: enSections },
 } as const;
 
 export function createI18n(locale: Locale): I18n {
@@ -40,7 +42,7 @@ export function createI18n(locale: Locale): I18n {
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity", "agendas"],
+    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity", "agendas", "sections"],
     resources,
     initAsync: false,
     showSupportNotice: false,

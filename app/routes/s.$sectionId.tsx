@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteError } from "@remix-run/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { isLocked } from "../../server/lifecycle";
 import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
@@ -9,6 +9,7 @@ import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
 import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
 import { ErrorPage } from "~/components/ErrorPage";
+import { SectionOutline } from "~/components/sections/SectionOutline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
 import { RoleLabel } from "~/components/RoleLabel";
@@ -45,6 +46,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       title: section.title,
       status: section.status,
       updatedAt: new Date(section.updatedAt).toISOString(),
+      // An archived section has no place in the workspace's order.
+      archived: section.archivedAt !== null,
       position: index + 1,
       total: siblings.length,
       previous: index > 0 ? { id: siblings[index - 1].id, title: siblings[index - 1].title } : null,
@@ -67,7 +70,18 @@ export default function SectionPage() {
   const { workspace, section, locked, text, myRole, abilities, editorUser } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
+  const { t: ts } = useTranslation("sections");
   const dateLocale = useDateLocale();
+  // The live editor is for a section that was not archived when the page opened; archived while open,
+  // the editor stays to say why it was disconnected, and the page says it is archived.
+  const archivedAtOpen = useRef(new Map<string, boolean>());
+  if (!archivedAtOpen.current.has(section.id)) archivedAtOpen.current.set(section.id, section.archived);
+  const live = !archivedAtOpen.current.get(section.id);
+  // Archived while open: the editor keeps the rights it had (the server closed it and refuses it
+  // anyway), so it does not start a new session and keeps saying why it was disconnected.
+  const editableBefore = useRef(new Map<string, boolean>());
+  if (!section.archived) editableBefore.current.set(section.id, abilities["section.edit"]);
+  const editable = section.archived ? (editableBefore.current.get(section.id) ?? false) : abilities["section.edit"];
   // Which section's editor has reported ready (the page component is reused across sections).
   // Present in this section (others see it on the workspace page); reload when its status changes.
   usePresence(workspace.id, section.id);
@@ -86,7 +100,7 @@ export default function SectionPage() {
         ]}
       />
       <div className="page-heading page-heading--section">
-        <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>
+        {section.archived ? null : <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>}
         <h1>{section.title}</h1>
         <dl className="facts facts--inline">
           <div>
@@ -108,6 +122,11 @@ export default function SectionPage() {
             </dd>
           </div>
         </dl>
+        {section.archived ? (
+          <p className="alert alert--locked" role="status" data-archived>
+            {ts("archived.banner")}
+          </p>
+        ) : null}
         {locked ? (
           <p className="alert alert--locked">
             {locked.at
@@ -133,16 +152,18 @@ export default function SectionPage() {
             failure, refused connection) the static text stays.
           */}
           <div className="section-text">
-            <SectionEditor
-              sectionId={section.id}
-              user={editorUser}
-              editable={abilities["section.edit"]}
-              locked={locked}
-              onReady={() => setReadyFor(section.id)}
-              extensions={comments.extensions}
-              onEditor={comments.onEditor}
-            />
-            <div className="section-static prose" hidden={editorReady} data-static-text>
+            {live ? (
+              <SectionEditor
+                sectionId={section.id}
+                user={editorUser}
+                editable={editable}
+                locked={locked}
+                onReady={() => setReadyFor(section.id)}
+                extensions={comments.extensions}
+                onEditor={comments.onEditor}
+              />
+            ) : null}
+            <div className="section-static prose" hidden={live && editorReady} data-static-text>
               {text.empty ? (
                 <p className="muted">{t("section.emptyText")}</p>
               ) : (
@@ -171,6 +192,7 @@ export default function SectionPage() {
         <SectionComments sectionId={section.id} bridge={comments} />
 
         <aside className="columns__side panel" aria-labelledby="abilities-title">
+          {live ? <SectionOutline editor={comments.live?.editor ?? null} /> : null}
           <p className="stack">
             <Link to={`/s/${section.id}/review`} className="button" data-link="review">
               {tr("review.title")}

@@ -8,8 +8,13 @@ import { CommandError } from "../../server/services/errors";
 import { publishAgenda } from "../../server/commands/agendaPublish";
 import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
 import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet";
+import { sectionShaping } from "../../server/views/sections";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
+import { isSectionIntent, sectionAction } from "~/components/sections/actions.server";
+import { SectionList } from "~/components/sections/SectionList";
+import { SectionMessage } from "~/components/sections/SectionMessage";
+import { useActionResult } from "~/utils/use-action-result";
 import { field, runCommand } from "~/components/review/actions.server";
 import type { ActionResult } from "~/utils/action-result";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
@@ -40,7 +45,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await guard(() => authorize(actor, "workspace.view", facts));
   const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembersUnchecked(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
-  const reviews = await workspaceReviewSummaryUnchecked(database, workspace.sections);
+  const [reviews, shaping] = await Promise.all([
+    workspaceReviewSummaryUnchecked(database, workspace.sections),
+    guard(() => sectionShaping(database, actor, workspaceId)),
+  ]);
   const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];
   const organisations = mayChooseApprovers
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
@@ -60,6 +68,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     myRole: workspaceRoleLabel(actor, facts),
     abilities: workspaceAbilities(actor, facts),
     stepUpNeeded: stepUpNeeded(actor),
+    shaping,
   };
 }
 
@@ -68,6 +77,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request, context);
   const form = await request.formData();
   const intent = field(form, "intent");
+  if (isSectionIntent(intent)) return sectionAction(context.services, actor, params.workspaceId ?? "", intent, form);
   if (intent === "approvers") {
     return runCommand(intent, () =>
       setWorkspaceApprovers(context.services, {
@@ -88,8 +98,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
+  const shapeResult = useActionResult<ActionResult>();
+  const { t: ts } = useTranslation("sections");
+  const mayShape = abilities["section.create"];
   const { t: tr } = useTranslation("review");
   const { t } = useTranslation();
   const dateLocale = useDateLocale();
@@ -132,37 +145,94 @@ export default function WorkspacePage() {
       <div className="columns">
         <section className="columns__main" aria-labelledby="sections-title">
           <h2 id="sections-title">{t("workspace.sections")}</h2>
-          {workspace.sections.length === 0 ? (
-            <p className="muted">{t("workspace.noSections")}</p>
-          ) : (
-            <ol className="section-list">
-              {workspace.sections.map((s) => (
-                <li key={s.id} className="section-list__item" data-section-id={s.id}>
-                  <div className="section-list__main">
-                    <Link to={`/s/${s.id}`} className="section-list__title">
-                      {s.title}
-                    </Link>
-                    <span className="section-list__updated">
-                      {t("workspace.updated", { date: formatMoment(s.updatedAt, dateLocale) })}
-                    </span>
-                    {reviews[s.id]?.pending.length || reviews[s.id]?.stale.length ? (
-                      <span className={`review-summary${reviews[s.id].late.length ? " review-summary--late" : ""}`} data-review-summary>
-                        {reviews[s.id].pending.length ? tr("summary.pending", { organisations: reviews[s.id].pending.join(", ") }) : null}
-                        {reviews[s.id].late.length ? ` · ${tr("summary.late", { organisations: reviews[s.id].late.join(", ") })}` : null}
-                        {reviews[s.id].stale.length ? ` · ${tr("summary.stale", { organisations: reviews[s.id].stale.join(", ") })}` : null}{" "}
-                        <Link to={`/s/${s.id}/review`}>{tr("review.title")}</Link>
-                      </span>
-                    ) : null}
-                    <ChangeRequests requests={reviews[s.id]?.changesRequested ?? []} />
-                  </div>
-                  <StatusBadge status={s.status} />
-                </li>
-              ))}
-            </ol>
-          )}
+          {workspace.sections.length === 0 ? <p className="muted">{t("workspace.noSections")}</p> : null}
+          <SectionList
+            sections={workspace.sections}
+            mayShape={mayShape}
+            moveTargets={shaping.moveTargets}
+            result={shapeResult}
+            extra={(s) => (
+              <>
+                <span className="section-list__updated">{t("workspace.updated", { date: formatMoment(s.updatedAt, dateLocale) })}</span>
+                {reviews[s.id]?.pending.length || reviews[s.id]?.stale.length ? (
+                  <span className={`review-summary${reviews[s.id].late.length ? " review-summary--late" : ""}`} data-review-summary>
+                    {reviews[s.id].pending.length ? tr("summary.pending", { organisations: reviews[s.id].pending.join(", ") }) : null}
+                    {reviews[s.id].late.length ? ` · ${tr("summary.late", { organisations: reviews[s.id].late.join(", ") })}` : null}
+                    {reviews[s.id].stale.length ? ` · ${tr("summary.stale", { organisations: reviews[s.id].stale.join(", ") })}` : null}{" "}
+                    <Link to={`/s/${s.id}/review`}>{tr("review.title")}</Link>
+                  </span>
+                ) : null}
+                <ChangeRequests requests={reviews[s.id]?.changesRequested ?? []} />
+                <StatusBadge status={s.status} />
+              </>
+            )}
+          />
         </section>
 
         <div className="columns__side stack">
+          {mayShape ? (
+            <section className="panel" aria-labelledby="add-sections-title">
+              <h2 id="add-sections-title">{ts("add.title")}</h2>
+              <Form method="post" className="stack-form" data-form="add-blank">
+                <input type="hidden" name="intent" value="section.create" />
+                <label>
+                  {ts("add.blankLabel")}
+                  <input name="title" maxLength={200} required />
+                </label>
+                <button type="submit" className="button">
+                  {ts("add.blankSubmit")}
+                </button>
+              </Form>
+              {shaping.templates.length ? (
+                <Form method="post" className="stack-form" data-form="add-template">
+                  <input type="hidden" name="intent" value="section.create" />
+                  <label>
+                    {ts("add.templateLabel")}
+                    <select name="template" defaultValue={`${shaping.templates[0].id}:all`}>
+                      {shaping.templates.map((tpl) => [
+                        <option key={`${tpl.id}:all`} value={`${tpl.id}:all`}>
+                          {ts("add.templateAll", { name: tpl.name })}
+                        </option>,
+                        ...tpl.items.map((item) => (
+                          <option key={`${tpl.id}:${item.position}`} value={`${tpl.id}:${item.position}`}>
+                            {ts("add.templateItem", { name: tpl.name, title: item.title })}
+                          </option>
+                        )),
+                      ])}
+                    </select>
+                  </label>
+                  <button type="submit" className="button">
+                    {ts("add.templateSubmit")}
+                  </button>
+                </Form>
+              ) : null}
+              <SectionMessage result={shapeResult} intent="section.create" />
+            </section>
+          ) : null}
+          {mayShape && workspace.sections.length ? (
+            <section className="panel" aria-labelledby="save-template-title">
+              <h2 id="save-template-title">{ts("template.title")}</h2>
+              <p className="muted">{ts("template.explain")}</p>
+              <Form method="post" className="stack-form">
+                <input type="hidden" name="intent" value="template.create" />
+                <label>
+                  {ts("template.nameLabel")}
+                  <input name="name" maxLength={200} required />
+                </label>
+                <button type="submit" className="button">
+                  {ts("template.submit")}
+                </button>
+              </Form>
+              <SectionMessage result={shapeResult} intent="template.create" />
+            </section>
+          ) : null}
+          {shaping.archivedCount > 0 ? (
+            <p className="panel">
+              <Link to={`/w/${workspace.id}/archived`} data-link="archived">
+                {ts("archived.link", { count: shaping.archivedCount })}
+              </Link>
+            </p>
+          ) : null}
           <section className="panel" aria-labelledby="export-title">
             <h2 id="export-title">{tr("agenda.downloads")}</h2>
             <ul className="export-links">

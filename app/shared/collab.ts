@@ -15,6 +15,10 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The section no longer exists. */
   NotFound: 4404,
+  /** An owner archived the section: it can be read on its page, no longer edited. */
+  Archived: 4410,
+  /** The section moved to another workspace; reconnect (access is checked again for the new one). */
+  Moved: 4300,
   /** A message or the document exceeded a limit. */
   TooLarge: 4413,
   /** Too many messages per second, or too many open connections for this person. */

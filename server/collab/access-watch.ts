@@ -50,6 +50,8 @@ export function watchAccess(services: Services, log: Logger, connections: Readon
           const loaded = await facts.get(factsKey)!;
           if (c.closed) return;
           if (!loaded) return c.close(CloseCode.NotFound, "This section no longer exists.");
+          if (loaded.facts.sectionArchived) return c.close(CloseCode.Archived, "This section was archived.");
+          if (loaded.section.workspaceId !== c.workspaceId) return c.close(CloseCode.Moved, "This section moved to another workspace.");
           if (!can(actor, "section.view", loaded.facts)) {
             log.info("collab access withdrawn; connection closed", c.who);
             return c.close(
@@ -95,6 +97,13 @@ export function watchAccess(services: Services, log: Logger, connections: Readon
     }),
     events.on("section.deleted", ({ sectionId }) => {
       for (const c of connections) if (c.sectionId === sectionId) c.close(CloseCode.NotFound, "This section was deleted.");
+    }),
+    events.on("section.archived", ({ sectionId }) => {
+      for (const c of connections) if (c.sectionId === sectionId) c.close(CloseCode.Archived, "This section was archived.");
+    }),
+    events.on("section.moved", ({ sectionId }) => {
+      // Who may open it follows the new workspace: the editor reconnects and is checked again.
+      for (const c of connections) if (c.sectionId === sectionId) c.close(CloseCode.Moved, "This section moved to another workspace.");
     }),
   ];
 

@@ -105,11 +105,11 @@ export class UpdateStore {
   ) {
     const client = database.dialect === "sqlite" ? database.sqlite : undefined;
     if (client) {
-      const statusOf = client.prepare<[string], { status: SectionStatus }>("select status from sections where id = ?");
+      const statusOf = client.prepare<[string], { status: string; archived_at: number | null }>("select status, archived_at from sections where id = ?");
       const insert = client.prepare<[string, Buffer]>("insert into yjs_updates (section_id, data) values (?, ?)");
       this.appendSqlite = (sectionId, updates) => {
-        const status = statusOf.get(sectionId)?.status;
-        if (status && isLocked(status)) throw new SectionLockedError(sectionId);
+        const row = statusOf.get(sectionId);
+        if (row && (isLocked(row.status as SectionStatus) || row.archived_at !== null)) throw new SectionLockedError(sectionId);
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
       };
     }
@@ -147,8 +147,9 @@ export class UpdateStore {
       await this.lock(tx, sectionId, "shared");
       // Checked under the lock: a sign-off that committed first has fixed the text, so nothing more
       // may be stored (the room then treats the batch as not stored; its clients reconnect read-only).
-      const section = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
-      if (section && isLocked(section.status)) throw new SectionLockedError(sectionId);
+      // An archived section is fixed the same way until an owner restores it.
+      const section = (await tx.select({ status: t.sections.status, archivedAt: t.sections.archivedAt }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
+      if (section && (isLocked(section.status) || section.archivedAt)) throw new SectionLockedError(sectionId);
       const rows = await tx
         .insert(t.yjsUpdates)
         .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))

@@ -8,7 +8,7 @@
  *    comes from a program, which cannot borrow a visitor's cookies; it must present a session itself;
  * 3. the path names a section id, else 404;
  * 4. the session (cookie or `Authorization: Bearer`), else 401;
- * 5. the section exists, else 404; the policy allows `section.view`, else 403;
+ * 5. the section exists, else 404; the policy allows `section.view`, else 403; it is not archived, else 410;
  * 6. fewer than `connectionsPerPerson` open connections for this person, else 429.
  * A refusal is an AppError (server/errors.ts) thrown by the check, answered by one adapter
  * (refuseUpgrade): a plain HTTP response on the raw socket with the one JSON error body.
@@ -126,6 +126,7 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
     });
     if (!can(actor, "section.view", loaded.facts)) throw new AppError("forbidden", "You have no access to this section.", 403);
     if (closing()) throw shuttingDown();
+    if (loaded.facts.sectionArchived) throw new AppError("archived", "This section is archived.", 410);
     if (socket.destroyed) return;
     if (!perPerson.take(actor.id)) {
       throw new AppError("too_many_connections", "Too many open collaboration connections; close some tabs.", 429);

@@ -50,8 +50,8 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
         .innerJoin(t.workspaces, eq(t.workspaces.id, t.sections.workspaceId))
         .where(
           props.workspaceId
-            ? and(eq(t.sections.workspaceId, props.workspaceId), isNull(t.workspaces.archivedAt))
-            : and(eq(t.workspaces.agendaId, props.agendaId!), isNull(t.workspaces.archivedAt)),
+            ? and(eq(t.sections.workspaceId, props.workspaceId), isNull(t.workspaces.archivedAt), isNull(t.sections.archivedAt))
+            : and(eq(t.workspaces.agendaId, props.agendaId!), isNull(t.workspaces.archivedAt), isNull(t.sections.archivedAt)),
         );
       if (rows.length === 0) throw new CommandError("nothing_to_publish", "There are no sections to publish.", 409);
       const open = rows.filter((r) => !isLocked(r.status));

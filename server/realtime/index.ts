@@ -152,6 +152,13 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
       io.in(rooms.section(p.sectionId)).socketsLeave(rooms.section(p.sectionId));
       presence.refresh(p.workspaceId);
     }),
+    events.on("section.archived", (p) => {
+      if (local()) io.to([rooms.workspace(p.workspaceId), rooms.section(p.sectionId)]).emit("workspace.changed", { workspaceId: p.workspaceId });
+    }),
+    events.on("section.moved", (p) => {
+      if (!local()) return;
+      for (const workspaceId of [p.fromWorkspaceId, p.toWorkspaceId]) io.to(rooms.workspace(workspaceId)).emit("workspace.changed", { workspaceId });
+    }),
     events.on("workspace.changed", (p) => {
       if (!local()) return;
       io.to(rooms.workspace(p.workspaceId)).emit("workspace.changed", p);

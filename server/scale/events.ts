@@ -28,6 +28,8 @@ export const CROSS_NODE_EVENTS: readonly (keyof DomainEvents)[] = [
   "section.changed",
   "section.created",
   "section.deleted",
+  "section.archived",
+  "section.moved",
   "session.ended",
   "workspace.changed",
 ];

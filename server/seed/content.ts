@@ -51,27 +51,26 @@ export interface DemoWorkspace {
 }
 
 const P = blocks.paragraph;
-const H = blocks.heading;
 
+// A section's title is its own field, shown once above its text: the texts start without a heading
+// repeating it.
 const context: BlockJSON[] = [
-  H(2, "Aanleiding"),
   P(
     "Het kabinet hecht aan het veilig stellen van de leveringszekerheid van kritieke grondstoffen en het verminderen van de risicovolle strategische afhankelijkheden van landen buiten de Europese Unie. Volgens de doelstellingen van de Europese Critical Raw Materials Act (CRMA) moet in 2030 ten minste 40% van het jaarlijkse EU-verbruik van strategische grondstoffen in de Unie zelf worden verwerkt.",
   ),
 ];
 
-function recommendation(title: string, aspect: string, extra: BlockJSON[] = []): DemoWorkspace["sections"] {
+function recommendation(aspect: string, extra: BlockJSON[] = []): DemoWorkspace["sections"] {
   return [
     { title: "Aanleiding", content: context },
     {
       title: "Aanbeveling",
       content: [
-        H(2, title),
         P(`TNO adviseert om ${aspect} te adresseren om Nederland aantrekkelijk te maken voor investeerders in de verwerkingsindustrie voor kritieke grondstoffen.`),
         ...extra,
       ],
     },
-    { title: "Acties en planning", content: [H(2, "Acties"), P("Nog uit te werken met alle betrokken partijen, voor de actie-agenda van het derde kwartaal.")] },
+    { title: "Acties en planning", content: [P("Nog uit te werken met alle betrokken partijen, voor de actie-agenda van het derde kwartaal.")] },
   ];
 }
 
@@ -103,7 +102,7 @@ export const workspaces: DemoWorkspace[] = [
     description: "Aanbeveling 1 van TNO: toegang tot voldoende financiering om verwerkingsfaciliteiten te kunnen financieren.",
     lead: "EZ",
     approvers: ["KGG"],
-    sections: recommendation("Toegang tot financiering", "toegang tot voldoende financiering om verwerkingsfaciliteiten te kunnen financieren"),
+    sections: recommendation("toegang tot voldoende financiering om verwerkingsfaciliteiten te kunnen financieren"),
   },
   {
     key: "offtake",
@@ -112,7 +111,7 @@ export const workspaces: DemoWorkspace[] = [
     lead: "EZ",
     approvers: ["KGG"],
     roles: { "expert@fme.example": "editor" },
-    sections: recommendation("Afnameverplichtingen op lange termijn", "het veiligstellen van afnameverplichtingen op lange termijn van verwerkte kritieke grondstoffen"),
+    sections: recommendation("het veiligstellen van afnameverplichtingen op lange termijn van verwerkte kritieke grondstoffen"),
   },
   {
     key: "supply",
@@ -120,7 +119,7 @@ export const workspaces: DemoWorkspace[] = [
     description: "Aanbeveling 3 van TNO: het veiligstellen van grondstoffen onder langetermijnleveringscontracten.",
     lead: "EZ",
     approvers: ["KGG"],
-    sections: recommendation("Leveringscontracten op lange termijn", "het veiligstellen van grondstoffen onder langetermijnleveringscontracten"),
+    sections: recommendation("het veiligstellen van grondstoffen onder langetermijnleveringscontracten"),
   },
   {
     key: "policy",
@@ -128,7 +127,7 @@ export const workspaces: DemoWorkspace[] = [
     description: "Aanbeveling 4 van TNO: een duidelijke en consistente (beleids)omgeving.",
     lead: "EZ",
     approvers: ["KGG"],
-    sections: recommendation("Een duidelijke en consistente beleidsomgeving", "een duidelijke en consistente (beleids)omgeving"),
+    sections: recommendation("een duidelijke en consistente (beleids)omgeving"),
   },
   {
     key: "infrastructure",
@@ -136,7 +135,7 @@ export const workspaces: DemoWorkspace[] = [
     description: "Aanbeveling 5 van TNO: toegang tot en kwaliteit van infrastructuur en ruimte.",
     lead: "KGG",
     approvers: ["KGG"],
-    sections: recommendation("Toegang tot en kwaliteit van infrastructuur en ruimte", "toegang tot en kwaliteit van infrastructuur en ruimte", [
+    sections: recommendation("toegang tot en kwaliteit van infrastructuur en ruimte", [
       P(
         "Op dit moment laat het ministerie van KGG onderzoek uitvoeren naar de ruimtebehoefte voor de industrie, waarbij expliciet aandacht wordt besteed aan thema's als strategische autonomie, grondstoffentransitie en circulaire economie.",
       ),
@@ -149,7 +148,7 @@ export const workspaces: DemoWorkspace[] = [
     lead: "EZ",
     approvers: ["OCW"],
     roles: { "expert@fme.example": "editor", "approver@ocw.example": "commenter" },
-    sections: recommendation("Beschikbaarheid van geschoolde arbeidskrachten", "de beschikbaarheid van geschoolde arbeidskrachten", [
+    sections: recommendation("de beschikbaarheid van geschoolde arbeidskrachten", [
       P(
         "Het ministerie van EZ voert samen met de ministeries van OCW en SZW en met FME en Metaalunie het actieplan groene en digitale banen uit. Hiermee moet het aantal mensen dat technische beroepen uitoefent substantieel toenemen.",
       ),
@@ -165,7 +164,6 @@ export const workspaces: DemoWorkspace[] = [
       {
         title: "Centraal contactpunt",
         content: [
-          H(2, "Centraal contactpunt"),
           P(
             "In het kader van de Critical Raw Materials Act wordt een centraal contactpunt opgericht, dat informatie verstrekt over vergunningverlening en financieringsmogelijkheden en als centraal aanspreekpunt dient voor potentiële investeerders in strategische projecten.",
           ),
@@ -183,7 +181,6 @@ export const workspaces: DemoWorkspace[] = [
       {
         title: "Werkgroep strategische projecten",
         content: [
-          H(2, "Werkgroep strategische projecten"),
           P(
             "Het ministerie zet een werkgroep voor strategische projecten op, waarin de belangrijkste publieke financiers en betrokken departementen bij elkaar worden gebracht, om te bepalen in welke mate Nederlandse projecten met bestaand overheidsinstrumentarium ondersteund kunnen worden.",
           ),
@@ -201,7 +198,6 @@ export const workspaces: DemoWorkspace[] = [
       {
         title: "Lacunes in het instrumentarium",
         content: [
-          H(2, "Lacunes in het instrumentarium"),
           P(
             "Lacunes in het overheidsinstrumentarium om strategische projecten actief te kunnen ondersteunen worden geïdentificeerd en ingebracht in de actie-agenda voor de langere termijn.",
           ),
@@ -219,7 +215,6 @@ export const workspaces: DemoWorkspace[] = [
       {
         title: "Advies Speciaal Vertegenwoordiger",
         content: [
-          H(2, "Advies Speciaal Vertegenwoordiger Grondstoffenstrategie"),
           P(
             "De Speciaal Vertegenwoordiger Grondstoffenstrategie adviseert, op basis van zijn contacten met de industrie, over concrete maatregelen die nodig zijn om strategische projecten op het gebied van verwerking van kritieke grondstoffen in Nederland van de grond te krijgen.",
           ),
@@ -238,7 +233,6 @@ export const workspaces: DemoWorkspace[] = [
       {
         title: "Grensoverschrijdende clusters",
         content: [
-          H(2, "Grensoverschrijdende clusters"),
           P(
             "Industriële clusters beperken zich niet tot de landsgrenzen. Daarom moeten we in Europees verband kijken naar het opbouwen van betrouwbare waardeketens door middel van strategische projecten, in samenwerking en afstemming met de landen om ons heen.",
           ),

@@ -127,6 +127,8 @@ export interface SectionRecord {
   status: SectionStatus;
   lockedBy: string | null;
   lockedAt: Date | null;
+  /** When an owner archived it (null: it is part of the workspace). */
+  archivedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -150,9 +152,10 @@ export async function loadSectionFacts(
       status: section.status,
       lockedBy: section.lockedBy,
       lockedAt: section.lockedAt,
+      archivedAt: section.archivedAt,
       updatedAt: section.updatedAt,
     },
-    facts: { ...facts, status: section.status },
+    facts: { ...facts, status: section.status, ...(section.archivedAt ? { sectionArchived: true } : {}) },
   };
 }
 

@@ -3,7 +3,7 @@
  * API, the agenda), decided by the policy module (`workspace.view`); and, for pages that checked
  * `workspace.view` first, one workspace and its members (named `…Unchecked`).
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/index";
 import { canWorkspace, type Actor } from "../policy";
 import type { Role, SectionStatus } from "../../app/shared/domain";
@@ -68,7 +68,8 @@ export async function listWorkspacesFor(database: Database, actor: Actor, option
   const sections = await db
     .select(sectionSummary(t))
     .from(t.sections)
-    .where(inArray(t.sections.workspaceId, visible.map((w) => w.id)))
+    // Archived sections count nowhere: not in the roll-ups, the dashboard or the exports.
+    .where(and(inArray(t.sections.workspaceId, visible.map((w) => w.id)), isNull(t.sections.archivedAt)))
     .orderBy(asc(t.sections.position));
   return visible.map((w) => ({
     id: w.id,

@@ -5,7 +5,7 @@
 import { CloseCode } from "../../shared/collab";
 
 /** Why the editor stopped talking to the server for good (until the person acts). */
-export type StopReason = "signedOut" | "forbidden" | "notFound" | "tooLarge" | "rateLimited" | "malformed" | "refused" | "failed";
+export type StopReason = "signedOut" | "forbidden" | "notFound" | "archived" | "tooLarge" | "rateLimited" | "malformed" | "refused" | "failed";
 
 export type Connection =
   /** The editor's code is still loading. */
@@ -35,6 +35,8 @@ export function stopReasonForClose(code: number): StopReason | null {
       return "forbidden";
     case CloseCode.NotFound:
       return "notFound";
+    case CloseCode.Archived:
+      return "archived";
     case CloseCode.TooLarge:
       return "tooLarge";
     case CloseCode.RateLimited:
@@ -78,5 +80,5 @@ export function canRetry(reason: StopReason): boolean {
 
 /** Stop reasons after which the text must not be edited any more in this page. */
 export function blocksEditing(reason: StopReason): boolean {
-  return reason === "signedOut" || reason === "forbidden" || reason === "notFound";
+  return reason === "signedOut" || reason === "forbidden" || reason === "notFound" || reason === "archived";
 }

@@ -39,7 +39,7 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
     let timer: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => revalidateQuietly(revalidate.current), SETTLE_MS);
+      timer = setTimeout(() => void quietly(() => revalidate.current()), SETTLE_MS);
     };
     const release = client.watchWorkspaces([...ids]);
     const offs = LIVE_EVENTS.map((event) =>
@@ -63,4 +63,16 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
       for (const off of offs) off();
     };
   }, [client, key, agendaKey]);
+}
+
+/**
+ * A revalidation the person's own navigation overtook (they submitted a form meanwhile) is aborted;
+ * the navigation loads the page anyway, so that is no error.
+ */
+export async function quietly(revalidate: () => unknown): Promise<void> {
+  try {
+    await revalidate();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "AbortError")) throw error;
+  }
 }
