@@ -36,7 +36,7 @@ export async function archiveSection(deps: CommandDeps, props: SectionArchivePro
     },
     change: async (tx, { section, facts }) => {
       const now = await sectionRowNow(tx, t, section.id);
-      authorize(props.actor, "section.archive", { ...facts, status: now.status, archived: now.archivedAt !== null });
+      authorize(props.actor, "section.archive", { ...facts, status: now.status, sectionArchived: now.archivedAt !== null });
       const at = new Date();
       await tx.update(t.sections).set({ archivedAt: at, updatedAt: at }).where(eq(t.sections.id, section.id));
       await appendAudit(tx, {

@@ -27,7 +27,7 @@ export async function restoreSection(deps: CommandDeps, props: SectionRestorePro
     lock: (tx) => lockAuditChain(tx),
     change: async (tx, { section, facts }) => {
       const now = await sectionRowNow(tx, t, section.id);
-      authorize(props.actor, "section.restore", { ...facts, status: now.status, archived: now.archivedAt !== null });
+      authorize(props.actor, "section.restore", { ...facts, status: now.status, sectionArchived: now.archivedAt !== null });
       refuseArchivedWorkspace(await workspaceRow(tx, t, now.workspaceId));
       const position = await nextPosition(tx, t, now.workspaceId);
       await tx.update(t.sections).set({ archivedAt: null, position, updatedAt: new Date() }).where(eq(t.sections.id, section.id));

@@ -170,7 +170,9 @@ describe("ODT (ODF 1.3)", () => {
     const { db, t } = server.database;
     const [ws] = await db.select({ description: t.workspaces.description }).from(t.workspaces).where(eq(t.workspaces.id, workspaceId));
     const annex = text.indexOf("Bijlage: goedkeuringen en vaststelling");
-    expect(text.slice(0, 2)).toEqual(["Centraal contactpunt", "Actie-agenda verwerking kritieke grondstoffen"]);
+    // The title is the workspace's; below it its agenda's title.
+    const [agenda] = await db.select({ title: t.agendas.title }).from(t.agendas).innerJoin(t.workspaces, eq(t.workspaces.agendaId, t.agendas.id)).where(eq(t.workspaces.id, workspaceId));
+    expect(text.slice(0, 2)).toEqual(["Centraal contactpunt", agenda.title]);
     expect(text[2]).toMatch(/^Gemaakt op \d+ december|^Gemaakt op /);
     expect(text.slice(3, annex)).toEqual([
       "CONCEPT — Deze tekst is nog niet definitief vastgesteld.",
@@ -202,6 +204,8 @@ describe("ODT (ODF 1.3)", () => {
 describe("PDF/A-2a, tagged", () => {
   it("declares PDF/A-2a, the language and title, and tags headings, lists, tables and links in reading order", async (ctx) => {
     const file = await exportAgenda(server.services, { actor: lead, workspaceId, format: "pdf" });
+    const { db, t } = server.database;
+    const [{ title: agendaTitle }] = await db.select({ title: t.agendas.title }).from(t.agendas).innerJoin(t.workspaces, eq(t.workspaces.agendaId, t.agendas.id)).where(eq(t.workspaces.id, workspaceId));
     // The structure tree as a screen reader walks it, page by page.
     const pages = await pdfStructure(file.body);
     const lines = pages.flatMap((page) => outline(page.children));
@@ -209,7 +213,7 @@ describe("PDF/A-2a, tagged", () => {
     expect(body.map((l) => l.trim())).toEqual([
       "Document",
       "H1: Centraal contactpunt",
-      "P: Actie-agenda verwerking kritieke grondstoffen",
+      `P: ${agendaTitle}`,
       expect.stringMatching(/^P: Gemaakt op /),
       "P: CONCEPT — Deze tekst is nog niet definitief vastgesteld.",
       "Document",

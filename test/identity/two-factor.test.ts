@@ -204,10 +204,11 @@ describe("step-up", () => {
     const officeId = await server.userId("office@minister.example");
     const stale = () => db.update(t.session).set({ secondFactorAt: new Date(Date.now() - 16 * 60_000) }).where(eq(t.session.userId, officeId));
     await stale();
-    const refused = await jar.post("/agenda", { intent: "publish" });
+    const [agenda] = await db.select({ id: t.agendas.id }).from(t.agendas).limit(1);
+    const refused = await jar.post(`/a/${agenda.id}`, { intent: "publish" });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('data-error-code="step_up_required"');
-    const given = await jar.post("/agenda", { intent: "publish", secondFactorCode: totpCode(officeSecret) });
+    const given = await jar.post(`/a/${agenda.id}`, { intent: "publish", secondFactorCode: totpCode(officeSecret) });
     // Nothing is final in the demo data: the publication itself is refused once the step-up passed.
     expect(await given.text()).toContain('data-error-code="not_final"');
 

@@ -130,7 +130,7 @@ describe("waiting for me after the review flow", () => {
       expect(kinds(await waiting(email), "changes.requested"), email).toEqual([expect.objectContaining({ sectionId: changes, requests: [request] })]);
     }
     // …also in the roll-up everybody sees on the dashboard, and not for a viewer's list.
-    expect((await dashboard("viewer@tno.example")).rollup.changesRequested).toEqual([expect.objectContaining({ sectionId: changes, requests: [expect.objectContaining(request)] })]);
+    expect((await dashboard("viewer@tno.example")).agendas[0].rollup.changesRequested).toEqual([expect.objectContaining({ sectionId: changes, requests: [expect.objectContaining(request)] })]);
     expect(kinds(await waiting("viewer@tno.example"), "changes.requested")).toEqual([]);
     // The owner's notification says the outcome, with the note, the section and the workspace.
     const decided = (await notifications("lead@ez.example")).find((n) => n.kind === "review.decided" && n.sectionId === changes);
