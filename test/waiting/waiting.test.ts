@@ -55,7 +55,7 @@ async function loaderData<T>(email: string, path: string, route: string): Promis
 }
 
 const dashboard = (email: string) =>
-  loaderData<{ waiting: Waiting; workspaces: { title: string; role: string | null }[]; rollup: { changesRequested: { sectionId: string; requests: unknown[] }[] } }>(
+  loaderData<{ waiting: Waiting; workspaces: { title: string; role: string | null }[]; agendas: { rollup: { changesRequested: { sectionId: string; requests: unknown[] }[] } }[] }>(
     email,
     "/",
     "routes/_index",
