@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { peopleInBrowsers } from "./support/browser";
 import { WS } from "../support/fixtures";
 
-// Inside the text, not at its very start: an anchor on the first characters still resolves as "text removed" (issue #14).
-const PHRASE = "clusters beperken zich niet tot de landsgrenzen";
+// The very first words of the section's text: an anchor there resolves like any other.
+const PHRASE = "Industriële clusters beperken zich niet tot de landsgrenzen";
 
 const people = peopleInBrowsers({ width: 1280, height: 900 });
 const { problems, signedInPage, shot } = people;

@@ -162,4 +162,25 @@ describe("comment anchors", () => {
     await converged(lead, drafter, partner);
     expect(textAt(partner.doc, anchor)).toBeNull();
   });
+
+  it("resolves an anchor on the very first characters of the text, follows typing before it, and still reports it removed", async () => {
+    const lead = await open("lead@ez.example");
+    const partner = await open("partner@be.example");
+    const first = lead.doc.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+    const text = first.get(0) as Y.XmlText;
+    const opening = text.toString().slice(0, 12);
+    // Made by the partner on their own copy, as the editor makes it: the text's first twelve characters.
+    const { anchor, quote } = anchorOf(partner.doc, opening);
+    expect(quote).toBe(opening);
+    expect(textAt(partner.doc, anchor)).toBe(opening);
+    expect(textAt(lead.doc, anchor)).toBe(opening);
+    // Typed right before it: stays outside.
+    text.insert(0, "Nieuw: ");
+    await converged(lead, partner);
+    expect(textAt(partner.doc, anchor)).toBe(opening);
+    // Deleted: removed.
+    text.delete(0, "Nieuw: ".length + opening.length);
+    await converged(lead, partner);
+    expect(textAt(partner.doc, anchor)).toBeNull();
+  });
 });

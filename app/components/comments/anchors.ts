@@ -39,6 +39,20 @@ export function anchorFromRange(doc: Y.Doc, fragment: Y.XmlFragment, mapping: Ma
 }
 
 /**
+ * Where a relative position is in ProseMirror now. y-tiptap answers null for any position on a
+ * character that lands at ProseMirror position 1 or less (its guard against misresolved positions),
+ * which is exactly the first character of a section; that one is resolved through the start of its
+ * text instead, which needs no item.
+ */
+function absolute(doc: Y.Doc, fragment: Y.XmlFragment, mapping: Mapping, rel: Y.RelativePosition): number | null {
+  const pos = relativePositionToAbsolutePosition(doc, fragment, rel, mapping);
+  if (pos !== null) return pos;
+  const abs = Y.createAbsolutePositionFromRelativePosition(rel, doc);
+  if (!abs || !(abs.type instanceof Y.XmlText) || abs.index !== 0) return null;
+  return relativePositionToAbsolutePosition(doc, fragment, Y.createRelativePositionFromTypeIndex(abs.type, 0, -1), mapping);
+}
+
+/**
  * The ProseMirror range an anchor points at now, or null when its text was removed (the range
  * collapsed, or the positions no longer resolve).
  */
@@ -46,8 +60,8 @@ export function resolveAnchor(doc: Y.Doc, fragment: Y.XmlFragment, mapping: Mapp
   try {
     const start = Y.decodeRelativePosition(fromBase64(anchor.start));
     const end = Y.decodeRelativePosition(fromBase64(anchor.end));
-    const from = relativePositionToAbsolutePosition(doc, fragment, start, mapping);
-    const to = relativePositionToAbsolutePosition(doc, fragment, end, mapping);
+    const from = absolute(doc, fragment, mapping, start);
+    const to = absolute(doc, fragment, mapping, end);
     if (from === null || to === null || from >= to) return null;
     return { from, to };
   } catch {
