@@ -22,6 +22,7 @@ import type { Endpoint } from "./api/endpoint";
 import { endpoints as defaultEndpoints } from "./api/endpoints";
 import { openApiDocument } from "./api/openapi";
 import { actorFromApiToken, isApiToken } from "./api/tokens";
+import { secondFactorOf } from "./services/second-factor";
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json(errorBody({ code, message }));
@@ -33,7 +34,13 @@ async function actorOf(services: Services, req: Request): Promise<SignedIn | nul
   if (authorization !== undefined) {
     const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization);
     if (!match) return null;
-    if (isApiToken(match[1])) return actorFromApiToken(services.database, match[1]);
+    if (isApiToken(match[1])) {
+      const actor = await actorFromApiToken(services.database, match[1]);
+      if (!actor) return null;
+      // The session's gate holds for tokens too: a person who must set up a second factor opens no door yet.
+      const second = await secondFactorOf(services.database, services.env, actor.id);
+      return second.required && !second.enabled ? null : actor;
+    }
     return services.actorFromHeaders(new Headers({ authorization: `Bearer ${match[1]}` }));
   }
   const cookie = req.headers.cookie;

@@ -125,6 +125,20 @@ describe("personal API tokens", () => {
     expect((await api("/workspaces", token)).status).toBe(401);
   });
 
+  it("is refused while its person must set up a second factor first, and works again once the rule is lifted", async () => {
+    const { token } = await createToken("viewer@tno.example", "Tweede factor");
+    expect((await api("/workspaces", token)).status).toBe(200);
+    const { db, t } = server.database;
+    const viewer = (await loadActor(server.database, await server.userId("viewer@tno.example")))!;
+    await db.update(t.organisations).set({ requireTwoFactor: true }).where(eq(t.organisations.id, viewer.organisationId!));
+    try {
+      expect((await api("/workspaces", token)).status).toBe(401);
+    } finally {
+      await db.update(t.organisations).set({ requireTwoFactor: null }).where(eq(t.organisations.id, viewer.organisationId!));
+    }
+    expect((await api("/workspaces", token)).status).toBe(200);
+  });
+
   it("refuses a nameless or overlong name and an unknown lifetime, and makes nothing", async () => {
     const { db, t } = server.database;
     const before = (await db.select().from(t.apiTokens)).length;
