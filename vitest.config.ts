@@ -52,6 +52,12 @@ export const ALL_TESTS = ["test/**/*.test.ts", "server/**/*.test.ts", "db/**/*.t
  */
 export const SHARED_WORKERS = { isolate: false } as const;
 
+/**
+ * Whether a pool starts a new worker for each file is read from the root options, not a project's:
+ * without this, every file of the server project got a fresh process that imported the server again.
+ */
+export const REUSED_WORKERS = { forks: { isolate: false }, threads: { isolate: false } } as const;
+
 /** What every project shares (projects do not inherit the root's options: the global setup runs once, at the root). */
 export const shared = {
   testTimeout: 30_000,
@@ -70,6 +76,7 @@ export default defineConfig({
     // and the database, so a second file runs meanwhile (vitest's default leaves one core idle).
     maxWorkers: 2,
     minWorkers: 1,
+    poolOptions: REUSED_WORKERS,
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
       // Worker threads start faster than processes, and these hold no native database handle.
