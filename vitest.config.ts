@@ -17,6 +17,7 @@
  * one template database per run, which every test server copies.
  */
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import LongestFirst from "./test/support/sequencer";
 
 /** Pure tests: no database, no Overleg server. */
 export const UNIT_TESTS = [
@@ -77,12 +78,14 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     poolOptions: REUSED_WORKERS,
+    sequence: { sequencer: LongestFirst },
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
       // Worker threads start faster than processes, and these hold no native database handle.
       project("unit", UNIT_TESTS, [], { pool: "threads", ...SHARED_WORKERS }),
-      project("server", ALL_TESTS, [...UNIT_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], SHARED_WORKERS),
-      project("child", CHILD_TESTS),
+      // The child-process tests run here too, first (test/support/sequencer.ts): a project of their
+      // own would start only once every server test had, and their minutes would come at the end.
+      project("server", ALL_TESTS, [...UNIT_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], SHARED_WORKERS),
     ],
   },
 });
