@@ -8,7 +8,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleSqlite, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -16,6 +15,7 @@ import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { projectRoot } from "./root";
 import * as pgSchema from "./schema.pg";
 import * as sqliteSchema from "./schema.sqlite";
 
@@ -39,8 +39,7 @@ export interface Database {
   pool?: pg.Pool;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const migrationsFolder = { sqlite: resolve(here, "migrations/sqlite"), pg: resolve(here, "migrations/pg") };
+export const migrationsFolder = { sqlite: resolve(projectRoot, "db/migrations/sqlite"), pg: resolve(projectRoot, "db/migrations/pg") };
 
 export function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//.test(url) ? "pg" : "sqlite";

@@ -12,6 +12,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { toNodeHandler } from "better-auth/node";
 import express from "express";
 import { openDatabase, type Database } from "../db/index";
+import { projectRoot } from "../db/root";
 import { createApiRouter } from "./api";
 import { createAuth, type AuthOptions } from "./auth";
 import { createCollab, type Collab } from "./collab/index";
@@ -84,7 +85,7 @@ export function readAuditKey(env: Env): ReturnType<typeof loadAuditKey> {
   }
 }
 
-export const buildDir = resolve(import.meta.dirname ?? ".", "../build");
+export const buildDir = resolve(projectRoot, "build");
 
 export async function startServer(options: StartOptions): Promise<OverlegServer> {
   const { env } = options;

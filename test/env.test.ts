@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, demoAllowed, parseEnv, publicEnv } from "../server/env";
+import { serverBundle } from "./support/spawn";
 
 const root = resolve(import.meta.dirname, "..");
 const CONFIG_KEYS = [
@@ -172,7 +173,7 @@ describe("starting with a bad value", () => {
   function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_KEYS.includes(k) && !k.startsWith("VITEST")));
     const childEnv: Record<string, string | undefined> = { ...clean, DATABASE_URL: `file:${join(dir, "overleg.db")}`, PORT: "0", ...env };
-    const child = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
+    const child = spawn(process.execPath, [serverBundle("main")], {
       cwd: root,
       env: childEnv as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],

@@ -16,10 +16,10 @@ import { loadActor, loadSectionFacts } from "../server/services/access";
 import { agendaDeadline } from "../server/seed/seed";
 import * as content from "../server/seed/content";
 import { generateAuditKeyPem } from "../server/services/audit-anchor";
-import { freePort, freshDatabaseUrl, startTestServer, type TestServer } from "./support/server";
+import { freePort, freshDatabaseUrl, seededDatabaseUrl, startTestServer, type TestServer } from "./support/server";
+import { serverBundle } from "./support/spawn";
 
 const root = resolve(import.meta.dirname, "..");
-const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
 const CONFIG_KEYS = ["NODE_ENV", "PORT", "HOST", "DATABASE_URL", "REDIS_URL", "BETTER_AUTH_SECRET", "PUBLIC_URL", "ALLOW_SIGNUP", "SEED_DEMO", "ADMIN_EMAIL", "ADMIN_PASSWORD", "LOG_LEVEL"];
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_KEYS.includes(k) && !k.startsWith("VITEST")));
 
@@ -165,20 +165,29 @@ describe("the demo data", () => {
 
 describe("npm run seed", () => {
   it("empties the database and loads the demo data again", { timeout: 60_000 }, async () => {
-    const { url, drop } = await freshDatabaseUrl();
+    // A database holding the demo data already, and something of its own: a workspace renamed.
+    const { url, drop } = await seededDatabaseUrl();
     try {
-      const env = { ...cleanEnv(), DATABASE_URL: url, LOG_LEVEL: "error" } as Record<string, string> as NodeJS.ProcessEnv;
-      for (let run = 0; run < 2; run++) {
-        const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
-        expect(result.status, result.stderr).toBe(0);
+      const before = await openDatabase(url);
+      try {
+        await before.db.update(before.t.workspaces).set({ title: "Renamed since the seed" }).where(eq(before.t.workspaces.title, TNO_RECOMMENDATIONS[0]));
+      } finally {
+        await before.close();
       }
+      const env = { ...cleanEnv(), DATABASE_URL: url, LOG_LEVEL: "error" } as Record<string, string> as NodeJS.ProcessEnv;
+      const result = spawnSync(process.execPath, [serverBundle("seed")], { cwd: root, env, encoding: "utf8", timeout: 50_000 });
+      expect(result.status, result.stderr).toBe(0);
       const database = await openDatabase(url);
       try {
         const { db, t } = database;
         const [workspaces] = await db.select({ n: count() }).from(t.workspaces);
         const [people] = await db.select({ n: count() }).from(t.user);
+        // Emptied first (not loaded a second time beside the first), then loaded again.
         expect(Number(workspaces.n)).toBe(11);
         expect(Number(people.n)).toBe(content.people.length);
+        const titles = (await db.select({ title: t.workspaces.title }).from(t.workspaces)).map((w) => w.title);
+        expect(titles).toContain(TNO_RECOMMENDATIONS[0]);
+        expect(titles).not.toContain("Renamed since the seed");
       } finally {
         await database.close();
       }
@@ -188,14 +197,20 @@ describe("npm run seed", () => {
   });
 
   it("refuses in production", () => {
-    const result = spawnSync(process.execPath, [tsx, "server/seed/cli.ts"], {
+    const result = spawnSync(process.execPath, [serverBundle("seed")], {
       cwd: root,
-      env: { ...cleanEnv(), NODE_ENV: "production", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_URL: "file:/nonexistent/never.db" } as Record<string, string> as NodeJS.ProcessEnv,
+      env: {
+        ...cleanEnv(),
+        NODE_ENV: "production",
+        BETTER_AUTH_SECRET: "s".repeat(40),
+        AUDIT_KEY_FILE: "/nonexistent/audit-key.pem",
+        DATABASE_URL: "file:/nonexistent/never.db",
+      } as Record<string, string> as NodeJS.ProcessEnv,
       encoding: "utf8",
       timeout: 30_000,
     });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/production/);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Refusing to load demo people with a published password in production");
   });
 });
 
@@ -216,7 +231,7 @@ describe("a production start", () => {
     keyFile = join(keyDir, "audit-key.pem");
     writeFileSync(keyFile, generateAuditKeyPem(), { mode: 0o600 });
     const port = await freePort();
-    const child = spawn(process.execPath, [tsx, "server/main.ts"], {
+    const child = spawn(process.execPath, [serverBundle("main")], {
       cwd: root,
       env: {
         ...cleanEnv(),

@@ -25,6 +25,7 @@ import {
 } from "../../server/services/audit-anchor";
 import { appendAuditEvents, freshDatabasePerTest } from "../support/audit";
 import { startTestServer } from "../support/server";
+import { serverBundle } from "../support/spawn";
 
 const root = resolve(import.meta.dirname, "../..");
 const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
@@ -32,7 +33,7 @@ const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
 /** `npm run audit:verify` as an operator runs it: a child process with the configuration in its environment. */
 function auditVerify(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|AUDIT_|NODE_ENV|VITEST)/.test(k)));
-  const child = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), "server/audit-cli.ts", ...args], {
+  const child = spawn(process.execPath, [serverBundle("audit-verify"), ...args], {
     cwd: root,
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

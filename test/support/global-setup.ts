@@ -1,11 +1,12 @@
 /**
  * Runs once before the test files: builds the Remix app when the build is missing or older than its
- * sources, so tests that serve it (remix: "build", a production start, the browser journeys) have it;
+ * sources, and bundles the server's entry points (scripts/build-server.mjs), so tests that serve it (remix: "build", a production start, the browser journeys) have it;
  * for the PostgreSQL suite, checks that PostgreSQL answers before any test tries; and migrates and
  * seeds this run's template database (test/support/template.ts), which test servers copy.
  */
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { buildServer } from "../../scripts/build-server.mjs";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { createTemplate, isPostgresUrl } from "./template";
 
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   let started = Date.now();
   if (ensureBuild()) console.log(`[global-setup] Remix build ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  await buildServer(); // the bundles child-process tests start (test/support/spawn.ts)
   started = Date.now();
   const template = await createTemplate(url);
   if (process.env.TEST_LOG_LEVEL) console.log(`[global-setup] template database ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { serverBundle } from "../../scripts/build-server.mjs";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort(): Promise<number> {
@@ -97,7 +97,11 @@ export async function spawnReady(options: SpawnReadyOptions): Promise<ReadyChild
   };
 }
 
-const childServerEntry = resolve(import.meta.dirname, "child-server.ts");
+/**
+ * The bundle of one of Overleg's entry points (scripts/build-server.mjs), as `npm start`, `npm run
+ * seed` and `npm run audit:verify` run them; the global setup builds them once per run.
+ */
+export { serverBundle };
 
 export interface ChildServer {
   url: string;
@@ -110,14 +114,14 @@ export interface ChildServer {
 }
 
 /**
- * Overleg as a child process (test/support/child-server.ts) serving the existing database at
+ * Overleg as a child process (test/support/child-server.ts, bundled) serving the existing database at
  * `databaseUrl`; `env` adds its test settings (OVERLEG_TEST_COLLAB, REDIS_URL, …).
  */
 export async function startChildServer(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ChildServer> {
   const port = await freePort();
   const child = await spawnReady({
     name: "the child server",
-    args: ["--import", "tsx", childServerEntry],
+    args: ["--enable-source-maps", serverBundle("test-child")],
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error", ...env },
     ready: /listening (\S+)/,
     timeoutMs,
