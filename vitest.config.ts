@@ -7,14 +7,15 @@
  * - server: real Overleg servers in the test process, each on a database of its own. THE DEFAULT: a
  *   new test file anywhere under test/ (outside the lists below) lands here and runs on SQLite
  *   (`npm test`) and on PostgreSQL (`npm run test:pg`).
- * - child: the Overleg process itself is what is tested (start-up, production start, kill -9); each
- *   uses a database, so they run on both too.
- * - multi-node: several Overleg processes sharing PostgreSQL and Redis (test/scale); only in
- *   `npm run test:pg` (vitest.pg.config.ts).
+ *   The tests of the Overleg process itself (start-up, production start, `npm run seed`, kill -9)
+ *   run here too, as child processes started from the bundle (ADR 032), and start first
+ *   (test/support/sequencer.ts); so do the multi-node tests (test/scale: several Overleg processes
+ *   on PostgreSQL and Redis), which run only in `npm run test:pg` (vitest.pg.config.ts).
  * - browser: Chromium journeys, `npm run test:browser` (vitest.browser.config.ts).
+ * - office: LibreOffice reads exported documents back, `npm run test:office` (vitest.office.config.ts).
  *
- * The global setup (test/support/global-setup.ts) builds the app when needed and migrates and seeds
- * one template database per run, which every test server copies.
+ * The global setup (test/support/global-setup.ts) builds the app when needed, bundles the server,
+ * and migrates and seeds one template database per run, which every test server copies.
  */
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import LongestFirst from "./test/support/sequencer";
@@ -35,13 +36,13 @@ export const UNIT_TESTS = [
   "test/notification-kinds.test.ts",
   "test/mail/rules.test.ts",
 ];
-/** Tests of the Overleg process itself (spawned children), on a database. */
-export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];
 /** Several Overleg nodes on PostgreSQL and Redis. */
 export const MULTI_NODE_TESTS = ["test/scale/**/*.test.ts"];
 /** SQLite's own behaviour (the statement cache): nothing to learn from them on PostgreSQL. */
 export const SQLITE_ONLY_TESTS = ["test/db.test.ts"];
 export const BROWSER_TESTS = ["test/browser/**/*.test.ts"];
+/** Files whose documents LibreOffice reads back in `npm run test:office` (test/support/office.ts); `npm test` runs them without that step. */
+export const OFFICE_TESTS = ["test/exports/documents.test.ts", "test/review/exports.test.ts"];
 /** Where the default project (server) looks. */
 export const ALL_TESTS = ["test/**/*.test.ts", "server/**/*.test.ts", "db/**/*.test.ts"];
 
@@ -83,8 +84,9 @@ export default defineConfig({
     projects: [
       // Worker threads start faster than processes, and these hold no native database handle.
       project("unit", UNIT_TESTS, [], { pool: "threads", ...SHARED_WORKERS }),
-      // The child-process tests run here too, first (test/support/sequencer.ts): a project of their
-      // own would start only once every server test had, and their minutes would come at the end.
+      // The child-process tests run here too, first (test/support/sequencer.ts): the pool starts a
+      // project's files only once every file of the one before has started, so a project of their
+      // own would put their minutes at the end.
       project("server", ALL_TESTS, [...UNIT_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], SHARED_WORKERS),
     ],
   },

@@ -6,7 +6,8 @@
  * `npm run test:pg`; .ci/run starts PostgreSQL and Redis first.
  */
 import { defineConfig } from "vitest/config";
-import { ALL_TESTS, BROWSER_TESTS, CHILD_TESTS, MULTI_NODE_TESTS, project, shared, SHARED_WORKERS, SQLITE_ONLY_TESTS, UNIT_TESTS } from "./vitest.config";
+import LongestFirst from "./test/support/sequencer";
+import { ALL_TESTS, BROWSER_TESTS, project, REUSED_WORKERS, shared, SHARED_WORKERS, SQLITE_ONLY_TESTS, UNIT_TESTS } from "./vitest.config";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
 const env = { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
@@ -18,11 +19,12 @@ export default defineConfig({
     // and the database, so a second file runs meanwhile (vitest's default leaves one core idle).
     maxWorkers: 2,
     minWorkers: 1,
+    poolOptions: REUSED_WORKERS,
+    sequence: { sequencer: LongestFirst },
     globalSetup: ["test/support/global-setup.ts"],
     projects: [
-      project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...CHILD_TESTS, ...MULTI_NODE_TESTS, ...BROWSER_TESTS], { env, ...SHARED_WORKERS }),
-      project("child", CHILD_TESTS, [], { env }),
-      project("multi-node", MULTI_NODE_TESTS, [], { env }),
+      // The child-process and multi-node tests run in the server project, first (vitest.config.ts says why).
+      project("server", ALL_TESTS, [...UNIT_TESTS, ...SQLITE_ONLY_TESTS, ...BROWSER_TESTS], { env, ...SHARED_WORKERS }),
     ],
   },
 });

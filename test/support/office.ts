@@ -3,6 +3,10 @@
  * libreoffice-writer-nogui, installed by .ci/run) for ODT and DOCX, and poppler's `pdfinfo` for a
  * PDF's metadata. Only tests use them. Without them a test that needs one skips with a message
  * saying what to install; in CI (CI=true) a missing tool fails instead, so CI never skips silently.
+ *
+ * LibreOffice starts for seconds each time: it reads documents back in `npm run test:office`
+ * (vitest.office.config.ts sets OVERLEG_READ_BACK=1, .ci/run runs it), and `npm test` skips those
+ * steps with a message. pdfinfo is quick and runs wherever it is installed.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,12 +26,19 @@ function which(tool: string): string | null {
 
 /** The tool's path, or null (locally) when it is not installed; in CI a missing tool is an error. */
 export function tool(name: "soffice" | "pdfinfo"): string | null {
+  if (name === "soffice" && !readBack) return null;
   const path = which(name);
   if (!path && process.env.CI) throw new Error(`${name} is not installed; .ci/run installs it (apt-get install libreoffice-writer-nogui poppler-utils)`);
   return path;
 }
 
-export const missing = (name: string, pkg: string) => `${name} is not installed here: skipped (apt-get install ${pkg}; CI installs it)`;
+/** Whether this run reads documents back with LibreOffice (`npm run test:office`). */
+export const readBack = process.env.OVERLEG_READ_BACK === "1";
+
+export const missing = (name: string, pkg: string) =>
+  name === "soffice" && !readBack
+    ? "LibreOffice reads documents back in `npm run test:office` (CI runs it): skipped here"
+    : `${name} is not installed here: skipped (apt-get install ${pkg}; CI installs it)`;
 
 /** A LibreOffice profile of this test process: concurrent soffice runs with one profile fail. */
 let profile: string | null = null;

@@ -8,8 +8,8 @@ import { statSync } from "node:fs";
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Files that take longest on a clean clone, longest first (README "Tests" lists their times). */
-export const LONG_FIRST = ["test/collab/durability.test.ts", "test/seed.test.ts", "test/api/sign-in-limit.test.ts", "test/admin/audit-anchor.test.ts"];
+/** Files (or folders) that take longest on a clean clone, longest first: they start Overleg processes. */
+export const LONG_FIRST = ["test/scale/", "test/collab/durability.test.ts", "test/seed.test.ts", "test/api/sign-in-limit.test.ts", "test/agendas/", "test/security/dev-server.test.ts"];
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -17,7 +17,8 @@ export default class LongestFirst extends BaseSequencer {
     const cache = this.ctx.cache;
     const key = (spec: TestSpecification) => `${spec.project.name}:${relative(root, spec.moduleId)}`;
     const known = (spec: TestSpecification) => {
-      const index = LONG_FIRST.indexOf(relative(root, spec.moduleId));
+      const path = relative(root, spec.moduleId);
+      const index = LONG_FIRST.findIndex((long) => path.startsWith(long));
       return index < 0 ? LONG_FIRST.length : index;
     };
     const size = (spec: TestSpecification) => {
