@@ -27,8 +27,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (ensureBuild()) console.log(`[global-setup] Remix build ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   await buildServer(); // the bundles child-process tests start (test/support/spawn.ts)
   started = Date.now();
-  const template = await createTemplate(url);
+  const [template, empty] = await Promise.all([createTemplate(url), createTemplate(url, { seed: false })]);
   if (process.env.TEST_LOG_LEVEL) console.log(`[global-setup] template database ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   project.provide("overlegTemplateUrl", template.url);
-  return template.drop;
+  project.provide("overlegEmptyTemplateUrl", empty.url);
+  return async () => {
+    await Promise.all([template.drop(), empty.drop()]);
+  };
 }

@@ -21,9 +21,11 @@ function newDatabaseName(): string {
   return `overleg_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A fresh, empty database URL and a function that removes it. */
+/** A fresh, empty database URL (migrated when the run has an empty template) and a function that removes it. */
 export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = process.env.VITEST ? (await import("vitest")).inject("overlegEmptyTemplateUrl") : undefined;
   const base = process.env.TEST_DATABASE_URL;
+  if (template && isPostgresUrl(template) === isPostgresUrl(base)) return copyOf(template, base);
   if (isPostgresUrl(base)) {
     const name = newDatabaseName();
     await adminQuery(base, `create database ${name}`);
@@ -46,6 +48,11 @@ export async function seededDatabaseUrl(): Promise<{ url: string; drop: () => Pr
     await seedDatabase(fresh.url);
     return fresh;
   }
+  return copyOf(template, base);
+}
+
+/** A database of the test's own, copied from a template of this run. */
+async function copyOf(template: string, base: string | undefined): Promise<{ url: string; drop: () => Promise<void> }> {
   if (isPostgresUrl(base)) {
     const name = newDatabaseName();
     const templateName = new URL(template).pathname.slice(1);

@@ -8,8 +8,9 @@
  *   the same server never share or drop it); a test server gets `CREATE DATABASE … TEMPLATE` of it.
  *
  * Every copy is the test's own database; nothing is shared between tests after the copy. Tests that
- * need an empty database, or that test the seed itself, still migrate and seed the real way
- * (freshDatabaseUrl, `seed: false`).
+ * test the seed itself still seed the real way (`template: false`). Tests that need an empty database
+ * (freshDatabaseUrl, `seed: false`) get a copy of a second template, migrated and empty: migrating
+ * PostgreSQL afresh for every test took seconds each.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +26,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The URL of this run's seeded template database (file: or postgres://), or null when there is none. */
     overlegTemplateUrl: string | null;
+    /** The URL of this run's migrated, empty template database, or null when there is none. */
+    overlegEmptyTemplateUrl: string | null;
   }
 }
 
@@ -45,6 +48,13 @@ export async function seedDatabase(url: string): Promise<void> {
   }
 }
 
+/** Migrates a database at `url`, leaving it empty. */
+async function migrateOnly(url: string): Promise<void> {
+  const database = await openDatabase(url);
+  database.sqlite?.pragma("wal_checkpoint(TRUNCATE)");
+  await database.close();
+}
+
 export function withDatabaseName(base: string, name: string): string {
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -61,15 +71,16 @@ export async function adminQuery(base: string, sql: string): Promise<void> {
   }
 }
 
-/** Creates and seeds this run's template; `drop` removes it. `testDatabaseUrl` is TEST_DATABASE_URL. */
-export async function createTemplate(testDatabaseUrl: string | undefined): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Creates this run's seeded template (or, with `seed: false`, a migrated empty one); `drop` removes it. `testDatabaseUrl` is TEST_DATABASE_URL. */
+export async function createTemplate(testDatabaseUrl: string | undefined, options: { seed?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+  const prepare = options.seed === false ? migrateOnly : seedDatabase;
   if (isPostgresUrl(testDatabaseUrl)) {
     const name = `overleg_template_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     await adminQuery(testDatabaseUrl, `create database ${name}`);
     const url = withDatabaseName(testDatabaseUrl, name);
     const drop = () => adminQuery(testDatabaseUrl, `drop database if exists ${name} with (force)`);
     try {
-      await seedDatabase(url);
+      await prepare(url);
     } catch (error) {
       await drop();
       throw error;
@@ -80,7 +91,7 @@ export async function createTemplate(testDatabaseUrl: string | undefined): Promi
   const url = `file:${join(dir, "overleg.db")}`;
   const drop = async () => rmSync(dir, { recursive: true, force: true });
   try {
-    await seedDatabase(url);
+    await prepare(url);
   } catch (error) {
     await drop();
     throw error;
