@@ -11,6 +11,7 @@ import { and, asc, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/index";
 import { addDays, daysBetween, parseDay, TIME_ZONE, todayInNetherlands } from "../../app/shared/dates";
 import { membersToTell } from "../commands/reviewSupport";
+import { isLocked } from "../lifecycle";
 import { enqueueMail, type MailIntent } from "./outbox";
 
 /** The hour (in the Netherlands) from which the day's reminders and digests go out. */
@@ -90,7 +91,7 @@ export async function queueReminders(database: Database, now: Date): Promise<num
     const stage = ws.deadline ? reminderStage(today, ws.deadline) : null;
     if (!stage) continue;
     const sections = await db.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.workspaceId, ws.id));
-    if (sections.length && sections.every((s) => s.status === "final" || s.status === "published")) continue;
+    if (sections.length && sections.every((s) => isLocked(s.status))) continue;
     const members = await db
       .select({ userId: t.memberships.userId, role: t.memberships.role })
       .from(t.memberships)
