@@ -1,7 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { and, eq } from "drizzle-orm";
-import QRCode from "qrcode";
 import { useTranslation } from "react-i18next";
 import { secondFactorOf } from "../../server/services/second-factor";
 import { safeRedirect } from "~/components/format";
@@ -76,6 +75,7 @@ function secretOf(uri: string): string {
 }
 
 async function confirmStep(uri: string, codes: string[], error?: Failure): Promise<SetupStep> {
+  const { default: QRCode } = await import("qrcode"); // only for someone setting up an authenticator
   const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return { step: "confirm", uri, secret: secretOf(uri), qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`, codes, error };
 }

@@ -13,7 +13,6 @@ import { agendaDocx } from "../services/exports/docx";
 import { agendaHtml } from "../services/exports/html";
 import { agendaMarkdown } from "../services/exports/markdown";
 import { agendaOdt, ODT_MIME } from "../services/exports/odt";
-import { agendaPdf } from "../services/exports/pdf";
 import { buildAgenda, type BuildAgendaProps } from "../views/agenda";
 import type { CommandDeps } from "./run";
 
@@ -48,7 +47,8 @@ export async function exportAgenda(deps: CommandDeps, props: ExportAgendaProps):
       contentType = ODT_MIME;
       break;
     case "pdf":
-      body = await agendaPdf(agenda);
+      // pdfkit and its fonts (about 30 MB) are loaded when the first PDF is asked for, not at start.
+      body = await (await import("../services/exports/pdf")).agendaPdf(agenda);
       contentType = "application/pdf";
       break;
     case "html":
