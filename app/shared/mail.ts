@@ -4,7 +4,7 @@
  * Dependency-free.
  */
 
-export const MAIL_KINDS = ["review_request", "mention", "changes_requested", "approval", "ready_for_signoff", "reminder"] as const;
+export const MAIL_KINDS = ["review_request", "mention", "assignment", "changes_requested", "approval", "ready_for_signoff", "reminder"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export const MAIL_MODES = ["immediately", "daily", "never"] as const;
@@ -14,6 +14,7 @@ export type MailMode = (typeof MAIL_MODES)[number];
 export const MAIL_DEFAULTS: Record<MailKind, MailMode> = {
   review_request: "immediately",
   mention: "immediately",
+  assignment: "immediately",
   changes_requested: "immediately",
   approval: "daily",
   ready_for_signoff: "immediately",

@@ -14,6 +14,8 @@ export interface Facts {
   excerpt: string;
   role: string;
   expires: string;
+  /** The organisation a thread was assigned to, when it was assigned to an organisation. */
+  organisation: string;
 }
 
 type Line = (f: Facts) => string;
@@ -47,6 +49,12 @@ const nl: Words = {
     mention: {
       subject: (f) => `${f.actor} noemde u bij "${f.section}"`,
       body: (f) => `${f.actor} noemde u in een opmerking bij "${f.section}" (${f.workspace}):${f.excerpt ? `\n\n"${f.excerpt}"` : ""}`,
+      action: "Opmerking openen",
+    },
+    assignment: {
+      subject: (f) => `Aan ${f.organisation ? "uw organisatie" : "u"} toegewezen: opmerking bij "${f.section}"`,
+      body: (f) =>
+        `${f.actor} heeft een opmerking bij "${f.section}" (${f.workspace}) toegewezen aan ${f.organisation ? `uw organisatie (${f.organisation})` : "u"}${f.dueDate ? `, graag afgehandeld uiterlijk ${f.dueDate}` : ""}.${f.excerpt ? `\n\nOver: "${f.excerpt}"` : ""}`,
       action: "Opmerking openen",
     },
     changes_requested: {
@@ -103,6 +111,7 @@ const nl: Words = {
   kindNames: {
     review_request: "beoordelingsverzoeken",
     mention: "vermeldingen",
+    assignment: "toewijzingen",
     changes_requested: "gevraagde wijzigingen",
     approval: "goedkeuringen",
     ready_for_signoff: "klaar voor vaststelling",
@@ -122,6 +131,12 @@ const en: Words = {
     mention: {
       subject: (f) => `${f.actor} mentioned you on "${f.section}"`,
       body: (f) => `${f.actor} mentioned you in a comment on "${f.section}" (${f.workspace}):${f.excerpt ? `\n\n"${f.excerpt}"` : ""}`,
+      action: "Open the comment",
+    },
+    assignment: {
+      subject: (f) => `Assigned to ${f.organisation ? "your organisation" : "you"}: a comment on "${f.section}"`,
+      body: (f) =>
+        `${f.actor} assigned a comment on "${f.section}" (${f.workspace}) to ${f.organisation ? `your organisation (${f.organisation})` : "you"}${f.dueDate ? `, to be handled by ${f.dueDate}` : ""}.${f.excerpt ? `\n\nAbout: "${f.excerpt}"` : ""}`,
       action: "Open the comment",
     },
     changes_requested: {
@@ -178,6 +193,7 @@ const en: Words = {
   kindNames: {
     review_request: "review requests",
     mention: "mentions",
+    assignment: "assignments",
     changes_requested: "changes requested",
     approval: "approvals",
     ready_for_signoff: "ready for sign-off",

@@ -31,13 +31,16 @@ export interface MailIntent {
 /** Kinds whose data holds a secret link: it is removed once the mail went out (or finally failed). */
 export const SECRET_KINDS: readonly OutboxKind[] = ["invitation", "password_reset"];
 
-/** The mails the notifications of a command stand for (mentions, review requests, decisions). */
+/** The mails the notifications of a command stand for (mentions, assignments, review requests, decisions). */
 export function mailsForNotifications(list: NotifyProps[]): MailIntent[] {
   const mails: MailIntent[] = [];
   for (const n of list) {
     const about = { workspaceId: n.workspaceId ?? null, sectionId: n.sectionId ?? null, threadId: n.threadId ?? null, actorId: n.actorId };
     const data = n.data ?? {};
     if (n.kind === "mention") mails.push({ kind: "mention", userId: n.userId, data: { ...about, excerpt: data.excerpt ?? "" } });
+    else if (n.kind === "thread.assigned") {
+      mails.push({ kind: "assignment", userId: n.userId, data: { ...about, excerpt: data.quote ?? "", dueDate: data.dueDate ?? null, organisationName: data.organisationName ?? null } });
+    }
     else if (n.kind === "review.requested") mails.push({ kind: "review_request", userId: n.userId, data: { ...about, dueDate: data.dueDate ?? null } });
     else if (n.kind === "review.decided") {
       const kind = data.decision === "approve" ? "approval" : "changes_requested";

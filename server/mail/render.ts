@@ -130,14 +130,15 @@ async function pieceFor(database: Database, env: Env, row: OutboxRow, who: Recip
     excerpt: "",
     role: "",
     expires: "",
+    organisation: str(data.organisationName),
   };
   const sectionLink = `${base}/s/${str(data.sectionId)}`;
   const kind = row.kind;
-  if (kind === "mention") {
+  if (kind === "mention" || kind === "assignment") {
     // The thread's words only to whom the policy lets read the thread; no thread, no mail.
     if (!read.thread) return null;
     facts.excerpt = str(data.excerpt);
-    const words = w.kinds.mention;
+    const words = w.kinds[kind];
     return { subject: words.subject(facts), body: words.body(facts), action: words.action, link: `${sectionLink}?thread=${encodeURIComponent(str(data.threadId))}` };
   }
   if (kind === "review_request" || kind === "changes_requested" || kind === "approval" || kind === "ready_for_signoff") {
@@ -234,7 +235,7 @@ async function renderInvitation(database: Database, env: Env, row: OutboxRow, da
   const w = WORDS[locale];
   const n = await names(database, { workspaceId: inv.workspaceId, actorId: inv.invitedBy });
   const expires = new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Amsterdam" }).format(new Date(inv.expiresAt));
-  const facts: Facts = { actor: n.actor, section: "", workspace: n.workspace, dueDate: "", note: "", excerpt: "", role: w.roles[inv.role] ?? inv.role, expires };
+  const facts: Facts = { actor: n.actor, section: "", workspace: n.workspace, dueDate: "", note: "", excerpt: "", role: w.roles[inv.role] ?? inv.role, expires, organisation: "" };
   const words = w.kinds.invitation;
   const p: Piece = { subject: words.subject(facts), body: words.body(facts), action: words.action, link: url };
   const who = { name: locale === "nl" ? "heer/mevrouw" : "colleague", locale };

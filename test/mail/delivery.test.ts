@@ -13,6 +13,7 @@ import { changePersonOrganisation } from "../../server/commands/personChangeOrga
 import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet";
 import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
+import { assignThread } from "../../server/commands/threadAssign";
 import { createThread } from "../../server/commands/threadCreate";
 import { setMailPreferences } from "../../server/mail/outbox";
 import { loadActor } from "../../server/services/access";
@@ -188,6 +189,29 @@ describe("mail", () => {
     await smtp.waitFor(() => smtp.to("drafter@kgg.example").some((m) => m.text?.includes(`/s/${fourth}/review`)));
     await server.mailer.deliver();
     expect(smtp.to("approver@ocw.example")).toHaveLength(before);
+  });
+
+  it("mails an assignment to the person it names, in their language, with the due date and a link to the thread", async () => {
+    const [sectionId] = await server.sectionIds(WS.contactPoint);
+    const lead = await actor("lead@ez.example");
+    const doc = await loadStoredDoc(server.database, sectionId);
+    const phrase = textOf(doc).split("\n").find((l) => l.trim().length > 30)!.slice(5, 30);
+    const { anchor, quote } = anchorOf(doc, phrase);
+    const { threadId } = await createThread(server.services, lead, { sectionId, anchor, quote, visibility: "all", body: "Wie neemt dit op?", mentions: [] });
+    const drafter = await server.userId("drafter@kgg.example");
+    const due = inAWeek();
+    await assignThread(server.services, lead, { threadId, assignee: { userId: drafter }, dueDate: due });
+    // The drafter reads Overleg in English.
+    await smtp.waitFor(() => smtp.to("drafter@kgg.example").some((m) => m.subject?.startsWith("Assigned to you")));
+    const mail = smtp.to("drafter@kgg.example").find((m) => m.subject?.startsWith("Assigned to you"))!;
+    expect(mail.subject).toBe(`Assigned to you: a comment on "${(await server.database.db.select({ title: server.database.t.sections.title }).from(server.database.t.sections).where(eq(server.database.t.sections.id, sectionId)))[0].title}"`);
+    expect(mail.text).toContain(quote.slice(0, 20));
+    expect(mail.text).toMatch(/to be handled by \d+ \w+ \d{4}/);
+    expect(linksIn(mail).some((l) => l.includes(`/s/${sectionId}?thread=${threadId}`))).toBe(true);
+    // Assigned again to the same person with the same date: nothing new to tell, no second mail.
+    const before = (await outbox({ kind: "assignment" })).length;
+    await assignThread(server.services, lead, { threadId, assignee: { userId: drafter }, dueDate: due });
+    expect((await outbox({ kind: "assignment" })).length).toBe(before);
   });
 
   it("never puts organisation-only text in a mail to another organisation, even after the reader changed organisation", async () => {

@@ -62,7 +62,7 @@ describe("mail pages", () => {
     const page = await fetch(`${server.url}/settings/mail`, { headers: me.headers });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("E-mailinstellingen");
-    const choices = { review_request: "immediately", mention: "daily", changes_requested: "never", approval: "daily", ready_for_signoff: "immediately", reminder: "never" };
+    const choices = { review_request: "immediately", mention: "daily", assignment: "never", changes_requested: "never", approval: "daily", ready_for_signoff: "immediately", reminder: "never" };
     const { db, t } = server.database;
     const userId = await server.userId("expert@fme.example");
     expect((await post("/settings/mail", me.headers, { ...choices, mention: "sometimes" })).status).toBe(400);
