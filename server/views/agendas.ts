@@ -3,12 +3,13 @@
  * actor's standing in it (the facts the policy decides on), its owners and its workspaces in order.
  * The agenda's roll-up and exports stay in ./agenda.ts.
  */
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DocumentLanguage } from "../../app/shared/domain";
 import type { Database, Db } from "../../db/index";
 import { NotFound } from "../errors";
 import { agendaAbilities, authorize, canAgenda, canWorkspace, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
 import { listWorkspacesFor, type WorkspaceSummary } from "../views/workspaces";
+import { workspaceFactsFor } from "../services/access";
 
 export interface AgendaRecord {
   id: string;
@@ -35,30 +36,20 @@ const columns = (t: Database["t"]) => ({
 async function factsForAgendas(database: Database, actor: Actor, agendaIds: string[]): Promise<Map<string, AgendaFacts>> {
   const { db, t } = database;
   if (!agendaIds.length) return new Map();
-  const [owned, workspaces, memberships, approvals] = await Promise.all([
+  const [owned, archivedRows, workspaces] = await Promise.all([
     db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
-    db
-      .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId })
-      .from(t.workspaces)
-      .where(and(inArray(t.workspaces.agendaId, agendaIds), isNull(t.workspaces.archivedAt))),
-    db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.userId, actor.id)),
-    actor.organisationId
-      ? db.select({ workspaceId: t.workspaceApprovers.workspaceId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
-      : Promise.resolve([] as { workspaceId: string }[]),
+    db.select({ id: t.agendas.id }).from(t.agendas).where(and(inArray(t.agendas.id, agendaIds), isNotNull(t.agendas.archivedAt))),
+    workspaceFactsFor(database, actor, agendaIds.length === 1 ? { agendaId: agendaIds[0] } : {}),
   ]);
   const ownerOf = new Set(owned.map((o) => o.agendaId));
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-  const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const facts = new Map<string, AgendaFacts>(agendaIds.map((id) => [id, { owner: ownerOf.has(id), seesWorkspace: false }]));
-  for (const w of workspaces) {
+  const archived = new Set(archivedRows.map((a) => a.id));
+  const facts = new Map<string, AgendaFacts>(
+    agendaIds.map((id) => [id, { owner: ownerOf.has(id), seesWorkspace: false, archived: archived.has(id) }]),
+  );
+  for (const w of workspaces.values()) {
     const f = w.agendaId ? facts.get(w.agendaId) : undefined;
-    if (!f || f.seesWorkspace) continue;
-    f.seesWorkspace = canWorkspace(actor, "workspace.view", {
-      role: roles.get(w.id) ?? null,
-      approverOrganisation: approverOf.has(w.id),
-      agendaOwner: f.owner,
-      archived: false,
-    });
+    if (!f || f.seesWorkspace || w.archived) continue;
+    f.seesWorkspace = canWorkspace(actor, "workspace.view", w);
   }
   return facts;
 }
