@@ -12,6 +12,7 @@ import { createWorkspace } from "../../server/commands/workspaceCreate";
 import { updateWorkspace } from "../../server/commands/workspaceUpdate";
 import { reorderWorkspaces } from "../../server/commands/workspaceReorder";
 import { setWorkspaceArchived } from "../../server/commands/workspaceArchive";
+import { setAgendaArchived } from "../../server/commands/agendaArchive";
 import { agendaRollup } from "../../server/views/agenda";
 import { agendaPage, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
@@ -54,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     archivedAt: w.archivedAt,
   });
   return {
-    agenda: page.agenda,
+    agenda: { ...page.agenda, archivedAt: page.agenda.archivedAt ? new Date(page.agenda.archivedAt).toISOString() : null },
     owners: page.owners.map((o) => ({ userId: o.userId, name: o.name })),
     abilities: page.abilities,
     workspaces: page.workspaces.filter((w) => w.archivedAt === null).map(summary),
@@ -134,6 +135,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "archive":
     case "restore":
       return runCommand(intent, () => setWorkspaceArchived(services, { actor, workspaceId: field(form, "workspaceId"), archived: intent === "archive" }));
+    case "archiveAgenda":
+    case "restoreAgenda":
+      return runCommand(intent, () => setAgendaArchived(services, { actor, agendaId, archived: intent === "archiveAgenda" }));
     case "publish":
       return runCommand(intent, async () => publishAgenda(services, { actor: await stepUpFromForm(request, context, form, actor), workspaceId: null, agendaId }));
     default:
@@ -381,6 +385,21 @@ export default function AgendaPage() {
         </dl>
       </div>
 
+      {agenda.archivedAt ? (
+        <div className="alert alert--locked archived-notice" role="status" data-archived-notice="agenda">
+          <p>{t("notice.agenda")}</p>
+          {abilities["agenda.archive"] ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="restoreAgenda" />
+              <button type="submit" className="button button--small" disabled={busy}>
+                {t("notice.restoreAgenda")}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      <AgendaMessage result={result} intent="restoreAgenda" />
+
       <section className="panel" aria-labelledby="workspaces-title">
         <h2 id="workspaces-title">{t("workspaces.title")}</h2>
         <WorkspaceOrder workspaces={workspaces} mayOrder={manages} />
@@ -503,6 +522,20 @@ export default function AgendaPage() {
             </Form>
           </details>
           <AgendaMessage result={result} intent="settings" />
+        </section>
+      ) : null}
+
+      {abilities["agenda.archive"] && !agenda.archivedAt ? (
+        <section className="panel" aria-labelledby="archive-agenda-title">
+          <h2 id="archive-agenda-title">{t("archive.title")}</h2>
+          <p className="muted">{t("archive.help")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="archiveAgenda" />
+            <button type="submit" className="button button--danger" disabled={busy}>
+              {t("archive.submit")}
+            </button>
+          </Form>
+          <AgendaMessage result={result} intent="archiveAgenda" />
         </section>
       ) : null}
 

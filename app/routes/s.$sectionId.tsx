@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { isLocked } from "../../server/lifecycle";
 import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
+import { archiveNotice } from "../../server/views/agendas";
+import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
 import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
@@ -32,10 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sectionId = params.sectionId ?? "";
   const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
   await guard(() => authorize(actor, "section.view", facts));
-  const [workspace, text, names] = await Promise.all([
+  const [workspace, text, names, archivedWorkspace] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     storedSectionHtml(database, section.id),
     personNames(database, section.lockedBy ? [section.lockedBy] : []),
+    facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
   ]);
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
@@ -63,11 +66,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
     editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
+    archivedWorkspace,
   };
 }
 
 export default function SectionPage() {
-  const { workspace, section, locked, text, myRole, abilities, editorUser } = useLoaderData<typeof loader>();
+  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -99,6 +103,7 @@ export default function SectionPage() {
           { label: section.title },
         ]}
       />
+      <ArchivedNotice notice={archivedWorkspace} workspaceId={workspace.id} />
       <div className="page-heading page-heading--section">
         {section.archived ? null : <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>}
         <h1>{section.title}</h1>

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DocumentLanguage } from "../../app/shared/domain";
 import type { Database, Db } from "../../db/index";
 import { NotFound } from "../errors";
-import { agendaAbilities, authorize, canAgenda, canWorkspace, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
+import { agendaAbilities, agendaRestore, authorize, canAgenda, canWorkspace, workspaceRestore, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
 import { listWorkspacesFor, type WorkspaceSummary } from "../views/workspaces";
 import { workspaceFactsFor } from "../services/access";
 
@@ -20,6 +20,8 @@ export interface AgendaRecord {
   language: DocumentLanguage;
   ownerOrganisationId: string | null;
   position: number;
+  /** When the whole agenda was archived (ADR 031), or null. */
+  archivedAt: Date | null;
 }
 
 const columns = (t: Database["t"]) => ({
@@ -30,6 +32,7 @@ const columns = (t: Database["t"]) => ({
   language: t.agendas.language,
   ownerOrganisationId: t.agendas.ownerOrganisationId,
   position: t.agendas.position,
+  archivedAt: t.agendas.archivedAt,
 });
 
 /** The actor's facts on several agendas at once (owner; sees a workspace that is not archived). */
@@ -74,13 +77,13 @@ export interface AgendaListItem extends AgendaRecord {
   owner: boolean;
 }
 
-/** The agendas the actor may see (`agenda.view`), in their order. */
-export async function listAgendasFor(database: Database, actor: Actor): Promise<AgendaListItem[]> {
+/** The agendas the actor may see (`agenda.view`), in their order; archived ones only when asked (admin page). */
+export async function listAgendasFor(database: Database, actor: Actor, options: { includeArchived?: boolean } = {}): Promise<AgendaListItem[]> {
   const { db, t } = database;
   const rows = await db
     .select(columns(t))
     .from(t.agendas)
-    .where(isNull(t.agendas.archivedAt))
+    .where(options.includeArchived ? undefined : isNull(t.agendas.archivedAt))
     .orderBy(asc(t.agendas.position), asc(t.agendas.createdAt));
   const facts = await factsForAgendas(database, actor, rows.map((r) => r.id));
   return rows.filter((r) => canAgenda(actor, "agenda.view", facts.get(r.id)!)).map((r) => ({ ...r, owner: facts.get(r.id)!.owner }));
@@ -131,6 +134,26 @@ export async function agendaPage(database: Database, actor: Actor, agendaId: str
       : Promise.resolve([]),
   ]);
   return { agenda: { ...agenda, ownerOrganisation: organisation[0] ?? null }, owners, abilities, facts, workspaces };
+}
+
+/** What an archived workspace's pages say (ADR 031): archived on its own or with its agenda, and whether the reader may restore it. */
+export interface ArchiveNotice {
+  /** "workspace": the workspace itself was archived; "agenda": its whole agenda was. */
+  scope: "workspace" | "agenda";
+  agendaId: string | null;
+  /** The reader may restore it (workspaceRestore or agendaRestore says yes). */
+  mayRestore: boolean;
+}
+
+/** The notice for a workspace's pages, or null when it is not archived. For pages that checked `workspace.view` first. */
+export async function archiveNotice(database: Database, actor: Actor, workspaceId: string): Promise<ArchiveNotice | null> {
+  const standing = (await workspaceFactsFor(database, actor, { workspaceIds: [workspaceId] })).get(workspaceId);
+  if (!standing?.archived) return null;
+  const agenda = standing.agendaId ? (await loadAgendaFacts(database, actor, standing.agendaId)).facts : { owner: false, seesWorkspace: false };
+  if (standing.agendaArchived) {
+    return { scope: "agenda", agendaId: standing.agendaId, mayRestore: agendaRestore(actor, { agenda }).allowed };
+  }
+  return { scope: "workspace", agendaId: standing.agendaId, mayRestore: workspaceRestore(actor, { agenda, archived: true }).allowed };
 }
 
 export interface PersonChoice {

@@ -331,6 +331,64 @@ describe("workspaces", { timeout: 120_000 }, () => {
     expect((await post(`/a/${agendaId}`, OWNER, { intent: "restore", workspaceId: second })).status).toBe(200);
   });
 
+  it("archives a whole agenda: every workspace's members lose it at once, its owners read it with a notice; audited; restored from /admin/agendas", async () => {
+    const { db, t } = server.database;
+    const sectionId = crypto.randomUUID();
+    await db.insert(t.sections).values({ id: sectionId, workspaceId: first, title: "Heel de agenda", position: 5 });
+    const editor = await RawClient.open(server.url, sectionId, { cookie: await cookieFor("viewer@tno.example") });
+    await editor.next("sync-step-1", "the editor's connection to be open");
+    const member = await connectAs(server, "viewer@tno.example");
+    sockets.push(member);
+    await member.emitWithAck("workspace:join", [first]);
+    const lost = next(member, "access.lost", (p) => p.workspaceId === first);
+
+    const before = await auditCount();
+    for (const email of [LEAD, "viewer@tno.example", "office@minister.example", "partner@be.example"]) {
+      expect((await post(`/a/${agendaId}`, email, { intent: "archiveAgenda" })).status, email).toBe(403);
+    }
+    expect(await auditCount()).toBe(before);
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archiveAgenda" })).status).toBe(200);
+    expect(await lastAudit()).toMatchObject({ action: "agenda.archived", subjectId: agendaId });
+    expect((await editor.closed("the archived agenda's connection to close", 5000)).code).toBe(CloseCode.Forbidden);
+    await lost;
+
+    // Members: nothing of it anywhere.
+    expect((await page(`/w/${first}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page(`/s/${sectionId}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page(`/a/${agendaId}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page("/", "viewer@tno.example")).html).not.toContain(`data-workspace-id="${first}"`);
+    // Owners and admins: read-only, with the notice and (for them) its restore.
+    const ownerWorkspace = (await page(`/w/${first}`, OWNER)).html;
+    expect(ownerWorkspace).toContain('data-archived-notice="agenda"');
+    expect(ownerWorkspace).toContain("Agenda terugzetten");
+    expect((await page(`/s/${sectionId}`, SECOND)).html).toContain('data-archived-notice="agenda"');
+    expect((await page(`/a/${agendaId}`, OWNER)).html).toContain('data-archived-notice="agenda"');
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archiveAgenda" })).code).toBe("already_archived");
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "settings", title: "Nieuw", description: "", publicationDate: "", language: "en", ownerOrganisationId: "" })).status).toBe(403);
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archive", workspaceId: second })).status).toBe(403);
+    const admin = (await page("/admin/agendas", ADMIN)).html;
+    expect(admin).toMatch(new RegExp(`data-agenda-id="${agendaId}"[\\s\\S]*?Gearchiveerd`));
+
+    expect((await post("/admin/agendas", "viewer@tno.example", { intent: "restoreAgenda", agendaId })).status).toBe(403);
+    expect((await post("/admin/agendas", ADMIN, { intent: "restoreAgenda", agendaId })).status).toBe(200);
+    expect(await lastAudit()).toMatchObject({ action: "agenda.restored", subjectId: agendaId });
+    expect((await post("/admin/agendas", ADMIN, { intent: "restoreAgenda", agendaId })).code).toBe("not_archived");
+    expect((await page(`/w/${first}`, "viewer@tno.example")).status).toBe(200);
+    expect((await page(`/w/${first}`, OWNER)).html).not.toContain("data-archived-notice");
+    await db.delete(t.sections).where(eq(t.sections.id, sectionId));
+  });
+
+  it("shows an archived workspace's pages with a read-only notice, and its restore only to those who may", async () => {
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archive", workspaceId: second })).status).toBe(200);
+    const owner = (await page(`/w/${second}`, OWNER)).html;
+    expect(owner).toContain('data-archived-notice="workspace"');
+    expect(owner).toContain("Werkruimte terugzetten");
+    const admin = (await page(`/w/${second}`, ADMIN)).html;
+    expect(admin).toContain('data-archived-notice="workspace"');
+    expect((await page(`/w/${first}`, OWNER)).html).not.toContain("data-archived-notice");
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "restore", workspaceId: second })).status).toBe(200);
+  });
+
   it("exports the agenda in its own language, whatever the reader's", async () => {
     const res = await fetch(`${server.url}/a/${agendaId}/export?format=md`, { headers: { cookie: await cookieFor(OWNER), "accept-language": "nl" } });
     expect(res.status).toBe(200);
