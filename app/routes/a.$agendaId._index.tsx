@@ -18,6 +18,7 @@ import { agendaPage, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { AgendaMessage } from "~/components/agenda/AgendaMessage";
+import { PeoplePicker, personOptions } from "~/components/agenda/PeoplePicker";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { daysUntil, formatDay } from "~/components/format";
@@ -61,7 +62,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     workspaces: page.workspaces.filter((w) => w.archivedAt === null).map(summary),
     archived: page.workspaces.filter((w) => w.archivedAt !== null).map(summary),
     rollup,
-    people: people.map((p) => ({ id: p.id, label: `${p.name} (${p.organisationShortCode ?? "—"})` })),
+    people: personOptions(people),
     organisations: organisations.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
     mayPublish: can(actor, "workspace.publish", { role: null, approverOrganisation: false, agendaOwner: false, archived: false }),
     stepUpNeeded: stepUpNeeded(actor),
@@ -437,24 +438,10 @@ export default function AgendaPage() {
                 ))}
             </fieldset>
             <div className="field">
-              <label htmlFor="new-owners">{t("form.firstOwners")}</label>
-              <select id="new-owners" name="ownerIds" multiple size={4}>
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
+              <PeoplePicker id="new-owners" name="ownerIds" label={t("form.firstOwners")} people={people} size={4} />
             </div>
             <div className="field">
-              <label htmlFor="new-editors">{t("form.firstEditors")}</label>
-              <select id="new-editors" name="editorIds" multiple size={4}>
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
+              <PeoplePicker id="new-editors" name="editorIds" label={t("form.firstEditors")} people={people} size={4} />
             </div>
             <button type="submit" className="button button--primary" disabled={busy}>
               {t("create.submit")}

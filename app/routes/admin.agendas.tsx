@@ -8,6 +8,7 @@ import { CommandError } from "../../server/errors";
 import { agendaOwnersUnchecked, listAgendasFor, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { AgendaMessage } from "~/components/agenda/AgendaMessage";
+import { PeoplePicker, personOptions } from "~/components/agenda/PeoplePicker";
 import { field, runCommand } from "~/components/review/actions.server";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import type { ActionResult } from "~/utils/action-result";
@@ -28,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const owners = await Promise.all(agendas.map((a) => agendaOwnersUnchecked(database, a.id)));
   return {
     agendas: agendas.map((a, i) => ({ id: a.id, title: a.title, language: a.language, publicationDate: a.publicationDate, ownerIds: owners[i].map((o) => o.userId), ownerNames: owners[i].map((o) => o.name), archived: a.archivedAt !== null })),
-    people: people.map((p) => ({ id: p.id, label: `${p.name} (${p.organisationShortCode ?? "—"})` })),
+    people: personOptions(people),
     organisations: organisations.map((o) => ({ id: o.id, name: o.name })),
   };
 }
@@ -101,14 +102,7 @@ function OwnersRow({ agenda, people }: { agenda: Data["agendas"][number]; people
           <fetcher.Form method="post">
             <input type="hidden" name="intent" value="owners" />
             <input type="hidden" name="agendaId" value={agenda.id} />
-            <label htmlFor={id}>{t("settings.owners")}</label>
-            <select id={id} name="ownerIds" multiple size={6} defaultValue={agenda.ownerIds}>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <PeoplePicker id={id} name="ownerIds" label={t("settings.owners")} people={people} chosen={agenda.ownerIds} />
             <button type="submit" className="button">
               {t("form.save")}
             </button>
@@ -181,14 +175,7 @@ export default function AdminAgendas() {
             </select>
           </div>
           <div className="field">
-            <label htmlFor="agenda-owners">{t("settings.owners")}</label>
-            <select id="agenda-owners" name="ownerIds" multiple size={6}>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <PeoplePicker id="agenda-owners" name="ownerIds" label={t("settings.owners")} people={people} />
           </div>
           <button type="submit" className="button button--primary" disabled={busy}>
             {t("admin.createSubmit")}
