@@ -6,6 +6,7 @@ import { isLocked } from "../../server/lifecycle";
 import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
 import { archiveNotice } from "../../server/views/agendas";
+import { sectionLinkTargetsOf } from "../../server/views/sections";
 import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
@@ -34,9 +35,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sectionId = params.sectionId ?? "";
   const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
   await guard(() => authorize(actor, "section.view", facts));
+  const linkTargets = await sectionLinkTargetsOf(database, actor, section.workspaceId);
   const [workspace, text, names, archivedWorkspace] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
-    storedSectionHtml(database, section.id),
+    storedSectionHtml(database, section.id, linkTargets),
     personNames(database, section.lockedBy ? [section.lockedBy] : []),
     facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
   ]);
@@ -67,11 +69,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     abilities: sectionAbilities(actor, facts),
     editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
     archivedWorkspace,
+    // The sections a link may point to (the editor's picker): readable ones of this agenda, not this one.
+    linkTargets: [...linkTargets.values()].filter((l) => l.id !== section.id),
   };
 }
 
 export default function SectionPage() {
-  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace } = useLoaderData<typeof loader>();
+  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -166,6 +170,7 @@ export default function SectionPage() {
                 onReady={() => setReadyFor(section.id)}
                 extensions={comments.extensions}
                 onEditor={comments.onEditor}
+                linkTargets={linkTargets}
               />
             ) : null}
             <div className="section-static prose" hidden={live && editorReady} data-static-text>
