@@ -386,6 +386,12 @@ export default function AgendaPage() {
         </dl>
       </div>
 
+      <p>
+        <Link to={`/a/${agenda.id}/read`} className="button" data-link="read">
+          {t("read.link")}
+        </Link>
+      </p>
+
       {agenda.archivedAt ? (
         <div className="alert alert--locked archived-notice" role="status" data-archived-notice="agenda">
           <p>{t("notice.agenda")}</p>

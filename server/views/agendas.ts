@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DocumentLanguage } from "../../app/shared/domain";
 import type { Database, Db } from "../../db/index";
 import { NotFound } from "../errors";
-import { agendaAbilities, agendaRestore, authorize, canAgenda, canWorkspace, workspaceRestore, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
+import { agendaAbilities, agendaRestore, authorize, canAgenda, canSection, canWorkspace, workspaceRestore, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
 import { listWorkspacesFor, type WorkspaceSummary } from "../views/workspaces";
 import { workspaceFactsFor } from "../services/access";
 
@@ -176,4 +176,44 @@ export async function peopleToChoose(database: Database, actor: Actor, facts: Ag
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
     .orderBy(asc(t.user.name));
   return rows.filter((r) => !r.disabledAt).map(({ disabledAt: _d, ...r }) => r);
+}
+
+export interface AgendaReadingSection {
+  id: string;
+  title: string;
+  status: WorkspaceSummary["sections"][number]["status"];
+  /** The policy's answer: whether the reader may edit it (the link to its page says "edit"). */
+  mayEdit: boolean;
+}
+
+export interface AgendaReading {
+  agenda: AgendaRecord;
+  /** Every workspace the reader may read, in order, with its live sections in order. */
+  workspaces: { id: string; title: string; description: string; sections: AgendaReadingSection[] }[];
+}
+
+/**
+ * The whole agenda as one reading view (ADR 031): every live section of every workspace the reader
+ * may read, in the agenda's order, with what they may do. NotFound / Forbidden like `requireAgenda`;
+ * an archived agenda reads as it was, for those who still see it (its owners and admins).
+ */
+export async function agendaReading(database: Database, actor: Actor, agendaId: string): Promise<AgendaReading> {
+  const { agenda, facts } = await requireAgenda(database, actor, agendaId);
+  const workspaces = await listWorkspacesFor(database, actor, { agendaId, includeArchived: facts.archived === true });
+  return {
+    agenda,
+    workspaces: workspaces
+      .filter((w) => w.archivedAt === null)
+      .map((w) => {
+        const ws = { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: facts.archived === true };
+        return {
+          id: w.id,
+          title: w.title,
+          description: w.description,
+          sections: w.sections
+            .filter((s) => canSection(actor, "section.view", { ...ws, status: s.status }))
+            .map((s) => ({ id: s.id, title: s.title, status: s.status, mayEdit: canSection(actor, "section.edit", { ...ws, status: s.status }) })),
+        };
+      }),
+  };
 }

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { listAudit } from "../../server/services/audit";
-import { RawClient } from "../collab/helpers";
+import * as Y from "yjs";
+import { sectionHref } from "../../app/shared/section-links";
+import { connectProvider, RawClient, synced, type ProviderClient } from "../collab/helpers";
+import { WS } from "../support/fixtures";
 import { closeAll, connectAs, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -407,5 +410,72 @@ describe("workspaces", { timeout: 120_000 }, () => {
     const ack = await partner.emitWithAck("agenda:join", agendaId);
     expect(ack).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await partner.emitWithAck("agenda:join", "not an id!")).toMatchObject({ ok: false, error: { code: "bad_request" } });
+  });
+});
+
+describe("reading the whole agenda", { timeout: 120_000 }, () => {
+  const providers: ProviderClient[] = [];
+  afterAll(() => {
+    for (const p of providers) p.destroy();
+  });
+
+  it("shows every section a reader may read, in the agenda's order, with a table of contents, statuses and edit links only where they may", async () => {
+    const lead = await page(`/a/${demoAgenda}/read`, LEAD);
+    expect(lead.status).toBe(200);
+    const { db, t } = server.database;
+    const live = await db
+      .select({ id: t.workspaces.id, title: t.workspaces.title, archivedAt: t.workspaces.archivedAt })
+      .from(t.workspaces)
+      .where(eq(t.workspaces.agendaId, demoAgenda))
+      .orderBy(asc(t.workspaces.position), asc(t.workspaces.title));
+    const order = live.filter((w) => w.archivedAt === null).map((w) => w.id);
+    const shown = (html: string) => [...html.matchAll(/<section class="agenda-reading__workspace"[^>]*data-workspace-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(shown(lead.html)).toEqual(order);
+    // The contents list each workspace, linked to its heading.
+    for (const id of order) expect(lead.html).toContain(`href="#w-${id}"`);
+    const financing = await server.sectionIds(WS.financing);
+    expect(lead.html).toContain(`href="#s-${financing[0]}"`);
+    expect(lead.html).toContain('data-status="draft"');
+    expect(lead.html).toContain(">Bewerken<");
+
+    const partner = await page(`/a/${demoAgenda}/read`, "partner@be.example");
+    expect(partner.status).toBe(200);
+    expect(shown(partner.html)).toEqual([await server.workspaceId(WS.crossBorder)]);
+    expect(partner.html).not.toContain(">Bewerken<");
+    expect(partner.html).toContain(">Openen<");
+    expect((await page(`/a/${agendaId}/read`, "partner@be.example")).status).toBe(403);
+    expect((await page(`/a/${demoAgenda}`, LEAD)).html).toContain(`href="/a/${demoAgenda}/read"`);
+  });
+
+  it("shows a link to another section as its current title to those who may read it, and nothing of it to others", async () => {
+    const [from] = await server.sectionIds(WS.crossBorder);
+    const [target] = await server.sectionIds(WS.financing);
+    const client = connectProvider(server.url, from, { cookie: await cookieFor(LEAD), origin: server.url });
+    providers.push(client);
+    await synced(client);
+    const indexed = server.search.indexed(from, (body) => body.includes("zie ook het oude kopje"));
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    text.insert(0, "zie ook ");
+    text.insert(8, "het oude kopje", { link: { href: sectionHref(target) } });
+    paragraph.insert(0, [text]);
+    client.doc.getXmlFragment("default").push([paragraph]);
+    await indexed;
+    const { db, t } = server.database;
+    await db.update(t.sections).set({ title: "Financiering, hernoemd" }).where(eq(t.sections.id, target));
+
+    const lead = (await page(`/a/${demoAgenda}/read`, LEAD)).html;
+    expect(lead).toMatch(new RegExp(`<a href="/s/${target}"[^>]*>Financiering, hernoemd</a>`));
+    const onPage = (await page(`/s/${from}`, LEAD)).html;
+    expect(onPage).toMatch(new RegExp(`<a href="/s/${target}"[^>]*>Financiering, hernoemd</a>`));
+    // The Belgian partner reads the cross-border text but not the financing workspace: the stored words, no link, no title.
+    const partner = (await page(`/s/${from}`, "partner@be.example")).html;
+    expect(partner).toContain("het oude kopje");
+    expect(partner).not.toContain(`/s/${target}`);
+    expect(partner).not.toContain("Financiering, hernoemd");
+    // A file: the title as a reference, not an address.
+    const md = await (await fetch(`${server.url}/a/${demoAgenda}/export?format=md`, { headers: { cookie: await cookieFor(LEAD) } })).text();
+    expect(md).toContain("zie ook Financiering, hernoemd");
+    expect(md).not.toContain(`/s/${target}`);
   });
 });
