@@ -3,10 +3,12 @@
  * owners; the first owner creates two workspaces, adds sections, saves them as a template of the
  * agenda and adds them from it to the other workspace, renames and reorders them with the mouse and
  * with the keyboard, moves one to the other workspace, archives and restores one, while the second
- * owner's page shows each change live; the whole agenda reads in order on its reading view; the
+ * owner's page shows each change live; a link to another section picked in the editor shows that
+ * section's current title; the whole agenda reads in order on its reading view; the
  * drafter's search finds a phrase typed seconds earlier, and the Belgian partner's search finds no
  * word of an organisation-only thread.
  */
+import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type * as Y from "yjs";
@@ -157,6 +159,23 @@ describe("shaping a second agenda in the browser (issue 13)", () => {
     await owner.keyboard.type(` ${phrase}`, { delay: 10 });
     await indexed;
     expect(Date.now() - typedAt).toBeLessThan(10_000);
+
+    // ── a link to another section, picked from the agenda's sections; it shows the current title ─
+    await owner.keyboard.type(" See ", { delay: 10 });
+    await owner.getByRole("button", { name: "Link", exact: true }).click();
+    const dialog = owner.getByRole("dialog", { name: "Add link" });
+    // (Plastics holds two sections of that title now: its own, and the one moved there.)
+    await dialog.getByLabel("Or a section of this agenda").selectOption(movedId);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await owner.locator(`.ov-editor__prose a[href="/s/${movedId}"]`, { hasText: "Recommendation" }).waitFor();
+    const linked = people.server.search.indexed(archived, (body) => body.includes("See Recommendation"));
+    await linked;
+    // Renamed afterwards in its new workspace: the reading view shows the current title, as a link.
+    const { db, t } = people.server.database;
+    await db.update(t.sections).set({ title: "Recommendation, renamed" }).where(eq(t.sections.id, movedId));
+    await owner.goto(`${url}${agendaPath}/read`);
+    await owner.locator(`[data-section-id="${archived}"] .prose a[href="/s/${movedId}"]`, { hasText: "Recommendation, renamed" }).waitFor();
+
     await searchFromHeader(owner, "polyester tilburg");
     await owner.locator(".search-result").first().waitFor();
     expect(await owner.locator(".search-result a").first().getAttribute("href")).toBe(`/s/${archived}`);
