@@ -388,6 +388,11 @@ describe("workspaces", { timeout: 120_000 }, () => {
     expect(owner).toContain("Werkruimte terugzetten");
     const admin = (await page(`/w/${second}`, ADMIN)).html;
     expect(admin).toContain('data-archived-notice="workspace"');
+    for (const path of [`/w/${second}/activity`, `/w/${second}/archived`]) {
+      const other = await page(path, OWNER);
+      expect(other.status, path).toBe(200);
+      expect(other.html, path).toContain('data-archived-notice="workspace"');
+    }
     expect((await page(`/w/${first}`, OWNER)).html).not.toContain("data-archived-notice");
     expect((await post(`/a/${agendaId}`, OWNER, { intent: "restore", workspaceId: second })).status).toBe(200);
   });
