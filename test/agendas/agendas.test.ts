@@ -360,7 +360,9 @@ describe("workspaces", { timeout: 120_000 }, () => {
     expect((await page(`/s/${sectionId}`, "viewer@tno.example")).status).toBe(403);
     expect((await page(`/a/${agendaId}`, "viewer@tno.example")).status).toBe(403);
     expect((await page("/", "viewer@tno.example")).html).not.toContain(`data-workspace-id="${first}"`);
-    // Owners and admins: read-only, with the notice and (for them) its restore.
+    expect((await page("/", "viewer@tno.example")).html).not.toContain('data-testid="archived-agendas"');
+    // Owners and admins: read-only, with the notice and (for them) its restore; listed apart on their dashboard.
+    expect((await page("/", OWNER)).html).toMatch(new RegExp(`data-testid="archived-agendas"[\\s\\S]*href="/a/${agendaId}"`));
     const ownerWorkspace = (await page(`/w/${first}`, OWNER)).html;
     expect(ownerWorkspace).toContain('data-archived-notice="agenda"');
     expect(ownerWorkspace).toContain("Agenda terugzetten");
