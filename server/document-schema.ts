@@ -23,6 +23,7 @@ import { getSchema } from "@tiptap/core";
 import type { Mark, Node as PMNode, NodeType, Schema } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { FRAGMENT, documentExtensions } from "../app/shared/editor-extensions";
+import { sectionIdOfHref } from "../app/shared/section-links";
 
 let cached: Schema | undefined;
 export function documentSchema(): Schema {
@@ -105,12 +106,15 @@ export interface ReadOptions {
 }
 
 /**
- * Whether a link target is safe to put in any output: http(s) and mailto only (the editor's own
- * allow-list, app/shared/editor-extensions.ts). Anything else (javascript:, data:, vbscript:, a
- * relative path) is neutralised by every renderer.
+ * Whether a link target is safe to put in any output: http(s) and mailto (the editor's own
+ * allow-list, app/shared/editor-extensions.ts), and a link to a section (`/s/<id>`, ADR 031).
+ * Anything else (javascript:, data:, vbscript:, any other relative path) is neutralised by every
+ * renderer.
  */
 export function isSafeHref(href: unknown): href is string {
   if (typeof href !== "string") return false;
+  // A link to another section (its page's relative address, app/shared/section-links.ts).
+  if (sectionIdOfHref(href) !== null) return true;
   // Browsers skip spaces and control characters in and before a scheme ("java\tscript:").
   // eslint-disable-next-line no-control-regex
   return /^(https?:|mailto:)/i.test(href.replace(/[\u0000-\u0020\u007f-\u009f]/g, ""));

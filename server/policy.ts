@@ -57,6 +57,11 @@ export interface AgendaFacts {
   owner: boolean;
   /** The actor may see at least one (not archived) workspace of the agenda. */
   seesWorkspace: boolean;
+  /**
+   * The whole agenda is archived (ADR 031): its workspaces count as archived, only its owners and
+   * admins see it, and nothing in it changes until it is restored. Absent means not archived.
+   */
+  archived?: boolean;
 }
 
 export interface SectionFacts extends WorkspaceFacts {
@@ -120,7 +125,8 @@ export type AgendaAction =
   | "agenda.update"
   | "agenda.setOwners"
   | "agenda.manageWorkspaces"
-  | "agenda.viewArchived";
+  | "agenda.viewArchived"
+  | "agenda.archive";
 
 export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail";
 
@@ -153,10 +159,13 @@ export function canAgenda(actor: Actor, action: AgendaAction, a: AgendaFacts): b
     case "agenda.setOwners":
       return actor.isAdmin;
     case "agenda.view":
-      return actor.isAdmin || a.owner || a.seesWorkspace;
+      return actor.isAdmin || a.owner || (!a.archived && a.seesWorkspace);
     case "agenda.update":
     case "agenda.manageWorkspaces":
+      return !a.archived && (actor.isAdmin || a.owner);
     case "agenda.viewArchived":
+    case "agenda.archive":
+      // Archiving and restoring the whole agenda: its owners and admins (agendaArchive says when).
       return actor.isAdmin || a.owner;
   }
 }
@@ -350,6 +359,7 @@ const reasons: Partial<Record<Action, string>> = {
   "agenda.update": "Only the agenda's owners and admins change its settings.",
   "agenda.manageWorkspaces": "Only the agenda's owners and admins create, order, archive and restore its workspaces.",
   "agenda.viewArchived": "Only the agenda's owners and admins see its archived workspaces.",
+  "agenda.archive": "Only the agenda's owners and admins archive and restore it.",
   "section.create": "Only the workspace's owners add sections.",
   "section.reorder": "Only the workspace's owners change the order of its sections.",
   "template.create": "Only the workspace's owners save its sections as a template.",
@@ -653,6 +663,36 @@ export function workspaceRestore(actor: Actor, facts: { agenda: AgendaFacts; arc
   return allowed;
 }
 
+/** What the caller knows when someone archives or restores a whole agenda. */
+export interface AgendaArchiveFacts {
+  agenda: AgendaFacts;
+  /** Titles of its sections (in workspaces not archived on their own) that are final or published. */
+  lockedSections: readonly string[];
+}
+
+/**
+ * Whether `actor` may archive a whole agenda: `agenda.archive`; not one archived already; none of its
+ * sections final or published (as for a workspace: the minister's office reopens them first).
+ */
+export function agendaArchive(actor: Actor, facts: AgendaArchiveFacts): Verdict {
+  if (!canAgenda(actor, "agenda.archive", facts.agenda)) return refused("forbidden", reasons["agenda.archive"]!);
+  if (facts.agenda.archived) return refused("already_archived", "This agenda is archived already.");
+  if (facts.lockedSections.length) {
+    return refused(
+      "sections_locked",
+      `Sections that are final or published are not archived: the minister's office reopens them first (${facts.lockedSections.join(", ")}).`,
+    );
+  }
+  return allowed;
+}
+
+/** Whether `actor` may restore an archived agenda: `agenda.archive`, of an agenda that is archived. */
+export function agendaRestore(actor: Actor, facts: { agenda: AgendaFacts }): Verdict {
+  if (!canAgenda(actor, "agenda.archive", facts.agenda)) return refused("forbidden", reasons["agenda.archive"]!);
+  if (!facts.agenda.archived) return refused("not_archived", "This agenda is not archived.");
+  return allowed;
+}
+
 const agendaActions: AgendaAction[] = [
   "agenda.create",
   "agenda.view",
@@ -660,6 +700,7 @@ const agendaActions: AgendaAction[] = [
   "agenda.setOwners",
   "agenda.manageWorkspaces",
   "agenda.viewArchived",
+  "agenda.archive",
 ];
 
 /** The answers the browser may see for one agenda. */

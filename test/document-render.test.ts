@@ -7,6 +7,8 @@ import { describe, expect, it, vi } from "vitest";
 import { documentSchema, isSafeHref, UNRENDERABLE_TEXT } from "../server/document";
 import { sectionTextHtml } from "../server/services/exports/html";
 import { toBlocks } from "../server/services/exports/model";
+import { resolveSectionLinks } from "../server/services/section-links";
+import { sectionHref, sectionIdOfHref } from "../app/shared/section-links";
 
 const poison = { toString: () => { throw new Error("cannot be shown"); }, valueOf: () => { throw new Error("cannot be shown"); } };
 
@@ -31,10 +33,47 @@ describe("renderers", () => {
     vi.restoreAllMocks();
   });
 
-  it("let only http(s) and mailto links through", () => {
-    for (const href of ["https://example.org", "http://example.org/a?b#c", "mailto:a@example.org", "  HTTPS://example.org", "\u0001https://x"]) expect(isSafeHref(href), href).toBe(true);
-    for (const href of ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "\u0000javascript:x", "data:text/html,x", "vbscript:x", "/relative", "#top", "", null, undefined, 42, { href: "https://x" }]) {
+  it("let only http(s), mailto and links to a section's page through", () => {
+    for (const href of ["https://example.org", "http://example.org/a?b#c", "mailto:a@example.org", "  HTTPS://example.org", "\u0001https://x", "/s/sectie-1"]) expect(isSafeHref(href), href).toBe(true);
+    for (const href of ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "\u0000javascript:x", "data:text/html,x", "vbscript:x", "/relative", "/s/", "/s/a/b", "/s/x?y", "//evil.example/s/x", "/w/abc", "#top", "", null, undefined, 42, { href: "https://x" }]) {
       expect(isSafeHref(href), String(href)).toBe(false);
     }
+  });
+
+  it("show a link to a section as that section's current title: a link on a page, a reference in a file, nothing of a section the reader may not read", () => {
+    const s = documentSchema();
+    const link = (id: string) => s.marks.link.create({ href: sectionHref(id) });
+    const doc = s.topNodeType.create(null, [
+      s.nodes.paragraph.create(null, [
+        s.text("Zie "),
+        // One link whose text was partly bold when it was inserted: one reference.
+        s.text("Oude ", [link("a")]),
+        s.text("titel", [link("a"), s.marks.bold.create()]),
+        s.text(" en "),
+        s.text("Geheim deel", [link("geheim")]),
+        s.text(" en "),
+        s.text("buiten", [s.marks.link.create({ href: "https://example.org" })]),
+      ]),
+    ]);
+    const targets = new Map([["a", { title: "Aanleiding (nieuw)" }]]);
+    const page = resolveSectionLinks(doc, targets, "page");
+    const html = sectionTextHtml(page, "sectie-1");
+    expect(html).toMatch(/<a href="\/s\/a"[^>]*>Aanleiding \(nieuw\)<\/a>/);
+    expect(html).not.toMatch(/<a[^>]*target="_blank"[^>]*href="\/s\/a"/);
+    expect(html).toContain(">Aanleiding (nieuw)</a>");
+    expect(html).not.toContain("Oude");
+    // Unreadable (or gone): the stored text, no link, no title.
+    expect(html).toContain("Geheim deel");
+    expect(html).not.toContain("/s/geheim");
+    expect(html).toContain('href="https://example.org"');
+
+    const file = resolveSectionLinks(doc, targets, "export");
+    const runs = toBlocks(file).flatMap((b) => ("runs" in b ? b.runs : []));
+    expect(runs.map((r) => r.text).join("")).toBe("Zie Aanleiding (nieuw) en Geheim deel en buiten");
+    expect(runs.filter((r) => r.href).map((r) => r.href)).toEqual(["https://example.org"]);
+    // Even unresolved, a file never carries a section's relative address as a hyperlink.
+    expect(toBlocks(doc).flatMap((b) => ("runs" in b ? b.runs : [])).filter((r) => r.href).map((r) => r.href)).toEqual(["https://example.org"]);
+    expect(sectionIdOfHref("/s/a")).toBe("a");
+    expect(sectionIdOfHref("https://x/s/a")).toBeNull();
   });
 });

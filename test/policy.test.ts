@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import {
   apiTokenManage,
   agendaAbilities,
+  agendaArchive,
+  agendaRestore,
   agendaActions,
   canAgenda,
   workspaceArchive,
@@ -611,6 +613,18 @@ const agendaTable: Record<AgendaAction, AgendaRow> = {
   "agenda.setOwners":        [".", ".", ".", ".", ".", ".", "Y", ".", "."],
   "agenda.manageWorkspaces": [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
   "agenda.viewArchived":     [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "agenda.archive":          [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+};
+// The same agenda once it is archived as a whole (ADR 031): seen, and restored, by its owners and admins only; changed by nobody.
+//                                  owner editor commenter viewer approver office admin nonMember agendaOwner
+const archivedAgendaTable: Record<AgendaAction, AgendaRow> = {
+  "agenda.create":           [".", ".", ".", ".", ".", ".", "Y", ".", "."],
+  "agenda.view":             [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "agenda.update":           [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "agenda.setOwners":        [".", ".", ".", ".", ".", ".", "Y", ".", "."],
+  "agenda.manageWorkspaces": [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "agenda.viewArchived":     [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "agenda.archive":          [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
 };
 
 // A workspace of the agenda, for the agenda's owner who is no member of it (live), and for everyone once it is archived.
@@ -673,6 +687,11 @@ describe("agendas: the policy table", () => {
       expect(agendaAbilities(actor, agenda)[action]).toBe(yes(row[column]));
     });
 
+    it.each(Object.entries(archivedAgendaTable) as [AgendaAction, AgendaRow][])("%s on an archived agenda", (action, row) => {
+      expect(canAgenda(actor, action, { ...agenda, archived: true })).toBe(yes(row[column]));
+      expect(can(actor, action, { ...agenda, archived: true })).toBe(yes(row[column]));
+    });
+
     it.each(Object.entries(archivedWorkspaceTable) as [WorkspaceAction, AgendaRow][])("%s on an archived workspace", (action, row) => {
       expect(canWorkspace(actor, action, { ...ws, archived: true })).toBe(yes(row[column]));
     });
@@ -717,6 +736,18 @@ describe("agendas: the policy table", () => {
     expect(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: true })).toEqual({ allowed: true });
     expect(answer(workspaceRestore(owner.actor, { agenda: owner.agenda, archived: false }))).toBe("not_archived");
     expect(answer(workspaceRestore(who.office.actor, { agenda: { owner: false, seesWorkspace: true }, archived: true }))).toBe("forbidden");
+  });
+
+  it("archives a whole agenda only for its owners and admins, once, never with a final or published section; restores an archived one", () => {
+    const owner = agendaWho("agendaOwner");
+    expect(agendaArchive(owner.actor, { agenda: owner.agenda, lockedSections: [] })).toEqual({ allowed: true });
+    expect(agendaArchive(who.admin.actor, { agenda: { owner: false, seesWorkspace: false }, lockedSections: [] })).toEqual({ allowed: true });
+    expect(answer(agendaArchive(who.owner.actor, { agenda: { owner: false, seesWorkspace: true }, lockedSections: [] }))).toBe("forbidden");
+    expect(answer(agendaArchive(owner.actor, { agenda: { ...owner.agenda, archived: true }, lockedSections: [] }))).toBe("already_archived");
+    expect(answer(agendaArchive(owner.actor, { agenda: owner.agenda, lockedSections: ["Aanleiding"] }))).toBe("sections_locked");
+    expect(agendaRestore(owner.actor, { agenda: { ...owner.agenda, archived: true } })).toEqual({ allowed: true });
+    expect(answer(agendaRestore(owner.actor, { agenda: owner.agenda }))).toBe("not_archived");
+    expect(answer(agendaRestore(who.office.actor, { agenda: { owner: false, seesWorkspace: true, archived: true } }))).toBe("forbidden");
   });
 });
 

@@ -26,10 +26,12 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(translate
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
   const { database } = context.services;
-  const [workspaces, agendas, waiting] = await Promise.all([
+  const [workspaces, agendas, waiting, withArchived] = await Promise.all([
     listWorkspacesFor(database, actor),
     listAgendasFor(database, actor),
     waitingFor(database, actor),
+    // Archived agendas: listed for those who still see them (their owners and admins), to read or restore.
+    listAgendasFor(database, actor, { includeArchived: true }),
   ]);
   const rollups = await Promise.all(agendas.map((a) => agendaRollup(database, actor, { agendaId: a.id })));
   const groups = [
@@ -38,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ];
   return {
     waiting,
+    archivedAgendas: withArchived.filter((a) => a.archivedAt !== null).map((a) => ({ id: a.id, title: a.title })),
     agendas: groups.map((g) => ({
       ...g,
       daysLeft: g.publicationDate ? daysUntil(g.publicationDate) : null,
@@ -64,7 +67,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type Card = ReturnType<typeof useLoaderData<typeof loader>>["workspaces"][number];
 
 export default function Dashboard() {
-  const { workspaces, agendas, waiting } = useLoaderData<typeof loader>();
+  const { workspaces, agendas, waiting, archivedAgendas } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const byId = new Map(workspaces.map((w) => [w.id, w]));
   // Reload when a section's status, a workspace, an agenda or my membership changes elsewhere.
@@ -108,6 +111,18 @@ export default function Dashboard() {
           )}
         </section>
       ))}
+      {archivedAgendas.length ? (
+        <section className="panel" aria-labelledby="archived-agendas-title" data-testid="archived-agendas">
+          <h2 id="archived-agendas-title">{t("agendas:dashboard.archived")}</h2>
+          <ul>
+            {archivedAgendas.map((a) => (
+              <li key={a.id}>
+                <Link to={`/a/${a.id}`}>{a.title}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </main>
   );
 }

@@ -12,11 +12,13 @@ import { createWorkspace } from "../../server/commands/workspaceCreate";
 import { updateWorkspace } from "../../server/commands/workspaceUpdate";
 import { reorderWorkspaces } from "../../server/commands/workspaceReorder";
 import { setWorkspaceArchived } from "../../server/commands/workspaceArchive";
+import { setAgendaArchived } from "../../server/commands/agendaArchive";
 import { agendaRollup } from "../../server/views/agenda";
 import { agendaPage, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { AgendaMessage } from "~/components/agenda/AgendaMessage";
+import { PeoplePicker, personOptions } from "~/components/agenda/PeoplePicker";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { Deadline } from "~/components/Deadline";
 import { daysUntil, formatDay } from "~/components/format";
@@ -54,13 +56,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     archivedAt: w.archivedAt,
   });
   return {
-    agenda: page.agenda,
+    agenda: { ...page.agenda, archivedAt: page.agenda.archivedAt ? new Date(page.agenda.archivedAt).toISOString() : null },
     owners: page.owners.map((o) => ({ userId: o.userId, name: o.name })),
     abilities: page.abilities,
     workspaces: page.workspaces.filter((w) => w.archivedAt === null).map(summary),
     archived: page.workspaces.filter((w) => w.archivedAt !== null).map(summary),
     rollup,
-    people: people.map((p) => ({ id: p.id, label: `${p.name} (${p.organisationShortCode ?? "—"})` })),
+    people: personOptions(people),
     organisations: organisations.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
     mayPublish: can(actor, "workspace.publish", { role: null, approverOrganisation: false, agendaOwner: false, archived: false }),
     stepUpNeeded: stepUpNeeded(actor),
@@ -134,6 +136,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "archive":
     case "restore":
       return runCommand(intent, () => setWorkspaceArchived(services, { actor, workspaceId: field(form, "workspaceId"), archived: intent === "archive" }));
+    case "archiveAgenda":
+    case "restoreAgenda":
+      return runCommand(intent, () => setAgendaArchived(services, { actor, agendaId, archived: intent === "archiveAgenda" }));
     case "publish":
       return runCommand(intent, async () => publishAgenda(services, { actor: await stepUpFromForm(request, context, form, actor), workspaceId: null, agendaId }));
     default:
@@ -381,6 +386,27 @@ export default function AgendaPage() {
         </dl>
       </div>
 
+      <p>
+        <Link to={`/a/${agenda.id}/read`} className="button" data-link="read">
+          {t("read.link")}
+        </Link>
+      </p>
+
+      {agenda.archivedAt ? (
+        <div className="alert alert--locked archived-notice" role="status" data-archived-notice="agenda">
+          <p>{t("notice.agenda")}</p>
+          {abilities["agenda.archive"] ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="restoreAgenda" />
+              <button type="submit" className="button button--small" disabled={busy}>
+                {t("notice.restoreAgenda")}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      <AgendaMessage result={result} intent="restoreAgenda" />
+
       <section className="panel" aria-labelledby="workspaces-title">
         <h2 id="workspaces-title">{t("workspaces.title")}</h2>
         <WorkspaceOrder workspaces={workspaces} mayOrder={manages} />
@@ -418,24 +444,10 @@ export default function AgendaPage() {
                 ))}
             </fieldset>
             <div className="field">
-              <label htmlFor="new-owners">{t("form.firstOwners")}</label>
-              <select id="new-owners" name="ownerIds" multiple size={4}>
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
+              <PeoplePicker id="new-owners" name="ownerIds" label={t("form.firstOwners")} people={people} size={4} />
             </div>
             <div className="field">
-              <label htmlFor="new-editors">{t("form.firstEditors")}</label>
-              <select id="new-editors" name="editorIds" multiple size={4}>
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
+              <PeoplePicker id="new-editors" name="editorIds" label={t("form.firstEditors")} people={people} size={4} />
             </div>
             <button type="submit" className="button button--primary" disabled={busy}>
               {t("create.submit")}
@@ -503,6 +515,20 @@ export default function AgendaPage() {
             </Form>
           </details>
           <AgendaMessage result={result} intent="settings" />
+        </section>
+      ) : null}
+
+      {abilities["agenda.archive"] && !agenda.archivedAt ? (
+        <section className="panel" aria-labelledby="archive-agenda-title">
+          <h2 id="archive-agenda-title">{t("archive.title")}</h2>
+          <p className="muted">{t("archive.help")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="archiveAgenda" />
+            <button type="submit" className="button button--danger" disabled={busy}>
+              {t("archive.submit")}
+            </button>
+          </Form>
+          <AgendaMessage result={result} intent="archiveAgenda" />
         </section>
       ) : null}
 

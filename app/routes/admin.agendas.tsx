@@ -3,10 +3,12 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } f
 import { useTranslation } from "react-i18next";
 import { createAgenda } from "../../server/commands/agendaCreate";
 import { setAgendaOwners } from "../../server/commands/agendaOwnersSet";
+import { setAgendaArchived } from "../../server/commands/agendaArchive";
 import { CommandError } from "../../server/errors";
 import { agendaOwnersUnchecked, listAgendasFor, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { AgendaMessage } from "~/components/agenda/AgendaMessage";
+import { PeoplePicker, personOptions } from "~/components/agenda/PeoplePicker";
 import { field, runCommand } from "~/components/review/actions.server";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import type { ActionResult } from "~/utils/action-result";
@@ -20,14 +22,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireAdmin(request, context, "admin.workspaces");
   const { database } = context.services;
   const [agendas, people, organisations] = await Promise.all([
-    listAgendasFor(database, actor),
+    listAgendasFor(database, actor, { includeArchived: true }),
     guard(() => peopleToChoose(database, actor, { owner: false, seesWorkspace: false }, "agenda.setOwners")),
     listOrganisationsUnchecked(context.services),
   ]);
   const owners = await Promise.all(agendas.map((a) => agendaOwnersUnchecked(database, a.id)));
   return {
-    agendas: agendas.map((a, i) => ({ id: a.id, title: a.title, language: a.language, publicationDate: a.publicationDate, ownerIds: owners[i].map((o) => o.userId), ownerNames: owners[i].map((o) => o.name) })),
-    people: people.map((p) => ({ id: p.id, label: `${p.name} (${p.organisationShortCode ?? "—"})` })),
+    agendas: agendas.map((a, i) => ({ id: a.id, title: a.title, language: a.language, publicationDate: a.publicationDate, ownerIds: owners[i].map((o) => o.userId), ownerNames: owners[i].map((o) => o.name), archived: a.archivedAt !== null })),
+    people: personOptions(people),
     organisations: organisations.map((o) => ({ id: o.id, name: o.name })),
   };
 }
@@ -56,6 +58,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "owners") {
     return runCommand(intent, () => setAgendaOwners(context.services, { actor, agendaId: field(form, "agendaId"), ownerIds: list(form, "ownerIds") }));
   }
+  if (intent === "archiveAgenda" || intent === "restoreAgenda") {
+    return runCommand(intent, () => setAgendaArchived(context.services, { actor, agendaId: field(form, "agendaId"), archived: intent === "archiveAgenda" }));
+  }
   return runCommand(intent, async () => {
     throw new CommandError("unknown_intent", "Unknown action.", 400);
   });
@@ -66,6 +71,7 @@ type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 function OwnersRow({ agenda, people }: { agenda: Data["agendas"][number]; people: Data["people"] }) {
   const { t } = useTranslation("agendas");
   const fetcher = useFetcher<ActionResult>();
+  const archive = useFetcher<ActionResult>();
   const id = `owners-${agenda.id}`;
   return (
     <tr data-agenda-id={agenda.id}>
@@ -74,6 +80,19 @@ function OwnersRow({ agenda, people }: { agenda: Data["agendas"][number]; people
       </th>
       <td>{t(`language.${agenda.language}`)}</td>
       <td data-testid="owner-names">{agenda.ownerNames.join(", ") || "—"}</td>
+      <td data-testid="agenda-status">
+        {agenda.archived ? t("admin.archivedStatus") : t("admin.open")}
+        <archive.Form method="post">
+          <input type="hidden" name="intent" value={agenda.archived ? "restoreAgenda" : "archiveAgenda"} />
+          <input type="hidden" name="agendaId" value={agenda.id} />
+          <button type="submit" className={agenda.archived ? "button button--small" : "button button--small button--danger"} disabled={archive.state !== "idle"}>
+            {t(agenda.archived ? "archive.restore" : "archive.submit")}
+            <span className="visually-hidden"> {agenda.title}</span>
+          </button>
+        </archive.Form>
+        <AgendaMessage result={archive.data} intent="archiveAgenda" />
+        <AgendaMessage result={archive.data} intent="restoreAgenda" />
+      </td>
       <td>
         <details>
           <summary>
@@ -83,14 +102,7 @@ function OwnersRow({ agenda, people }: { agenda: Data["agendas"][number]; people
           <fetcher.Form method="post">
             <input type="hidden" name="intent" value="owners" />
             <input type="hidden" name="agendaId" value={agenda.id} />
-            <label htmlFor={id}>{t("settings.owners")}</label>
-            <select id={id} name="ownerIds" multiple size={6} defaultValue={agenda.ownerIds}>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <PeoplePicker id={id} name="ownerIds" label={t("settings.owners")} people={people} chosen={agenda.ownerIds} />
             <button type="submit" className="button">
               {t("form.save")}
             </button>
@@ -116,6 +128,7 @@ export default function AdminAgendas() {
             <th scope="col">{t("form.title")}</th>
             <th scope="col">{t("settings.language")}</th>
             <th scope="col">{t("settings.owners")}</th>
+            <th scope="col">{t("admin.status")}</th>
             <th scope="col">
               <span className="visually-hidden">{t("admin.changeOwners")}</span>
             </th>
@@ -162,14 +175,7 @@ export default function AdminAgendas() {
             </select>
           </div>
           <div className="field">
-            <label htmlFor="agenda-owners">{t("settings.owners")}</label>
-            <select id="agenda-owners" name="ownerIds" multiple size={6}>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <PeoplePicker id="agenda-owners" name="ownerIds" label={t("settings.owners")} people={people} />
           </div>
           <button type="submit" className="button button--primary" disabled={busy}>
             {t("admin.createSubmit")}

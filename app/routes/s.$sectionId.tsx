@@ -5,6 +5,9 @@ import { useTranslation } from "react-i18next";
 import { isLocked } from "../../server/lifecycle";
 import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
+import { archiveNotice } from "../../server/views/agendas";
+import { sectionLinkTargetsOf } from "../../server/views/sections";
+import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
 import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
@@ -32,10 +35,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sectionId = params.sectionId ?? "";
   const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
   await guard(() => authorize(actor, "section.view", facts));
-  const [workspace, text, names] = await Promise.all([
+  const linkTargets = await sectionLinkTargetsOf(database, actor, section.workspaceId);
+  const [workspace, text, names, archivedWorkspace] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
-    storedSectionHtml(database, section.id),
+    storedSectionHtml(database, section.id, linkTargets),
     personNames(database, section.lockedBy ? [section.lockedBy] : []),
+    facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
   ]);
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
@@ -63,11 +68,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
     editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
+    archivedWorkspace,
+    // The sections a link may point to (the editor's picker): readable ones of this agenda, not this one.
+    linkTargets: [...linkTargets.values()].filter((l) => l.id !== section.id),
   };
 }
 
 export default function SectionPage() {
-  const { workspace, section, locked, text, myRole, abilities, editorUser } = useLoaderData<typeof loader>();
+  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -99,6 +107,7 @@ export default function SectionPage() {
           { label: section.title },
         ]}
       />
+      <ArchivedNotice notice={archivedWorkspace} workspaceId={workspace.id} />
       <div className="page-heading page-heading--section">
         {section.archived ? null : <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>}
         <h1>{section.title}</h1>
@@ -161,6 +170,7 @@ export default function SectionPage() {
                 onReady={() => setReadyFor(section.id)}
                 extensions={comments.extensions}
                 onEditor={comments.onEditor}
+                linkTargets={linkTargets}
               />
             ) : null}
             <div className="section-static prose" hidden={live && editorReady} data-static-text>

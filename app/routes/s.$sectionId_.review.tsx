@@ -20,6 +20,7 @@ import type { ActionResult } from "~/utils/action-result";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { storedSectionHtml } from "~/components/section/section-html.server";
+import { sectionLinkTargetsOf } from "../../server/views/sections";
 import { StatusBadge } from "~/components/StatusBadge";
 import { pageTitle } from "~/components/translate";
 import { runSectionAction, viewSection } from "~/utils/section-actions.server";
@@ -35,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [workspace, state, text, approvers] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     reviewStateUnchecked(database, section.id, hash),
-    storedSectionHtml(database, section.id),
+    sectionLinkTargetsOf(database, actor, section.workspaceId).then((targets) => storedSectionHtml(database, section.id, targets)),
     workspaceApproverOrganisationsUnchecked(database, section.workspaceId),
   ]);
   const names = await personNames(database, [state.round?.requestedBy, section.lockedBy].filter((x): x is string => Boolean(x)));

@@ -9,6 +9,8 @@ import { publishAgenda } from "../../server/commands/agendaPublish";
 import { workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
 import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet";
 import { sectionShaping } from "../../server/views/sections";
+import { archiveNotice } from "../../server/views/agendas";
+import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { isSectionIntent, sectionAction } from "~/components/sections/actions.server";
@@ -45,9 +47,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await guard(() => authorize(actor, "workspace.view", facts));
   const [workspace, members] = await Promise.all([workspaceDetail(database, workspaceId), listMembersUnchecked(database, workspaceId)]);
   if (!workspace) throw errorResponse(404, "not_found", `No workspace with id ${JSON.stringify(workspaceId)}.`);
-  const [reviews, shaping] = await Promise.all([
+  const [reviews, shaping, archived] = await Promise.all([
     workspaceReviewSummaryUnchecked(database, workspace.sections),
     guard(() => sectionShaping(database, actor, workspaceId)),
+    archiveNotice(database, actor, workspaceId),
   ]);
   const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];
   const organisations = mayChooseApprovers
@@ -69,6 +72,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     abilities: workspaceAbilities(actor, facts),
     stepUpNeeded: stepUpNeeded(actor),
     shaping,
+    archived,
   };
 }
 
@@ -98,7 +102,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
   const { t: ts } = useTranslation("sections");
@@ -113,6 +117,7 @@ export default function WorkspacePage() {
   return (
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
+      <ArchivedNotice notice={archived} workspaceId={workspace.id} />
       <div className="page-heading">
         <h1>{workspace.title}</h1>
         {workspace.description ? <p className="lede">{workspace.description}</p> : null}

@@ -4,6 +4,8 @@
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { archiveNotice } from "../../server/views/agendas";
+import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { workspaceActivity } from "../../server/views/comments";
@@ -30,11 +32,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { database } = context.services;
   const items = await guard(() => workspaceActivity(database, actor, workspaceId, 100));
   const workspace = await getWorkspaceUnchecked(database, workspaceId);
-  return { workspace: { id: workspaceId, title: workspace?.title ?? "" }, items };
+  // After the guard above: only someone who may see the workspace gets here.
+  const archived = await archiveNotice(database, actor, workspaceId);
+  return { workspace: { id: workspaceId, title: workspace?.title ?? "" }, items, archived };
 }
 
 export default function ActivityPage() {
-  const { workspace, items } = useLoaderData<typeof loader>();
+  const { workspace, items, archived } = useLoaderData<typeof loader>();
   const { t } = useTranslation("comments");
   const { t: tc } = useTranslation();
   const dateLocale = useDateLocale();
@@ -51,6 +55,7 @@ export default function ActivityPage() {
           { label: t("activity.title") },
         ]}
       />
+      <ArchivedNotice notice={archived} workspaceId={workspace.id} />
       <div className="page-heading">
         <h1>{t("activity.heading", { workspace: workspace.title })}</h1>
       </div>

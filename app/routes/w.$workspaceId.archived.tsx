@@ -4,6 +4,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { archiveNotice } from "../../server/views/agendas";
+import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { useTranslation } from "react-i18next";
 import { listArchivedSections } from "../../server/views/sections";
 import { getWorkspaceUnchecked } from "../../server/views/workspaces";
@@ -31,7 +33,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { database } = context.services;
   const sections = await guard(() => listArchivedSections(database, actor, workspaceId));
   const workspace = await getWorkspaceUnchecked(database, workspaceId);
-  return { workspace: { id: workspaceId, title: workspace?.title ?? "" }, sections };
+  // After the guard above: only someone who may see the workspace gets here.
+  const archived = await archiveNotice(database, actor, workspaceId);
+  return { workspace: { id: workspaceId, title: workspace?.title ?? "" }, sections, archived };
 }
 
 /** Restoring one archived section (the command asks the policy). */
@@ -44,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ArchivedSectionsPage() {
-  const { workspace, sections } = useLoaderData<typeof loader>();
+  const { workspace, sections, archived } = useLoaderData<typeof loader>();
   const result = useActionResult<ActionResult>();
   const { t } = useTranslation("sections");
   const { t: tc } = useTranslation();
@@ -59,6 +63,7 @@ export default function ArchivedSectionsPage() {
           { label: t("archived.title") },
         ]}
       />
+      <ArchivedNotice notice={archived} workspaceId={workspace.id} />
       <div className="page-heading">
         <h1>{t("archived.title")}</h1>
       </div>

@@ -13,6 +13,13 @@ import { loadStoredDoc } from "../services/section-text";
 import { getWorkspaceUnchecked, listWorkspacesFor } from "../views/workspaces";
 import { listAgendasFor } from "../views/agendas";
 import { searchFor } from "../views/search";
+import { archiveSection } from "../commands/sectionArchive";
+import { createSections } from "../commands/sectionCreate";
+import { moveSection } from "../commands/sectionMove";
+import { renameSection } from "../commands/sectionRename";
+import { reorderSections } from "../commands/sectionReorder";
+import { restoreSection } from "../commands/sectionRestore";
+import { ORDER_MAX, sectionTitleSchema } from "../commands/sectionSupport";
 import { endpoint, type Endpoint } from "./endpoint";
 
 const status = z.enum(SECTION_STATUSES as [SectionStatus, ...SectionStatus[]]);
@@ -39,6 +46,21 @@ const agendaSchema = z.object({
 });
 const sectionId = z.strictObject({ id: idSchema.describe("section id") });
 const workspaceId = z.strictObject({ id: idSchema.describe("workspace id") });
+
+// The section commands' bodies. Each command parses its whole input again (server/commands/section*.ts),
+// the same as the workspace page's forms, and asks the policy itself.
+const createBody = z
+  .strictObject({
+    title: sectionTitleSchema.optional().describe("The title of a blank section (without templateId)"),
+    templateId: idSchema.optional().describe("A template of the workspace's agenda to take the sections from (without title)"),
+    item: z.union([z.literal("all"), z.number().int().min(0).max(1000)]).optional().describe('The template\'s section to take (its position from 0), or "all" (the default)'),
+  })
+  .describe("Either `title` (a blank section) or `templateId` (sections from a template)");
+const orderIds = z.array(idSchema).min(1).max(ORDER_MAX);
+const reorderBody = z.strictObject({
+  order: orderIds.describe("Every live section of the workspace once, in the new order"),
+  expected: orderIds.describe("The order the client last saw; a different stored order is refused as stale_order (409)"),
+});
 
 type WorkspaceOut = z.input<typeof workspaceSchema>;
 const workspaceOut = (w: WorkspaceOut): WorkspaceOut => ({
@@ -131,6 +153,98 @@ export const endpoints: Endpoint[] = [
       } finally {
         doc.destroy();
       }
+    },
+  }),
+  endpoint({
+    method: "POST",
+    path: "/workspaces/{id}/sections",
+    operationId: "createSections",
+    summary: "Add a blank section, or sections from a template, at the end of a workspace",
+    description: "The workspace's owners. Answers the new sections' ids in order.",
+    tags: ["sections"],
+    params: workspaceId,
+    query: z.strictObject({}),
+    body: createBody,
+    status: 201,
+    response: z.object({ sectionIds: z.array(z.string()) }),
+    run: ({ services, actor, params, body }) => createSections(services, { actor, input: { workspaceId: params.id, ...body } }),
+  }),
+  endpoint({
+    method: "PUT",
+    path: "/workspaces/{id}/sections/order",
+    operationId: "reorderSections",
+    summary: "Put a workspace's sections in a new order",
+    description: "The workspace's owners. `expected` must be the stored order (409 stale_order otherwise, nothing changed).",
+    tags: ["sections"],
+    params: workspaceId,
+    query: z.strictObject({}),
+    body: reorderBody,
+    response: z.object({ order: z.array(z.string()) }),
+    run: ({ services, actor, params, body }) => reorderSections(services, { actor, input: { workspaceId: params.id, ...body } }),
+  }),
+  endpoint({
+    method: "PATCH",
+    path: "/sections/{id}",
+    operationId: "renameSection",
+    summary: "Rename a section",
+    description: "The workspace's owners; not a final, published or archived section.",
+    tags: ["sections"],
+    params: sectionId,
+    query: z.strictObject({}),
+    body: z.strictObject({ title: sectionTitleSchema }),
+    status: 204,
+    response: z.null(),
+    run: async ({ services, actor, params, body }) => {
+      await renameSection(services, { actor, input: { sectionId: params.id, title: body.title } });
+      return null;
+    },
+  }),
+  endpoint({
+    method: "POST",
+    path: "/sections/{id}/move",
+    operationId: "moveSection",
+    summary: "Move a section to the end of another workspace of the same agenda",
+    description: "An owner of both workspaces; not a final or published section.",
+    tags: ["sections"],
+    params: sectionId,
+    query: z.strictObject({}),
+    body: z.strictObject({ toWorkspaceId: idSchema.describe("The workspace to move it to") }),
+    status: 204,
+    response: z.null(),
+    run: async ({ services, actor, params, body }) => {
+      await moveSection(services, { actor, input: { sectionId: params.id, toWorkspaceId: body.toWorkspaceId } });
+      return null;
+    },
+  }),
+  endpoint({
+    method: "POST",
+    path: "/sections/{id}/archive",
+    operationId: "archiveSection",
+    summary: "Archive a section (its open editors are closed; its history stays)",
+    description: "The workspace's owners; not a final or published section.",
+    tags: ["sections"],
+    params: sectionId,
+    query: z.strictObject({}),
+    status: 204,
+    response: z.null(),
+    run: async ({ services, actor, params }) => {
+      await archiveSection(services, { actor, input: { sectionId: params.id } });
+      return null;
+    },
+  }),
+  endpoint({
+    method: "POST",
+    path: "/sections/{id}/restore",
+    operationId: "restoreSection",
+    summary: "Restore an archived section at the end of its workspace",
+    tags: ["sections"],
+    params: sectionId,
+    query: z.strictObject({}),
+    status: 204,
+    response: z.null(),
+    run: async ({ services, actor, params }) => {
+      await restoreSection(services, { actor, input: { sectionId: params.id } });
+      return null;
     },
   }),
   endpoint({

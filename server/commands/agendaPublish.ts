@@ -36,7 +36,15 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
     load: async () =>
       props.workspaceId !== null
         ? await loadWorkspaceFacts(database, props.actor, props.workspaceId)
-        : { role: null, approverOrganisation: false, agendaOwner: false, archived: false },
+        : {
+            role: null,
+            approverOrganisation: false,
+            agendaOwner: false,
+            // An archived agenda is published by nobody (ADR 031).
+            archived: props.agendaId
+              ? (await database.db.select({ archivedAt: t.agendas.archivedAt }).from(t.agendas).where(eq(t.agendas.id, props.agendaId)).limit(1))[0]?.archivedAt != null
+              : false,
+          },
     authorize: async (facts) => {
       authorize(props.actor, "workspace.publish", facts);
       secondFactor = await requireStepUp(deps, props.actor, "workspace.publish");

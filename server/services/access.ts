@@ -47,8 +47,15 @@ const approvingOrganisation = preparedQuery("access_approving_organisation", ({ 
 
 const workspaceStanding = preparedQuery("access_workspace_standing", ({ db, t }) =>
   db
-    .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId, archivedAt: t.workspaces.archivedAt, ownerId: t.agendaOwners.userId })
+    .select({
+      id: t.workspaces.id,
+      agendaId: t.workspaces.agendaId,
+      archivedAt: t.workspaces.archivedAt,
+      agendaArchivedAt: t.agendas.archivedAt,
+      ownerId: t.agendaOwners.userId,
+    })
     .from(t.workspaces)
+    .leftJoin(t.agendas, eq(t.agendas.id, t.workspaces.agendaId))
     .leftJoin(
       t.agendaOwners,
       and(eq(t.agendaOwners.agendaId, t.workspaces.agendaId), eq(t.agendaOwners.userId, sql.placeholder("userId"))),
@@ -94,8 +101,66 @@ async function factsFor(database: Database, actor: Actor, workspaceId: string): 
     role: membership[0]?.role ?? null,
     approverOrganisation: approver.length > 0,
     agendaOwner: ws.ownerId !== null && ws.ownerId !== undefined,
-    archived: ws.archivedAt !== null && ws.archivedAt !== undefined,
+    // An archived agenda archives every workspace in it (ADR 031).
+    archived: ws.archivedAt != null || ws.agendaArchivedAt != null,
   };
+}
+
+/** The facts on one workspace of many, with what they were made of. */
+export interface WorkspaceStanding extends WorkspaceFacts {
+  agendaId: string | null;
+  /** The workspace itself was archived (`archived` is also true when its agenda was). */
+  workspaceArchived: boolean;
+  /** Its agenda was archived. */
+  agendaArchived: boolean;
+}
+
+/**
+ * The actor's facts on many workspaces at once (every workspace, those of one agenda, or the ids
+ * given): role, approving organisation, agenda owner, archived (the workspace or its agenda). Every
+ * view that lists workspaces builds its facts here, so none of them forgets one (ADR 031).
+ */
+export async function workspaceFactsFor(
+  database: Database,
+  actor: Actor,
+  scope: { agendaId?: string; workspaceIds?: readonly string[] } = {},
+): Promise<Map<string, WorkspaceStanding>> {
+  const { db, t } = database;
+  if (scope.workspaceIds && !scope.workspaceIds.length) return new Map();
+  const where = scope.workspaceIds
+    ? inArray(t.workspaces.id, [...scope.workspaceIds])
+    : scope.agendaId
+      ? eq(t.workspaces.agendaId, scope.agendaId)
+      : undefined;
+  const [rows, owned, memberships, approvals] = await Promise.all([
+    db
+      .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId, archivedAt: t.workspaces.archivedAt, agendaArchivedAt: t.agendas.archivedAt })
+      .from(t.workspaces)
+      .leftJoin(t.agendas, eq(t.agendas.id, t.workspaces.agendaId))
+      .where(where),
+    db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
+    db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.userId, actor.id)),
+    actor.organisationId
+      ? db.select({ workspaceId: t.workspaceApprovers.workspaceId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
+      : Promise.resolve([] as { workspaceId: string }[]),
+  ]);
+  const mine = new Set(owned.map((o) => o.agendaId));
+  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
+  const approverOf = new Set(approvals.map((a) => a.workspaceId));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        role: roles.get(r.id) ?? null,
+        approverOrganisation: approverOf.has(r.id),
+        agendaOwner: r.agendaId !== null && mine.has(r.agendaId),
+        archived: r.archivedAt != null || r.agendaArchivedAt != null,
+        agendaId: r.agendaId,
+        workspaceArchived: r.archivedAt != null,
+        agendaArchived: r.agendaArchivedAt != null,
+      },
+    ]),
+  );
 }
 
 /** For many workspaces at once: which agenda each is in, whether it is archived, whether the actor owns its agenda. */
@@ -104,19 +169,7 @@ export async function workspaceStandings(
   actor: Actor,
   workspaceIds: readonly string[],
 ): Promise<Map<string, { agendaId: string | null; archived: boolean; agendaOwner: boolean }>> {
-  const { db, t } = database;
-  if (!workspaceIds.length) return new Map();
-  const [rows, owned] = await Promise.all([
-    db
-      .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId, archivedAt: t.workspaces.archivedAt })
-      .from(t.workspaces)
-      .where(inArray(t.workspaces.id, [...workspaceIds])),
-    db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
-  ]);
-  const mine = new Set(owned.map((o) => o.agendaId));
-  return new Map(
-    rows.map((r) => [r.id, { agendaId: r.agendaId, archived: r.archivedAt !== null, agendaOwner: r.agendaId !== null && mine.has(r.agendaId) }]),
-  );
+  return workspaceFactsFor(database, actor, { workspaceIds });
 }
 
 export interface SectionRecord {

@@ -16,6 +16,8 @@ import { documentLanguage, labelsFor, sectionLevel, sectionText, statusLabel, ty
 import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
 import { listWorkspacesFor } from "./workspaces";
 import { currentState } from "./versions";
+import { sectionLinkTargets } from "./sections";
+import { resolveSectionLinks } from "../services/section-links";
 
 /** The workspaces (all the actor may see in the agenda, or the given one) with their facts checked. */
 async function visibleWorkspaces(database: Database, actor: Actor, workspaceId: string | null, agendaId: string | undefined) {
@@ -63,6 +65,8 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
   const level = sectionLevel(heading);
   const read: { workspace: Omit<AgendaWorkspace, "sections">; sections: Omit<AgendaSection, "statusLabel">[] }[] = [];
   let draft = false;
+  // Links to other sections: their current title, for those the reader may read (ADR 031).
+  const linkTargets = await sectionLinkTargets(database, props.actor, agenda?.id ?? null);
   for (const w of list) {
     const facts = { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null };
     const sections: Omit<AgendaSection, "statusLabel">[] = [];
@@ -70,7 +74,7 @@ export async function buildAgenda(database: Database, props: BuildAgendaProps): 
       if (!canSection(props.actor, "section.export", { ...facts, status: s.status })) continue;
       const { doc, hash } = await currentState(database, s.id);
       try {
-        const text = sectionText(toProseMirror(doc), { sectionId: s.id, title: s.title, level });
+        const text = sectionText(resolveSectionLinks(toProseMirror(doc), linkTargets, "export"), { sectionId: s.id, title: s.title, level });
         const record = await sectionRecordUnchecked(database, s.id);
         sections.push({
           id: s.id,

@@ -3,12 +3,13 @@
  * actor's standing in it (the facts the policy decides on), its owners and its workspaces in order.
  * The agenda's roll-up and exports stay in ./agenda.ts.
  */
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DocumentLanguage } from "../../app/shared/domain";
 import type { Database, Db } from "../../db/index";
 import { NotFound } from "../errors";
-import { agendaAbilities, authorize, canAgenda, canWorkspace, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
+import { agendaAbilities, agendaRestore, authorize, canAgenda, canSection, canWorkspace, workspaceRestore, type Actor, type AgendaAction, type AgendaFacts } from "../policy";
 import { listWorkspacesFor, type WorkspaceSummary } from "../views/workspaces";
+import { workspaceFactsFor } from "../services/access";
 
 export interface AgendaRecord {
   id: string;
@@ -19,6 +20,8 @@ export interface AgendaRecord {
   language: DocumentLanguage;
   ownerOrganisationId: string | null;
   position: number;
+  /** When the whole agenda was archived (ADR 031), or null. */
+  archivedAt: Date | null;
 }
 
 const columns = (t: Database["t"]) => ({
@@ -29,36 +32,27 @@ const columns = (t: Database["t"]) => ({
   language: t.agendas.language,
   ownerOrganisationId: t.agendas.ownerOrganisationId,
   position: t.agendas.position,
+  archivedAt: t.agendas.archivedAt,
 });
 
 /** The actor's facts on several agendas at once (owner; sees a workspace that is not archived). */
 async function factsForAgendas(database: Database, actor: Actor, agendaIds: string[]): Promise<Map<string, AgendaFacts>> {
   const { db, t } = database;
   if (!agendaIds.length) return new Map();
-  const [owned, workspaces, memberships, approvals] = await Promise.all([
+  const [owned, archivedRows, workspaces] = await Promise.all([
     db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
-    db
-      .select({ id: t.workspaces.id, agendaId: t.workspaces.agendaId })
-      .from(t.workspaces)
-      .where(and(inArray(t.workspaces.agendaId, agendaIds), isNull(t.workspaces.archivedAt))),
-    db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.userId, actor.id)),
-    actor.organisationId
-      ? db.select({ workspaceId: t.workspaceApprovers.workspaceId }).from(t.workspaceApprovers).where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
-      : Promise.resolve([] as { workspaceId: string }[]),
+    db.select({ id: t.agendas.id }).from(t.agendas).where(and(inArray(t.agendas.id, agendaIds), isNotNull(t.agendas.archivedAt))),
+    workspaceFactsFor(database, actor, agendaIds.length === 1 ? { agendaId: agendaIds[0] } : {}),
   ]);
   const ownerOf = new Set(owned.map((o) => o.agendaId));
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-  const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const facts = new Map<string, AgendaFacts>(agendaIds.map((id) => [id, { owner: ownerOf.has(id), seesWorkspace: false }]));
-  for (const w of workspaces) {
+  const archived = new Set(archivedRows.map((a) => a.id));
+  const facts = new Map<string, AgendaFacts>(
+    agendaIds.map((id) => [id, { owner: ownerOf.has(id), seesWorkspace: false, archived: archived.has(id) }]),
+  );
+  for (const w of workspaces.values()) {
     const f = w.agendaId ? facts.get(w.agendaId) : undefined;
-    if (!f || f.seesWorkspace) continue;
-    f.seesWorkspace = canWorkspace(actor, "workspace.view", {
-      role: roles.get(w.id) ?? null,
-      approverOrganisation: approverOf.has(w.id),
-      agendaOwner: f.owner,
-      archived: false,
-    });
+    if (!f || f.seesWorkspace || w.archived) continue;
+    f.seesWorkspace = canWorkspace(actor, "workspace.view", w);
   }
   return facts;
 }
@@ -83,13 +77,13 @@ export interface AgendaListItem extends AgendaRecord {
   owner: boolean;
 }
 
-/** The agendas the actor may see (`agenda.view`), in their order. */
-export async function listAgendasFor(database: Database, actor: Actor): Promise<AgendaListItem[]> {
+/** The agendas the actor may see (`agenda.view`), in their order; archived ones only when asked (admin page). */
+export async function listAgendasFor(database: Database, actor: Actor, options: { includeArchived?: boolean } = {}): Promise<AgendaListItem[]> {
   const { db, t } = database;
   const rows = await db
     .select(columns(t))
     .from(t.agendas)
-    .where(isNull(t.agendas.archivedAt))
+    .where(options.includeArchived ? undefined : isNull(t.agendas.archivedAt))
     .orderBy(asc(t.agendas.position), asc(t.agendas.createdAt));
   const facts = await factsForAgendas(database, actor, rows.map((r) => r.id));
   return rows.filter((r) => canAgenda(actor, "agenda.view", facts.get(r.id)!)).map((r) => ({ ...r, owner: facts.get(r.id)!.owner }));
@@ -142,6 +136,26 @@ export async function agendaPage(database: Database, actor: Actor, agendaId: str
   return { agenda: { ...agenda, ownerOrganisation: organisation[0] ?? null }, owners, abilities, facts, workspaces };
 }
 
+/** What an archived workspace's pages say (ADR 031): archived on its own or with its agenda, and whether the reader may restore it. */
+export interface ArchiveNotice {
+  /** "workspace": the workspace itself was archived; "agenda": its whole agenda was. */
+  scope: "workspace" | "agenda";
+  agendaId: string | null;
+  /** The reader may restore it (workspaceRestore or agendaRestore says yes). */
+  mayRestore: boolean;
+}
+
+/** The notice for a workspace's pages, or null when it is not archived. For pages that checked `workspace.view` first. */
+export async function archiveNotice(database: Database, actor: Actor, workspaceId: string): Promise<ArchiveNotice | null> {
+  const standing = (await workspaceFactsFor(database, actor, { workspaceIds: [workspaceId] })).get(workspaceId);
+  if (!standing?.archived) return null;
+  const agenda = standing.agendaId ? (await loadAgendaFacts(database, actor, standing.agendaId)).facts : { owner: false, seesWorkspace: false };
+  if (standing.agendaArchived) {
+    return { scope: "agenda", agendaId: standing.agendaId, mayRestore: agendaRestore(actor, { agenda }).allowed };
+  }
+  return { scope: "workspace", agendaId: standing.agendaId, mayRestore: workspaceRestore(actor, { agenda, archived: true }).allowed };
+}
+
 export interface PersonChoice {
   id: string;
   name: string;
@@ -162,4 +176,44 @@ export async function peopleToChoose(database: Database, actor: Actor, facts: Ag
     .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
     .orderBy(asc(t.user.name));
   return rows.filter((r) => !r.disabledAt).map(({ disabledAt: _d, ...r }) => r);
+}
+
+export interface AgendaReadingSection {
+  id: string;
+  title: string;
+  status: WorkspaceSummary["sections"][number]["status"];
+  /** The policy's answer: whether the reader may edit it (the link to its page says "edit"). */
+  mayEdit: boolean;
+}
+
+export interface AgendaReading {
+  agenda: AgendaRecord;
+  /** Every workspace the reader may read, in order, with its live sections in order. */
+  workspaces: { id: string; title: string; description: string; sections: AgendaReadingSection[] }[];
+}
+
+/**
+ * The whole agenda as one reading view (ADR 031): every live section of every workspace the reader
+ * may read, in the agenda's order, with what they may do. NotFound / Forbidden like `requireAgenda`;
+ * an archived agenda reads as it was, for those who still see it (its owners and admins).
+ */
+export async function agendaReading(database: Database, actor: Actor, agendaId: string): Promise<AgendaReading> {
+  const { agenda, facts } = await requireAgenda(database, actor, agendaId);
+  const workspaces = await listWorkspacesFor(database, actor, { agendaId, includeArchived: facts.archived === true });
+  return {
+    agenda,
+    workspaces: workspaces
+      .filter((w) => w.archivedAt === null)
+      .map((w) => {
+        const ws = { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: facts.archived === true };
+        return {
+          id: w.id,
+          title: w.title,
+          description: w.description,
+          sections: w.sections
+            .filter((s) => canSection(actor, "section.view", { ...ws, status: s.status }))
+            .map((s) => ({ id: s.id, title: s.title, status: s.status, mayEdit: canSection(actor, "section.edit", { ...ws, status: s.status }) })),
+        };
+      }),
+  };
 }

@@ -11,6 +11,7 @@ import { MAX_COUNTED, type SearchAnswer, type SearchQuery, type SearchResult } f
 import type { SectionStatus, Visibility } from "../../app/shared/domain";
 import { canWorkspace, searchHit, type Actor } from "../policy";
 import { rows } from "../search/sql";
+import { workspaceFactsFor } from "../services/access";
 import { ftsQuery, queryTerms, snippet, tsQuery } from "../search/text";
 import type { SearchKind } from "../search/index";
 
@@ -34,19 +35,9 @@ interface HitRow {
   thread_author_id: string | null;
 }
 
-/** The workspaces the actor may see (workspace.view), with their facts. */
+/** The workspaces the actor may see (workspace.view), with their facts (built as every other view builds them). */
 async function readableWorkspaces(database: Database, actor: Actor) {
-  const { db, t } = database;
-  const [all, memberships, approvals] = await Promise.all([
-    db.select({ id: t.workspaces.id }).from(t.workspaces),
-    db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(sql`${t.memberships.userId} = ${actor.id}`),
-    actor.organisationId
-      ? db.select({ workspaceId: t.workspaceApprovers.workspaceId }).from(t.workspaceApprovers).where(sql`${t.workspaceApprovers.organisationId} = ${actor.organisationId}`)
-      : Promise.resolve([] as { workspaceId: string }[]),
-  ]);
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-  const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const facts = new Map(all.map((w) => [w.id, { role: roles.get(w.id) ?? null, approverOrganisation: approverOf.has(w.id), agendaOwner: false, archived: false }]));
+  const facts = await workspaceFactsFor(database, actor);
   return new Map([...facts].filter(([, f]) => canWorkspace(actor, "workspace.view", f)));
 }
 

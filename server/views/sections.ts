@@ -8,6 +8,8 @@ import type { SectionStatus } from "../../app/shared/domain";
 import type { Database } from "../../db/index";
 import { authorize, can, type Actor } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
+import type { SectionLinkTarget } from "../../app/shared/section-links";
+import { listWorkspacesFor } from "./workspaces";
 
 export interface TemplateSummary {
   id: string;
@@ -97,4 +99,30 @@ export async function listArchivedSections(database: Database, actor: Actor, wor
       archivedAt: new Date(r.archivedAt!).toISOString(),
       mayRestore: can(actor, "section.restore", { ...facts, status: r.status, sectionArchived: true }),
     }));
+}
+
+/**
+ * The sections a link in a text of `agendaId` may point to, for `actor` (ADR 031): every live section
+ * of the agenda's workspaces they may read, in the agenda's order. The editor's picker lists them, and
+ * the pages and exports resolve a stored link's current title from them (a target not in this list
+ * keeps its stored text and loses its link).
+ */
+export async function sectionLinkTargets(database: Database, actor: Actor, agendaId: string | null): Promise<Map<string, SectionLinkTarget>> {
+  if (!agendaId) return new Map();
+  const workspaces = await listWorkspacesFor(database, actor, { agendaId });
+  const targets = new Map<string, SectionLinkTarget>();
+  for (const w of workspaces) {
+    for (const s of w.sections) {
+      if (!can(actor, "section.view", { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: false, status: s.status })) continue;
+      targets.set(s.id, { id: s.id, title: s.title, workspaceTitle: w.title });
+    }
+  }
+  return targets;
+}
+
+/** The link targets (see sectionLinkTargets) for a text in `workspaceId`: those of its agenda. */
+export async function sectionLinkTargetsOf(database: Database, actor: Actor, workspaceId: string): Promise<Map<string, SectionLinkTarget>> {
+  const { db, t } = database;
+  const row = (await db.select({ agendaId: t.workspaces.agendaId }).from(t.workspaces).where(eq(t.workspaces.id, workspaceId)).limit(1))[0];
+  return sectionLinkTargets(database, actor, row?.agendaId ?? null);
 }

@@ -8,6 +8,7 @@ import type { Database } from "../../db/index";
 import { canWorkspace, type Actor } from "../policy";
 import type { Role, SectionStatus } from "../../app/shared/domain";
 import { sectionSummary, workspaceWithLead } from "./shapes";
+import { workspaceFactsFor, type WorkspaceStanding } from "../services/access";
 
 export interface WorkspaceSummary {
   id: string;
@@ -35,7 +36,7 @@ export interface ListWorkspacesOptions {
 /** Every workspace the actor may see, in agenda order (agendas by position, then workspaces by position), with its sections. */
 export async function listWorkspacesFor(database: Database, actor: Actor, options: ListWorkspacesOptions = {}): Promise<WorkspaceSummary[]> {
   const { db, t } = database;
-  const [all, memberships, approvals, owned] = await Promise.all([
+  const [all, facts] = await Promise.all([
     db
       .select({ ...workspaceWithLead(t), position: t.workspaces.position, archivedAt: t.workspaces.archivedAt })
       .from(t.workspaces)
@@ -43,26 +44,12 @@ export async function listWorkspacesFor(database: Database, actor: Actor, option
       .leftJoin(t.agendas, eq(t.agendas.id, t.workspaces.agendaId))
       .where(options.agendaId ? eq(t.workspaces.agendaId, options.agendaId) : undefined)
       .orderBy(asc(t.agendas.position), asc(t.agendas.createdAt), asc(t.workspaces.position), asc(t.workspaces.title)),
-    db.select({ workspaceId: t.memberships.workspaceId, role: t.memberships.role }).from(t.memberships).where(eq(t.memberships.userId, actor.id)),
-    actor.organisationId
-      ? db
-          .select({ workspaceId: t.workspaceApprovers.workspaceId })
-          .from(t.workspaceApprovers)
-          .where(eq(t.workspaceApprovers.organisationId, actor.organisationId))
-      : Promise.resolve([] as { workspaceId: string }[]),
-    db.select({ agendaId: t.agendaOwners.agendaId }).from(t.agendaOwners).where(eq(t.agendaOwners.userId, actor.id)),
+    workspaceFactsFor(database, actor, options.agendaId ? { agendaId: options.agendaId } : {}),
   ]);
-  const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-  const approverOf = new Set(approvals.map((a) => a.workspaceId));
-  const ownerOf = new Set(owned.map((o) => o.agendaId));
-  const factsOf = (w: (typeof all)[number]) => ({
-    role: roles.get(w.id) ?? null,
-    approverOrganisation: approverOf.has(w.id),
-    agendaOwner: w.agendaId !== null && ownerOf.has(w.agendaId),
-    archived: w.archivedAt !== null,
-  });
+  const factsOf = (w: (typeof all)[number]): WorkspaceStanding =>
+    facts.get(w.id) ?? { role: null, approverOrganisation: false, agendaOwner: false, archived: true, agendaId: w.agendaId, workspaceArchived: true, agendaArchived: false };
   const visible = all.filter(
-    (w) => (options.includeArchived || w.archivedAt === null) && canWorkspace(actor, "workspace.view", factsOf(w)),
+    (w) => (options.includeArchived || !factsOf(w).archived) && canWorkspace(actor, "workspace.view", factsOf(w)),
   );
   if (!visible.length) return [];
   const sections = await db
@@ -81,8 +68,8 @@ export async function listWorkspacesFor(database: Database, actor: Actor, option
     description: w.description,
     deadline: w.deadline,
     leadOrganisation: w.leadId ? { id: w.leadId, name: w.leadName ?? "", shortCode: w.leadCode ?? "" } : null,
-    role: roles.get(w.id) ?? null,
-    approverOrganisation: approverOf.has(w.id),
+    role: factsOf(w).role,
+    approverOrganisation: factsOf(w).approverOrganisation,
     sections: sections
       .filter((s) => s.workspaceId === w.id)
       .map((s) => ({

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
 import { listAudit } from "../../server/services/audit";
-import { RawClient } from "../collab/helpers";
+import * as Y from "yjs";
+import { sectionHref } from "../../app/shared/section-links";
+import { connectProvider, RawClient, synced, type ProviderClient } from "../collab/helpers";
+import { WS } from "../support/fixtures";
 import { closeAll, connectAs, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -331,6 +334,71 @@ describe("workspaces", { timeout: 120_000 }, () => {
     expect((await post(`/a/${agendaId}`, OWNER, { intent: "restore", workspaceId: second })).status).toBe(200);
   });
 
+  it("archives a whole agenda: every workspace's members lose it at once, its owners read it with a notice; audited; restored from /admin/agendas", async () => {
+    const { db, t } = server.database;
+    const sectionId = crypto.randomUUID();
+    await db.insert(t.sections).values({ id: sectionId, workspaceId: first, title: "Heel de agenda", position: 5 });
+    const editor = await RawClient.open(server.url, sectionId, { cookie: await cookieFor("viewer@tno.example") });
+    await editor.next("sync-step-1", "the editor's connection to be open");
+    const member = await connectAs(server, "viewer@tno.example");
+    sockets.push(member);
+    await member.emitWithAck("workspace:join", [first]);
+    const lost = next(member, "access.lost", (p) => p.workspaceId === first);
+
+    const before = await auditCount();
+    for (const email of [LEAD, "viewer@tno.example", "office@minister.example", "partner@be.example"]) {
+      expect((await post(`/a/${agendaId}`, email, { intent: "archiveAgenda" })).status, email).toBe(403);
+    }
+    expect(await auditCount()).toBe(before);
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archiveAgenda" })).status).toBe(200);
+    expect(await lastAudit()).toMatchObject({ action: "agenda.archived", subjectId: agendaId });
+    expect((await editor.closed("the archived agenda's connection to close", 5000)).code).toBe(CloseCode.Forbidden);
+    await lost;
+
+    // Members: nothing of it anywhere.
+    expect((await page(`/w/${first}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page(`/s/${sectionId}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page(`/a/${agendaId}`, "viewer@tno.example")).status).toBe(403);
+    expect((await page("/", "viewer@tno.example")).html).not.toContain(`data-workspace-id="${first}"`);
+    expect((await page("/", "viewer@tno.example")).html).not.toContain('data-testid="archived-agendas"');
+    // Owners and admins: read-only, with the notice and (for them) its restore; listed apart on their dashboard.
+    expect((await page("/", OWNER)).html).toMatch(new RegExp(`data-testid="archived-agendas"[\\s\\S]*href="/a/${agendaId}"`));
+    const ownerWorkspace = (await page(`/w/${first}`, OWNER)).html;
+    expect(ownerWorkspace).toContain('data-archived-notice="agenda"');
+    expect(ownerWorkspace).toContain("Agenda terugzetten");
+    expect((await page(`/s/${sectionId}`, SECOND)).html).toContain('data-archived-notice="agenda"');
+    expect((await page(`/a/${agendaId}`, OWNER)).html).toContain('data-archived-notice="agenda"');
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archiveAgenda" })).code).toBe("already_archived");
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "settings", title: "Nieuw", description: "", publicationDate: "", language: "en", ownerOrganisationId: "" })).status).toBe(403);
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archive", workspaceId: second })).status).toBe(403);
+    const admin = (await page("/admin/agendas", ADMIN)).html;
+    expect(admin).toMatch(new RegExp(`data-agenda-id="${agendaId}"[\\s\\S]*?Gearchiveerd`));
+
+    expect((await post("/admin/agendas", "viewer@tno.example", { intent: "restoreAgenda", agendaId })).status).toBe(403);
+    expect((await post("/admin/agendas", ADMIN, { intent: "restoreAgenda", agendaId })).status).toBe(200);
+    expect(await lastAudit()).toMatchObject({ action: "agenda.restored", subjectId: agendaId });
+    expect((await post("/admin/agendas", ADMIN, { intent: "restoreAgenda", agendaId })).code).toBe("not_archived");
+    expect((await page(`/w/${first}`, "viewer@tno.example")).status).toBe(200);
+    expect((await page(`/w/${first}`, OWNER)).html).not.toContain("data-archived-notice");
+    await db.delete(t.sections).where(eq(t.sections.id, sectionId));
+  });
+
+  it("shows an archived workspace's pages with a read-only notice, and its restore only to those who may", async () => {
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "archive", workspaceId: second })).status).toBe(200);
+    const owner = (await page(`/w/${second}`, OWNER)).html;
+    expect(owner).toContain('data-archived-notice="workspace"');
+    expect(owner).toContain("Werkruimte terugzetten");
+    const admin = (await page(`/w/${second}`, ADMIN)).html;
+    expect(admin).toContain('data-archived-notice="workspace"');
+    for (const path of [`/w/${second}/activity`, `/w/${second}/archived`]) {
+      const other = await page(path, OWNER);
+      expect(other.status, path).toBe(200);
+      expect(other.html, path).toContain('data-archived-notice="workspace"');
+    }
+    expect((await page(`/w/${first}`, OWNER)).html).not.toContain("data-archived-notice");
+    expect((await post(`/a/${agendaId}`, OWNER, { intent: "restore", workspaceId: second })).status).toBe(200);
+  });
+
   it("exports the agenda in its own language, whatever the reader's", async () => {
     const res = await fetch(`${server.url}/a/${agendaId}/export?format=md`, { headers: { cookie: await cookieFor(OWNER), "accept-language": "nl" } });
     expect(res.status).toBe(200);
@@ -349,5 +417,72 @@ describe("workspaces", { timeout: 120_000 }, () => {
     const ack = await partner.emitWithAck("agenda:join", agendaId);
     expect(ack).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await partner.emitWithAck("agenda:join", "not an id!")).toMatchObject({ ok: false, error: { code: "bad_request" } });
+  });
+});
+
+describe("reading the whole agenda", { timeout: 120_000 }, () => {
+  const providers: ProviderClient[] = [];
+  afterAll(() => {
+    for (const p of providers) p.destroy();
+  });
+
+  it("shows every section a reader may read, in the agenda's order, with a table of contents, statuses and edit links only where they may", async () => {
+    const lead = await page(`/a/${demoAgenda}/read`, LEAD);
+    expect(lead.status).toBe(200);
+    const { db, t } = server.database;
+    const live = await db
+      .select({ id: t.workspaces.id, title: t.workspaces.title, archivedAt: t.workspaces.archivedAt })
+      .from(t.workspaces)
+      .where(eq(t.workspaces.agendaId, demoAgenda))
+      .orderBy(asc(t.workspaces.position), asc(t.workspaces.title));
+    const order = live.filter((w) => w.archivedAt === null).map((w) => w.id);
+    const shown = (html: string) => [...html.matchAll(/<section class="agenda-reading__workspace"[^>]*data-workspace-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(shown(lead.html)).toEqual(order);
+    // The contents list each workspace, linked to its heading.
+    for (const id of order) expect(lead.html).toContain(`href="#w-${id}"`);
+    const financing = await server.sectionIds(WS.financing);
+    expect(lead.html).toContain(`href="#s-${financing[0]}"`);
+    expect(lead.html).toContain('data-status="draft"');
+    expect(lead.html).toContain(">Bewerken<");
+
+    const partner = await page(`/a/${demoAgenda}/read`, "partner@be.example");
+    expect(partner.status).toBe(200);
+    expect(shown(partner.html)).toEqual([await server.workspaceId(WS.crossBorder)]);
+    expect(partner.html).not.toContain(">Bewerken<");
+    expect(partner.html).toContain(">Openen<");
+    expect((await page(`/a/${agendaId}/read`, "partner@be.example")).status).toBe(403);
+    expect((await page(`/a/${demoAgenda}`, LEAD)).html).toContain(`href="/a/${demoAgenda}/read"`);
+  });
+
+  it("shows a link to another section as its current title to those who may read it, and nothing of it to others", async () => {
+    const [from] = await server.sectionIds(WS.crossBorder);
+    const [target] = await server.sectionIds(WS.financing);
+    const client = connectProvider(server.url, from, { cookie: await cookieFor(LEAD), origin: server.url });
+    providers.push(client);
+    await synced(client);
+    const indexed = server.search.indexed(from, (body) => body.includes("zie ook het oude kopje"));
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    text.insert(0, "zie ook ");
+    text.insert(8, "het oude kopje", { link: { href: sectionHref(target) } });
+    paragraph.insert(0, [text]);
+    client.doc.getXmlFragment("default").push([paragraph]);
+    await indexed;
+    const { db, t } = server.database;
+    await db.update(t.sections).set({ title: "Financiering, hernoemd" }).where(eq(t.sections.id, target));
+
+    const lead = (await page(`/a/${demoAgenda}/read`, LEAD)).html;
+    expect(lead).toMatch(new RegExp(`<a href="/s/${target}"[^>]*>Financiering, hernoemd</a>`));
+    const onPage = (await page(`/s/${from}`, LEAD)).html;
+    expect(onPage).toMatch(new RegExp(`<a href="/s/${target}"[^>]*>Financiering, hernoemd</a>`));
+    // The Belgian partner reads the cross-border text but not the financing workspace: the stored words, no link, no title.
+    const partner = (await page(`/s/${from}`, "partner@be.example")).html;
+    expect(partner).toContain("het oude kopje");
+    expect(partner).not.toContain(`/s/${target}`);
+    expect(partner).not.toContain("Financiering, hernoemd");
+    // A file: the title as a reference, not an address.
+    const md = await (await fetch(`${server.url}/a/${demoAgenda}/export?format=md`, { headers: { cookie: await cookieFor(LEAD) } })).text();
+    expect(md).toContain("zie ook Financiering, hernoemd");
+    expect(md).not.toContain(`/s/${target}`);
   });
 });

@@ -55,6 +55,40 @@ describe("search", () => {
     expect(partner).toEqual({ query: "aardmetalen scheidingsinstallatie", total: 0, more: false, results: [] });
   });
 
+  it("lets an agenda's owner who is in none of its workspaces find their text; an outsider finds nothing", async () => {
+    const [section] = await server.sectionIds(WS.financing);
+    const client = connectProvider(server.url, section, { cookie: cookies["drafter@kgg.example"], origin: server.url });
+    providers.push(client);
+    await synced(client);
+    const phrase = "Kobaltraffinage vraagt een vergunningstraject van drie jaar";
+    const indexed = server.search.indexed(section, (body) => body.includes(phrase));
+    appendParagraph(client.doc, phrase);
+    await indexed;
+
+    // The Belgian partner is a member of the cross-border workspace only: an outsider to financing.
+    expect((await search("partner@be.example", { q: "kobaltraffinage" })).total).toBe(0);
+    // Naming the owners is another command's; here the row is written as it would write it.
+    const { db, t } = server.database;
+    const [agenda] = await db.select({ id: t.agendas.id }).from(t.agendas);
+    const partnerId = await server.userId("partner@be.example");
+    await db.insert(t.agendaOwners).values({ agendaId: agenda.id, userId: partnerId });
+    try {
+      const found = await search("partner@be.example", { q: "kobaltraffinage" });
+      expect(found.total).toBe(1);
+      expect(found.results[0]).toMatchObject({ kind: "section", section: { id: section }, workspace: { title: WS.financing } });
+      expect(marked(found)).toEqual(["kobaltraffinage"]);
+      // An archived agenda is found by nobody, its owners included.
+      await db.update(t.agendas).set({ archivedAt: new Date() }).where(eq(t.agendas.id, agenda.id));
+      expect((await search("partner@be.example", { q: "kobaltraffinage" })).total).toBe(0);
+      expect((await search("drafter@kgg.example", { q: "kobaltraffinage" })).total).toBe(0);
+    } finally {
+      await db.update(t.agendas).set({ archivedAt: null }).where(eq(t.agendas.id, agenda.id));
+      await db.delete(t.agendaOwners).where(eq(t.agendaOwners.userId, partnerId));
+    }
+    expect((await search("partner@be.example", { q: "kobaltraffinage" })).total).toBe(0);
+    expect((await search("drafter@kgg.example", { q: "kobaltraffinage" })).total).toBe(1);
+  });
+
   it("stems Dutch: grondstof finds grondstoffen, and grondstoffen finds grondstof", async () => {
     const found = await search("lead@ez.example", { q: "grondstof", limit: "50" });
     expect(found.total).toBeGreaterThan(3);

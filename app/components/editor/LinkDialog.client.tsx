@@ -1,17 +1,21 @@
 /**
- * A small modal dialog to add, change or remove a link (http, https and mailto only).
+ * A small modal dialog to add, change or remove a link: a web or e-mail address (http, https and
+ * mailto only), or another section of the agenda picked from a list (stored as `/s/<id>`, ADR 031).
  * Native <dialog>: focus moves into it, Escape closes it, focus returns to the editor.
  */
 import type { Editor } from "@tiptap/core";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { sectionHref, sectionIdOfHref, type SectionLinkTarget } from "../../shared/section-links";
 import { normaliseLink } from "./links";
 
-export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): void }) {
+export function LinkDialog({ editor, onClose, sections = [] }: { editor: Editor; onClose(): void; sections?: readonly SectionLinkTarget[] }) {
   const { t } = useTranslation("editor");
   const dialogRef = useRef<HTMLDialogElement>(null);
   const current = (editor.getAttributes("link").href as string | undefined) ?? "";
-  const [value, setValue] = useState(current);
+  const currentSection = sectionIdOfHref(current);
+  const [value, setValue] = useState(currentSection ? "" : current);
+  const [sectionId, setSectionId] = useState(currentSection ?? "");
   const [error, setError] = useState(false);
   const id = useId();
 
@@ -21,20 +25,22 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): voi
     return () => dialog?.close();
   }, []);
 
+  const target = sections.find((s) => s.id === sectionId);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const href = normaliseLink(value);
+    // A section chosen from the list wins over an address typed.
+    const href = target ? sectionHref(target.id) : normaliseLink(value);
     if (!href) {
       setError(true);
       return;
     }
     const { empty } = editor.state.selection;
     if (empty && !editor.isActive("link")) {
-      // Insert the address as linked text; what is typed next is not part of the link.
+      // Insert the address (or the section's title) as linked text; what is typed next is not part of the link.
       editor
         .chain()
         .focus()
-        .insertContent({ type: "text", text: value.trim(), marks: [{ type: "link", attrs: { href } }] })
+        .insertContent({ type: "text", text: target ? target.title : value.trim(), marks: [{ type: "link", attrs: { href } }] })
         .unsetMark("link")
         .run();
     } else {
@@ -68,7 +74,7 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): voi
           type="text"
           inputMode="url"
           autoComplete="url"
-          autoFocus
+          autoFocus={!currentSection}
           value={value}
           aria-invalid={error ? true : undefined}
           aria-describedby={`${id}-hint`}
@@ -78,8 +84,38 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose(): voi
           }}
         />
         <p id={`${id}-hint`} className={error ? "ov-link-dialog__error" : "ov-link-dialog__hint"} role={error ? "alert" : undefined}>
-          {error ? t("link.invalid") : t("link.hint")}
+          {error ? t(sections.length ? "link.invalidEither" : "link.invalid") : t("link.hint")}
         </p>
+        {sections.length ? (
+          <>
+            <label htmlFor={`${id}-section`}>{t("link.section")}</label>
+            <select
+              id={`${id}-section`}
+              value={sectionId}
+              aria-describedby={`${id}-section-hint`}
+              onChange={(event) => {
+                setSectionId(event.target.value);
+                setError(false);
+              }}
+            >
+              <option value="">{t("link.sectionNone")}</option>
+              {[...new Set(sections.map((s) => s.workspaceTitle))].map((workspace) => (
+                <optgroup key={workspace} label={workspace}>
+                  {sections
+                    .filter((s) => s.workspaceTitle === workspace)
+                    .map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.title}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </select>
+            <p id={`${id}-section-hint`} className="ov-link-dialog__hint">
+              {t("link.sectionHint")}
+            </p>
+          </>
+        ) : null}
         <div className="ov-link-dialog__actions">
           {current ? (
             <button type="button" onClick={remove}>

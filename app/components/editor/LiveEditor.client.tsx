@@ -376,7 +376,7 @@ export function LiveEditor(props: LiveEditorProps) {
       <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
         <EditorContent editor={editor} />
       </div>
-      {editor && linkOpen && canEdit ? <LinkDialog editor={editor} onClose={closeLink} /> : null}
+      {editor && linkOpen && canEdit ? <LinkDialog editor={editor} onClose={closeLink} sections={props.linkTargets ?? []} /> : null}
     </>
   );
 }

@@ -11,6 +11,7 @@ import type * as Y from "yjs";
 import { useTranslation } from "react-i18next";
 import type { LiveEditorProps, LiveStatus } from "./LiveEditor.client";
 import { StatusLine } from "./StatusLine";
+import type { SectionLinkTarget } from "../../shared/section-links";
 import "./editor.css";
 
 export interface SectionEditorProps {
@@ -31,6 +32,8 @@ export interface SectionEditorProps {
   extensions?: AnyExtension[];
   /** Called with the live editor and its Yjs document once created, and with null when it goes away. */
   onEditor?: (live: { editor: Editor; doc: Y.Doc } | null) => void;
+  /** The sections a link may point to (the link dialog's list): readable ones of the same agenda. */
+  linkTargets?: readonly SectionLinkTarget[];
 }
 
 export function SectionEditor(props: SectionEditorProps) {

@@ -16,6 +16,7 @@ import { TIME_ZONE } from "../../../app/shared/dates";
 import type { SectionStatus } from "../../../app/shared/domain";
 import { reportUnrenderable, textToMarkdown, UNRENDERABLE_TEXT } from "../../document";
 import { isSafeHref } from "../../document-schema";
+import { sectionIdOfHref } from "../../../app/shared/section-links";
 import { isLocked } from "../../lifecycle";
 
 export interface Run {
@@ -267,7 +268,8 @@ function runsOf(node: PMNode): Run[] {
         else if (mark.type.name === "underline") run.underline = true;
         else if (mark.type.name === "strike") run.strike = true;
         else if (mark.type.name === "code") run.code = true;
-        else if (mark.type.name === "link" && isSafeHref(mark.attrs.href)) run.href = mark.attrs.href;
+        // A file links out only: a link to a section is its title there (resolveSectionLinks), not an address.
+        else if (mark.type.name === "link" && isSafeHref(mark.attrs.href) && sectionIdOfHref(mark.attrs.href) === null) run.href = mark.attrs.href;
       }
       runs.push(run);
     } else if (child.type.name === "hardBreak") runs.push({ text: "\n" });
