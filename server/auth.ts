@@ -7,7 +7,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { secondFactorOf } from "./services/second-factor";
 import { bearer, twoFactor } from "better-auth/plugins";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
 import { enqueueMail } from "./mail/outbox";
@@ -163,6 +163,9 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
           const returnedToken = (returned as { token?: unknown } | null)?.token;
           const tokens = [returnedToken, ctx.context.newSession?.session.token].filter((x): x is string => typeof x === "string" && x !== "");
           if (tokens.length) await database.db.update(t.session).set({ secondFactorAt: new Date() }).where(inArray(t.session.token, tokens));
+          // Set up again after an admin reset it: the reset has done its work.
+          const userId = ctx.context.newSession?.user.id ?? ctx.context.session?.user.id;
+          if (userId) await database.db.update(t.user).set({ twoFactorResetAt: null }).where(and(eq(t.user.id, userId), eq(t.user.twoFactorEnabled, true)));
         }
       }),
     },
