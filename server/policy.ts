@@ -122,7 +122,7 @@ export type AgendaAction =
   | "agenda.manageWorkspaces"
   | "agenda.viewArchived";
 
-export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail";
+export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail" | "admin.sso";
 
 export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction | AgendaAction;
 

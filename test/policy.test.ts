@@ -234,6 +234,7 @@ const adminTable: Record<AdminAction, Row> = {
   "admin.workspaces":        [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.audit":             [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.mail":              [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.sso":               [".", ".", ".", ".", ".", ".", "Y", "."],
 };
 
 // ── search: which hits a person sees (and counts), on a draft section ─────────────────────────────

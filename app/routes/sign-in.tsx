@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { publicEnv } from "../../server/env";
 import { ACCOUNT_LOCKED_CODE } from "../../server/sign-in-limit";
+import { SSO_REQUIRED_CODE } from "../../server/auth";
+import { listSsoProviders, SSO_ERRORS } from "../../server/sso";
 import { chosenLocaleUnchecked } from "../../server/views/preferences";
 import { passOnHeaders } from "~/components/admin/headers";
 import { demoAccounts } from "~/components/auth/demo-people.server";
@@ -29,6 +31,7 @@ type SignInError =
   | "tooManyAttempts"
   | "tooManyAttemptsForAccount"
   | "accountDisabled"
+  | "ssoRequired"
   | "origin"
   | "unknown";
 
@@ -36,7 +39,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   // Signed in already (or held at the second-factor gate, which the page asked for leads to).
   if (await context.services.sessionFromHeaders(request.headers)) throw redirect(redirectTo);
-  return { demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null };
+  const { db, t } = context.services.database;
+  const organisations = await db.select({ id: t.organisations.id, name: t.organisations.name }).from(t.organisations);
+  const providers = (await listSsoProviders(context.services.database))
+    .filter((p) => p.enabled)
+    .map((p) => ({ id: p.id, name: p.name, organisation: organisations.find((o) => o.id === p.organisationId)?.name ?? null }));
+  const sso = new URL(request.url).searchParams.get("sso");
+  return {
+    demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null,
+    providers,
+    ssoError: sso && (SSO_ERRORS as readonly string[]).includes(sso) ? sso : null,
+  };
 }
 
 /**
@@ -85,7 +98,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const error: SignInError =
     body?.code === "ACCOUNT_DISABLED"
       ? "accountDisabled"
-      : body?.code === ACCOUNT_LOCKED_CODE
+      : body?.code === SSO_REQUIRED_CODE
+        ? "ssoRequired"
+        : body?.code === ACCOUNT_LOCKED_CODE
         ? "tooManyAttemptsForAccount"
         : response.status === 401
           ? "invalidCredentials"
@@ -101,11 +116,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const retryAfter = Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 60;
     return data({ error, email, retryAfter }, { status: 429, headers: { "Retry-After": String(retryAfter) } });
   }
-  return data({ error, email }, { status: error === "origin" || error === "accountDisabled" ? 403 : 401 });
+  return data({ error, email }, { status: error === "origin" || error === "accountDisabled" || error === "ssoRequired" ? 403 : 401 });
 }
 
 export default function SignIn() {
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, providers, ssoError } = useLoaderData<typeof loader>();
+  const { t: ti } = useTranslation("identity");
+  const ssoErrorRef = useRef<HTMLParagraphElement>(null);
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -118,6 +135,9 @@ export default function SignIn() {
   useEffect(() => {
     if (result?.error) errorRef.current?.focus();
   }, [result]);
+  useEffect(() => {
+    if (ssoError) ssoErrorRef.current?.focus();
+  }, [ssoError]);
 
   return (
     <main id="main" className="page page--narrow" tabIndex={-1}>
@@ -134,6 +154,43 @@ export default function SignIn() {
             <p className="alert alert--error" role="alert" id="sign-in-error" tabIndex={-1} ref={errorRef}>
               {t(`signIn.errors.${result.error}`, { seconds: "retryAfter" in result ? result.retryAfter : 60 })}
             </p>
+          ) : null}
+          {ssoError ? (
+            <p className="alert alert--error" role="alert" id="sso-error" tabIndex={-1} ref={ssoErrorRef} data-sso-error={ssoError}>
+              {ti(`sso.errors.${ssoError}`)}
+            </p>
+          ) : null}
+          {providers.length ? (
+            <section className="sign-in__sso" aria-labelledby="sso-title">
+              <h2 id="sso-title">{ti("sso.signIn.title")}</h2>
+              <p>{ti("sso.signIn.intro")}</p>
+              {/* Plain GET forms to better-auth's endpoint: it answers with the redirect to the provider. */}
+              <ul className="sign-in__providers">
+                {providers.map((p) => (
+                  <li key={p.id}>
+                    <form method="get" action="/api/auth/sso/start">
+                      <input type="hidden" name="provider" value={p.id} />
+                      {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+                      <button type="submit" className="button" data-sso-provider={p.id}>
+                        {ti("sso.signIn.with", { name: p.name })}
+                      </button>
+                      {p.organisation && p.organisation !== p.name ? <span className="muted"> {p.organisation}</span> : null}
+                    </form>
+                  </li>
+                ))}
+              </ul>
+              <form method="get" action="/api/auth/sso/start" className="inline-form">
+                {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+                <div className="field">
+                  <label htmlFor="sso-email">{ti("sso.signIn.email")}</label>
+                  <input id="sso-email" name="email" type="email" autoComplete="email" required />
+                </div>
+                <button type="submit" className="button">
+                  {ti("sso.signIn.lookup")}
+                </button>
+              </form>
+              <h2>{ti("sso.signIn.or")}</h2>
+            </section>
           ) : null}
           <Form method="post" action={redirectTo ? `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}` : "/sign-in"} noValidate={false}>
             <input type="hidden" name="redirectTo" value={redirectTo} />
