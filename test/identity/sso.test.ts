@@ -7,6 +7,7 @@
  * another organisation, a domain the provider may not speak for; and a password sign-in of a person
  * whose organisation requires single sign-on.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
@@ -20,6 +21,9 @@ import { startTestServer, type TestServer } from "../support/server";
 let server: TestServer;
 let idp: Server;
 let issuer = "";
+/** In front of the provider: publishes its metadata under another issuer (a provider that is not who it says). */
+let impostor: Server;
+let impostorIssuer = "";
 
 /** The people the test provider knows, by the login typed on its page. */
 const PEOPLE: Record<string, { email: string; email_verified: boolean; name: string }> = {
@@ -48,13 +52,26 @@ beforeAll(async () => {
       return who ? { accountId: sub, claims: async () => ({ sub, ...who }) } : undefined;
     },
     cookies: { keys: ["test-cookie-key-for-the-provider"] },
+    // Its own signing key, made for this run.
+    jwks: { keys: [{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-key", alg: "RS256", use: "sig" }] },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     pkce: { required: () => true },
   });
   idp.on("request", oidc.callback());
+  impostor = createServer((req, res) => {
+    void (async () => {
+      if (req.url !== "/.well-known/openid-configuration") return res.writeHead(404).end();
+      const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...metadata, issuer: impostorIssuer }));
+    })();
+  });
+  await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+  impostorIssuer = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
 }, 300_000);
 
 afterAll(async () => {
   await new Promise<void>((resolve) => (idp ? idp.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (impostor ? impostor.close(() => resolve()) : resolve()));
   await server?.stop();
 });
 
@@ -218,6 +235,44 @@ describe("single sign-on", () => {
     replay.cookies.set("overleg_sso_state", state);
     expect((await replay.get(answer)).headers.get("location")).toBe("/sign-in?sso=state");
     expect((await replay.get("/api/v1/workspaces")).status).toBe(401);
+  });
+
+  it("refuses an ID token from another issuer than the provider's, and a code issued to another client", async () => {
+    const { db, t } = server.database;
+    const admin = new Jar(server.url);
+    await admin.signIn("admin@overleg.example", DEMO_PASSWORD);
+    // Its metadata names this issuer, but the tokens come from the real one.
+    const fake = await addProvider(admin, { organisationId: await orgId("SZW"), name: "Nep", issuer: impostorIssuer, clientId: "overleg-ez", clientSecret: "ez-secret-of-at-least-32-characters!!", domains: "szw.example" });
+    const jar = new Jar(server.url);
+    expect(await signInThrough(jar, `/api/auth/sso/start?provider=${fake}`, "new-ez")).toBe("/sign-in?sso=provider_failed");
+    expect((await jar.get("/api/v1/workspaces")).status).toBe(401);
+    expect(visibleText(await (await jar.get("/sign-in?sso=provider_failed")).text())).toContain("did not confirm who you are");
+    await admin.post("/admin/sso", { intent: "remove", id: fake });
+
+    // A code the provider gave to the EZ client, redeemed as the KGG client: refused.
+    const other = new Jar(server.url);
+    const back = await throughProvider(other, `/api/auth/sso/start?provider=${ezProvider}`, "kgg-person");
+    const state = new URL(back).searchParams.get("state") ?? "";
+    const [row] = await db.select().from(t.verification).where(eq(t.verification.identifier, `sso:${state}`));
+    await db.update(t.verification).set({ value: JSON.stringify({ ...JSON.parse(row.value), providerId: kggProvider }) }).where(eq(t.verification.id, row.id));
+    expect((await other.get(back)).headers.get("location")).toBe("/sign-in?sso=provider_failed");
+    expect((await other.get("/api/v1/workspaces")).status).toBe(401);
+  });
+
+  it("holds a person with TOTP at the code page after single sign-on: the provider's sign-in is not their second factor", async () => {
+    const { db, t } = server.database;
+    await db.update(t.user).set({ twoFactorEnabled: true }).where(eq(t.user.email, "lead@ez.example"));
+    try {
+      const jar = new Jar(server.url);
+      expect(await signInThrough(jar, `/api/auth/sso/start?provider=${ezProvider}&redirectTo=%2Fagenda`, "lead-ez")).toBe("/agenda");
+      const held = await jar.get("/agenda");
+      expect(held.status).toBe(302);
+      expect(held.headers.get("location")).toMatch(/^\/sign-in\/two-factor/);
+      expect((await jar.get("/api/v1/workspaces")).status).toBe(401);
+      expect((await jar.get("/sign-in/two-factor")).status).toBe(200);
+    } finally {
+      await db.update(t.user).set({ twoFactorEnabled: false }).where(eq(t.user.email, "lead@ez.example"));
+    }
   });
 
   it("refuses an email the provider has not verified", async () => {
