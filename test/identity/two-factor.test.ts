@@ -9,6 +9,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { renderMail, type OutboxRow } from "../../server/mail/render";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { Jar, totpCode, visibleText } from "../support/browser-less";
 import { startTestServer, type TestServer } from "../support/server";
@@ -270,6 +271,12 @@ describe("an admin resets a lost authenticator", () => {
     expect((await db.select({ kind: t.notifications.kind }).from(t.notifications).where(eq(t.notifications.userId, userId))).map((n) => n.kind)).toContain("second_factor.reset");
     const mails = await db.select({ kind: t.mailOutbox.kind, to: t.mailOutbox.toAddress, status: t.mailOutbox.status }).from(t.mailOutbox).where(eq(t.mailOutbox.userId, userId));
     expect(mails.filter((m) => m.kind === "second_factor_reset").map((m) => m.to)).toEqual([email]);
+    // What it says (in the person's language, Dutch by default): who reset it, and what to do.
+    const [row] = await db.select().from(t.mailOutbox).where(and(eq(t.mailOutbox.userId, userId), eq(t.mailOutbox.kind, "second_factor_reset")));
+    const mail = await renderMail(server.database, server.env, row as OutboxRow, new Date());
+    expect(mail?.subject).toBe("Uw tweestapsverificatie in Overleg is opnieuw ingesteld");
+    expect(mail?.text).toContain("Ada Beheer heeft de tweestapsverificatie van uw account opnieuw ingesteld");
+    expect(mail?.text).toContain(`${server.env.PUBLIC_URL}/sign-in`);
 
     // No rule requires it of this person, yet the next sign-in leads to the setup first; then it is over.
     const again = new Jar(server.url);
