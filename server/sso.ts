@@ -99,6 +99,18 @@ function rowOf(r: Record<string, unknown>): SsoProviderRow {
   };
 }
 
+/**
+ * Whether an organisation that requires single sign-on would be left without an enabled provider
+ * (its people could not sign in at all) if `change` were applied to its providers.
+ */
+export async function wouldLockOut(database: Database, organisationId: string, change: (providers: SsoProviderRow[]) => SsoProviderRow[]): Promise<boolean> {
+  const { db, t } = database;
+  const [org] = await db.select({ requireSso: t.organisations.requireSso }).from(t.organisations).where(eq(t.organisations.id, organisationId)).limit(1);
+  if (!org?.requireSso) return false;
+  const after = change((await listSsoProviders(database)).filter((p) => p.organisationId === organisationId));
+  return !after.some((p) => p.organisationId === organisationId && p.enabled);
+}
+
 /** Every provider, for the sign-in page and the admin page (the secret stays encrypted). */
 export async function listSsoProviders(database: Database): Promise<SsoProviderRow[]> {
   const { db, t } = database;

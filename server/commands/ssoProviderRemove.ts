@@ -2,7 +2,8 @@
 import { eq } from "drizzle-orm";
 import { authorize, type Actor } from "../policy";
 import { appendAudit, lockAuditChain } from "../services/audit";
-import { listSsoProviders } from "../sso";
+import { CommandError } from "../services/errors";
+import { listSsoProviders, wouldLockOut } from "../sso";
 import type { AdminDeps } from "./adminSupport";
 import { runCommand } from "./run";
 import { NotFound } from "../services/access";
@@ -12,9 +13,12 @@ export async function removeSsoProvider(deps: AdminDeps, props: { actor: Actor; 
   const { t } = database;
   await runCommand(deps, {
     load: async () => (await listSsoProviders(database)).find((p) => p.id === props.providerId) ?? null,
-    authorize: (existing) => {
+    authorize: async (existing) => {
       authorize(props.actor, "admin.sso");
       if (!existing) throw new NotFound("provider", props.providerId);
+      if (await wouldLockOut(database, existing.organisationId, (list) => list.filter((p) => p.id !== existing.id))) {
+        throw new CommandError("sso_still_required", "This organisation requires single sign-on: allow passwords again first, or add another provider.", 409);
+      }
     },
     lock: (tx) => lockAuditChain(tx),
     change: async (tx, existing) => {

@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import { authorize, type Actor } from "../policy";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
-import { encryptSecret, issuerAllowed, listSsoProviders, type SsoProviderRow } from "../sso";
+import { encryptSecret, issuerAllowed, listSsoProviders, wouldLockOut, type SsoProviderRow } from "../sso";
 import { organisationExists, type AdminDeps } from "./adminSupport";
 import { runCommand } from "./run";
 import { NotFound } from "../services/access";
@@ -60,6 +60,13 @@ export async function saveSsoProvider(deps: AdminDeps & { env: Pick<Env, "BETTER
       if (!(await organisationExists(deps, input.organisationId))) throw new CommandError("unknown_organisation", "Choose one of the organisations.", 400, "organisationId");
       const taken = (await listSsoProviders(database)).find((p) => p.organisationId !== input.organisationId && p.domains.some((d) => domains.includes(d)));
       if (taken) throw new CommandError("domain_taken", "Another organisation's provider already speaks for one of these domains.", 409, "domains");
+      // Turning off (or moving away) the last provider of an organisation that requires single sign-on would lock its people out.
+      if (existing && (!input.enabled || existing.organisationId !== input.organisationId)) {
+        const without = (list: SsoProviderRow[]) => list.filter((p) => p.id !== existing.id);
+        if (await wouldLockOut(database, existing.organisationId, without)) {
+          throw new CommandError("sso_still_required", "This organisation requires single sign-on: allow passwords again first, or add another provider.", 409);
+        }
+      }
       return { existing, secret: input.clientSecret ? await encryptSecret(deps.env, input.clientSecret) : null };
     },
     lock: (tx) => lockAuditChain(tx),

@@ -324,6 +324,11 @@ describe("single sign-on", () => {
       expect((await jar.get("/api/v1/workspaces")).status).toBe(200);
       // People of other organisations still use their password.
       expect((await new Jar(server.url).signIn("drafter@kgg.example", DEMO_PASSWORD)).status).toBe(200);
+      // Its only provider is not removed while it is required (nobody could sign in).
+      const locking = await admin.post("/admin/sso", { intent: "remove", id: ezProvider });
+      expect(locking.status).toBe(409);
+      expect(visibleText(await locking.text())).toContain("This organisation requires single sign-on: allow passwords again first");
+      expect((await server.database.db.select().from(server.database.t.ssoProviders).where(eq(server.database.t.ssoProviders.id, ezProvider))).length).toBe(1);
     } finally {
       expect((await admin.post("/admin/sso", { intent: "required", organisationId: await orgId("EZ"), required: "false" })).status).toBe(200);
     }
