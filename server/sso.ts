@@ -125,7 +125,7 @@ async function providerById(database: Database, id: string): Promise<SsoProvider
 }
 
 /** The enabled provider that speaks for this email's domain, if any (the sign-in page's "use my organisation's account"). */
-async function providerForEmail(database: Database, email: string): Promise<SsoProviderRow | null> {
+export async function providerForEmail(database: Database, email: string): Promise<SsoProviderRow | null> {
   const domain = domainOf(email);
   return (await listSsoProviders(database)).find((p) => p.enabled && p.domains.includes(domain)) ?? null;
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { publicEnv } from "../../server/env";
 import { ACCOUNT_LOCKED_CODE } from "../../server/sign-in-limit";
 import { SSO_REQUIRED_CODE } from "../../server/auth";
-import { listSsoProviders, SSO_ERRORS } from "../../server/sso";
+import { listSsoProviders, providerForEmail, SSO_ERRORS } from "../../server/sso";
 import { chosenLocaleUnchecked } from "../../server/views/preferences";
 import { passOnHeaders } from "~/components/admin/headers";
 import { demoAccounts } from "~/components/auth/demo-people.server";
@@ -44,8 +44,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const providers = (await listSsoProviders(context.services.database))
     .filter((p) => p.enabled)
     .map((p) => ({ id: p.id, name: p.name, organisation: organisations.find((o) => o.id === p.organisationId)?.name ?? null }));
-  const sso = new URL(request.url).searchParams.get("sso");
+  const params = new URL(request.url).searchParams;
+  const sso = params.get("sso");
+  // "Continue with my organisation": the provider of the email's domain, offered as a link on this
+  // page (a form may not be redirected to another site: the Content-Security-Policy's form-action).
+  const lookup = params.get("ssoEmail")?.trim().slice(0, 254) ?? "";
+  const found = lookup.includes("@") ? await providerForEmail(context.services.database, lookup) : null;
   return {
+    lookup: lookup ? { email: lookup, provider: found ? { id: found.id, name: found.name } : null } : null,
     demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null,
     providers,
     ssoError: sso && (SSO_ERRORS as readonly string[]).includes(sso) ? sso : null,
@@ -120,7 +126,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignIn() {
-  const { demo, providers, ssoError } = useLoaderData<typeof loader>();
+  const { demo, providers, ssoError, lookup } = useLoaderData<typeof loader>();
+  const foundRef = useRef<HTMLAnchorElement>(null);
   const { t: ti } = useTranslation("identity");
   const ssoErrorRef = useRef<HTMLParagraphElement>(null);
   const result = useActionData<typeof action>();
@@ -138,6 +145,10 @@ export default function SignIn() {
   useEffect(() => {
     if (ssoError) ssoErrorRef.current?.focus();
   }, [ssoError]);
+  useEffect(() => {
+    if (lookup?.provider) foundRef.current?.focus();
+  }, [lookup]);
+  const start = (query: Record<string, string>) => `/api/auth/sso/start?${new URLSearchParams({ ...query, ...(redirectTo ? { redirectTo } : {}) })}`;
 
   return (
     <main id="main" className="page page--narrow" tabIndex={-1}>
@@ -164,31 +175,38 @@ export default function SignIn() {
             <section className="sign-in__sso" aria-labelledby="sso-title">
               <h2 id="sso-title">{ti("sso.signIn.title")}</h2>
               <p>{ti("sso.signIn.intro")}</p>
-              {/* Plain GET forms to better-auth's endpoint: it answers with the redirect to the provider. */}
+              {/* Links to better-auth's endpoint, which answers with the redirect to the provider. */}
               <ul className="sign-in__providers">
                 {providers.map((p) => (
                   <li key={p.id}>
-                    <form method="get" action="/api/auth/sso/start">
-                      <input type="hidden" name="provider" value={p.id} />
-                      {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-                      <button type="submit" className="button" data-sso-provider={p.id}>
-                        {ti("sso.signIn.with", { name: p.name })}
-                      </button>
-                      {p.organisation && p.organisation !== p.name ? <span className="muted"> {p.organisation}</span> : null}
-                    </form>
+                    <a className="button" href={start({ provider: p.id })} data-sso-provider={p.id}>
+                      {ti("sso.signIn.with", { name: p.name })}
+                    </a>
+                    {p.organisation && p.organisation !== p.name ? <span className="muted"> {p.organisation}</span> : null}
                   </li>
                 ))}
               </ul>
-              <form method="get" action="/api/auth/sso/start" className="inline-form">
+              <form method="get" action="/sign-in" className="inline-form">
                 {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
                 <div className="field">
                   <label htmlFor="sso-email">{ti("sso.signIn.email")}</label>
-                  <input id="sso-email" name="email" type="email" autoComplete="email" required />
+                  <input id="sso-email" name="ssoEmail" type="email" autoComplete="email" required defaultValue={lookup?.email ?? ""} aria-describedby={lookup ? "sso-lookup" : undefined} />
                 </div>
                 <button type="submit" className="button">
                   {ti("sso.signIn.lookup")}
                 </button>
               </form>
+              {lookup ? (
+                <p id="sso-lookup" role="status">
+                  {lookup.provider ? (
+                    <a className="button button--primary" href={start({ provider: lookup.provider.id })} ref={foundRef}>
+                      {ti("sso.signIn.with", { name: lookup.provider.name })}
+                    </a>
+                  ) : (
+                    ti("sso.errors.no_provider")
+                  )}
+                </p>
+              ) : null}
               <h2>{ti("sso.signIn.or")}</h2>
             </section>
           ) : null}

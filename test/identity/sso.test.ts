@@ -181,6 +181,11 @@ describe("single sign-on", () => {
     const signInPage = visibleText(await (await new Jar(server.url).get("/sign-in")).text());
     expect(signInPage).toContain("Sign in with Rijkspas EZ");
     expect(signInPage).toContain("Sign in with Rijkspas KGG");
+    // "Continue with my organisation" finds the provider of a work email's domain, and offers it as a link.
+    const found = await (await new Jar(server.url).get("/sign-in?ssoEmail=Someone%40MinEZ.example&redirectTo=%2Fagenda")).text();
+    expect(found).toContain(`href="/api/auth/sso/start?provider=${ezProvider}&amp;redirectTo=%2Fagenda"`);
+    const notFound = visibleText(await (await new Jar(server.url).get("/sign-in?ssoEmail=someone%40elsewhere.example")).text());
+    expect(notFound).toContain("No organisation signs people in through its own account with this email address.");
   });
 
   it("creates a person of a configured domain in the provider's organisation on first sign-in, and finds them again after", async () => {
