@@ -21,6 +21,7 @@ import { z } from "zod";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
 import { appendAudit } from "./services/audit";
+import { findInvitation } from "./views/invitations";
 
 export const SSO_CALLBACK_PATH = "/api/auth/sso/callback";
 const STATE_COOKIE = "overleg_sso_state";
@@ -154,6 +155,8 @@ function configurationOf(env: Pick<Env, "BETTER_AUTH_SECRET">, provider: SsoProv
 }
 
 interface FlowState {
+  /** The invitation being accepted, if the flow started from one: it lets a provider that creates nobody create its person. */
+  invitation?: string;
   providerId: string;
   verifier: string;
   nonce: string;
@@ -192,6 +195,7 @@ export function ssoPlugin(deps: SsoPluginDeps) {
             provider: z.string().max(100).optional(),
             email: z.string().trim().max(254).optional(),
             redirectTo: z.string().max(2000).optional(),
+            invitation: z.string().max(200).optional(),
           }),
         },
         async (ctx) => {
@@ -208,7 +212,13 @@ export function ssoPlugin(deps: SsoPluginDeps) {
           const state = oidc.randomState();
           const nonce = oidc.randomNonce();
           const verifier = oidc.randomPKCECodeVerifier();
-          const flow: FlowState = { providerId: provider.id, verifier, nonce, redirectTo: safeRedirect(ctx.query.redirectTo) };
+          const flow: FlowState = {
+            providerId: provider.id,
+            verifier,
+            nonce,
+            redirectTo: safeRedirect(ctx.query.redirectTo),
+            ...(ctx.query.invitation ? { invitation: ctx.query.invitation } : {}),
+          };
           await ctx.context.internalAdapter.createVerificationValue({
             identifier: `sso:${state}`,
             value: JSON.stringify(flow),
@@ -275,7 +285,7 @@ export function ssoPlugin(deps: SsoPluginDeps) {
           if (claims.email_verified !== true) throw ctx.redirect(fail("email_unverified"));
           if (!provider.domains.includes(domainOf(email))) throw ctx.redirect(fail("domain"));
 
-          const userId = await personFor(database, provider, { sub, email, name: typeof claims.name === "string" ? claims.name : "" });
+          const userId = await personFor(database, provider, { sub, email, name: typeof claims.name === "string" ? claims.name : "" }, flow.invitation);
           if (typeof userId !== "string") throw ctx.redirect(fail(userId.refused));
 
           const user = await ctx.context.internalAdapter.findUserById(userId);
@@ -298,12 +308,14 @@ export function ssoPlugin(deps: SsoPluginDeps) {
 /**
  * The person a verified identity is: the one linked to this provider and subject before; else the
  * person with this email (linked now, when they belong to the provider's organisation); else a new
- * person in that organisation, when the provider may create people.
+ * person in that organisation, when the provider may create people or the flow started from a pending
+ * invitation for this very email (into the provider's organisation, which must be the invitation's).
  */
 async function personFor(
   database: Database,
   provider: SsoProviderRow,
   who: { sub: string; email: string; name: string },
+  invitationToken?: string,
 ): Promise<string | { refused: SsoError }> {
   const { db, t } = database;
   const providerId = `sso:${provider.id}`;
@@ -316,7 +328,12 @@ async function personFor(
   if (linked) return linked.organisationId === provider.organisationId ? linked.userId : { refused: "other_organisation" };
   const [person] = await db.select({ id: t.user.id, organisationId: t.user.organisationId }).from(t.user).where(eq(t.user.email, who.email)).limit(1);
   if (person && person.organisationId !== provider.organisationId) return { refused: "other_organisation" };
-  if (!person && !provider.createPeople) return { refused: "no_account" };
+  if (!person && !provider.createPeople) {
+    const invitation = invitationToken ? await findInvitation({ database }, invitationToken).catch(() => null) : null;
+    const invited = invitation && invitation.state === "pending" && invitation.email === who.email;
+    if (!invited) return { refused: "no_account" };
+    if (invitation.organisationId && invitation.organisationId !== provider.organisationId) return { refused: "other_organisation" };
+  }
   const now = new Date();
   return database.transaction(async (tx) => {
     let userId = person?.id;

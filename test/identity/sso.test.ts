@@ -10,11 +10,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { createInvitation } from "../../server/commands/invitationCreate";
 import { DEMO_PASSWORD } from "../../server/seed/content";
+import { loadActor } from "../../server/services/access";
 import { Jar, visibleText } from "../support/browser-less";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -32,6 +34,7 @@ const PEOPLE: Record<string, { email: string; email_verified: boolean; name: str
   unverified: { email: "onbevestigd@minez.example", email_verified: false, name: "Otto Onbevestigd" },
   "kgg-person": { email: "drafter@kgg.example", email_verified: true, name: "Daan Kramer" },
   "other-domain": { email: "someone@elsewhere.example", email_verified: true, name: "Iemand Anders" },
+  "invited-kgg": { email: "uitgenodigd@kgg.example", email_verified: true, name: "Ufuk Uitgenodigd" },
 };
 
 beforeAll(async () => {
@@ -280,6 +283,33 @@ describe("single sign-on", () => {
     }
   });
 
+  it("lets an invitation be accepted through single sign-on, where the provider creates nobody by itself", async () => {
+    const { db, t } = server.database;
+    await db.update(t.ssoProviders).set({ createPeople: false, updatedAt: new Date() }).where(eq(t.ssoProviders.id, kggProvider));
+    try {
+      // Without an invitation: no account, and none is made.
+      const uninvited = new Jar(server.url);
+      expect(await signInThrough(uninvited, `/api/auth/sso/start?provider=${kggProvider}`, "invited-kgg")).toBe("/sign-in?sso=no_account");
+      expect(await db.select().from(t.user).where(eq(t.user.email, "uitgenodigd@kgg.example"))).toEqual([]);
+
+      const admin = (await loadActor(server.database, await server.userId("admin@overleg.example")))!;
+      const invite = await createInvitation(server.services, { actor: admin, workspaceId: await server.workspaceId("Toegang tot financiering"), email: "uitgenodigd@kgg.example", role: "commenter", organisationId: await orgId("KGG") });
+      const jar = new Jar(server.url);
+      const page = await (await jar.get(`/invite/${invite.token}`)).text();
+      expect(visibleText(page)).toContain("Accept with Rijkspas KGG");
+      const start = /href="(\/api\/auth\/sso\/start\?[^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&") ?? "";
+      expect(start).toContain("invitation=");
+      expect(await signInThrough(jar, start, "invited-kgg")).toBe(`/invite/${invite.token}`);
+      const [person] = await db.select({ organisationId: t.user.organisationId }).from(t.user).where(eq(t.user.email, "uitgenodigd@kgg.example"));
+      expect(person.organisationId).toBe(await orgId("KGG"));
+      // Back on the invitation, signed in as the invited person: it is accepted as for anyone signed in.
+      const back = visibleText(await (await jar.get(`/invite/${invite.token}`)).text());
+      expect(back).not.toContain("Accept with Rijkspas KGG");
+    } finally {
+      await db.update(t.ssoProviders).set({ createPeople: true, updatedAt: new Date() }).where(eq(t.ssoProviders.id, kggProvider));
+    }
+  });
+
   it("refuses an email the provider has not verified", async () => {
     const jar = new Jar(server.url);
     expect(await signInThrough(jar, `/api/auth/sso/start?provider=${ezProvider}`, "unverified")).toBe("/sign-in?sso=email_unverified");
@@ -308,7 +338,9 @@ describe("single sign-on", () => {
     const nobody = new Jar(server.url);
     expect(await signInThrough(nobody, `/api/auth/sso/start?provider=${ezProvider}`, "other-domain")).toBe("/sign-in?sso=domain");
     expect((await new Jar(server.url).get("/api/auth/sso/start?email=someone%40elsewhere.example")).headers.get("location")).toBe("/sign-in?sso=no_provider");
-    expect(await db.select().from(t.account).where(and(eq(t.account.providerId, `sso:${kggProvider}`)))).toEqual([]);
+    // Nobody it refused was linked to it.
+    const refusedPeople = [await server.userId("lead@ez.example"), await server.userId("drafter@kgg.example")];
+    expect(await db.select().from(t.account).where(and(eq(t.account.providerId, `sso:${kggProvider}`), inArray(t.account.userId, refusedPeople)))).toEqual([]);
   });
 
   it("refuses a password sign-in of a person whose organisation requires single sign-on, with a clear message", async () => {
