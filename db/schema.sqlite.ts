@@ -32,6 +32,8 @@ export const user = sqliteTable("user", {
   disabledAt: ts("disabled_at"),
   /** better-auth's two-factor plugin: TOTP set up and verified. */
   twoFactorEnabled: bool("two_factor_enabled").notNull().default(false),
+  /** An admin reset the second factor (a lost authenticator): it must be set up again; cleared when it is. */
+  twoFactorResetAt: ts("two_factor_reset_at"),
 });
 
 export const session = sqliteTable(
@@ -116,8 +118,36 @@ export const organisations = sqliteTable("organisations", {
   shortCode: text("short_code").notNull().unique(),
   /** Whether its people must use a second factor: true, false, or null for the default (docs/decisions/022). */
   requireTwoFactor: bool("require_two_factor"),
+  /** Its people sign in only through one of its single sign-on providers, never with a password (docs/decisions/029). */
+  requireSso: bool("require_sso").notNull().default(false),
   createdAt: createdAt(),
 });
+
+/**
+ * An OpenID Connect provider an admin configured for an organisation (docs/decisions/029): its people
+ * sign in through it. `domains` are the email domains it may speak for (lower case, at least one; a
+ * domain belongs to one organisation). The client secret is stored encrypted with BETTER_AUTH_SECRET.
+ */
+export const ssoProviders = sqliteTable(
+  "sso_providers",
+  {
+    id: id(),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    clientSecret: text("client_secret").notNull(),
+    domains: json<string[]>("domains").notNull(),
+    /** People of its domains without an account are created on first sign-in (else they need an invitation). */
+    createPeople: bool("create_people").notNull().default(true),
+    enabled: bool("enabled").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [index("sso_providers_organisation_idx").on(t.organisationId)],
+);
 
 /**
  * An agenda: the document being written (the action agenda on critical raw materials is one). Its

@@ -23,6 +23,7 @@ import { endpoints as defaultEndpoints } from "./api/endpoints";
 import { openApiDocument } from "./api/openapi";
 import { actorFromApiToken, isApiToken } from "./api/tokens";
 import { secondFactorOf } from "./services/second-factor";
+import { secondFactorGate } from "./policy";
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json(errorBody({ code, message }));
@@ -39,7 +40,7 @@ async function actorOf(services: Services, req: Request): Promise<SignedIn | nul
       if (!actor) return null;
       // The session's gate holds for tokens too: a person who must set up a second factor opens no door yet.
       const second = await secondFactorOf(services.database, services.env, actor.id);
-      return second.required && !second.enabled ? null : actor;
+      return secondFactorGate({ ...second, checkedAt: null }, "token") ? null : actor;
     }
     return services.actorFromHeaders(new Headers({ authorization: `Bearer ${match[1]}` }));
   }

@@ -103,6 +103,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     // Sign-out and revoked sessions: every node asks that person's open connections again at once.
     onSessionEnded: ({ userId }) => events.emit("session.ended", { userId }),
     onMailQueued: () => events.emit("mail.queued", { count: 1 }),
+    log,
   });
   const services = createServicesBase({ env, database, auth, events, log });
   const auditAnchor = await startAuditAnchor({ database, log }, auditKey, {

@@ -7,10 +7,14 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { secondFactorOf } from "./services/second-factor";
 import { bearer, twoFactor } from "better-auth/plugins";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";
 import { enqueueMail } from "./mail/outbox";
+import { ssoPlugin } from "./sso";
+
+/** The code of a password sign-in refused because the person's organisation requires single sign-on. */
+export const SSO_REQUIRED_CODE = "SSO_REQUIRED";
 import { ACCOUNT_LOCKED_CODE, accountKey, DEFAULT_ACCOUNT_LIMIT, memoryAccountLimits, type AccountLimitRule, type AccountLimitStore } from "./sign-in-limit";
 
 export interface AuthOptions {
@@ -33,6 +37,20 @@ export interface AuthOptions {
   accountLimitStore?: AccountLimitStore;
   /** Called after a mail (a password reset) was written to the outbox, so the sender looks now. */
   onMailQueued?: () => void;
+  /** Where single sign-on says why a provider failed. */
+  log?: { warn(message: string, data?: Record<string, unknown>): void };
+}
+
+/** Whether this email belongs to a person whose organisation signs in only through single sign-on. */
+async function ssoRequiredFor(database: Database, email: string): Promise<boolean> {
+  const { db, t } = database;
+  const rows = await db
+    .select({ required: t.organisations.requireSso })
+    .from(t.user)
+    .innerJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
+    .where(eq(t.user.email, email.trim().toLowerCase()))
+    .limit(1);
+  return Boolean(rows[0]?.required);
 }
 
 function emailOf(body: unknown): string | null {
@@ -135,7 +153,12 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
           }
           return;
         }
-        const email = accountRule && ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+        // A person whose organisation requires single sign-on has no password sign-in (docs/decisions/029).
+        const signingIn = ctx.path === "/sign-in/email" ? emailOf(ctx.body) : null;
+        if (signingIn && (await ssoRequiredFor(database, signingIn))) {
+          throw new APIError("FORBIDDEN", { code: SSO_REQUIRED_CODE, message: "Your organisation signs you in through its own account: use single sign-on." });
+        }
+        const email = accountRule && signingIn;
         if (!email || !accountRule) return;
         const verdict = await accountLimits.attempt(accountKey(email), accountRule, Date.now());
         if (verdict.allowed) return;
@@ -163,6 +186,9 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
           const returnedToken = (returned as { token?: unknown } | null)?.token;
           const tokens = [returnedToken, ctx.context.newSession?.session.token].filter((x): x is string => typeof x === "string" && x !== "");
           if (tokens.length) await database.db.update(t.session).set({ secondFactorAt: new Date() }).where(inArray(t.session.token, tokens));
+          // Set up again after an admin reset it: the reset has done its work.
+          const userId = ctx.context.newSession?.user.id ?? ctx.context.session?.user.id;
+          if (userId) await database.db.update(t.user).set({ twoFactorResetAt: null }).where(and(eq(t.user.id, userId), eq(t.user.twoFactorEnabled, true)));
         }
       }),
     },
@@ -193,6 +219,8 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       // TOTP with recovery codes (docs/decisions/022-identity-plugins.md). People who sign in only
       // through single sign-on have no password to confirm with; their session is the proof.
       twoFactor({ issuer: "Overleg", allowPasswordless: true }),
+      // Single sign-on over OpenID Connect, with the providers an admin configured (docs/decisions/029).
+      ssoPlugin({ database, env, log: options.log }),
     ],
   });
 }

@@ -11,7 +11,7 @@ import type { Env } from "./env";
 import type { DomainEventBus } from "./events";
 import type { Logger } from "./log";
 import type { Mailer } from "./mail/sender";
-import type { Actor } from "./policy";
+import { secondFactorGate, type Actor, type SecondFactorGate } from "./policy";
 import { loadActor } from "./services/access";
 import { secondFactorOf } from "./services/second-factor";
 import type { AuditAnchor } from "./services/audit-anchor";
@@ -25,7 +25,7 @@ export type SignedIn = NonNullable<Awaited<ReturnType<typeof loadActor>>> & {
  * A session that is not let through yet: `setup`, its person must set up a second factor first;
  * `verify`, its person has one and this session has not given it (a sign-in through SSO).
  */
-export type SessionGate = "setup" | "verify" | null;
+export type SessionGate = SecondFactorGate;
 
 export interface SessionState {
   actor: SignedIn;
@@ -77,12 +77,9 @@ export function createServicesBase(deps: Omit<Services, "actorFromHeaders" | "se
     }
     const at = (session.session as { secondFactorAt?: Date | string | null }).secondFactorAt;
     const checkedAt = at ? new Date(at) : null;
-    const actor: SignedIn = {
-      ...person,
-      sessionId: session.session.id,
-      secondFactor: { enabled: secondFactor.enabled, required: secondFactor.required, checkedAt },
-    };
-    const gate: SessionGate = secondFactor.enabled ? (checkedAt ? null : "verify") : secondFactor.required ? "setup" : null;
+    const state = { enabled: secondFactor.enabled, required: secondFactor.required, checkedAt };
+    const actor: SignedIn = { ...person, sessionId: session.session.id, secondFactor: state };
+    const gate = secondFactorGate(state, "session");
     return { actor, gate };
   }
   return {

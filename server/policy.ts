@@ -128,7 +128,7 @@ export type AgendaAction =
   | "agenda.viewArchived"
   | "agenda.archive";
 
-export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail";
+export type AdminAction = "admin.organisations" | "admin.people" | "admin.workspaces" | "admin.audit" | "admin.mail" | "admin.sso";
 
 export type Action = WorkspaceAction | SectionAction | ThreadAction | CommentAction | AdminAction | AgendaAction;
 
@@ -773,6 +773,8 @@ export interface SecondFactorFacts {
   roles: readonly Role[];
   /** The admins' rules per role (a role without a rule: the default). */
   roleRules: Partial<Record<SecondFactorRole, boolean>>;
+  /** An admin reset the person's second factor (a lost authenticator): they set it up again. Absent: no. */
+  resetByAdmin?: boolean;
 }
 
 /**
@@ -780,6 +782,7 @@ export interface SecondFactorFacts {
  * hold. Without rules, in production, administrators and the people of the minister's office must.
  */
 export function secondFactorRequirement(f: SecondFactorFacts): { required: boolean; because: string | null } {
+  if (f.resetByAdmin) return { required: true, because: "reset" };
   const organisation = f.organisationRule ?? (f.production && f.organisationKind === "minister-office");
   if (organisation) return { required: true, because: "organisation" };
   const roles: SecondFactorRole[] = [...(f.isAdmin ? (["admin"] as const) : []), ...f.roles];
@@ -788,6 +791,27 @@ export function secondFactorRequirement(f: SecondFactorFacts): { required: boole
     if (rule) return { required: true, because: `role:${role}` };
   }
   return { required: false, because: null };
+}
+
+/**
+ * Where a session or token stops before any door (HTTP pages, the JSON API, socket.io, the collab
+ * WebSocket): `setup`, a rule requires a second factor the person has not set up; `verify`, the person
+ * has one and this session never gave it (a sign-in through single sign-on). A personal API token is
+ * not a sign-in and gives no second factor: only `setup` holds it.
+ */
+export type SecondFactorGate = "setup" | "verify" | null;
+
+export function secondFactorGate(state: SecondFactorState, door: "session" | "token"): SecondFactorGate {
+  if (!state.enabled) return state.required ? "setup" : null;
+  if (door === "token") return null;
+  return state.checkedAt ? null : "verify";
+}
+
+/** Whether `actor` may reset someone's second factor (a lost authenticator): admins, of anyone but themselves. */
+export function secondFactorReset(actor: Actor, personId: string): Verdict {
+  if (!actor.isAdmin) return refused("forbidden", "Only administrators reset someone's second factor.");
+  if (actor.id === personId) return refused("own_second_factor", "Another administrator resets your own second factor.");
+  return allowed;
 }
 
 /** How long a second factor given counts for a step-up (sign-off, reopening, publishing). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../app/i18n";
-import { NOTIFICATION_KINDS, NOTIFICATION_TEXT_KEYS, notificationTextKey } from "../app/shared/notifications";
+import { ACCOUNT_NOTIFICATION_KINDS, NOTIFICATION_KINDS, NOTIFICATION_TEXT_KEYS, notificationTextKey } from "../app/shared/notifications";
 import { notificationText } from "../app/components/comments/notification-text";
 import type { NotificationView } from "../app/shared/comments";
 import { LOCALES } from "../app/shared/locales";
@@ -43,6 +43,11 @@ describe("notification texts", () => {
       for (const kind of [...NOTIFICATION_KINDS, "no.such.kind"]) {
         const line = notificationText(i18n.t, sample(kind));
         expect(line, kind).not.toMatch(/\{\{|notifications\.kind/);
+        if (ACCOUNT_NOTIFICATION_KINDS.includes(kind as (typeof NOTIFICATION_KINDS)[number])) {
+          // About the account: it names who did it, no section.
+          expect(line, kind).toContain("Daan Kramer (KGG)");
+          continue;
+        }
         expect(line, kind).toContain("Aanleiding");
         expect(line, kind).toContain("Toegang tot financiering");
       }

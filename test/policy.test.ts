@@ -32,7 +32,9 @@ import {
   reviewDecision,
   resolutionConfirmation,
   reviewRequest,
+  secondFactorGate,
   secondFactorRequirement,
+  secondFactorReset,
   sessionEnd,
   stepUp,
   STEP_UP_MAX_AGE_MS,
@@ -234,6 +236,7 @@ const adminTable: Record<AdminAction, Row> = {
   "admin.workspaces":        [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.audit":             [".", ".", ".", ".", ".", ".", "Y", "."],
   "admin.mail":              [".", ".", ".", ".", ".", ".", "Y", "."],
+  "admin.sso":               [".", ".", ".", ".", ".", ".", "Y", "."],
 };
 
 // ── search: which hits a person sees (and counts), on a draft section ─────────────────────────────
@@ -580,6 +583,29 @@ describe("the second factor", () => {
     expect(code({ enabled: false, required: true, checkedAt: null })).toBe("two_factor_setup_required");
     expect(code({ enabled: false, required: false, checkedAt: null })).toBe("Y");
     expect(STEP_UP_MAX_AGE_MS).toBe(15 * 60_000);
+  });
+
+  it("is required again of a person whose second factor an admin reset, whatever the rules", () => {
+    expect(required({ resetByAdmin: true, organisationRule: false }, false)).toBe(true);
+    expect(secondFactorRequirement({ ...base, production: false, resetByAdmin: true }).because).toBe("reset");
+  });
+
+  it("holds a session or a token at one gate: setup when required and not set up; verify for a session that never gave it", () => {
+    const at = new Date("2026-12-01T12:00:00Z");
+    const gate = (enabled: boolean, required: boolean, checkedAt: Date | null) =>
+      [secondFactorGate({ enabled, required, checkedAt }, "session"), secondFactorGate({ enabled, required, checkedAt }, "token")];
+    expect(gate(false, true, null)).toEqual(["setup", "setup"]);
+    expect(gate(false, false, null)).toEqual([null, null]);
+    expect(gate(true, true, null)).toEqual(["verify", null]);
+    expect(gate(true, false, null)).toEqual(["verify", null]);
+    expect(gate(true, true, at)).toEqual([null, null]);
+  });
+
+  it("is reset only by an admin, and not their own", () => {
+    for (const person of PEOPLE) {
+      expect(answer(secondFactorReset(who[person].actor, "u-someone-else")), person).toBe(person === "admin" ? "Y" : "forbidden");
+    }
+    expect(answer(secondFactorReset(who.admin.actor, who.admin.actor.id))).toBe("own_second_factor");
   });
 });
 

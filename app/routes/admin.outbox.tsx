@@ -40,7 +40,7 @@ export default function AdminOutbox() {
   const result = useActionData<typeof action>();
   const { t } = useTranslation("mail");
   const dateLocale = useDateLocale();
-  const kindName = (kind: string) => (["invitation", "password_reset", "digest"].includes(kind) ? t(`outbox.kinds.${kind}`) : t(`kinds.${kind}`));
+  const kindName = (kind: string) => (["invitation", "password_reset", "second_factor_reset", "digest"].includes(kind) ? t(`outbox.kinds.${kind}`) : t(`kinds.${kind}`));
   return (
     <main id="main" className="page admin-page" tabIndex={-1}>
       <div className="page-heading">

@@ -5,6 +5,7 @@ import { changePersonOrganisation } from "../../server/commands/personChangeOrga
 import { createPersonByAdmin } from "../../server/commands/personCreate";
 import { disablePerson } from "../../server/commands/personDisable";
 import { endSessions } from "../../server/commands/sessionEnd";
+import { resetSecondFactor } from "../../server/commands/secondFactorReset";
 import { enablePerson } from "../../server/commands/personEnable";
 import { setPersonAdmin } from "../../server/commands/personSetAdmin";
 import { listOrganisationsUnchecked, listPeople } from "../../server/views/admin";
@@ -65,6 +66,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         // Signed out everywhere at once; their open editors and live pages close (session.ended).
         await endSessions(services, { actor, userId: form.userId, which: "all" });
         break;
+      case "secondFactor":
+        // A lost authenticator: set up again at the next sign-in; signed out everywhere; told by notification and mail.
+        await resetSecondFactor(services, { actor, userId: form.userId });
+        break;
     }
     return { ok: true, intent: form.intent, target: form.userId } satisfies Success;
   } catch (error) {
@@ -82,10 +87,11 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
   const adminFetcher = useFetcher<ActionResult>();
   const statusFetcher = useFetcher<ActionResult>();
   const sessionsFetcher = useFetcher<ActionResult>();
+  const resetFetcher = useFetcher<ActionResult>();
   const { t: ti } = useTranslation("identity");
   const orgForm = useSchemaForm(ChangeOrganisationForm, orgFetcher.data && !orgFetcher.data.ok ? orgFetcher.data.errors : undefined);
   const p = `person-${person.id}`;
-  const failure = [adminFetcher.data, statusFetcher.data, sessionsFetcher.data].find((d) => d && !d.ok) as ActionFailure | undefined;
+  const failure = [adminFetcher.data, statusFetcher.data, sessionsFetcher.data, resetFetcher.data].find((d) => d && !d.ok) as ActionFailure | undefined;
   return (
     <tr className={person.disabledAt ? "is-disabled" : undefined}>
       <th scope="row">
@@ -159,6 +165,26 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
               <span className="visually-hidden"> {person.name}</span>
             </button>
           </sessionsFetcher.Form>
+        )}
+        {isMe ? null : (
+          <resetFetcher.Form
+            method="post"
+            onSubmit={(event) => {
+              if (!window.confirm(ti("reset.confirm", { name: person.name }))) event.preventDefault();
+            }}
+          >
+            <input type="hidden" name="intent" value="secondFactor" />
+            <input type="hidden" name="userId" value={person.id} />
+            <button type="submit" className="button button--quiet" disabled={resetFetcher.state !== "idle"}>
+              {ti("reset.action")}
+              <span className="visually-hidden"> {person.name}</span>
+            </button>
+            {resetFetcher.data?.ok ? (
+              <p role="status" className="muted">
+                {ti("reset.done", { name: person.name })}
+              </p>
+            ) : null}
+          </resetFetcher.Form>
         )}
         <FieldError id={`${p}-error`} code={failure?.errors.form} />
       </td>

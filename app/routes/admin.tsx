@@ -24,6 +24,7 @@ export default function AdminLayout() {
     { to: "/admin/people", label: t("nav.people") },
     { to: "/admin/agendas", label: t("agendas:admin.nav") },
     { to: "/admin/security", label: t("nav.security") },
+    { to: "/admin/sso", label: t("nav.sso") },
     { to: "/admin/audit", label: t("nav.audit") },
     { to: "/admin/outbox", label: t("nav.outbox") },
   ];

@@ -5,6 +5,7 @@ import { NotFound } from "../../server/services/access";
 import { acceptInvitation } from "../../server/commands/invitationAccept";
 import { acceptInvitationAsNewPerson } from "../../server/commands/invitationAcceptAsNewPerson";
 import { findInvitation } from "../../server/views/invitations";
+import { providerForEmail } from "../../server/sso";
 import { InvitationForm, NewPersonForm, PASSWORD_MAX, PASSWORD_MIN } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";
@@ -49,8 +50,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     expiresAt: invitation.expiresAt.toISOString(),
     accountExists: invitation.accountExists,
   };
+  // The invited email's organisation may sign its people in itself: the invitation can be accepted through it.
+  const provider = invitation.state === "pending" && !actor ? await providerForEmail(context.services.database, invitation.email) : null;
   return data(
-    { state: invitation.state, token, signedIn: actor ? { email: actor.email } : null, invitation: view },
+    { state: invitation.state, token, signedIn: actor ? { email: actor.email } : null, invitation: view, sso: provider ? { id: provider.id, name: provider.name } : null },
     { status: invitation.state === "pending" ? 200 : 410, headers },
   );
 }
@@ -138,7 +141,10 @@ function NewPersonPanel({ email, organisationName }: { email: string; organisati
 }
 
 export default function InvitationPage() {
-  const { state, token, signedIn, invitation } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { state, token, signedIn, invitation } = loaded;
+  const sso = "sso" in loaded ? loaded.sso : null;
+  const { t: ti } = useTranslation("identity");
   const result = useActionData<typeof action>() as ActionFailure | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation("admin");
@@ -187,7 +193,21 @@ export default function InvitationPage() {
       </div>
     );
   } else {
-    body = <NewPersonPanel email={invitation.email} organisationName={invitation.organisationName} />;
+    body = (
+      <>
+        {sso ? (
+          <div className="notice">
+            <p>{ti("sso.invite.intro", { name: sso.name })}</p>
+            <p>
+              <a className="button button--primary" href={`/api/auth/sso/start?${new URLSearchParams({ provider: sso.id, invitation: token, redirectTo: here })}`}>
+                {ti("sso.invite.accept", { name: sso.name })}
+              </a>
+            </p>
+          </div>
+        ) : null}
+        <NewPersonPanel email={invitation.email} organisationName={invitation.organisationName} />
+      </>
+    );
   }
 
   return (

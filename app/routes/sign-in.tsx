@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { publicEnv } from "../../server/env";
 import { ACCOUNT_LOCKED_CODE } from "../../server/sign-in-limit";
+import { SSO_REQUIRED_CODE } from "../../server/auth";
+import { listSsoProviders, providerForEmail, SSO_ERRORS } from "../../server/sso";
 import { chosenLocaleUnchecked } from "../../server/views/preferences";
 import { passOnHeaders } from "~/components/admin/headers";
 import { demoAccounts } from "~/components/auth/demo-people.server";
@@ -29,6 +31,7 @@ type SignInError =
   | "tooManyAttempts"
   | "tooManyAttemptsForAccount"
   | "accountDisabled"
+  | "ssoRequired"
   | "origin"
   | "unknown";
 
@@ -36,7 +39,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   // Signed in already (or held at the second-factor gate, which the page asked for leads to).
   if (await context.services.sessionFromHeaders(request.headers)) throw redirect(redirectTo);
-  return { demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null };
+  const { db, t } = context.services.database;
+  const organisations = await db.select({ id: t.organisations.id, name: t.organisations.name }).from(t.organisations);
+  const providers = (await listSsoProviders(context.services.database))
+    .filter((p) => p.enabled)
+    .map((p) => ({ id: p.id, name: p.name, organisation: organisations.find((o) => o.id === p.organisationId)?.name ?? null }));
+  const params = new URL(request.url).searchParams;
+  const sso = params.get("sso");
+  // "Continue with my organisation": the provider of the email's domain, offered as a link on this
+  // page (a form may not be redirected to another site: the Content-Security-Policy's form-action).
+  const lookup = params.get("ssoEmail")?.trim().slice(0, 254) ?? "";
+  const found = lookup.includes("@") ? await providerForEmail(context.services.database, lookup) : null;
+  return {
+    lookup: lookup ? { email: lookup, provider: found ? { id: found.id, name: found.name } : null } : null,
+    demo: publicEnv(context.services.env).showDemoPeople ? demoAccounts() : null,
+    providers,
+    ssoError: sso && (SSO_ERRORS as readonly string[]).includes(sso) ? sso : null,
+  };
 }
 
 /**
@@ -85,7 +104,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const error: SignInError =
     body?.code === "ACCOUNT_DISABLED"
       ? "accountDisabled"
-      : body?.code === ACCOUNT_LOCKED_CODE
+      : body?.code === SSO_REQUIRED_CODE
+        ? "ssoRequired"
+        : body?.code === ACCOUNT_LOCKED_CODE
         ? "tooManyAttemptsForAccount"
         : response.status === 401
           ? "invalidCredentials"
@@ -101,11 +122,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const retryAfter = Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 60;
     return data({ error, email, retryAfter }, { status: 429, headers: { "Retry-After": String(retryAfter) } });
   }
-  return data({ error, email }, { status: error === "origin" || error === "accountDisabled" ? 403 : 401 });
+  return data({ error, email }, { status: error === "origin" || error === "accountDisabled" || error === "ssoRequired" ? 403 : 401 });
 }
 
 export default function SignIn() {
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, providers, ssoError, lookup } = useLoaderData<typeof loader>();
+  const foundRef = useRef<HTMLAnchorElement>(null);
+  const { t: ti } = useTranslation("identity");
+  const ssoErrorRef = useRef<HTMLParagraphElement>(null);
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -118,6 +142,13 @@ export default function SignIn() {
   useEffect(() => {
     if (result?.error) errorRef.current?.focus();
   }, [result]);
+  useEffect(() => {
+    if (ssoError) ssoErrorRef.current?.focus();
+  }, [ssoError]);
+  useEffect(() => {
+    if (lookup?.provider) foundRef.current?.focus();
+  }, [lookup]);
+  const start = (query: Record<string, string>) => `/api/auth/sso/start?${new URLSearchParams({ ...query, ...(redirectTo ? { redirectTo } : {}) })}`;
 
   return (
     <main id="main" className="page page--narrow" tabIndex={-1}>
@@ -134,6 +165,50 @@ export default function SignIn() {
             <p className="alert alert--error" role="alert" id="sign-in-error" tabIndex={-1} ref={errorRef}>
               {t(`signIn.errors.${result.error}`, { seconds: "retryAfter" in result ? result.retryAfter : 60 })}
             </p>
+          ) : null}
+          {ssoError ? (
+            <p className="alert alert--error" role="alert" id="sso-error" tabIndex={-1} ref={ssoErrorRef} data-sso-error={ssoError}>
+              {ti(`sso.errors.${ssoError}`)}
+            </p>
+          ) : null}
+          {providers.length ? (
+            <section className="sign-in__sso" aria-labelledby="sso-title">
+              <h2 id="sso-title">{ti("sso.signIn.title")}</h2>
+              <p>{ti("sso.signIn.intro")}</p>
+              {/* Links to better-auth's endpoint, which answers with the redirect to the provider. */}
+              <ul className="sign-in__providers">
+                {providers.map((p) => (
+                  <li key={p.id}>
+                    <a className="button" href={start({ provider: p.id })} data-sso-provider={p.id}>
+                      {ti("sso.signIn.with", { name: p.name })}
+                    </a>
+                    {p.organisation && p.organisation !== p.name ? <span className="muted"> {p.organisation}</span> : null}
+                  </li>
+                ))}
+              </ul>
+              <form method="get" action="/sign-in" className="inline-form">
+                {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+                <div className="field">
+                  <label htmlFor="sso-email">{ti("sso.signIn.email")}</label>
+                  <input id="sso-email" name="ssoEmail" type="email" autoComplete="email" required defaultValue={lookup?.email ?? ""} aria-describedby={lookup ? "sso-lookup" : undefined} />
+                </div>
+                <button type="submit" className="button">
+                  {ti("sso.signIn.lookup")}
+                </button>
+              </form>
+              {lookup ? (
+                <p id="sso-lookup" role="status">
+                  {lookup.provider ? (
+                    <a className="button button--primary" href={start({ provider: lookup.provider.id })} ref={foundRef}>
+                      {ti("sso.signIn.with", { name: lookup.provider.name })}
+                    </a>
+                  ) : (
+                    ti("sso.errors.no_provider")
+                  )}
+                </p>
+              ) : null}
+              <h2>{ti("sso.signIn.or")}</h2>
+            </section>
           ) : null}
           <Form method="post" action={redirectTo ? `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}` : "/sign-in"} noValidate={false}>
             <input type="hidden" name="redirectTo" value={redirectTo} />

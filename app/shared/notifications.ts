@@ -15,9 +15,13 @@ export const NOTIFICATION_KINDS = [
   "section.reopened",
   "thread.assigned",
   "thread.unassigned",
+  "second_factor.reset",
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Kinds about the person's account, not about a section or workspace (their text names no section). */
+export const ACCOUNT_NOTIFICATION_KINDS: readonly NotificationKind[] = ["second_factor.reset"];
 
 export function isNotificationKind(kind: string): kind is NotificationKind {
   return (NOTIFICATION_KINDS as readonly string[]).includes(kind);

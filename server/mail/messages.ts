@@ -30,6 +30,7 @@ export interface Words {
   kinds: Record<Exclude<MailKind, "reminder">, KindWords> & {
     invitation: KindWords;
     password_reset: KindWords;
+    second_factor_reset: KindWords;
   };
   reminder: Record<"soon" | "today" | "overdue", Record<"review" | "workspace", KindWords>>;
   digest: { subject: (count: number) => string; intro: string; action: string };
@@ -81,6 +82,11 @@ const nl: Words = {
       subject: () => "Nieuw wachtwoord voor Overleg",
       body: () => "Er is gevraagd om een nieuw wachtwoord voor uw account. Kies met de link hieronder een nieuw wachtwoord; de link is een uur geldig. Heeft u dit niet gevraagd, dan kunt u deze e-mail negeren.",
       action: "Nieuw wachtwoord kiezen",
+    },
+    second_factor_reset: {
+      subject: () => "Uw tweestapsverificatie in Overleg is opnieuw ingesteld",
+      body: (f) => `${f.actor} heeft de tweestapsverificatie van uw account opnieuw ingesteld (bijvoorbeeld omdat u uw authenticator-app kwijt bent). U bent overal afgemeld. Stel bij de volgende keer aanmelden een nieuwe authenticator-app in. Heeft u hier niet om gevraagd, neem dan contact op met uw beheerder.`,
+      action: "Aanmelden en opnieuw instellen",
     },
   },
   reminder: {
@@ -163,6 +169,11 @@ const en: Words = {
       subject: () => "A new password for Overleg",
       body: () => "Someone asked for a new password for your account. Choose one with the link below; it is valid for one hour. If you did not ask, you can ignore this mail.",
       action: "Choose a new password",
+    },
+    second_factor_reset: {
+      subject: () => "Your two-factor authentication on Overleg was reset",
+      body: (f) => `${f.actor} reset the two-factor authentication of your account (for instance because you lost your authenticator app). You were signed out everywhere. Set up a new authenticator app the next time you sign in. If you did not ask for this, contact your administrator.`,
+      action: "Sign in and set it up again",
     },
   },
   reminder: {

@@ -13,7 +13,7 @@ import { MAIL_DEFAULTS, MAIL_KINDS, isMailKind, isMailMode, type MailKind, type 
 import type { NotifyProps } from "../services/notifications";
 
 /** Mails sent whatever the preferences: asked for by the person, or the only way to reach them. */
-export type TransactionalKind = "invitation" | "password_reset" | "digest";
+export type TransactionalKind = "invitation" | "password_reset" | "second_factor_reset" | "digest";
 export type OutboxKind = MailKind | TransactionalKind;
 
 export interface MailIntent {

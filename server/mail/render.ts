@@ -199,6 +199,13 @@ export async function renderMail(database: Database, env: Env, row: OutboxRow, n
     const p: Piece = { subject: words.subject({} as Facts), body: words.body({} as Facts), action: words.action, link: url };
     return { to: row.toAddress, unsubscribe: null, ...frame(env, who, w, p.subject, pieceText(p), pieceHtml(p), null, null) };
   }
+  if (row.kind === "second_factor_reset") {
+    const n = await names(database, { actorId: str(data.actorId) || null });
+    const words = w.kinds.second_factor_reset;
+    const facts = { actor: n.actor } as Facts;
+    const p: Piece = { subject: words.subject(facts), body: words.body(facts), action: words.action, link: `${env.PUBLIC_URL}/sign-in` };
+    return { to: row.toAddress, unsubscribe: null, ...frame(env, who, w, p.subject, pieceText(p), pieceHtml(p), null, null) };
+  }
   if (row.kind === "digest") {
     const ids = Array.isArray(data.itemIds) ? data.itemIds.filter((x): x is string => typeof x === "string") : [];
     const { db, t } = database;

@@ -39,6 +39,7 @@ export async function secondFactorOf(
       .select({
         isAdmin: t.user.isAdmin,
         enabled: t.user.twoFactorEnabled,
+        resetAt: t.user.twoFactorResetAt,
         organisationKind: t.organisations.kind,
         organisationRule: t.organisations.requireTwoFactor,
       })
@@ -58,6 +59,7 @@ export async function secondFactorOf(
     organisationRule: row.organisationRule === null || row.organisationRule === undefined ? null : Boolean(row.organisationRule),
     roles: memberships.map((m) => m.role as Role),
     roleRules,
+    resetByAdmin: Boolean(row.resetAt) && !row.enabled,
   });
   return { enabled: Boolean(row.enabled), ...verdict };
 }

@@ -9,6 +9,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { renderMail, type OutboxRow } from "../../server/mail/render";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { Jar, totpCode, visibleText } from "../support/browser-less";
 import { startTestServer, type TestServer } from "../support/server";
@@ -237,3 +238,57 @@ describe("step-up", () => {
 });
 
 let officeSecret = "";
+
+describe("an admin resets a lost authenticator", () => {
+  it("ends the person's sessions, has them set it up again at the next sign-in whatever the rules, tells them, and is audited", async () => {
+    const { db, t } = server.database;
+    const email = "approver@ocw.example";
+    const jar = new Jar(server.url);
+    await jar.signIn(email, DEMO_PASSWORD);
+    await setUp(jar);
+    const userId = await server.userId(email);
+
+    // Not someone who is not an admin, and not an admin's own.
+    const notAdmin = new Jar(server.url);
+    await notAdmin.signIn("viewer@tno.example", DEMO_PASSWORD);
+    expect((await notAdmin.post("/admin/people", { intent: "secondFactor", userId })).status).toBe(403);
+    const admin = new Jar(server.url);
+    await admin.signIn("admin@overleg.example", DEMO_PASSWORD);
+    const own = await admin.post("/admin/people", { intent: "secondFactor", userId: await server.userId("admin@overleg.example") });
+    expect(own.status).toBe(403);
+    expect(await twoFactorEnabled(email)).toBe(true);
+    expect((await jar.get("/api/v1/workspaces")).status).toBe(200);
+
+    const reset = await admin.post("/admin/people", { intent: "secondFactor", userId });
+    expect(reset.status).toBe(200);
+    expect(await twoFactorEnabled(email)).toBe(false);
+    expect(await db.select().from(t.twoFactor).where(eq(t.twoFactor.userId, userId))).toEqual([]);
+    // Signed out everywhere at once.
+    expect((await jar.get("/api/v1/workspaces")).status).toBe(401);
+    const [audit] = await db.select({ data: t.auditEvents.data, actorId: t.auditEvents.actorId }).from(t.auditEvents).where(eq(t.auditEvents.action, "second_factor.reset"));
+    expect(typeof audit.data === "string" ? JSON.parse(audit.data) : audit.data).toMatchObject({ email, hadSecondFactor: true, sessionsEnded: 1 });
+    // Told: in the inbox, and by a mail that goes out whatever the mail preferences.
+    expect((await db.select({ kind: t.notifications.kind }).from(t.notifications).where(eq(t.notifications.userId, userId))).map((n) => n.kind)).toContain("second_factor.reset");
+    const mails = await db.select({ kind: t.mailOutbox.kind, to: t.mailOutbox.toAddress, status: t.mailOutbox.status }).from(t.mailOutbox).where(eq(t.mailOutbox.userId, userId));
+    expect(mails.filter((m) => m.kind === "second_factor_reset").map((m) => m.to)).toEqual([email]);
+    // What it says (in the person's language, Dutch by default): who reset it, and what to do.
+    const [row] = await db.select().from(t.mailOutbox).where(and(eq(t.mailOutbox.userId, userId), eq(t.mailOutbox.kind, "second_factor_reset")));
+    const mail = await renderMail(server.database, server.env, row as OutboxRow, new Date());
+    expect(mail?.subject).toBe("Uw tweestapsverificatie in Overleg is opnieuw ingesteld");
+    expect(mail?.text).toContain("Ada Beheer heeft de tweestapsverificatie van uw account opnieuw ingesteld");
+    expect(mail?.text).toContain(`${server.env.PUBLIC_URL}/sign-in`);
+
+    // No rule requires it of this person, yet the next sign-in leads to the setup first; then it is over.
+    const again = new Jar(server.url);
+    expect((await again.signIn(email, DEMO_PASSWORD)).status).toBe(200);
+    const held = await again.get("/agenda");
+    expect(held.status).toBe(302);
+    expect(held.headers.get("location")).toBe("/settings/security?redirectTo=%2Fagenda");
+    expect((await again.get("/api/v1/workspaces")).status).toBe(401);
+    const inbox = await again.get("/settings/security");
+    expect(visibleText(await inbox.text())).toContain("Before you continue, set up two-factor authentication");
+    await setUp(again);
+    expect((await again.get("/api/v1/workspaces")).status).toBe(200);
+    expect((await db.select({ at: t.user.twoFactorResetAt }).from(t.user).where(eq(t.user.id, userId)))[0].at).toBeNull();
+  });
+});

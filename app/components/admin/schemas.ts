@@ -59,7 +59,8 @@ export const SetAdminForm = z.object({ intent: z.literal("admin"), userId: id, i
 export const DisablePersonForm = z.object({ intent: z.literal("disable"), userId: id });
 export const EnablePersonForm = z.object({ intent: z.literal("enable"), userId: id });
 export const EndSessionsForm = z.object({ intent: z.literal("sessions"), userId: id });
-export const PeopleForm = z.discriminatedUnion("intent", [CreatePersonForm, ChangeOrganisationForm, SetAdminForm, DisablePersonForm, EnablePersonForm, EndSessionsForm]);
+export const ResetSecondFactorForm = z.object({ intent: z.literal("secondFactor"), userId: id });
+export const PeopleForm = z.discriminatedUnion("intent", [CreatePersonForm, ChangeOrganisationForm, SetAdminForm, DisablePersonForm, EnablePersonForm, EndSessionsForm, ResetSecondFactorForm]);
 
 /** Field → error code, as both the browser and the action report them. */
 export type FieldErrors = Partial<Record<string, string>>;
