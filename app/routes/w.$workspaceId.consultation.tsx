@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { setDisposition } from "../../server/commands/dispositionSet";
-import { consultationRecord, DISPOSITIONS } from "../../server/views/consultation";
+import { consultationRecord } from "../../server/views/consultation";
+import { DISPOSITIONS } from "../shared/consultation";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";

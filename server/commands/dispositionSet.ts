@@ -10,7 +10,8 @@ import { authorize, type Actor } from "../policy";
 import { CommandError, NotFound, parseInput } from "../errors";
 import { loadWorkspaceFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
-import { DISPOSITIONS, INPUT_KINDS, listExternalInputsUnchecked, type DispositionValue, type InputKind } from "../views/consultation";
+import { DISPOSITIONS, INPUT_KINDS, type DispositionValue, type InputKind } from "../../app/shared/consultation";
+import { listExternalInputsUnchecked } from "../views/consultation";
 import { runCommand, type CommandDeps } from "./run";
 
 /** The longest reason. */

@@ -17,10 +17,7 @@ import { NotFound } from "../errors";
 import { authorize, can, type Actor, type ConsultationPublishFacts } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 
-export const DISPOSITIONS = ["adopted", "partly_adopted", "not_adopted"] as const;
-export type DispositionValue = (typeof DISPOSITIONS)[number];
-export const INPUT_KINDS = ["thread", "suggestion"] as const;
-export type InputKind = (typeof INPUT_KINDS)[number];
+import { type DispositionValue, type InputKind } from "../../app/shared/consultation";
 
 /** One input from outside the lead organisation, as the record lists it. */
 export interface ExternalInput {
