@@ -8,6 +8,8 @@ import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../app/shared/collab";
+import { ClientOwnedError, UpdateStore } from "../../server/collab/store";
+import { createLogger } from "../../server/log";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 import { appendParagraph, hasAll, msg, pollAsync, sessionClients, synced, textOf } from "./helpers";
@@ -113,5 +115,28 @@ describe("who wrote what, recorded by the collab server", () => {
     expect((await forger.closed("closed")).code).toBe(CloseCode.Forbidden);
     expect(await loggedRows(sectionId)).toBe(rowsBefore);
     expect(await ownerOf(seedClient!)).toBeNull();
+  });
+
+  it("refuses in the database, too, a claim on a client id someone else owns (made on another node): nothing of the batch is stored", async () => {
+    const drafter = provider("drafter@kgg.example", sectionId);
+    await synced(drafter);
+    appendParagraph(drafter.doc, "Eigen zin van KGG.");
+    await pollAsync(async () => (await ownerOf(drafter.doc.clientID)) !== null, "recorded");
+    const rowsBefore = await loggedRows(sectionId);
+    const store = new UpdateStore(server.database, createLogger("silent"));
+    const lead = await server.userId("lead@ez.example");
+    const forged = await updateWith(drafter.doc.clientID, "Via een andere node.");
+    const honest = await updateWith(0x2a2a2a, "Eerlijk, in dezelfde batch.");
+    const error = await store
+      .append(sectionId, [honest, forged], [
+        { clientId: 0x2a2a2a, userId: lead, organisationId: null },
+        { clientId: drafter.doc.clientID, userId: lead, organisationId: null },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientOwnedError);
+    expect((error as ClientOwnedError).clashes.map((c) => c.clientId)).toEqual([drafter.doc.clientID]);
+    expect(await loggedRows(sectionId)).toBe(rowsBefore);
+    expect(await ownerOf(0x2a2a2a)).toBeNull();
+    expect((await ownerOf(drafter.doc.clientID))?.userId).toBe(await server.userId("drafter@kgg.example"));
   });
 });
