@@ -23,7 +23,7 @@ import { ClientOwnedError, type ClientClaim } from "./store";
 export const SERVER = Symbol("server");
 /** The origin of one tick's client updates, applied together in one transaction. */
 const BATCH = Symbol("batch");
-const NO_CLAIMS: number[] = [];
+const NO_CLAIMS: { clientId: number; existing: boolean }[] = [];
 
 export class RoomWrites {
   private pendingBytes = 0;
@@ -36,6 +36,8 @@ export class RoomWrites {
   private applying: Batch | null = null;
   /** Who owns each client id of the section (recorded, ADR 028): loaded with the room. */
   owners = new Map<number, string | null>();
+  /** Client ids in the text that nobody owns (found out when a claim on one was refused in the database). */
+  private readonly unclaimable = new Set<number>();
   /** Client ids claimed by updates accepted but not yet stored, and their senders. */
   private readonly claimed = new Map<number, string>();
   private flushQueued = false;
@@ -102,7 +104,7 @@ export class RoomWrites {
       connection.close(CloseCode.Malformed, "The change does not fit the structure of the section.");
       return;
     }
-    for (const clientId of claims) this.claimed.set(clientId, connection.actor.id);
+    for (const c of claims) this.claimed.set(c.clientId, connection.actor.id);
     this.batch.push(claims.length ? { connection, update, claims } : { connection, update });
     this.pendingBytes += update.byteLength;
     if (!this.flushQueued) {
@@ -116,11 +118,13 @@ export class RoomWrites {
   }
 
   /**
-   * The client ids `structs` use that nobody owns yet (claimed now for the sender), or null when one of
-   * them belongs to someone else or is in the text without an owner.
+   * The client ids `structs` use that this room knows no owner of (claimed for the sender, checked
+   * again in the database when stored), or null when one of them belongs to someone else or is in the
+   * text without an owner. With other nodes, an id in the text that this room knows no owner of may
+   * have been claimed there: the database decides (`existing`).
    */
-  private claimsOf(connection: Connection, structs: readonly { id: { client: number } }[]): number[] | null {
-    let claims: number[] | null = null;
+  private claimsOf(connection: Connection, structs: readonly { id: { client: number } }[]): { clientId: number; existing: boolean }[] | null {
+    let claims: { clientId: number; existing: boolean }[] | null = null;
     let last = -1;
     for (const struct of structs) {
       const clientId = struct.id.client;
@@ -131,8 +135,12 @@ export class RoomWrites {
         if (owner !== connection.actor.id) return null;
         continue;
       }
-      if (this.room.doc.store.clients.has(clientId)) return null;
-      if (!(claims ??= []).includes(clientId)) claims.push(clientId);
+      if (this.unclaimable.has(clientId)) return null;
+      const existing = this.room.doc.store.clients.has(clientId);
+      // The only node knows every owner: an id in the text it knows no owner of has none.
+      if (existing && this.options.bus.solo) return null;
+      claims ??= [];
+      if (!claims.some((c) => c.clientId === clientId)) claims.push({ clientId, existing });
     }
     return claims ?? NO_CLAIMS;
   }
@@ -198,7 +206,7 @@ export class RoomWrites {
     this.storing = batch;
     const claims: ClientClaim[] = [];
     for (const b of batch) {
-      if (b.claims) for (const clientId of b.claims) claims.push({ clientId, userId: b.connection.actor.id, organisationId: b.connection.actor.organisationId });
+      if (b.claims) for (const c of b.claims) claims.push({ ...c, userId: b.connection.actor.id, organisationId: b.connection.actor.organisationId });
     }
     try {
       seqs = await this.options.store.append(this.room.sectionId, batch.map((b) => b.update), claims);
@@ -209,6 +217,7 @@ export class RoomWrites {
         // Claimed on another node meanwhile: the owners are read again, so the sender that wrote in
         // someone else's name is refused when it sends again; the others' updates are stored then.
         this.owners = await this.options.store.clientOwners(this.room.sectionId).catch(() => this.owners);
+        for (const c of error.clashes) if (!this.owners.has(c.clientId)) this.unclaimable.add(c.clientId);
       }
       this.guard.drop(); // it holds the lost updates
       this.pendingBytes -= takenBytes;
@@ -224,7 +233,7 @@ export class RoomWrites {
       this.batch = this.batch.filter((b) => {
         if (!senders.has(b.connection)) return true;
         this.pendingBytes -= b.update.byteLength;
-        for (const clientId of b.claims ?? []) this.claimed.delete(clientId);
+        for (const c of b.claims ?? []) this.claimed.delete(c.clientId);
         return false;
       });
       return null;

@@ -52,6 +52,12 @@ export interface ClientClaim {
   clientId: number;
   userId: string;
   organisationId: string | null;
+  /**
+   * The client id is in the text already (it came from another node): it must be recorded as the
+   * sender's already; it is never claimed anew (an unowned id in the text is the server's, or from
+   * before owners were recorded).
+   */
+  existing?: boolean;
 }
 
 /**
@@ -138,7 +144,11 @@ export class UpdateStore {
         if (row && (isLocked(row.status as SectionStatus) || row.archived_at !== null)) throw new SectionLockedError(sectionId);
         if (claims.length > 0) {
           const now = Date.now();
-          const clashes = claims.filter((c) => claim.run(sectionId, c.clientId, c.userId, c.organisationId, now).changes === 0 && ownerOf.get(sectionId, c.clientId)?.user_id !== c.userId);
+          const clashes = claims.filter((c) =>
+            c.existing
+              ? ownerOf.get(sectionId, c.clientId)?.user_id !== c.userId
+              : claim.run(sectionId, c.clientId, c.userId, c.organisationId, now).changes === 0 && ownerOf.get(sectionId, c.clientId)?.user_id !== c.userId,
+          );
           if (clashes.length > 0) throw new ClientOwnedError(sectionId, clashes);
         }
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
@@ -187,11 +197,14 @@ export class UpdateStore {
       if (section && (isLocked(section.status) || section.archivedAt)) throw new SectionLockedError(sectionId);
       if (claims.length > 0) {
         const firstSeen = new Date();
-        const inserted = await tx
-          .insert(t.sectionClients)
-          .values(claims.map((c) => ({ sectionId, clientId: c.clientId, userId: c.userId, organisationId: c.organisationId, firstSeen })))
-          .onConflictDoNothing()
-          .returning({ clientId: t.sectionClients.clientId });
+        const fresh = claims.filter((c) => !c.existing);
+        const inserted = fresh.length
+          ? await tx
+              .insert(t.sectionClients)
+              .values(fresh.map((c) => ({ sectionId, clientId: c.clientId, userId: c.userId, organisationId: c.organisationId, firstSeen })))
+              .onConflictDoNothing()
+              .returning({ clientId: t.sectionClients.clientId })
+          : [];
         if (inserted.length < claims.length) {
           const owners = await tx
             .select({ clientId: t.sectionClients.clientId, userId: t.sectionClients.userId })

@@ -138,5 +138,17 @@ describe("who wrote what, recorded by the collab server", () => {
     expect(await loggedRows(sectionId)).toBe(rowsBefore);
     expect(await ownerOf(0x2a2a2a)).toBeNull();
     expect((await ownerOf(drafter.doc.clientID))?.userId).toBe(await server.userId("drafter@kgg.example"));
+    // A client id already in the text (seen through another node) must be the sender's already: an
+    // unowned one (the seed's) is refused, the sender's own is stored.
+    const stored = await loadStoredDoc(server.database, sectionId);
+    const inText = [...stored.store.clients.keys()];
+    stored.destroy();
+    const owners = await Promise.all(inText.map((id) => ownerOf(id)));
+    const seedClient = inText.find((_, i) => owners[i] === null);
+    await expect(store.append(sectionId, [await updateWith(seedClient!, "Op naam van de seed.")], [{ clientId: seedClient!, userId: lead, organisationId: null, existing: true }])).rejects.toBeInstanceOf(ClientOwnedError);
+    expect(await loggedRows(sectionId)).toBe(rowsBefore);
+    const drafterId = await server.userId("drafter@kgg.example");
+    await store.append(sectionId, [await updateWith(drafter.doc.clientID, "Via een andere node, eerlijk.")], [{ clientId: drafter.doc.clientID, userId: drafterId, organisationId: null, existing: true }]);
+    expect(await loggedRows(sectionId)).toBe(rowsBefore + 1);
   });
 });
