@@ -115,11 +115,25 @@ describe("the consultation record", () => {
     const lead = await actor("lead@ez.example");
     const { db, t } = server.database;
     const [agenda] = await db.select().from(t.agendas).where(eq(t.agendas.id, agendaId));
-    await updateAgenda(server.services, {
-      actor: lead,
-      agendaId,
-      input: { title: agenda.title, description: agenda.description, publicationDate: agenda.publicationDate, language: agenda.language, ownerOrganisationId: agenda.ownerOrganisationId, consultation: true, requireDispositions: true },
-    });
+    const settings = {
+      intent: "settings",
+      title: agenda.title,
+      description: agenda.description,
+      publicationDate: agenda.publicationDate ?? "",
+      language: agenda.language,
+      ownerOrganisationId: agenda.ownerOrganisationId ?? "",
+    };
+    // Only the agenda's owners (and admins) change its settings: a workspace owner of another
+    // organisation is refused, and nothing changes.
+    const other = await updateAgenda(server.services, { actor: await actor("drafter@kgg.example"), agendaId, input: { ...settings, consultation: true } }).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(Forbidden);
+    // The settings form, as the agenda page posts it (checkboxes "on").
+    expect((await post(`/a/${agendaId}?index`, "lead@ez.example", { ...settings, consultation: "on", requireDispositions: "on" })).status).toBe(200);
+    const [after] = await db.select({ consultation: t.agendas.consultation, requireDispositions: t.agendas.requireDispositions }).from(t.agendas).where(eq(t.agendas.id, agendaId));
+    expect(after).toEqual({ consultation: true, requireDispositions: true });
+    const [audited] = await db.select({ data: t.auditEvents.data }).from(t.auditEvents).where(and(eq(t.auditEvents.action, "agenda.updated"), eq(t.auditEvents.subjectId, agendaId)));
+    expect(audited.data).toMatchObject({ consultation: { from: false, to: true }, requireDispositions: { from: false, to: true } });
+    expect((await get(`/a/${agendaId}`, "lead@ez.example")).body).toContain("data-consultation");
     const record = await consultationRecord(server.database, lead, workspaceId);
     expect(record.consultation).toBe(true);
     expect(record.mayDispose).toBe(true);
