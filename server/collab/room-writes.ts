@@ -80,10 +80,14 @@ export class RoomWrites {
     // Every client id the update writes with must be the sender's (ADR 028): one owned by someone else,
     // or one already in the text that nobody claimed (the server's own changes, text from before the
     // owners were recorded), would put the sender's words in another's name. Refused, never stored.
+    // Closed like a change outside the schema (Malformed): the editor then drops the change from the
+    // page and the device's copy and starts again from the saved text, which is what an honest page
+    // needs in the rare case it holds such changes (another person's unsent work on a shared device,
+    // changes kept from before owners were recorded); a crafted client is simply closed.
     const claims = this.claimsOf(connection, structs);
     if (claims === null) {
       this.options.log.warn("update refused: it writes with another person's client id; connection closed", { ...connection.who, bytes: update.byteLength });
-      connection.close(CloseCode.Forbidden, "The change is written in someone else's name.");
+      connection.close(CloseCode.Malformed, "The change is written in someone else's name.");
       return;
     }
     const size = this.storage.storedBytes + this.pendingBytes + update.byteLength;

@@ -2,7 +2,8 @@
  * Who wrote what (ADR 028): the server records, from the connection's session, the person and
  * organisation of every Yjs client id a stored update writes with, in the same transaction; an update
  * written with a client id that belongs to someone else (or that is in the text without an owner) is
- * refused over the raw WebSocket: nothing stored, nothing sent on.
+ * refused over the raw WebSocket (closed as not valid, so the editor drops it and starts again from the
+ * saved text): nothing stored, nothing sent on.
  */
 import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
@@ -78,7 +79,7 @@ describe("who wrote what, recorded by the collab server", () => {
     const forger = await raw("lead@ez.example", sectionId);
     await forger.roundTrip();
     forger.send(msg.update(await updateWith(drafter.doc.clientID, "Vervalste zin op naam van KGG.")));
-    expect((await forger.closed("the forger's connection closed")).code).toBe(CloseCode.Forbidden);
+    expect((await forger.closed("the forger's connection closed")).code).toBe(CloseCode.Malformed);
 
     // A round trip of the drafter's own: anything the server had sent on would have arrived before it.
     appendParagraph(drafter.doc, "Nog een eerlijke zin.");
@@ -112,7 +113,7 @@ describe("who wrote what, recorded by the collab server", () => {
     const forger = await raw("drafter@kgg.example", sectionId);
     await forger.roundTrip();
     forger.send(msg.update(await updateWith(seedClient!, "Op naam van de oorspronkelijke tekst.")));
-    expect((await forger.closed("closed")).code).toBe(CloseCode.Forbidden);
+    expect((await forger.closed("closed")).code).toBe(CloseCode.Malformed);
     expect(await loggedRows(sectionId)).toBe(rowsBefore);
     expect(await ownerOf(seedClient!)).toBeNull();
   });
