@@ -160,6 +160,10 @@ export const agendas = sqliteTable("agendas", {
   publicationDate: text("publication_date"), // ISO date (yyyy-mm-dd)
   language: text("language").notNull().default("nl").$type<DocumentLanguage>(),
   ownerOrganisationId: text("owner_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+  /** The agenda is under consultation: input from organisations outside a workspace's lead gets a disposition. */
+  consultation: bool("consultation").notNull().default(false),
+  /** Under consultation, the office may publish only when every external input has a disposition. */
+  requireDispositions: bool("require_dispositions").notNull().default(false),
   position: integer("position").notNull().default(0),
   archivedAt: ts("archived_at"),
   createdAt: createdAt(),
@@ -316,6 +320,25 @@ export const yjsSnapshots = sqliteTable("yjs_snapshots", {
   updatedAt: ts("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
+/**
+ * Who owns each Yjs client id used in a section's text (ADR 028): recorded from the connection's
+ * session in the same transaction as the first stored update that used it. The text's items carry
+ * their client id, so the current text can be attributed after the log is folded into a snapshot.
+ */
+export const sectionClients = sqliteTable(
+  "section_clients",
+  {
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    clientId: integer("client_id").notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    firstSeen: integer("first_seen", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.sectionId, t.clientId] })],
+);
+
 export const versions = sqliteTable(
   "versions",
   {
@@ -365,6 +388,26 @@ export const commentThreads = sqliteTable(
     index("comment_threads_assignee_user_idx").on(t.assigneeUserId),
     index("comment_threads_assignee_organisation_idx").on(t.assigneeOrganisationId),
   ],
+);
+
+/**
+ * The owners' disposition of an input from outside a workspace's lead organisation during a
+ * consultation (reactienota): a comment thread now, a suggestion (a mark id in the text) later.
+ */
+export const dispositions = sqliteTable(
+  "dispositions",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    targetKind: text("target_kind").notNull().$type<"thread" | "suggestion">(),
+    targetId: text("target_id").notNull(),
+    disposition: text("disposition").notNull().$type<"adopted" | "partly_adopted" | "not_adopted">(),
+    reason: text("reason").notNull().default(""),
+    decidedBy: text("decided_by").references(() => user.id, { onDelete: "set null" }),
+    decidedAt: ts("decided_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.targetKind, t.targetId] })],
 );
 
 export const comments = sqliteTable(

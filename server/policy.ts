@@ -88,6 +88,8 @@ export type WorkspaceAction =
   | "workspace.members"
   | "workspace.delete"
   | "workspace.publish"
+  | "workspace.consultation"
+  | "workspace.dispose"
   | "section.create"
   | "section.reorder"
   | "template.create";
@@ -196,6 +198,13 @@ export function canWorkspace(actor: Actor, action: WorkspaceAction, ws: Workspac
       return canWorkspace(actor, "workspace.manageMembers", ws) || canWorkspace(actor, "workspace.invite", ws);
     case "workspace.publish":
       return isOffice(actor) && !ws.archived;
+    case "workspace.consultation":
+      // The consultation record and its annexes (reactienota): for those who answer the inputs, who
+      // manage the workspace, and the office that publishes.
+      return seesWorkspace(actor, ws) && (atLeast(ws.role, "owner") || ws.agendaOwner || isOffice(actor) || actor.isAdmin);
+    case "workspace.dispose":
+      // A disposition on an external input is the answer of the workspace's owners (the drafting lead).
+      return !ws.archived && atLeast(ws.role, "owner");
   }
 }
 
@@ -335,6 +344,8 @@ export function can(actor: Actor, action: Action, facts?: WorkspaceFacts | Secti
 
 const reasons: Partial<Record<Action, string>> = {
   "workspace.view": "You are not a member of this workspace.",
+  "workspace.consultation": "Only the workspace's owners, its agenda's owners, the minister's office and admins see the consultation record.",
+  "workspace.dispose": "Only the workspace's owners give an input a disposition.",
   "section.view": "You are not a member of this workspace.",
   "section.edit": "Your role in this workspace does not allow editing, or the section is locked.",
   "section.comment": "Your role in this workspace does not allow commenting.",
@@ -657,6 +668,27 @@ export function workspaceArchive(actor: Actor, facts: WorkspaceArchiveFacts): Ve
 }
 
 /** Whether `actor` may restore an archived workspace: `agenda.manageWorkspaces`, of a workspace that is archived. */
+/** What publishing needs to know of an agenda under consultation (server/views/consultation.ts). */
+export interface ConsultationPublishFacts {
+  consultation: boolean;
+  requireDispositions: boolean;
+  /** The external inputs without a disposition: where they are and whose they are. */
+  undisposed: { sectionTitle: string; organisationName: string | null }[];
+}
+
+/**
+ * The office publishes an agenda under consultation whose setting requires dispositions only when every
+ * input from outside a workspace's lead organisation has one (adopted, partly adopted, not adopted).
+ */
+export function consultationPublish(facts: ConsultationPublishFacts): Verdict {
+  if (!facts.consultation || !facts.requireDispositions || facts.undisposed.length === 0) return allowed;
+  const where = [...new Set(facts.undisposed.map((u) => `${u.sectionTitle} (${u.organisationName ?? "—"})`))].slice(0, 10).join(", ");
+  return refused(
+    "dispositions_missing",
+    `${facts.undisposed.length} input(s) from outside the lead organisation still need a disposition before publishing: ${where}.`,
+  );
+}
+
 export function workspaceRestore(actor: Actor, facts: { agenda: AgendaFacts; archived: boolean }): Verdict {
   if (!canAgenda(actor, "agenda.manageWorkspaces", facts.agenda)) return refused("forbidden", reasons["agenda.manageWorkspaces"]!);
   if (!facts.archived) return refused("not_archived", "This workspace is not archived.");
@@ -734,6 +766,8 @@ const workspaceActions: WorkspaceAction[] = [
   "workspace.members",
   "workspace.delete",
   "workspace.publish",
+  "workspace.consultation",
+  "workspace.dispose",
   "section.create",
   "section.reorder",
   "template.create",

@@ -13,6 +13,7 @@ import {
   agendaActions,
   canAgenda,
   workspaceArchive,
+  consultationPublish,
   workspaceRestore,
   type AgendaAction,
   type AgendaFacts,
@@ -128,6 +129,8 @@ const workspaceTable: Record<WorkspaceAction, Row> = {
   "workspace.members":       ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.delete":        ["Y", ".", ".", ".", ".", ".", "Y", "."],
   "workspace.publish":       [".", ".", ".", ".", ".", "Y", ".", "."],
+  "workspace.consultation":  ["Y", ".", ".", ".", ".", "Y", "Y", "."],
+  "workspace.dispose":       ["Y", ".", ".", ".", ".", ".", ".", "."],
   "section.create":          ["Y", ".", ".", ".", ".", ".", ".", "."],
   "section.reorder":         ["Y", ".", ".", ".", ".", ".", ".", "."],
   "template.create":         ["Y", ".", ".", ".", ".", ".", ".", "."],
@@ -663,6 +666,8 @@ const liveWorkspaceOfAgendaOwner: Record<WorkspaceAction, string> = {
   "workspace.members": "Y",
   "workspace.delete": "Y",
   "workspace.publish": ".",
+  "workspace.consultation": "Y",
+  "workspace.dispose": ".",
   "section.create": ".",
   "section.reorder": ".",
   "template.create": ".",
@@ -675,6 +680,8 @@ const archivedWorkspaceTable: Record<WorkspaceAction, AgendaRow> = {
   "workspace.members":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "workspace.delete":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "workspace.publish":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "workspace.consultation":  [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
+  "workspace.dispose":       [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.create":          [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.reorder":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "template.create":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
@@ -812,5 +819,34 @@ describe("shaping sections: why a refusal, and moves between workspaces", () => 
     expect(code(move({ targetArchived: true }))).toBe("archived");
     expect(code(move({ section: { ...draft, status: "final" } }))).toBe("locked");
     expect(code(sectionMove(editor.actor, { section: { ...editor.facts, status: "draft" }, target: owner.facts, sameAgenda: true, sameWorkspace: false, targetArchived: false }))).toBe("forbidden");
+  });
+});
+
+describe("consultation: publishing waits for the dispositions when the agenda says so", () => {
+  const undisposed = [
+    { sectionTitle: "Aanleiding", organisationName: "België" },
+    { sectionTitle: "Aanleiding", organisationName: "België" },
+    { sectionTitle: "Acties", organisationName: "FME" },
+  ];
+  //  consultation  requireDispositions  inputs without one  → allowed
+  const table: [boolean, boolean, number, boolean][] = [
+    [false, false, 3, true],
+    [false, true, 3, true],
+    [true, false, 3, true],
+    [true, true, 0, true],
+    [true, true, 1, false],
+    [true, true, 3, false],
+  ];
+  it.each(table)("consultation %s, required %s, %i without a disposition → allowed %s", (consultation, requireDispositions, n, allowedToPublish) => {
+    const verdict = consultationPublish({ consultation, requireDispositions, undisposed: undisposed.slice(0, n) });
+    expect(verdict.allowed).toBe(allowedToPublish);
+  });
+  it("says how many are missing and where, once per section and organisation", () => {
+    const verdict = consultationPublish({ consultation: true, requireDispositions: true, undisposed });
+    expect(verdict).toEqual({
+      allowed: false,
+      code: "dispositions_missing",
+      reason: "3 input(s) from outside the lead organisation still need a disposition before publishing: Aanleiding (België), Acties (FME).",
+    });
   });
 });

@@ -97,6 +97,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             publicationDate: field(form, "publicationDate"),
             language: field(form, "language"),
             ownerOrganisationId: field(form, "ownerOrganisationId"),
+            consultation: field(form, "consultation") === "on",
+            requireDispositions: field(form, "requireDispositions") === "on",
           },
         }),
       );
@@ -377,6 +379,12 @@ export default function AgendaPage() {
             <dt>{t("settings.language")}</dt>
             <dd>{t(`language.${agenda.language}`)}</dd>
           </div>
+          {agenda.consultation ? (
+            <div data-consultation>
+              <dt>{t("settings.consultationShort")}</dt>
+              <dd>{agenda.requireDispositions ? t("settings.dispositionsRequired") : t("settings.dispositionsOptional")}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t("settings.owners")}</dt>
             <dd data-testid="agenda-owners">
@@ -508,6 +516,16 @@ export default function AgendaPage() {
               <div className="field">
                 <label htmlFor="agenda-org">{t("settings.ownerOrganisation")}</label>
                 <OrganisationSelect id="agenda-org" name="ownerOrganisationId" organisations={organisations} value={agenda.ownerOrganisationId} />
+              </div>
+              <div className="field">
+                <label>
+                  <input type="checkbox" name="consultation" defaultChecked={agenda.consultation} /> {t("settings.consultation")}
+                </label>
+              </div>
+              <div className="field">
+                <label>
+                  <input type="checkbox" name="requireDispositions" defaultChecked={agenda.requireDispositions} /> {t("settings.requireDispositions")}
+                </label>
               </div>
               <button type="submit" className="button button--primary" disabled={busy}>
                 {t("form.save")}

@@ -210,6 +210,9 @@ export default function SectionPage() {
             <Link to={`/s/${section.id}/history`} className="button button--quiet" data-link="history">
               {tr("history.title")}
             </Link>
+            <Link to={`/s/${section.id}/authorship`} className="button button--quiet" data-link="authorship">
+              {tr("authorship.link")}
+            </Link>
           </p>
           <h2 id="abilities-title">{t("section.abilities")}</h2>
           <ul className="ability-list">

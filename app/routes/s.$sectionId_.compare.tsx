@@ -7,7 +7,8 @@ import { BAD_REQUEST } from "../../server/errors";
 import { contentHash } from "../../server/document";
 import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
-import { diffDocs, loadVersionUnchecked } from "../../server/views/versions";
+import { loadVersionUnchecked } from "../../server/views/versions";
+import { clientAuthorsUnchecked, diffWithAuthors } from "../../server/views/authorship";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
@@ -42,14 +43,15 @@ export async function loader(args: LoaderFunctionArgs) {
   };
   try {
     const [from, to] = [await side(query.data.from), await side(query.data.to)];
-    const workspace = await workspaceDetail(database, section.workspaceId);
+    // The section was checked (viewSection): whoever reads it sees who wrote each change (ADR 028).
+    const [workspace, owners] = await Promise.all([workspaceDetail(database, section.workspaceId), clientAuthorsUnchecked(database, section.id)]);
     const strip = ({ doc: _doc, ...rest }: typeof from) => rest;
     return {
       workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
       section: { id: section.id, title: section.title },
       from: strip(from),
       to: strip(to),
-      parts: diffDocs(from.doc, to.doc),
+      parts: diffWithAuthors(from.doc, to.doc, owners),
     };
   } finally {
     for (const d of docs) d.destroy();

@@ -11,6 +11,7 @@ import { setWorkspaceApprovers } from "../../server/commands/reviewApproversSet"
 import { sectionShaping } from "../../server/views/sections";
 import { archiveNotice } from "../../server/views/agendas";
 import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
+import { consultationRecord } from "../../server/views/consultation";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { isSectionIntent, sectionAction } from "~/components/sections/actions.server";
@@ -53,6 +54,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     archiveNotice(database, actor, workspaceId),
   ]);
   const mayChooseApprovers = workspaceAbilities(actor, facts)["workspace.update"];
+  // The consultation record's summary, for those who may read it (the view asks the policy).
+  const record = workspaceAbilities(actor, facts)["workspace.consultation"] ? await guard(() => consultationRecord(database, actor, workspaceId)) : null;
+  const consultation = record?.consultation ? { open: record.inputs.filter((i) => i.disposition === null).length, total: record.inputs.length } : null;
   const organisations = mayChooseApprovers
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
     : [];
@@ -73,6 +77,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     stepUpNeeded: stepUpNeeded(actor),
     shaping,
     archived,
+    consultation,
   };
 }
 
@@ -102,7 +107,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
   const { t: ts } = useTranslation("sections");
@@ -235,6 +240,13 @@ export default function WorkspacePage() {
             <p className="panel">
               <Link to={`/w/${workspace.id}/archived`} data-link="archived">
                 {ts("archived.link", { count: shaping.archivedCount })}
+              </Link>
+            </p>
+          ) : null}
+          {consultation ? (
+            <p className="panel" data-consultation-open={consultation.open}>
+              <Link to={`/w/${workspace.id}/consultation`} data-link="consultation">
+                {consultation.open > 0 ? tr("consultation.linkOpen", { count: consultation.open }) : tr("consultation.link")}
               </Link>
             </p>
           ) : null}

@@ -8,7 +8,8 @@ import type { Connection } from "./connection";
 import { updateFrame } from "./protocol";
 
 /** Updates received in one tick, with their senders. */
-export type Batch = { connection: Connection; update: Uint8Array }[];
+/** One tick's accepted updates; `claims`, the client ids an update uses first (ADR 028). */
+export type Batch = { connection: Connection; update: Uint8Array; claims?: { clientId: number; existing: boolean }[] }[];
 
 /** Runs `send` with the sockets of `connections` corked: what it sends to one of them leaves in one write. */
 export function corked(connections: Iterable<Connection> | null, send: () => void): void {

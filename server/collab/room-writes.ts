@@ -17,11 +17,13 @@ import type { RoomStorage } from "./room-storage";
 import type { Room, RoomOptions } from "./room";
 import { SchemaGuard } from "./schema-guard";
 import { syncStep2Frame, updateFrame } from "./protocol";
+import { ClientOwnedError, type ClientClaim } from "./store";
 
 /** The origin of changes made by the server itself (a restored version, a repair). */
 export const SERVER = Symbol("server");
 /** The origin of one tick's client updates, applied together in one transaction. */
 const BATCH = Symbol("batch");
+const NO_CLAIMS: { clientId: number; existing: boolean }[] = [];
 
 export class RoomWrites {
   private pendingBytes = 0;
@@ -32,6 +34,12 @@ export class RoomWrites {
   private readonly guard: SchemaGuard;
   /** The batch being applied (its senders must not get their own updates back). */
   private applying: Batch | null = null;
+  /** Who owns each client id of the section (recorded, ADR 028): loaded with the room. */
+  owners = new Map<number, string | null>();
+  /** Client ids in the text that nobody owns (found out when a claim on one was refused in the database). */
+  private readonly unclaimable = new Set<number>();
+  /** Client ids claimed by updates accepted but not yet stored, and their senders. */
+  private readonly claimed = new Map<number, string>();
   private flushQueued = false;
   private flushing = false;
   /** The document's snapshot and sync answers, kept until it changes. */
@@ -67,8 +75,21 @@ export class RoomWrites {
     // A reconnecting client's answer to the server's sync step 1 usually carries nothing new (only the
     // delete set): checking that first decodes it once, not twice.
     if (syncStep2 && !this.containsNew(update)) return;
-    Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
+    const { structs } = Y.decodeUpdate(update); // throws on anything that does not decode: it is never stored
     if (!this.room.accepting) return; // shutting down: the client keeps it and sends it again
+    // Every client id the update writes with must be the sender's (ADR 028): one owned by someone else,
+    // or one already in the text that nobody claimed (the server's own changes, text from before the
+    // owners were recorded), would put the sender's words in another's name. Refused, never stored.
+    // Closed like a change outside the schema (Malformed): the editor then drops the change from the
+    // page and the device's copy and starts again from the saved text, which is what an honest page
+    // needs in the rare case it holds such changes (another person's unsent work on a shared device,
+    // changes kept from before owners were recorded); a crafted client is simply closed.
+    const claims = this.claimsOf(connection, structs);
+    if (claims === null) {
+      this.options.log.warn("update refused: it writes with another person's client id; connection closed", { ...connection.who, bytes: update.byteLength });
+      connection.close(CloseCode.Malformed, "The change is written in someone else's name.");
+      return;
+    }
     const size = this.storage.storedBytes + this.pendingBytes + update.byteLength;
     if (size > this.options.limits.maxDocumentBytes) {
       this.options.log.warn("update refused: the section would exceed its maximum size", { ...connection.who, size });
@@ -87,7 +108,8 @@ export class RoomWrites {
       connection.close(CloseCode.Malformed, "The change does not fit the structure of the section.");
       return;
     }
-    this.batch.push({ connection, update });
+    for (const c of claims) this.claimed.set(c.clientId, connection.actor.id);
+    this.batch.push(claims.length ? { connection, update, claims } : { connection, update });
     this.pendingBytes += update.byteLength;
     if (!this.flushQueued) {
       this.flushQueued = true;
@@ -97,6 +119,34 @@ export class RoomWrites {
         await this.flush();
       });
     }
+  }
+
+  /**
+   * The client ids `structs` use that this room knows no owner of (claimed for the sender, checked
+   * again in the database when stored), or null when one of them belongs to someone else or is in the
+   * text without an owner. With other nodes, an id in the text that this room knows no owner of may
+   * have been claimed there: the database decides (`existing`).
+   */
+  private claimsOf(connection: Connection, structs: readonly { id: { client: number } }[]): { clientId: number; existing: boolean }[] | null {
+    let claims: { clientId: number; existing: boolean }[] | null = null;
+    let last = -1;
+    for (const struct of structs) {
+      const clientId = struct.id.client;
+      if (clientId === last) continue;
+      last = clientId;
+      const owner = this.owners.has(clientId) ? this.owners.get(clientId) : this.claimed.get(clientId);
+      if (owner !== undefined) {
+        if (owner !== connection.actor.id) return null;
+        continue;
+      }
+      if (this.unclaimable.has(clientId)) return null;
+      const existing = this.room.doc.store.clients.has(clientId);
+      // The only node knows every owner: an id in the text it knows no owner of has none.
+      if (existing && this.options.bus.solo) return null;
+      claims ??= [];
+      if (!claims.some((c) => c.clientId === clientId)) claims.push({ clientId, existing });
+    }
+    return claims ?? NO_CLAIMS;
   }
 
   /** Whether `update` has anything the document lacks (structs or deletions). */
@@ -158,10 +208,21 @@ export class RoomWrites {
     const takenBytes = batch.reduce((n, b) => n + b.update.byteLength, 0);
     let seqs: number[];
     this.storing = batch;
+    const claims: ClientClaim[] = [];
+    for (const b of batch) {
+      if (b.claims) for (const c of b.claims) claims.push({ ...c, userId: b.connection.actor.id, organisationId: b.connection.actor.organisationId });
+    }
     try {
-      seqs = await this.options.store.append(this.room.sectionId, batch.map((b) => b.update));
+      seqs = await this.options.store.append(this.room.sectionId, batch.map((b) => b.update), claims);
     } catch (error) {
       this.storing = null;
+      for (const c of claims) this.claimed.delete(c.clientId);
+      if (error instanceof ClientOwnedError) {
+        // Claimed on another node meanwhile: the owners are read again, so the sender that wrote in
+        // someone else's name is refused when it sends again; the others' updates are stored then.
+        this.owners = await this.options.store.clientOwners(this.room.sectionId).catch(() => this.owners);
+        for (const c of error.clashes) if (!this.owners.has(c.clientId)) this.unclaimable.add(c.clientId);
+      }
       this.guard.drop(); // it holds the lost updates
       this.pendingBytes -= takenBytes;
       const senders = new Set(batch.map((b) => b.connection));
@@ -176,11 +237,16 @@ export class RoomWrites {
       this.batch = this.batch.filter((b) => {
         if (!senders.has(b.connection)) return true;
         this.pendingBytes -= b.update.byteLength;
+        for (const c of b.claims ?? []) this.claimed.delete(c.clientId);
         return false;
       });
       return null;
     }
     this.storing = null;
+    for (const c of claims) {
+      this.claimed.delete(c.clientId);
+      this.owners.set(c.clientId, c.userId);
+    }
     this.pendingBytes -= takenBytes;
     this.storage.appended(seqs, batch.length, takenBytes);
     return batch;

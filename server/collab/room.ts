@@ -83,7 +83,8 @@ export class Room {
    * waiting for the load that hold nothing yet get the stored text before it is decoded (answerEarly).
    */
   async load(): Promise<void> {
-    const stored = await this.options.store.load(this.sectionId);
+    const [stored, owners] = await Promise.all([this.options.store.load(this.sectionId), this.options.store.clientOwners(this.sectionId)]);
+    this.writes.owners = owners;
     const whole = wholeState(stored);
     const waiting = this.waiting!;
     if (whole && whole.byteLength >= EARLY_ANSWER_BYTES && waiting.size > 0) await answerEarly(this, whole, waiting);

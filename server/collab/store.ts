@@ -9,7 +9,7 @@
  * lock on the section and compaction an exclusive one, so compaction never reads past a row that is
  * still being written (and then deletes it unseen). SQLite serialises writers by itself.
  */
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { preparedQuery, type Database, type Db } from "../../db/index";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
@@ -45,6 +45,34 @@ export interface CompactionResult {
   snapshotBytes: number;
   foldedRows: number;
   foldedBytes: number;
+}
+
+/** A Yjs client id claimed for a person by the first stored update that used it (ADR 028). */
+export interface ClientClaim {
+  clientId: number;
+  userId: string;
+  organisationId: string | null;
+  /**
+   * The client id is in the text already (it came from another node): it must be recorded as the
+   * sender's already; it is never claimed anew (an unowned id in the text is the server's, or from
+   * before owners were recorded).
+   */
+  existing?: boolean;
+}
+
+/**
+ * An append refused because a client id it claims is owned by another person in the section (a
+ * claim made on another node that this room did not know yet). Nothing of the batch was stored.
+ */
+export class ClientOwnedError extends Error {
+  constructor(
+    readonly sectionId: string,
+    /** The claims that clash with an owner in the database. */
+    readonly clashes: ClientClaim[],
+  ) {
+    super(`Client ids ${clashes.map((c) => c.clientId).join(", ")} of section ${sectionId} belong to someone else.`);
+    this.name = "ClientOwnedError";
+  }
 }
 
 /** Namespace of the advisory locks on sections' logs (the other key is hashtext(section id)). */
@@ -97,7 +125,7 @@ export class UpdateStore {
    * building the same two queries through the query builder cost more than storing them (see
    * bench/RESULTS.md); PostgreSQL keeps the builder, its round trips cost more than building.
    */
-  private readonly appendSqlite: ((sectionId: string, updates: Uint8Array[]) => number[]) | null = null;
+  private readonly appendSqlite: ((sectionId: string, updates: Uint8Array[], claims: readonly ClientClaim[]) => number[]) | null = null;
 
   constructor(
     private readonly database: Database,
@@ -107,9 +135,22 @@ export class UpdateStore {
     if (client) {
       const statusOf = client.prepare<[string], { status: string; archived_at: number | null }>("select status, archived_at from sections where id = ?");
       const insert = client.prepare<[string, Buffer]>("insert into yjs_updates (section_id, data) values (?, ?)");
-      this.appendSqlite = (sectionId, updates) => {
+      const claim = client.prepare<[string, number, string, string | null, number]>(
+        "insert into section_clients (section_id, client_id, user_id, organisation_id, first_seen) values (?, ?, ?, ?, ?) on conflict do nothing",
+      );
+      const ownerOf = client.prepare<[string, number], { user_id: string | null }>("select user_id from section_clients where section_id = ? and client_id = ?");
+      this.appendSqlite = (sectionId, updates, claims) => {
         const row = statusOf.get(sectionId);
         if (row && (isLocked(row.status as SectionStatus) || row.archived_at !== null)) throw new SectionLockedError(sectionId);
+        if (claims.length > 0) {
+          const now = Date.now();
+          const clashes = claims.filter((c) =>
+            c.existing
+              ? ownerOf.get(sectionId, c.clientId)?.user_id !== c.userId
+              : claim.run(sectionId, c.clientId, c.userId, c.organisationId, now).changes === 0 && ownerOf.get(sectionId, c.clientId)?.user_id !== c.userId,
+          );
+          if (clashes.length > 0) throw new ClientOwnedError(sectionId, clashes);
+        }
         return updates.map((u) => Number(insert.run(sectionId, Buffer.from(u.buffer, u.byteOffset, u.byteLength)).lastInsertRowid));
       };
     }
@@ -139,23 +180,57 @@ export class UpdateStore {
     return Number(row?.upToSeq ?? 0);
   }
 
-  /** Appends updates in one transaction; returns the seq of each, in order. */
-  async append(sectionId: string, updates: Uint8Array[]): Promise<number[]> {
+  /**
+   * Appends updates in one transaction; returns the seq of each, in order. `claims` are the client ids
+   * the updates use for the first time, recorded as their senders' in the same transaction; when one
+   * is owned by someone else already, nothing is stored (ClientOwnedError).
+   */
+  async append(sectionId: string, updates: Uint8Array[], claims: readonly ClientClaim[] = []): Promise<number[]> {
     const { t } = this.database;
     return this.database.transaction(async (tx) => {
-      if (this.appendSqlite) return this.appendSqlite(sectionId, updates);
+      if (this.appendSqlite) return this.appendSqlite(sectionId, updates, claims);
       await this.lock(tx, sectionId, "shared");
       // Checked under the lock: a sign-off that committed first has fixed the text, so nothing more
       // may be stored (the room then treats the batch as not stored; its clients reconnect read-only).
       // An archived section is fixed the same way until an owner restores it.
       const section = (await tx.select({ status: t.sections.status, archivedAt: t.sections.archivedAt }).from(t.sections).where(eq(t.sections.id, sectionId)).limit(1))[0];
       if (section && (isLocked(section.status) || section.archivedAt)) throw new SectionLockedError(sectionId);
+      if (claims.length > 0) {
+        const firstSeen = new Date();
+        const fresh = claims.filter((c) => !c.existing);
+        const inserted = fresh.length
+          ? await tx
+              .insert(t.sectionClients)
+              .values(fresh.map((c) => ({ sectionId, clientId: c.clientId, userId: c.userId, organisationId: c.organisationId, firstSeen })))
+              .onConflictDoNothing()
+              .returning({ clientId: t.sectionClients.clientId })
+          : [];
+        if (inserted.length < claims.length) {
+          const owners = await tx
+            .select({ clientId: t.sectionClients.clientId, userId: t.sectionClients.userId })
+            .from(t.sectionClients)
+            .where(and(eq(t.sectionClients.sectionId, sectionId), inArray(t.sectionClients.clientId, claims.map((c) => c.clientId))));
+          const owner = new Map(owners.map((o) => [Number(o.clientId), o.userId]));
+          const clashes = claims.filter((c) => owner.get(c.clientId) !== c.userId);
+          if (clashes.length > 0) throw new ClientOwnedError(sectionId, clashes);
+        }
+      }
       const rows = await tx
         .insert(t.yjsUpdates)
         .values(updates.map((u) => ({ sectionId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) })))
         .returning({ seq: t.yjsUpdates.seq });
       return rows.map((r) => Number(r.seq));
     });
+  }
+
+  /** Who owns each client id recorded for the section (client id → person id, null when removed). */
+  async clientOwners(sectionId: string): Promise<Map<number, string | null>> {
+    const { t } = this.database;
+    const rows = await this.database.db
+      .select({ clientId: t.sectionClients.clientId, userId: t.sectionClients.userId })
+      .from(t.sectionClients)
+      .where(eq(t.sectionClients.sectionId, sectionId));
+    return new Map(rows.map((r) => [Number(r.clientId), r.userId]));
   }
 
   /** Folds the log into the snapshot; null when there was nothing to fold. */

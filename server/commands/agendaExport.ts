@@ -13,6 +13,7 @@ import { agendaDocx } from "../services/exports/docx";
 import { agendaHtml } from "../services/exports/html";
 import { agendaMarkdown } from "../services/exports/markdown";
 import { agendaOdt, ODT_MIME } from "../services/exports/odt";
+import type { Agenda } from "../services/exports/model";
 import { buildAgenda, type BuildAgendaProps } from "../views/agenda";
 import type { CommandDeps } from "./run";
 
@@ -30,36 +31,29 @@ export interface ExportFile {
   draft: boolean;
 }
 
+/** The agenda model (or a document built on it, as the consultation annex is) rendered in one format. */
+export async function renderAgenda(agenda: Agenda, format: ExportFormat): Promise<{ body: Buffer; contentType: string }> {
+  switch (format) {
+    case "docx":
+      return { body: await agendaDocx(agenda), contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
+    case "odt":
+      return { body: agendaOdt(agenda), contentType: ODT_MIME };
+    case "pdf":
+      // pdfkit and its fonts (about 30 MB) are loaded when the first PDF is asked for, not at start.
+      return { body: await (await import("../services/exports/pdf")).agendaPdf(agenda), contentType: "application/pdf" };
+    case "html":
+      return { body: Buffer.from(agendaHtml(agenda), "utf8"), contentType: "text/html; charset=utf-8" };
+    case "md":
+      return { body: Buffer.from(agendaMarkdown(agenda), "utf8"), contentType: "text/markdown; charset=utf-8" };
+  }
+}
+
 /** Renders the agenda in one format and records the export in the audit trail. */
 export async function exportAgenda(deps: CommandDeps, props: ExportAgendaProps): Promise<ExportFile> {
   const { database } = deps;
   const format = parseInput(exportFormatSchema, props.format, { field: "format" });
   const agenda = await buildAgenda(database, props);
-  let body: Buffer;
-  let contentType: string;
-  switch (format) {
-    case "docx":
-      body = await agendaDocx(agenda);
-      contentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-      break;
-    case "odt":
-      body = agendaOdt(agenda);
-      contentType = ODT_MIME;
-      break;
-    case "pdf":
-      // pdfkit and its fonts (about 30 MB) are loaded when the first PDF is asked for, not at start.
-      body = await (await import("../services/exports/pdf")).agendaPdf(agenda);
-      contentType = "application/pdf";
-      break;
-    case "html":
-      body = Buffer.from(agendaHtml(agenda), "utf8");
-      contentType = "text/html; charset=utf-8";
-      break;
-    case "md":
-      body = Buffer.from(agendaMarkdown(agenda), "utf8");
-      contentType = "text/markdown; charset=utf-8";
-      break;
-  }
+  const { body, contentType } = await renderAgenda(agenda, format);
   const sections = agenda.workspaces.flatMap((w) => w.sections.map((s) => ({ id: s.id, contentHash: s.contentHash, status: s.status })));
   await database.transaction(async (tx) => {
     await appendAudit(tx, {

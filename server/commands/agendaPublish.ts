@@ -4,7 +4,8 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { canStep, isLocked, statusAfter, statusesFrom } from "../lifecycle";
-import { authorize, type Actor } from "../policy";
+import { authorize, consultationPublish, type Actor } from "../policy";
+import { consultationPublishFactsUnchecked } from "../views/consultation";
 import { loadWorkspaceFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import type { AuditAnchor } from "../services/audit-anchor";
@@ -72,6 +73,13 @@ export async function publishAgenda(deps: PublishDeps, props: PublishProps) {
       }
       const toPublish = rows.filter((r) => canStep(r.status, "publish"));
       if (toPublish.length === 0) throw new CommandError("already_published", "Everything here is already published.", 409);
+      // Under consultation, with dispositions required: every external input of what is published has one.
+      const agendaId =
+        props.agendaId ??
+        (await tx.select({ agendaId: t.workspaces.agendaId }).from(t.workspaces).where(eq(t.workspaces.id, props.workspaceId!)).limit(1))[0]?.agendaId ??
+        null;
+      const gate = consultationPublish(await consultationPublishFactsUnchecked(database, tx, agendaId, [...new Set(rows.map((r) => r.workspaceId))]));
+      if (!gate.allowed) throw new CommandError(gate.code, gate.reason, 409);
       const now = new Date();
       await tx
         .update(t.sections)

@@ -4,15 +4,26 @@ import { authorize, type Actor } from "../policy";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { parseInput } from "../errors";
 import { loadAgendaFacts } from "../views/agendas";
+import { z } from "zod";
 import { agendaInputSchema } from "./agendaCreate";
 import { requireOrganisations } from "./agendaSupport";
 import { runCommand, type CommandDeps } from "./run";
+
+/**
+ * An agenda's settings, and its consultation: under consultation, owners give every input from outside
+ * a workspace's lead organisation a disposition; with `requireDispositions` the office publishes only
+ * when each has one. Absent: unchanged.
+ */
+export const agendaUpdateSchema = agendaInputSchema.extend({
+  consultation: z.boolean({ message: "Say whether the agenda is under consultation." }).optional(),
+  requireDispositions: z.boolean({ message: "Say whether every external input needs a disposition before publishing." }).optional(),
+});
 
 export interface UpdateAgendaProps {
   /** Who asks; from the session. An owner of the agenda, or an admin. */
   actor: Actor;
   agendaId: string;
-  /** Title, description, publication date, language, owner organisation (parsed here). */
+  /** Title, description, publication date, language, owner organisation, consultation (parsed here). */
   input: unknown;
 }
 
@@ -20,7 +31,7 @@ export interface UpdateAgendaProps {
 export async function updateAgenda(deps: CommandDeps, props: UpdateAgendaProps): Promise<{ changed: string[] }> {
   const { database, events } = deps;
   const { t } = database;
-  const input = parseInput(agendaInputSchema, props.input);
+  const input = parseInput(agendaUpdateSchema, props.input);
   return runCommand(deps, {
     load: () => loadAgendaFacts(database, props.actor, props.agendaId),
     authorize: ({ facts }) => authorize(props.actor, "agenda.update", facts),
@@ -33,10 +44,12 @@ export async function updateAgenda(deps: CommandDeps, props: UpdateAgendaProps):
         publicationDate: agenda.publicationDate,
         language: agenda.language,
         ownerOrganisationId: agenda.ownerOrganisationId,
+        consultation: agenda.consultation,
+        requireDispositions: agenda.requireDispositions,
       };
       const changes = Object.fromEntries(
         Object.entries(input)
-          .filter(([k, v]) => before[k] !== v)
+          .filter(([k, v]) => v !== undefined && before[k] !== v)
           .map(([k, v]) => [k, { from: before[k], to: v }]),
       );
       const changed = Object.keys(changes);

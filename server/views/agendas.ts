@@ -19,6 +19,10 @@ export interface AgendaRecord {
   publicationDate: string | null;
   language: DocumentLanguage;
   ownerOrganisationId: string | null;
+  /** Under consultation: inputs from outside a workspace's lead organisation get a disposition. */
+  consultation: boolean;
+  /** The office publishes only when every external input has a disposition. */
+  requireDispositions: boolean;
   position: number;
   /** When the whole agenda was archived (ADR 031), or null. */
   archivedAt: Date | null;
@@ -31,6 +35,8 @@ const columns = (t: Database["t"]) => ({
   publicationDate: t.agendas.publicationDate,
   language: t.agendas.language,
   ownerOrganisationId: t.agendas.ownerOrganisationId,
+  consultation: t.agendas.consultation,
+  requireDispositions: t.agendas.requireDispositions,
   position: t.agendas.position,
   archivedAt: t.agendas.archivedAt,
 });

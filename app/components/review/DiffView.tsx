@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 export interface DiffPartView {
   op: "same" | "added" | "removed";
   text: string;
+  /** For an added part: who wrote it ("Name (ORG)"). */
+  authors?: string[];
 }
 
 /** A word-level inline diff: insertions underlined in green, deletions struck through in red, each also said in words. */
@@ -18,6 +20,11 @@ export function DiffView({ parts }: { parts: DiffPartView[] }) {
             <span className="visually-hidden">{t("compare.addedStart")}</span>
             {p.text}
             <span className="visually-hidden">{t("compare.addedEnd")}</span>
+            {p.authors?.length ? (
+              <small className="diff__author" data-authors={p.authors.join("; ")}>
+                {t("compare.by", { names: p.authors.join(", ") })}
+              </small>
+            ) : null}
           </ins>
         ) : p.op === "removed" ? (
           <del key={i} className="diff__removed">

@@ -159,17 +159,19 @@ export async function agendaDocx(agenda: Agenda): Promise<Buffer> {
       body.push(...blocks(s.blocks, lists));
     }
   }
-  body.push(new Paragraph({ children: [new PageBreak()] }));
-  body.push(new Paragraph({ heading: headingStyle(2), children: [new TextRun(l.annex)] }));
-  for (const ws of agenda.workspaces) {
-    for (const s of ws.sections) {
-      body.push(new Paragraph({ heading: headingStyle(3), children: [new TextRun(`${ws.title}: ${s.title}`)] }));
-      body.push(new Paragraph({ children: [new TextRun(`${l.hash}: `), new TextRun({ text: s.contentHash, font: "DejaVu Sans Mono", size: 16 })] }));
-      body.push(new Paragraph({ children: [new TextRun({ text: `${l.approvals}:`, bold: true })] }));
-      if (s.decisions.length === 0) body.push(new Paragraph({ children: [new TextRun(l.noApprovals)] }));
-      for (const d of s.decisions) body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(decisionLine(d, agenda.language))] }));
-      if (s.signoffs.length === 0) body.push(new Paragraph({ children: [new TextRun(l.noSignoff)] }));
-      for (const so of s.signoffs) body.push(new Paragraph({ children: [new TextRun(signoffLine(so, agenda.language))] }));
+  if (agenda.approvalsAnnex !== false) {
+    body.push(new Paragraph({ children: [new PageBreak()] }));
+    body.push(new Paragraph({ heading: headingStyle(2), children: [new TextRun(l.annex)] }));
+    for (const ws of agenda.workspaces) {
+      for (const s of ws.sections) {
+        body.push(new Paragraph({ heading: headingStyle(3), children: [new TextRun(`${ws.title}: ${s.title}`)] }));
+        body.push(new Paragraph({ children: [new TextRun(`${l.hash}: `), new TextRun({ text: s.contentHash, font: "DejaVu Sans Mono", size: 16 })] }));
+        body.push(new Paragraph({ children: [new TextRun({ text: `${l.approvals}:`, bold: true })] }));
+        if (s.decisions.length === 0) body.push(new Paragraph({ children: [new TextRun(l.noApprovals)] }));
+        for (const d of s.decisions) body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(decisionLine(d, agenda.language))] }));
+        if (s.signoffs.length === 0) body.push(new Paragraph({ children: [new TextRun(l.noSignoff)] }));
+        for (const so of s.signoffs) body.push(new Paragraph({ children: [new TextRun(signoffLine(so, agenda.language))] }));
+      }
     }
   }
   const doc = new Document({

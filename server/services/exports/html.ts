@@ -105,17 +105,21 @@ export function agendaHtml(agenda: Agenda): string {
     }
     parts.push("</section>");
   }
-  parts.push("</main>", `<section class="annex">`, h(2, e(l.annex)));
-  for (const ws of agenda.workspaces) {
-    for (const s of ws.sections) {
-      parts.push(h(3, `${e(ws.title)}: ${e(s.title)}`), `<p>${e(l.hash)}: <code class="hash">${e(s.contentHash)}</code></p>`, `<p>${e(l.approvals)}:</p><ul>`);
-      if (s.decisions.length === 0) parts.push(`<li>${e(l.noApprovals)}</li>`);
-      for (const d of s.decisions) parts.push(`<li>${e(decisionLine(d, agenda.language))}</li>`);
-      parts.push("</ul>");
-      if (s.signoffs.length === 0) parts.push(`<p>${e(l.noSignoff)}</p>`);
-      for (const so of s.signoffs) parts.push(`<p>${e(signoffLine(so, agenda.language))}</p>`);
+  parts.push("</main>");
+  if (agenda.approvalsAnnex !== false) {
+    parts.push(`<section class="annex">`, h(2, e(l.annex)));
+    for (const ws of agenda.workspaces) {
+      for (const s of ws.sections) {
+        parts.push(h(3, `${e(ws.title)}: ${e(s.title)}`), `<p>${e(l.hash)}: <code class="hash">${e(s.contentHash)}</code></p>`, `<p>${e(l.approvals)}:</p><ul>`);
+        if (s.decisions.length === 0) parts.push(`<li>${e(l.noApprovals)}</li>`);
+        for (const d of s.decisions) parts.push(`<li>${e(decisionLine(d, agenda.language))}</li>`);
+        parts.push("</ul>");
+        if (s.signoffs.length === 0) parts.push(`<p>${e(l.noSignoff)}</p>`);
+        for (const so of s.signoffs) parts.push(`<p>${e(signoffLine(so, agenda.language))}</p>`);
+      }
     }
+    parts.push("</section>");
   }
-  parts.push("</section>", "</body>", "</html>");
+  parts.push("</body>", "</html>");
   return parts.join("\n");
 }

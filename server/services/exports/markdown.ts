@@ -18,16 +18,18 @@ export function agendaMarkdown(agenda: Agenda): string {
       if (s.markdown.trim()) out.push(s.markdown.trim(), "");
     }
   }
-  out.push(heading(2, l.annex), "");
-  for (const ws of agenda.workspaces) {
-    for (const s of ws.sections) {
-      out.push(heading(3, `${ws.title}: ${s.title}`), "", `- ${l.hash}: \`${s.contentHash}\``);
-      out.push(`- ${l.approvals}:`);
-      if (s.decisions.length === 0) out.push(`  - ${l.noApprovals}`);
-      for (const d of s.decisions) out.push(`  - ${escapeLine(decisionLine(d, agenda.language))}`);
-      if (s.signoffs.length === 0) out.push(`- ${l.noSignoff}`);
-      for (const so of s.signoffs) out.push(`- ${escapeLine(signoffLine(so, agenda.language))}`);
-      out.push("");
+  if (agenda.approvalsAnnex !== false) {
+    out.push(heading(2, l.annex), "");
+    for (const ws of agenda.workspaces) {
+      for (const s of ws.sections) {
+        out.push(heading(3, `${ws.title}: ${s.title}`), "", `- ${l.hash}: \`${s.contentHash}\``);
+        out.push(`- ${l.approvals}:`);
+        if (s.decisions.length === 0) out.push(`  - ${l.noApprovals}`);
+        for (const d of s.decisions) out.push(`  - ${escapeLine(decisionLine(d, agenda.language))}`);
+        if (s.signoffs.length === 0) out.push(`- ${l.noSignoff}`);
+        for (const so of s.signoffs) out.push(`- ${escapeLine(signoffLine(so, agenda.language))}`);
+        out.push("");
+      }
     }
   }
   return `${out.join("\n").trim()}\n`;

@@ -99,6 +99,11 @@ export interface Agenda {
   /** The document's own language: every generated word, dates, and the language the formats declare. */
   language: DocumentLanguage;
   workspaces: AgendaWorkspace[];
+  /**
+   * Whether the document ends with the annex of approvals and sign-offs (the agenda's); false for a
+   * document that reuses the model for something else (the consultation annex, reactienota).
+   */
+  approvalsAnnex?: boolean;
 }
 
 export const WATERMARK = "CONCEPT";

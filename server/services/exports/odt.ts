@@ -259,14 +259,16 @@ function contentXml(agenda: Agenda): string {
       body.push(w.blocks(s.blocks));
     }
   }
-  body.push(p("PageBreak", ""), heading(2, textContent(l.annex)));
-  for (const ws of agenda.workspaces) {
-    for (const s of ws.sections) {
-      body.push(heading(3, textContent(`${ws.title}: ${s.title}`)), p("Hash", textContent(`${l.hash}: ${s.contentHash}`)), p("Text_20_body", textContent(`${l.approvals}:`)));
-      if (s.decisions.length === 0) body.push(p("Text_20_body", textContent(l.noApprovals)));
-      else body.push(`<text:list text:style-name="L_bullet">${s.decisions.map((d) => `<text:list-item>${p("List_20_Paragraph", textContent(decisionLine(d, agenda.language)))}</text:list-item>`).join("")}</text:list>`);
-      if (s.signoffs.length === 0) body.push(p("Text_20_body", textContent(l.noSignoff)));
-      for (const so of s.signoffs) body.push(p("Text_20_body", textContent(signoffLine(so, agenda.language))));
+  if (agenda.approvalsAnnex !== false) {
+    body.push(p("PageBreak", ""), heading(2, textContent(l.annex)));
+    for (const ws of agenda.workspaces) {
+      for (const s of ws.sections) {
+        body.push(heading(3, textContent(`${ws.title}: ${s.title}`)), p("Hash", textContent(`${l.hash}: ${s.contentHash}`)), p("Text_20_body", textContent(`${l.approvals}:`)));
+        if (s.decisions.length === 0) body.push(p("Text_20_body", textContent(l.noApprovals)));
+        else body.push(`<text:list text:style-name="L_bullet">${s.decisions.map((d) => `<text:list-item>${p("List_20_Paragraph", textContent(decisionLine(d, agenda.language)))}</text:list-item>`).join("")}</text:list>`);
+        if (s.signoffs.length === 0) body.push(p("Text_20_body", textContent(l.noSignoff)));
+        for (const so of s.signoffs) body.push(p("Text_20_body", textContent(signoffLine(so, agenda.language))));
+      }
     }
   }
   return `<?xml version="1.0" encoding="UTF-8"?>

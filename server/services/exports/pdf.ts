@@ -258,22 +258,24 @@ export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
     part.end();
   }
 
-  doc.addPage();
-  const annex = doc.struct("Sect");
-  root.add(annex);
-  w.heading(annex, 2, l.annex);
-  for (const ws of agenda.workspaces) {
-    for (const s of ws.sections) {
-      w.heading(annex, 3, `${ws.title}: ${s.title}`);
-      w.text(annex, "P", `${l.hash}: ${s.contentHash}`, { font: "code", size: 8 });
-      w.text(annex, "P", `${l.approvals}:`, { font: "bold", size: 10 });
-      if (s.decisions.length === 0) w.text(annex, "P", l.noApprovals, { size: 10 });
-      else w.blocks(annex, [{ kind: "list", ordered: false, start: 1, items: s.decisions.map((d) => [{ kind: "paragraph", runs: [{ text: decisionLine(d, agenda.language) }] }]) }]);
-      if (s.signoffs.length === 0) w.text(annex, "P", l.noSignoff, { size: 10 });
-      for (const so of s.signoffs) w.text(annex, "P", signoffLine(so, agenda.language), { size: 10 });
+  if (agenda.approvalsAnnex !== false) {
+    doc.addPage();
+    const annex = doc.struct("Sect");
+    root.add(annex);
+    w.heading(annex, 2, l.annex);
+    for (const ws of agenda.workspaces) {
+      for (const s of ws.sections) {
+        w.heading(annex, 3, `${ws.title}: ${s.title}`);
+        w.text(annex, "P", `${l.hash}: ${s.contentHash}`, { font: "code", size: 8 });
+        w.text(annex, "P", `${l.approvals}:`, { font: "bold", size: 10 });
+        if (s.decisions.length === 0) w.text(annex, "P", l.noApprovals, { size: 10 });
+        else w.blocks(annex, [{ kind: "list", ordered: false, start: 1, items: s.decisions.map((d) => [{ kind: "paragraph", runs: [{ text: decisionLine(d, agenda.language) }] }]) }]);
+        if (s.signoffs.length === 0) w.text(annex, "P", l.noSignoff, { size: 10 });
+        for (const so of s.signoffs) w.text(annex, "P", signoffLine(so, agenda.language), { size: 10 });
+      }
     }
+    annex.end();
   }
-  annex.end();
   root.end();
 
   // Page numbers and, for drafts, the watermark on every page: artifacts, outside the structure.
