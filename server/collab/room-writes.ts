@@ -16,7 +16,7 @@ import { corked, sendTick, type Batch } from "./room-send";
 import type { RoomStorage } from "./room-storage";
 import type { Room, RoomOptions } from "./room";
 import { SchemaGuard } from "./schema-guard";
-import { syncStep2Frame, updateFrame } from "./protocol";
+import { permissionDeniedFrame, syncStep2Frame, updateFrame } from "./protocol";
 
 /** The origin of changes made by the server itself (a restored version, a repair). */
 export const SERVER = Symbol("server");
@@ -58,7 +58,7 @@ export class RoomWrites {
   }
 
   receiveUpdate(connection: Connection, update: Uint8Array, syncStep2: boolean): void {
-    if (!connection.canEdit) {
+    if (!connection.canWrite) {
       // Harmless when it carries nothing the server lacks (e.g. the answer to a sync step 1).
       if (!this.containsNew(update)) return;
       connection.refuse();
@@ -76,8 +76,21 @@ export class RoomWrites {
       return;
     }
     // Checked on a copy of the document with every accepted update in it: an update that would leave
-    // the text outside the editor's schema (which no page could render) is neither stored nor sent.
-    const problem = this.guard.check(update);
+    // the text outside the editor's schema (which no page could render), or that is not a suggestion
+    // in its writer's own name where it must be (ADR 027), is neither stored nor sent.
+    const actor = connection.actor;
+    const problem = this.guard.check(update, { userId: connection.userId, organisationId: actor.organisationId, name: actor.name, onlySuggest: !connection.canEdit });
+    if (problem && typeof problem === "object") {
+      this.options.log.warn("update refused: not a suggestion in its writer's own name; connection closed", {
+        ...connection.who,
+        onlySuggest: !connection.canEdit,
+        bytes: update.byteLength,
+        problem: problem.suggestion,
+      });
+      connection.send(permissionDeniedFrame(connection.deniedReason));
+      connection.close(CloseCode.Forbidden, "The change is not a suggestion of your own.");
+      return;
+    }
     if (problem) {
       this.options.log.warn("update refused: it would leave the section outside the editor's schema; connection closed", {
         ...connection.who,
