@@ -218,3 +218,15 @@ function strip(node: PMNode, ins: MarkType, del: MarkType): PMNode {
   const same = children.length === node.childCount && children.every((c, i) => c === node.child(i));
   return same ? node : node.copy(Fragment.from(children));
 }
+
+/**
+ * Editing mode writes plain text: text typed inside someone's suggestion would otherwise take its
+ * mark (ProseMirror carries the marks around a position over), a suggestion in their name that the
+ * server refuses. Removes both marks from `from`–`to` on `tr`.
+ */
+export function stripSuggestions(tr: Transaction, from: number, to: number): void {
+  if (to <= from) return;
+  const { ins, del } = markTypes(tr.doc.type.schema);
+  tr.removeMark(from, to, ins);
+  tr.removeMark(from, to, del);
+}

@@ -79,8 +79,12 @@ export function suggestionProblem(tr: Y.Transaction, writer: Writer): string | n
   if (problem) return problem;
 
   for (const text of texts) {
+    // Run by run first (cheap, and enough for a keystroke); when that finds a problem, the text as a
+    // whole decides: Yjs may have put a new character where an equal one was and moved the marks
+    // (y-prosemirror writes a change as a plain-text diff, then formats the runs), which looks like a
+    // change to someone's mark but reads exactly as what the person did.
     problem = walk(text, tr, writer, isNew);
-    if (problem) return problem;
+    if (problem && !sameReading(text, tr, writer, isNew)) return problem;
   }
   return null;
 }
@@ -127,9 +131,12 @@ function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | nu
     const db = b.get(DELETION);
     const da = a.get(DELETION);
     if (!same(db, da)) {
-      // Marking for deletion, or taking one's own mark back (or both: marking anew).
-      if (db !== undefined && !own(db, writer)) return "a suggestion changed someone else's suggested deletion";
+      // Marking for deletion, or taking one's own mark back (or both: marking anew). Someone else's
+      // deletion mark is never taken away; it may be replaced by one's own (two people suggesting the
+      // same deletion at once: Yjs keeps one of the two marks, and the text is still only suggested
+      // for deletion).
       if (da !== undefined && !own(da, writer)) return "a deletion in someone else's name";
+      if (db !== undefined && !own(db, writer) && da === undefined) return "a suggestion took away someone else's suggested deletion";
     }
     if (!sameFormatting(b, a)) return "a suggestion changed the formatting directly";
     return null;
@@ -168,5 +175,96 @@ function same(x: unknown, y: unknown): boolean {
 function sameFormatting(b: Attrs, a: Attrs): boolean {
   for (const [k, v] of b) if (!SUGGESTION_KEYS.has(k) && !same(v, a.get(k))) return false;
   for (const [k, v] of a) if (!SUGGESTION_KEYS.has(k) && !same(v, b.get(k))) return false;
+  return true;
+}
+
+/** One character as a person reads it: the character, its formatting, and its suggestion marks. */
+interface Char {
+  c: string;
+  formatting: string;
+  insertion: unknown;
+  deletion: unknown;
+}
+
+/**
+ * Whether `text` reads, after the update, as its writer may have made it (the check of the text as a
+ * whole): for a person who may only suggest, the text without their own suggested insertions is the
+ * same before and after, character by character, apart from deletion marks in their own name; for an
+ * editor, the characters carrying each suggestion of someone else are, after, some of those that
+ * carried it before (accepting or rejecting part of it), never new ones.
+ */
+function sameReading(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: Y.Item) => boolean): boolean {
+  const before: Char[] = [];
+  const after: Char[] = [];
+  const attrsBefore: Attrs = new Map();
+  const attrsAfter: Attrs = new Map();
+  for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
+    const fresh = isNew(n);
+    const aliveAfter = !n.deleted;
+    const aliveBefore = !fresh && (aliveAfter || Y.isDeleted(tr.deleteSet, n.id));
+    if (n.content instanceof Y.ContentFormat) {
+      if (aliveBefore) setAttr(attrsBefore, n.content.key, n.content.value);
+      if (aliveAfter) setAttr(attrsAfter, n.content.key, n.content.value);
+      continue;
+    }
+    if (!n.countable) continue;
+    const str = n.content instanceof Y.ContentString ? n.content.str : "\ufffc".repeat(n.length);
+    if (aliveBefore) push(before, str, attrsBefore);
+    if (aliveAfter) push(after, str, attrsAfter);
+  }
+  if (writer.onlySuggest) {
+    const b = before.filter((ch) => !own(ch.insertion, writer));
+    const a = after.filter((ch) => !own(ch.insertion, writer));
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = b[i];
+      const y = a[i];
+      if (x.c !== y.c || x.formatting !== y.formatting || !same(x.insertion, y.insertion)) return false;
+      if (!same(x.deletion, y.deletion)) {
+        if (y.deletion !== undefined && !own(y.deletion, writer)) return false;
+        if (x.deletion !== undefined && !own(x.deletion, writer) && y.deletion === undefined) return false;
+      }
+    }
+    return true;
+  }
+  // An editor: each suggestion of someone else keeps a subsequence of its characters.
+  for (const key of SUGGESTION_KEYS) {
+    const was = new Map<string, string>();
+    for (const ch of before) {
+      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      if (v !== undefined) was.set(keyOf(v), (was.get(keyOf(v)) ?? "") + ch.c);
+    }
+    const is = new Map<string, string>();
+    for (const ch of after) {
+      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      if (v !== undefined && !own(v, writer)) is.set(keyOf(v), (is.get(keyOf(v)) ?? "") + ch.c);
+    }
+    for (const [k, chars] of is) if (!subsequence(chars, was.get(k) ?? "")) return false;
+  }
+  return true;
+}
+
+function push(out: Char[], str: string, attrs: Attrs): void {
+  let formatting = "";
+  for (const [k, v] of [...attrs].sort(([x], [y]) => (x < y ? -1 : 1))) if (!SUGGESTION_KEYS.has(k)) formatting += `${k}=${keyOf(v)};`;
+  const insertion = attrs.get(INSERTION);
+  const deletion = attrs.get(DELETION);
+  for (const c of str) out.push({ c, formatting, insertion, deletion });
+}
+
+/** A value as a string (marks' attributes are flat objects of scalars). */
+function keyOf(v: unknown): string {
+  if (!v || typeof v !== "object") return JSON.stringify(v) ?? "";
+  return JSON.stringify(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)));
+}
+
+/** Whether `part` is `whole` with some characters left out. */
+function subsequence(part: string, whole: string): boolean {
+  let j = 0;
+  for (const c of part) {
+    j = whole.indexOf(c, j);
+    if (j < 0) return false;
+    j += c.length;
+  }
   return true;
 }
