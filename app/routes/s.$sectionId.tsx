@@ -62,7 +62,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     text,
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
-    editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
+    editorUser: { id: actor.id, name: actor.name, organisationId: actor.organisationId, organisationShortCode: actor.organisationShortCode },
   };
 }
 
@@ -157,6 +157,7 @@ export default function SectionPage() {
                 sectionId={section.id}
                 user={editorUser}
                 editable={editable}
+                suggestable={!section.archived && abilities["section.suggest"]}
                 locked={locked}
                 onReady={() => setReadyFor(section.id)}
                 extensions={comments.extensions}

@@ -11,6 +11,7 @@
 import { Mark as TiptapMark, mergeAttributes } from "@tiptap/core";
 import { Fragment, type Mark, type MarkType, type Node as PMNode, type Schema } from "@tiptap/pm/model";
 import type { Transaction } from "@tiptap/pm/state";
+import { organisationColour } from "./collab";
 
 export const INSERTION = "insertion";
 export const DELETION = "deletion";
@@ -59,7 +60,15 @@ const suggestionMark = (name: SuggestionKind, tag: "ins" | "del") =>
       time: attribute("time"),
     }),
     parseHTML: () => [{ tag: `${tag}[data-id]` }],
-    renderHTML: ({ HTMLAttributes }) => [tag, mergeAttributes({ class: `ov-suggestion ov-suggestion--${name}` }, HTMLAttributes), 0],
+    renderHTML: ({ mark, HTMLAttributes }) => [
+      tag,
+      mergeAttributes(
+        // In the colour of the suggester's organisation (as their caret and their card).
+        { class: `ov-suggestion ov-suggestion--${name}`, style: `--ov-suggestion-colour: ${organisationColour((mark.attrs.organisation as string | null) ?? (mark.attrs.organisationId as string | null))}` },
+        HTMLAttributes,
+      ),
+      0,
+    ],
   });
 
 /** The two marks, as tiptap extensions (in the shared document schema). */
