@@ -16,7 +16,7 @@ import { corked, sendTick, type Batch } from "./room-send";
 import type { RoomStorage } from "./room-storage";
 import type { Room, RoomOptions } from "./room";
 import { SchemaGuard } from "./schema-guard";
-import { permissionDeniedFrame, syncStep2Frame, updateFrame } from "./protocol";
+import { syncStep2Frame, updateFrame } from "./protocol";
 
 /** The origin of changes made by the server itself (a restored version, a repair). */
 export const SERVER = Symbol("server");
@@ -87,8 +87,7 @@ export class RoomWrites {
         bytes: update.byteLength,
         problem: problem.suggestion,
       });
-      connection.send(permissionDeniedFrame(connection.deniedReason));
-      connection.close(CloseCode.Forbidden, "The change is not a suggestion of your own.");
+      connection.close(CloseCode.NotASuggestion, "The change is not a suggestion of your own.");
       return;
     }
     if (problem) {

@@ -79,7 +79,7 @@ async function open(email: string, sectionId: string): Promise<ProviderClient> {
   return c;
 }
 
-/** `change` by `email` is refused: closed as Forbidden, nothing stored, nothing reaches `watcher`. */
+/** `change` by `email` is refused: closed as NotASuggestion, nothing stored, nothing reaches `watcher`. */
 async function refused(email: string, sectionId: string, change: (text: Y.XmlText) => void, watcher: ProviderClient): Promise<void> {
   const rows = await loggedRows(sectionId);
   const c = await open(email, sectionId);
@@ -87,7 +87,7 @@ async function refused(email: string, sectionId: string, change: (text: Y.XmlTex
   const off = onDocUpdate(watcher.doc)(() => seen.push(new Uint8Array()));
   change(firstText(c.doc));
   await closedWith(c, `${email}'s change to be refused`);
-  expect(c.closes[0]).toBe(CloseCode.Forbidden);
+  expect(c.closes[0]).toBe(CloseCode.NotASuggestion);
   c.destroy();
   // A round trip of the watcher's after the refusal: anything sent before it has arrived.
   const probe = await open(LEAD, sectionId);

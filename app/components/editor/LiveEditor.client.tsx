@@ -272,7 +272,9 @@ export function LiveEditor(props: LiveEditorProps) {
       // The server refused a change of this page as not valid: it is dropped (from the page and this
       // device) and the session starts again from the saved text. Once only: refused again before
       // the new session synced, the editor stops and says so.
-      if (event?.code === CloseCode.Malformed && !restartedUnsynced.current) {
+      // So too a change the server did not take as a suggestion (ADR 027): made at the same moment as
+      // someone else's change to the same words, it can look like a change to their suggestion.
+      if ((event?.code === CloseCode.Malformed || event?.code === CloseCode.NotASuggestion) && !restartedUnsynced.current) {
         stopped = true;
         provider.disconnect();
         publish({ kind: "connecting" });
