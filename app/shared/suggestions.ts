@@ -97,12 +97,15 @@ const suggestionOf = (node: PMNode, type: MarkType): Mark | undefined => node.ma
  * Replaces `from`–`to` with `text` as a suggestion of `author` (typing, deleting, pasting text, in
  * suggesting mode), on `tr`: the author's own suggested insertions in the range are removed, other
  * text is marked as suggested for deletion, and `text` is inserted after the range with an insertion
- * mark. Deletion and insertion share one id: a replacement is one change. Returns the position after
- * the inserted text (where the cursor goes), or `from` when nothing was inserted.
+ * mark. Deletion and insertion share one id: a replacement is one change; so does a change right
+ * next to one of the author's own suggestions (typing goes on). Returns the position after the
+ * inserted text (where the cursor goes), or `from` when nothing was inserted.
  */
-export function suggestReplace(tr: Transaction, from: number, to: number, text: string, author: SuggestionAuthor, now = Date.now(), id = suggestionId()): number {
+export function suggestReplace(tr: Transaction, from: number, to: number, text: string, author: SuggestionAuthor, now = Date.now(), id?: string): number {
   const { ins, del } = markTypes(tr.doc.type.schema);
-  const attrs: SuggestionAttrs = { id, ...author, time: new Date(now).toISOString() };
+  // Typing on next to one's own suggestion continues it: one change, one card.
+  const next = (node: PMNode | null | undefined) => node?.marks.find((m) => (m.type === ins || m.type === del) && isOwn(m.attrs, author))?.attrs.id as string | undefined;
+  const attrs: SuggestionAttrs = { id: id ?? next(tr.doc.resolve(from).nodeBefore) ?? next(tr.doc.resolve(to).nodeAfter) ?? suggestionId(), ...author, time: new Date(now).toISOString() };
   // Walk the range from its end, so that removing the author's own insertions keeps earlier positions.
   const parts: { from: number; to: number; own: boolean; deleted: boolean }[] = [];
   tr.doc.nodesBetween(from, to, (node, pos) => {
