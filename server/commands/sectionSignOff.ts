@@ -7,8 +7,6 @@
 import { eq } from "drizzle-orm";
 import { lockSectionLog } from "../collab/store";
 import { statusAfter } from "../lifecycle";
-import { listSuggestions } from "../../app/shared/suggestions";
-import { toProseMirror } from "../document";
 import { authorize, signOffVerdict, type Actor } from "../policy";
 import { loadSectionFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
@@ -16,7 +14,7 @@ import { CommandError, parseInput } from "../services/errors";
 import { enforce, hashSchema, membersToTell } from "./reviewSupport";
 import { reviewStateUnchecked } from "../views/reviews";
 import { captureVersion } from "./versionCapture";
-import { currentState } from "../views/versions";
+import { currentHashAndSuggestions } from "../views/versions";
 import { runCommand, type CommandDeps } from "./run";
 import { requireStepUp, secondFactorAudit } from "../services/second-factor";
 import type { SecondFactorState } from "../policy";
@@ -51,13 +49,7 @@ export async function signOff(deps: CommandDeps, props: SignOffProps): Promise<{
     change: async (tx, { section, facts }) => {
       const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
       authorize(props.actor, "section.signOff", { ...facts, status: row.status });
-      const { doc, hash } = await currentState(database, section.id);
-      let openSuggestions;
-      try {
-        openSuggestions = listSuggestions(toProseMirror(doc)).map((s) => ({ kind: s.kind, name: s.name, organisation: s.organisation, text: s.inserted || s.deleted }));
-      } finally {
-        doc.destroy();
-      }
+      const { hash, openSuggestions } = await currentHashAndSuggestions(database, section.id);
       if (hash !== seen) {
         throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and sign again.", 409, "contentHash");
       }
