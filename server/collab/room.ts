@@ -181,7 +181,7 @@ export class Room {
     const couldWrite = connection.canWrite;
     const could = connection.setAccess(facts, canEdit);
     if (connection.closed || !this.connections.has(connection)) return;
-    if (could && !canEdit) {
+    if ((could && !canEdit) || (couldWrite && !connection.canWrite)) {
       // Tell the client at once (it may show "read-only" / "locked"); this is not a refusal.
       connection.send(permissionDeniedFrame(connection.deniedReason));
     } else if (!couldWrite && connection.canWrite) {

@@ -7,12 +7,12 @@
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CloseCode } from "../../app/shared/collab";
+import { CloseCode, DeniedReason } from "../../app/shared/collab";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { DELETION, INSERTION, type SuggestionAttrs } from "../../app/shared/suggestions";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
-import { hasAll, onDocUpdate, sessionClients, synced, until, type ProviderClient } from "./helpers";
+import { hasAll, onDocUpdate, poll, sessionClients, synced, until, type ProviderClient } from "./helpers";
 
 let server: TestServer;
 const { cookies, provider, loggedRows, closeAll } = sessionClients(() => server);
@@ -169,5 +169,24 @@ describe("suggestion mode on the collab server", () => {
 
     await refused(LEAD, sectionId, (t) => t.insert(at(t, "waardeketens"), "namens België ", { [INSERTION]: mark(PARTNER) }), watcher);
     await refused(LEAD, sectionId, (t) => t.format(at(t, "waardeketens"), 5, { [DELETION]: mark(PARTNER) }), watcher);
+  });
+
+  it("tells a suggesting commenter at once when the section is locked, and takes no suggestion after", async () => {
+    const sectionId = sections[0];
+    const { db, t } = server.database;
+    const [section] = await db.select().from(t.sections).where(eq(t.sections.id, sectionId));
+    const partner = await open(PARTNER, sectionId);
+    const rows = await loggedRows(sectionId);
+    await db.update(t.sections).set({ status: "final" }).where(eq(t.sections.id, sectionId));
+    try {
+      server.services.events.emit("section.changed", { workspaceId: section.workspaceId, sectionId, status: "final", title: section.title });
+      await poll(() => partner.denied.includes(DeniedReason.Locked), "the commenter to be told the section is locked");
+      firstText(partner.doc).insert(0, "Te laat ", { [INSERTION]: mark(PARTNER) });
+      await poll(() => partner.denied.length >= 2, "the suggestion to be refused");
+      await server.collab.flush();
+      expect(await loggedRows(sectionId)).toBe(rows);
+    } finally {
+      await db.update(t.sections).set({ status: "draft" }).where(eq(t.sections.id, sectionId));
+    }
   });
 });
