@@ -266,4 +266,41 @@ describe("suggestions from several clients", () => {
     expect(hub).toContain("xy");
     expect(hub).toContain('"type":"deletion"');
   });
+
+  it("takes a partner's first words in an empty paragraph, and their taking them back, as suggestions", () => {
+    const schema = documentSchema();
+    const hub = new Y.Doc();
+    writeDocument(hub, [blocks.paragraph("Eerst."), blocks.paragraph(""), blocks.paragraph("Daarna.")]);
+    const guard = new SchemaGuard(hub, () => []);
+    const partner = new Y.Doc();
+    Y.applyUpdate(partner, Y.encodeStateAsUpdate(hub));
+    const author = people[2][1];
+    const writer = { userId: author.userId, organisationId: author.organisationId, name: author.name, onlySuggest: true };
+    const step = (change: (state: EditorState) => ReturnType<EditorState["tr"]["setMeta"]>) => {
+      const fragment = partner.getXmlFragment(FRAGMENT);
+      const { doc, meta } = initProseMirrorDoc(fragment, schema);
+      const before = Y.encodeStateVector(partner);
+      partner.transact(() => updateYFragment(partner, fragment, change(EditorState.create({ schema, doc })).doc, meta));
+      const update = Y.encodeStateAsUpdate(partner, before);
+      const problem = guard.check(update, writer);
+      if (!problem) Y.applyUpdate(hub, update);
+      return problem;
+    };
+    // Position 9: inside the empty second paragraph ("Eerst." is 6 characters, plus its two ends).
+    expect(step((state) => {
+      const tr = state.tr;
+      suggestReplace(tr, 9, 9, "Nieuw", author);
+      return tr;
+    })).toBeNull();
+    expect(JSON.stringify(initProseMirrorDoc(hub.getXmlFragment(FRAGMENT), schema).doc.toJSON())).toContain('"text":"Nieuw"');
+    expect(step((state) => {
+      const tr = state.tr;
+      suggestReplace(tr, 9, 14, "", author);
+      return tr;
+    })).toBeNull();
+    expect(listSuggestions(initProseMirrorDoc(hub.getXmlFragment(FRAGMENT), schema).doc)).toEqual([]);
+    // Writing the same words plainly is refused.
+    expect(step((state) => state.tr.insertText("Direct", 9))).toEqual({ suggestion: expect.any(String) });
+    guard.drop();
+  });
 });
