@@ -11,7 +11,7 @@ import { SchemaGuard } from "../../server/collab/schema-guard";
 import { blocks, writeDocument } from "../../server/document";
 
 const KEYS = 3000;
-const writer = { userId: "u-1", organisationId: "o-1", name: "Pieter", onlySuggest: false };
+const writer = { userId: "u-1", organisationId: "o-1", name: "Pieter", organisation: "BE", onlySuggest: false };
 
 function measure(paragraphs: number, suggest: boolean, checkWriter = true): { usPerKey: number; base: number } {
   const base = new Y.Doc();

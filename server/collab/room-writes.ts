@@ -79,7 +79,13 @@ export class RoomWrites {
     // the text outside the editor's schema (which no page could render), or that is not a suggestion
     // in its writer's own name where it must be (ADR 027), is neither stored nor sent.
     const actor = connection.actor;
-    const problem = this.guard.check(update, { userId: connection.userId, organisationId: actor.organisationId, name: actor.name, onlySuggest: !connection.canEdit });
+    const problem = this.guard.check(update, {
+      userId: connection.userId,
+      organisationId: actor.organisationId,
+      name: actor.name,
+      organisation: actor.organisationShortCode ?? null,
+      onlySuggest: !connection.canEdit,
+    });
     if (problem && typeof problem === "object") {
       this.options.log.warn("update refused: not a suggestion in its writer's own name; connection closed", {
         ...connection.who,

@@ -15,7 +15,8 @@
  * their own name, or take such a mark of their own away. Nothing else: no new or deleted blocks, no
  * attribute, no formatting, no change to anyone else's suggestion (so no accepting or rejecting).
  * Anyone else who may write (an editor) may do anything except put a suggestion in someone else's name.
- * "Their own name" is the connection's session: the person's id, organisation and display name.
+ * "Their own name" is the connection's session: the person's id, organisation (id and short code) and
+ * display name.
  */
 import * as Y from "yjs";
 import { DELETION, INSERTION } from "../../app/shared/suggestions";
@@ -25,6 +26,8 @@ export interface Writer {
   userId: string;
   organisationId: string | null;
   name: string;
+  /** The organisation's short code as cards show it (null when it has none). */
+  organisation: string | null;
   /** May only suggest (no direct edits). */
   onlySuggest: boolean;
 }
@@ -157,7 +160,7 @@ function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | nu
 function own(value: unknown, writer: Writer): boolean {
   if (!value || typeof value !== "object") return false;
   const v = value as Record<string, unknown>;
-  return v.userId === writer.userId && (v.organisationId ?? null) === writer.organisationId && v.name === writer.name;
+  return v.userId === writer.userId && (v.organisationId ?? null) === writer.organisationId && v.name === writer.name && (v.organisation ?? null) === writer.organisation;
 }
 
 /** Two attribute values alike (Yjs keeps them as plain JSON: objects of scalars, or scalars). */

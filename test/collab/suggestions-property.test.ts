@@ -112,7 +112,7 @@ function run(ops: Op[], inStep = false): { refusedHonest: number; problems: stri
 
   /** The server's answer to one update of `c`: checked, applied, sent to the others; or refused. */
   function send(c: Client, update: Uint8Array): boolean {
-    const problem = guard.check(update, { userId: c.author.userId, organisationId: c.author.organisationId, name: c.author.name, onlySuggest: !c.editor });
+    const problem = guard.check(update, { ...c.author, onlySuggest: !c.editor });
     if (problem) {
       refusedHonest++;
       // The editor starts again from the saved text (what it does on a refusal).
@@ -275,7 +275,7 @@ describe("suggestions from several clients", () => {
     const partner = new Y.Doc();
     Y.applyUpdate(partner, Y.encodeStateAsUpdate(hub));
     const author = people[2][1];
-    const writer = { userId: author.userId, organisationId: author.organisationId, name: author.name, onlySuggest: true };
+    const writer = { ...author, onlySuggest: true };
     const step = (change: (state: EditorState) => ReturnType<EditorState["tr"]["setMeta"]>) => {
       const fragment = partner.getXmlFragment(FRAGMENT);
       const { doc, meta } = initProseMirrorDoc(fragment, schema);

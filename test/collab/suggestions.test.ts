@@ -28,7 +28,8 @@ beforeAll(async () => {
   for (const email of [PARTNER, LEAD]) {
     cookies.set(email, (await server.signIn(email)).cookie);
     const [u] = await db.select({ id: t.user.id, name: t.user.name, organisationId: t.user.organisationId }).from(t.user).where(eq(t.user.email, email));
-    people.set(email, { userId: u.id, organisationId: u.organisationId, name: u.name, organisation: null });
+    const [o] = await db.select({ shortCode: t.organisations.shortCode }).from(t.organisations).where(eq(t.organisations.id, u.organisationId!));
+    people.set(email, { userId: u.id, organisationId: u.organisationId, name: u.name, organisation: o.shortCode ?? null });
   }
   sections = await server.sectionIds("Grensoverschrijdende samenwerking");
 }, 120_000);
@@ -136,6 +137,7 @@ describe("suggestion mode on the collab server", () => {
     await refused(PARTNER, sectionId, (t) => t.delete(at(t, "landsgrenzen"), 4), lead);
     await refused(PARTNER, sectionId, (t) => t.insert(at(t, "landsgrenzen"), "vals", { [INSERTION]: mark(LEAD) }), lead);
     await refused(PARTNER, sectionId, (t) => t.insert(at(t, "landsgrenzen"), "vals", { [INSERTION]: mark(PARTNER, { organisationId: people.get(LEAD)!.organisationId }) }), lead);
+    await refused(PARTNER, sectionId, (t) => t.insert(at(t, "landsgrenzen"), "vals", { [INSERTION]: mark(PARTNER, { organisation: "EZ" }) }), lead);
     await refused(PARTNER, sectionId, (t) => t.format(at(t, "landsgrenzen"), 4, { [DELETION]: mark(LEAD) }), lead);
     await refused(PARTNER, sectionId, (t) => t.format(at(t, "landsgrenzen"), 4, { bold: {} }), lead);
     // Accepting the lead's insertion (removing its mark), rejecting it (deleting its text).
