@@ -29,6 +29,7 @@ export const UNIT_TESTS = [
   "test/web/format.test.ts",
   "test/comments/markdown.test.ts",
   "test/collab/wire-frame.test.ts",
+  "test/collab/suggestions-property.test.ts",
   "test/realtime/workspace-presence.test.ts",
   "test/lifecycle.test.ts",
   "test/document-render.test.ts",

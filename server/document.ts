@@ -9,6 +9,7 @@ import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { MarkdownSerializer, defaultMarkdownSerializer } from "prosemirror-markdown";
 import type * as Y from "yjs";
 import { FRAGMENT } from "../app/shared/editor-extensions";
+import { acceptedText } from "../app/shared/suggestions";
 import { documentSchema, isSafeHref, readFragment, UNRENDERABLE_TEXT } from "./document-schema";
 import { createLogger, type Logger } from "./log";
 
@@ -119,6 +120,9 @@ const markdown = new MarkdownSerializer(
       close: (_state, mark: Mark) => `](${isSafeHref(mark.attrs.href) ? mark.attrs.href.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0").toUpperCase()}`) : ""})`,
       mixable: true,
     },
+    // Open suggestions in CriticMarkup: {++inserted++}, {--deleted--}.
+    insertion: { open: "{++", close: "++}", mixable: true },
+    deletion: { open: "{--", close: "--}", mixable: true },
   },
 );
 
@@ -151,13 +155,15 @@ export function textToMarkdown(node: PMNode, sectionId: string): string {
 }
 
 /**
- * SHA-256 of a canonical serialisation of the text and its structure: node types, attributes and
- * marks with sorted keys, adjacent text runs with equal marks merged. Two documents that read the
- * same hash the same, however their edits were made.
+ * SHA-256 of a canonical serialisation of the text as accepted and its structure: node types,
+ * attributes and marks with sorted keys, adjacent text runs with equal marks merged. Two documents
+ * that read the same hash the same, however their edits were made. Open suggestions are not part of
+ * it (ADR 027): a suggested insertion is left out, a suggested deletion still counts as text; so
+ * suggesting or rejecting leaves an approval fresh, accepting makes it stale.
  */
 export function contentHash(doc: Y.Doc): string {
   // The text as stored, links and all: neutralising a link for display changes no approval.
-  return createHash("sha256").update(canonical(read(doc, { safeLinks: false }).toJSON())).digest("hex");
+  return createHash("sha256").update(canonical(acceptedText(read(doc, { safeLinks: false })).toJSON())).digest("hex");
 }
 
 function canonical(value: unknown): string {

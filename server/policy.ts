@@ -616,6 +616,40 @@ export function reviewDecision(actor: Actor, decision: "approve" | "request_chan
   return allowed;
 }
 
+/** One open suggestion in a section's text (ADR 027), as a refusal lists it. */
+export interface OpenSuggestionFacts {
+  kind: "insertion" | "deletion" | "replacement";
+  name: string | null;
+  organisation: string | null;
+  text: string;
+}
+
+/** What the caller knows when the office signs a section off. */
+export interface SignOffFacts extends SectionFacts {
+  /** The suggestions still open in the text to be signed. */
+  openSuggestions: readonly OpenSuggestionFacts[];
+}
+
+/**
+ * Whether `actor` may sign the section off: `section.signOff`, and no suggestion is still open in its
+ * text (the text signed is the text as accepted; an editor accepts or rejects each suggestion first).
+ */
+export function signOffVerdict(actor: Actor, facts: SignOffFacts): Verdict {
+  if (!canSection(actor, "section.signOff", facts)) return refused("forbidden", reasons["section.signOff"]!);
+  const open = facts.openSuggestions;
+  if (open.length > 0) {
+    const list = open
+      .slice(0, 10)
+      .map((s) => `${s.kind} by ${s.name ?? "?"}${s.organisation ? ` (${s.organisation})` : ""}: "${s.text.slice(0, 60)}"`)
+      .join("; ");
+    return refused(
+      "open_suggestions",
+      `The text still has ${open.length} open suggestion${open.length === 1 ? "" : "s"}; the editors accept or reject ${open.length === 1 ? "it" : "them"} before it is signed off: ${list}${open.length > 10 ? "; …" : ""}.`,
+    );
+  }
+  return allowed;
+}
+
 /** What the caller knows when someone chooses a workspace's approving organisations. */
 export interface ApproversChangeFacts extends WorkspaceFacts {
   /** The organisations chosen. */

@@ -4,7 +4,8 @@
  * a placeholder and the rest is rendered; and the one check for link targets every output uses.
  */
 import { describe, expect, it, vi } from "vitest";
-import { documentSchema, isSafeHref, UNRENDERABLE_TEXT } from "../server/document";
+import * as Y from "yjs";
+import { contentHash, documentSchema, isSafeHref, toMarkdown, UNRENDERABLE_TEXT, writeDocument } from "../server/document";
 import { sectionTextHtml } from "../server/services/exports/html";
 import { toBlocks } from "../server/services/exports/model";
 import { resolveSectionLinks } from "../server/services/section-links";
@@ -75,5 +76,40 @@ describe("renderers", () => {
     expect(toBlocks(doc).flatMap((b) => ("runs" in b ? b.runs : [])).filter((r) => r.href).map((r) => r.href)).toEqual(["https://example.org"]);
     expect(sectionIdOfHref("/s/a")).toBe("a");
     expect(sectionIdOfHref("https://x/s/a")).toBeNull();
+  });
+});
+
+describe("open suggestions in the outputs (ADR 027)", () => {
+  const who = { id: "s1", userId: "u-1", organisationId: "o-be", name: "Pieter", organisation: "BE", time: "2026-12-01T10:00:00.000Z" };
+  const suggested = () => {
+    const doc = new Y.Doc();
+    writeDocument(doc, [
+      {
+        type: "paragraph",
+        content: [
+          { type: "text", text: "Binnen de " },
+          { type: "text", text: "landsgrenzen", marks: [{ type: "deletion", attrs: who }] },
+          { type: "text", text: "grenzen", marks: [{ type: "insertion", attrs: who }] },
+          { type: "text", text: "." },
+        ],
+      },
+    ]);
+    return doc;
+  };
+
+  it("shows them on the page (ins and del in the organisation's colour) and in Markdown as CriticMarkup", () => {
+    const doc = suggested();
+    const s = documentSchema();
+    const node = s.nodeFromJSON({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "grenzen", marks: [{ type: "insertion", attrs: who }] }] }] });
+    const html = sectionTextHtml(node, "sectie-1");
+    expect(html).toMatch(/<ins [^>]*class="ov-suggestion ov-suggestion--insertion"[^>]*>grenzen<\/ins>/);
+    expect(html).toContain("--ov-suggestion-colour: #");
+    expect(toMarkdown(doc)).toBe("Binnen de {--landsgrenzen--}{++grenzen++}.");
+  });
+
+  it("hash the text as accepted: the same as the text before the suggestion", () => {
+    const before = new Y.Doc();
+    writeDocument(before, [{ type: "paragraph", content: [{ type: "text", text: "Binnen de landsgrenzen." }] }]);
+    expect(contentHash(suggested())).toBe(contentHash(before));
   });
 });

@@ -31,6 +31,7 @@ import {
   invitationPlacement,
   organisationKindChange,
   reviewDecision,
+  signOffVerdict,
   resolutionConfirmation,
   reviewRequest,
   secondFactorGate,
@@ -535,6 +536,17 @@ describe("separation of duties", () => {
     const facts = { role: "owner" as const, approverOrganisation: true, agendaOwner: false, archived: false, status: "in_review" as const, requiredOrganisationIds: ["o-ez", "o-kgg"] };
     expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: requester.id }))).toBe("own_request");
     expect(answer(reviewDecision(requester, "approve", { ...facts, requestedBy: "u-colleague" }))).toBe("Y");
+  });
+
+  it("signs off no text with open suggestions, and says which", () => {
+    const sign = (person: Person, openSuggestions: { kind: "insertion" | "deletion" | "replacement"; name: string; organisation: string | null; text: string }[] = [], status: SectionFacts["status"] = "approved") =>
+      signOffVerdict(who[person].actor, { ...who[person].facts, status, openSuggestions });
+    expect(answer(sign("office"))).toBe("Y");
+    const refusedWith = sign("office", [{ kind: "insertion", name: "Pieter Claes", organisation: "BE", text: "en België" }]);
+    expect(answer(refusedWith)).toBe("open_suggestions");
+    expect(refusedWith.allowed ? "" : refusedWith.reason).toContain('insertion by Pieter Claes (BE): "en België"');
+    expect(answer(sign("office", [], "in_review"))).toBe("forbidden");
+    for (const person of ["owner", "editor", "approver", "admin"] as const) expect(answer(sign(person)), person).toBe("forbidden");
   });
 
   it("keeps the approving organisations while a review is open, and never the chooser's own organisation alone", () => {

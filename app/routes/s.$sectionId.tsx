@@ -67,7 +67,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     text,
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
-    editorUser: { id: actor.id, name: actor.name, organisationShortCode: actor.organisationShortCode },
+    editorUser: { id: actor.id, name: actor.name, organisationId: actor.organisationId, organisationShortCode: actor.organisationShortCode },
     archivedWorkspace,
     // The sections a link may point to (the editor's picker): readable ones of this agenda, not this one.
     linkTargets: [...linkTargets.values()].filter((l) => l.id !== section.id),
@@ -166,6 +166,7 @@ export default function SectionPage() {
                 sectionId={section.id}
                 user={editorUser}
                 editable={editable}
+                suggestable={!section.archived && abilities["section.suggest"]}
                 locked={locked}
                 onReady={() => setReadyFor(section.id)}
                 extensions={comments.extensions}

@@ -9,7 +9,7 @@ import { reviewStateUnchecked, workspaceApproverOrganisationsUnchecked } from ".
 import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
-import { currentHash, findVersionByHashUnchecked } from "../../server/views/versions";
+import { currentHashAndSuggestions, findVersionByHashUnchecked } from "../../server/views/versions";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatDay, formatMoment } from "~/components/format";
@@ -32,7 +32,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTit
 /** A section's review: the round, each organisation's decision against the current text, and the forms each person may use. */
 export async function loader(args: LoaderFunctionArgs) {
   const { section, facts, actor, database } = await viewSection(args);
-  const hash = await currentHash(database, section.id);
+  const { hash, openSuggestions } = await currentHashAndSuggestions(database, section.id);
   const [workspace, state, text, approvers] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     reviewStateUnchecked(database, section.id, hash),
@@ -58,6 +58,8 @@ export async function loader(args: LoaderFunctionArgs) {
     section: { id: section.id, title: section.title, status: section.status },
     locked: section.lockedAt ? { by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null, at: new Date(section.lockedAt).toISOString() } : null,
     hash,
+    // Open suggestions: the text is not signed off while any is open (ADR 027).
+    openSuggestions,
     text,
     round: state.round
       ? {
@@ -269,11 +271,24 @@ export default function ReviewPage() {
               <p>
                 {t("signoff.explain")} <Hash value={data.hash} />
               </p>
+              {data.openSuggestions.length > 0 ? (
+                <div className="alert alert--warning" data-open-suggestions={data.openSuggestions.length}>
+                  <p>{t("signoff.openSuggestions", { count: data.openSuggestions.length })}</p>
+                  <ul>
+                    {data.openSuggestions.map((s, i) => (
+                      <li key={i}>
+                        {t(`signoff.suggestionKind.${s.kind}`)}: “{s.text}” — {s.name}
+                        {s.organisation ? ` (${s.organisation})` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
               <Form method="post">
                 <input type="hidden" name="intent" value="signoff" />
                 <input type="hidden" name="contentHash" value={data.hash} />
                 <StepUpField needed={data.stepUpNeeded} result={result} intent="signoff" id="signoff-code" />
-                <button type="submit" className="button button--primary" disabled={busy || !data.complete}>
+                <button type="submit" className="button button--primary" disabled={busy || !data.complete || data.openSuggestions.length > 0}>
                   {t("signoff.submit")}
                 </button>
               </Form>

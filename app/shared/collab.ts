@@ -15,6 +15,12 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The section no longer exists. */
   NotFound: 4404,
+  /**
+   * A change that is not a suggestion in its sender's own name, from someone who may only suggest, or
+   * a suggestion an editor made in someone else's name (ADR 027): not stored; the editor starts again
+   * from the saved text.
+   */
+  NotASuggestion: 4422,
   /** An owner archived the section: it can be read on its page, no longer edited. */
   Archived: 4410,
   /** The section moved to another workspace; reconnect (access is checked again for the new one). */

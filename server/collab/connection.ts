@@ -7,7 +7,7 @@ import { CloseCode, DeniedReason, organisationColour, type AwarenessUser, type C
 import type { SignedIn } from "../context";
 import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
-import type { SectionFacts } from "../policy";
+import { can, type SectionFacts } from "../policy";
 import type { AwarenessPeer } from "./awareness";
 import type { Room } from "./room";
 import { permissionDeniedFrame } from "./protocol";
@@ -98,6 +98,7 @@ export class Connection implements AwarenessPeer {
   private _actor: SignedIn;
   private _facts: SectionFacts;
   private _canEdit: boolean;
+  private _canSuggest: boolean;
   /** Refused changes since the connection was last given the right to edit. */
   private refused = 0;
   /** Answered the last heartbeat ping. */
@@ -130,6 +131,7 @@ export class Connection implements AwarenessPeer {
     this.user = awarenessUser(init.actor);
     this._facts = init.facts;
     this._canEdit = init.canEdit;
+    this._canSuggest = can(init.actor, "section.suggest", init.facts);
     this.limits = init.limits;
     this.maxBufferedBytes = init.maxBufferedBytes;
     this.log = init.log;
@@ -151,6 +153,19 @@ export class Connection implements AwarenessPeer {
   /** Whether the policy allows this connection `section.edit` (as of the last check). */
   get canEdit(): boolean {
     return this._canEdit;
+  }
+
+  /**
+   * Whether the policy allows this connection `section.suggest` (as of the last check): it may send
+   * changes, each of them a suggestion in its own name (ADR 027), even without `section.edit`.
+   */
+  get canSuggest(): boolean {
+    return this._canSuggest;
+  }
+
+  /** Whether it may send changes at all (editing, or only suggesting). */
+  get canWrite(): boolean {
+    return this._canEdit || this._canSuggest;
   }
 
   /** Closed by the server or the client; nothing it sends is handled any more. */
@@ -176,6 +191,7 @@ export class Connection implements AwarenessPeer {
     const could = this._canEdit;
     this._facts = facts;
     this._canEdit = canEdit;
+    this._canSuggest = can(this._actor, "section.suggest", facts);
     if (!could && canEdit) this.refused = 0;
     return could;
   }

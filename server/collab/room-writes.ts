@@ -66,7 +66,7 @@ export class RoomWrites {
   }
 
   receiveUpdate(connection: Connection, update: Uint8Array, syncStep2: boolean): void {
-    if (!connection.canEdit) {
+    if (!connection.canWrite) {
       // Harmless when it carries nothing the server lacks (e.g. the answer to a sync step 1).
       if (!this.containsNew(update)) return;
       connection.refuse();
@@ -97,8 +97,26 @@ export class RoomWrites {
       return;
     }
     // Checked on a copy of the document with every accepted update in it: an update that would leave
-    // the text outside the editor's schema (which no page could render) is neither stored nor sent.
-    const problem = this.guard.check(update);
+    // the text outside the editor's schema (which no page could render), or that is not a suggestion
+    // in its writer's own name where it must be (ADR 027), is neither stored nor sent.
+    const actor = connection.actor;
+    const problem = this.guard.check(update, {
+      userId: connection.userId,
+      organisationId: actor.organisationId,
+      name: actor.name,
+      organisation: actor.organisationShortCode ?? null,
+      onlySuggest: !connection.canEdit,
+    });
+    if (problem && typeof problem === "object") {
+      this.options.log.warn("update refused: not a suggestion in its writer's own name; connection closed", {
+        ...connection.who,
+        onlySuggest: !connection.canEdit,
+        bytes: update.byteLength,
+        problem: problem.suggestion,
+      });
+      connection.close(CloseCode.NotASuggestion, "The change is not a suggestion of your own.");
+      return;
+    }
     if (problem) {
       this.options.log.warn("update refused: it would leave the section outside the editor's schema; connection closed", {
         ...connection.who,

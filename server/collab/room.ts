@@ -112,7 +112,7 @@ export class Room {
     if (connection.closed) return;
     this.connections.add(connection);
     const queued = connection.join(this);
-    if (connection.canEdit) connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
+    if (connection.canWrite) connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
     const states = this.awareness.encodeAll(connection);
     if (states) connection.send(awarenessFrame(states));
     for (const data of queued) this.receive(connection, data);
@@ -179,12 +179,13 @@ export class Room {
 
   /** A connection's rights changed (role, section status). */
   setAccess(connection: Connection, facts: SectionFacts, canEdit: boolean): void {
+    const couldWrite = connection.canWrite;
     const could = connection.setAccess(facts, canEdit);
     if (connection.closed || !this.connections.has(connection)) return;
-    if (could && !canEdit) {
+    if ((could && !canEdit) || (couldWrite && !connection.canWrite)) {
       // Tell the client at once (it may show "read-only" / "locked"); this is not a refusal.
       connection.send(permissionDeniedFrame(connection.deniedReason));
-    } else if (!could && canEdit) {
+    } else if (!couldWrite && connection.canWrite) {
       connection.send(syncStep1Frame(Y.encodeStateVector(this.doc)));
     }
   }

@@ -17,6 +17,7 @@ import type { ContentMatch, Mark, NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { checkContent, documentSchema, elementAttrs, elementToNode, MAX_DEPTH, nodeTypeOf, SchemaViolation, textNodes } from "../document-schema";
+import { suggestionProblem, type Writer } from "./suggestion-check";
 
 /** Any shared type (their event types differ). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +28,9 @@ export class SchemaGuard {
   private scratch: Y.Doc | null = null;
   private fragment: Y.XmlFragment | null = null;
   private changes: Change[] = [];
+  /** Who wrote the update being checked (suggestion mode, ADR 027), and what its check found. */
+  private writer: Writer | null = null;
+  private suggestion: string | null | undefined = undefined;
 
   /**
    * @param base the room's document (as stored and applied)
@@ -39,19 +43,30 @@ export class SchemaGuard {
 
   /**
    * Applies `update` to the copy; null when the document stays inside the schema, else the problem
-   * (and the copy is dropped: the update is not in the document).
+   * (and the copy is dropped: the update is not in the document). With `writer`, the update must
+   * also keep to suggestion mode's rules for that person (server/collab/suggestion-check.ts); such a
+   * problem comes back as `{ suggestion }`.
    */
-  check(update: Uint8Array): string | null {
+  check(update: Uint8Array, writer?: Writer): string | { suggestion: string } | null {
     const scratch = this.scratch ?? this.build();
     this.changes = [];
-    let problem: string | null;
+    this.writer = writer ?? null;
+    this.suggestion = undefined;
+    const complete = scratch.store.pendingStructs === null && scratch.store.pendingDs === null;
+    let problem: string | { suggestion: string } | null;
     try {
       Y.applyUpdate(scratch, update);
-      problem = this.verify();
+      if (writer?.onlySuggest && complete && (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null)) {
+        // What it lacks the base of would be checked later, in someone else's update.
+        problem = { suggestion: "an update that builds on changes the server does not have" };
+      } else if (this.suggestion) problem = { suggestion: this.suggestion };
+      else problem = this.verify();
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
     }
     this.changes = [];
+    this.writer = null;
+    this.suggestion = undefined;
     if (problem) this.drop();
     return problem;
   }
@@ -81,6 +96,9 @@ export class SchemaGuard {
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.base));
     for (const update of this.pending()) Y.applyUpdate(scratch, update);
     scratch.on("afterTransaction", (tr: Y.Transaction) => {
+      // The update's own transaction (not Yjs's formatting cleanup after it), before deleted content is
+      // collected: the suggestion rules need the text that was deleted.
+      if (this.writer && this.suggestion === undefined) this.suggestion = suggestionProblem(tr, this.writer);
       if (tr.changed.size > 0) this.changes.push({ changed: tr.changed, before: tr.beforeState });
     });
     this.scratch = scratch;

@@ -52,7 +52,7 @@ export async function membersToTell(
 }
 
 /** Throws the policy's refusal: Forbidden when the person may not act here at all, else a CommandError naming the rule. */
-export function enforce(verdict: Verdict, action: "section.requestReview" | "section.decideReview" | "workspace.update", status: 403 | 409, field?: string): void {
+export function enforce(verdict: Verdict, action: "section.requestReview" | "section.decideReview" | "section.signOff" | "workspace.update", status: 403 | 409, field?: string): void {
   if (verdict.allowed) return;
   if (verdict.code === "forbidden") throw new Forbidden(action, "forbidden", verdict.reason);
   throw new CommandError(verdict.code, verdict.reason, status, field);

@@ -1,19 +1,20 @@
 /**
  * The final sign-off. The minister's office signs an `approved` section whose current text is exactly
- * the one every required organisation approved; the section becomes `final` and locked (the collab
- * server, told by "section.changed", refuses every change from then on).
+ * the one every required organisation approved, with no suggestion still open in it (ADR 027); the
+ * section becomes `final` and locked (the collab server, told by "section.changed", refuses every
+ * change from then on).
  */
 import { eq } from "drizzle-orm";
 import { lockSectionLog } from "../collab/store";
 import { statusAfter } from "../lifecycle";
-import { authorize, type Actor } from "../policy";
+import { authorize, signOffVerdict, type Actor } from "../policy";
 import { loadSectionFacts } from "../services/access";
 import { appendAudit, lockAuditChain } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
-import { hashSchema, membersToTell } from "./reviewSupport";
+import { enforce, hashSchema, membersToTell } from "./reviewSupport";
 import { reviewStateUnchecked } from "../views/reviews";
 import { captureVersion } from "./versionCapture";
-import { currentHash } from "../views/versions";
+import { currentHashAndSuggestions } from "../views/versions";
 import { runCommand, type CommandDeps } from "./run";
 import { requireStepUp, secondFactorAudit } from "../services/second-factor";
 import type { SecondFactorState } from "../policy";
@@ -48,10 +49,12 @@ export async function signOff(deps: CommandDeps, props: SignOffProps): Promise<{
     change: async (tx, { section, facts }) => {
       const row = (await tx.select({ status: t.sections.status }).from(t.sections).where(eq(t.sections.id, section.id)).limit(1))[0];
       authorize(props.actor, "section.signOff", { ...facts, status: row.status });
-      const hash = await currentHash(database, section.id);
+      const { hash, openSuggestions } = await currentHashAndSuggestions(database, section.id);
       if (hash !== seen) {
         throw new CommandError("stale_version", "The text has changed since you opened it; read the current version and sign again.", 409, "contentHash");
       }
+      // A text with open suggestions is not what anyone signs (ADR 027).
+      enforce(signOffVerdict(props.actor, { ...facts, status: row.status, openSuggestions }), "section.signOff", 409);
       const state = await reviewStateUnchecked(database, section.id, hash);
       if (!state.round || !state.complete) {
         throw new CommandError("not_approved", "Not every required organisation has approved the current text.", 409);

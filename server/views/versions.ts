@@ -11,7 +11,9 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import type { Database } from "../../db/index";
+import { listSuggestions } from "../../app/shared/suggestions";
 import { contentHash, toProseMirror } from "../document";
+import type { OpenSuggestionFacts } from "../policy";
 import { NotFound } from "../services/access";
 import { loadStoredDoc } from "../services/section-text";
 
@@ -23,6 +25,17 @@ const bytes = (b: Uint8Array | Buffer) => new Uint8Array(b.buffer, b.byteOffset,
 export async function currentState(database: Database, sectionId: string): Promise<{ doc: Y.Doc; hash: string }> {
   const doc = await loadStoredDoc(database, sectionId);
   return { doc, hash: contentHash(doc) };
+}
+
+/** The current content hash of a section and the suggestions still open in its text (ADR 027). */
+export async function currentHashAndSuggestions(database: Database, sectionId: string): Promise<{ hash: string; openSuggestions: OpenSuggestionFacts[] }> {
+  const { doc, hash } = await currentState(database, sectionId);
+  try {
+    const openSuggestions = listSuggestions(toProseMirror(doc)).map((s) => ({ kind: s.kind, name: s.name, organisation: s.organisation, text: s.inserted || s.deleted }));
+    return { hash, openSuggestions };
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** The current content hash of a section. */

@@ -86,9 +86,9 @@ describe("access to the collab endpoint", () => {
   });
 
   describe("read-only connections", () => {
-    for (const [who, email] of [
-      ["a viewer", "viewer@tno.example"],
-      ["a commenter", "expert@fme.example"],
+    for (const [who, email, suggests] of [
+      ["a viewer", "viewer@tno.example", false],
+      ["a commenter", "expert@fme.example", true],
     ] as const) {
       it(`refuses ${who}'s updates and sync step 2 with new content: not applied, stored or sent on`, async () => {
         const sectionId = financing[2];
@@ -110,18 +110,24 @@ describe("access to the collab endpoint", () => {
 
         const base = Y.encodeStateAsUpdate(copy);
         reader.send(msg.update(paragraphUpdate(base, `Ingevoegd door ${who}.`)));
-        const denied = await reader.next("denied", "the refusal");
-        expect(denied.reason).toBe(DeniedReason.ReadOnly);
-        reader.send(msg.syncStep2(paragraphUpdate(base, `Stap 2 van ${who}.`)));
-        await reader.next("denied", "the second refusal", () => reader.frames.filter((f) => f.kind === "denied").length >= 2);
-        // A deletion of existing text is a change too.
-        const deleting = new Y.Doc();
-        Y.applyUpdate(deleting, base);
-        const sv = Y.encodeStateVector(deleting);
-        deleting.getXmlFragment("default").delete(0, 1);
-        reader.send(msg.update(Y.encodeStateAsUpdate(deleting, sv)));
-        // It persists: closed with Forbidden.
-        expect((await reader.closed("the persistent read-only client to be closed")).code).toBe(CloseCode.Forbidden);
+        if (suggests) {
+          // A commenter may send changes, but only suggestions in their own name (ADR 027): a direct
+          // edit is refused and the connection closed at once (what it sends after builds on it).
+          expect((await reader.closed("the commenter's connection to be closed")).code).toBe(CloseCode.NotASuggestion);
+        } else {
+          const denied = await reader.next("denied", "the refusal");
+          expect(denied.reason).toBe(DeniedReason.ReadOnly);
+          reader.send(msg.syncStep2(paragraphUpdate(base, `Stap 2 van ${who}.`)));
+          await reader.next("denied", "the second refusal", () => reader.frames.filter((f) => f.kind === "denied").length >= 2);
+          // A deletion of existing text is a change too.
+          const deleting = new Y.Doc();
+          Y.applyUpdate(deleting, base);
+          const sv = Y.encodeStateVector(deleting);
+          deleting.getXmlFragment("default").delete(0, 1);
+          reader.send(msg.update(Y.encodeStateAsUpdate(deleting, sv)));
+          // It persists: closed with Forbidden.
+          expect((await reader.closed("the persistent read-only client to be closed")).code).toBe(CloseCode.Forbidden);
+        }
 
         // The editor in the same room saw none of it and still works.
         appendParagraph(editor.doc, `Na de weigering voor ${who}.`);

@@ -33,6 +33,8 @@ import { presenceFrom, type PersonInSection } from "./section-presence";
 import { SectionPresence } from "./SectionPresence";
 import type { SectionEditorProps } from "./SectionEditor";
 import { Toolbar } from "./Toolbar.client";
+import { SuggestionCards } from "./SuggestionCards.client";
+import { SuggestMode, type EditMode } from "./suggest-mode";
 
 /** What the editor tells its shell to show in the status line. */
 export interface LiveStatus {
@@ -133,6 +135,7 @@ export function LiveEditor(props: LiveEditorProps) {
   /** Whether the current session was started by such a restart and has not synced yet. */
   const restartedUnsynced = useRef(false);
   const toolbarRef = useRef<HTMLDivElement>(null);
+  const toggleModeRef = useRef<() => void>(() => {});
 
   // Latest props for callbacks created once per session.
   const latest = useRef(props);
@@ -140,16 +143,31 @@ export function LiveEditor(props: LiveEditorProps) {
   const tRef = useRef(t);
   tRef.current = t;
 
-  const canEdit = props.editable && !props.locked && blocked === null && denied === null;
+  // Suggesting (ADR 027): editors choose; whoever may only suggest always suggests.
+  const mayWrite = props.editable || Boolean(props.suggestable);
+  const [chosenMode, setChosenMode] = useState<EditMode>("editing");
+  const mode: EditMode = props.editable ? chosenMode : "suggesting";
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  const [announcement, setAnnouncement] = useState("");
+  const toggleMode = useCallback(() => {
+    if (!latest.current.editable) return;
+    setChosenMode((m) => {
+      const next = m === "editing" ? "suggesting" : "editing";
+      setAnnouncement(tRef.current(next === "suggesting" ? "suggest.announceSuggesting" : "suggest.announceEditing"));
+      return next;
+    });
+  }, []);
+  const canEdit = mayWrite && !props.locked && blocked === null && denied === null;
   // A session is writable or read-only for its whole life. When the rights drop (the page learns it,
   // or the server refuses a change) it starts again, read-only, from the saved text, and what this
   // device kept is dropped: a change that can no longer be saved is neither shown as if it were, nor
   // offered to the server when the rights come back.
-  const writable = props.editable && !props.locked && denied === null;
+  const writable = mayWrite && !props.locked && denied === null;
   const writableRef = useRef(writable);
   writableRef.current = writable;
   // Rights given back (the section reopened, the person an editor again) end a refusal: the page writes again.
-  const pageWritable = props.editable && !props.locked;
+  const pageWritable = mayWrite && !props.locked;
   const pageWritableBefore = useRef(pageWritable);
   useEffect(() => {
     if (pageWritable && !pageWritableBefore.current) setDenied(null);
@@ -254,7 +272,9 @@ export function LiveEditor(props: LiveEditorProps) {
       // The server refused a change of this page as not valid: it is dropped (from the page and this
       // device) and the session starts again from the saved text. Once only: refused again before
       // the new session synced, the editor stops and says so.
-      if (event?.code === CloseCode.Malformed && !restartedUnsynced.current) {
+      // So too a change the server did not take as a suggestion (ADR 027): made at the same moment as
+      // someone else's change to the same words, it can look like a change to their suggestion.
+      if ((event?.code === CloseCode.Malformed || event?.code === CloseCode.NotASuggestion) && !restartedUnsynced.current) {
         stopped = true;
         provider.disconnect();
         publish({ kind: "connecting" });
@@ -308,6 +328,12 @@ export function LiveEditor(props: LiveEditorProps) {
           render: renderCaret,
         }),
         ReadOnlyGuard,
+        SuggestMode.configure({
+          author: { userId: me.id, organisationId: me.organisationId, name: me.name, organisation: me.organisationShortCode },
+          mode: () => modeRef.current,
+          onRefused: () => setAnnouncement(tRef.current("suggest.refused")),
+          onToggle: () => toggleModeRef.current(),
+        }),
         EditorShortcuts.configure({
           openLink: () => setLinkOpen(true),
           focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
@@ -350,6 +376,7 @@ export function LiveEditor(props: LiveEditorProps) {
   }, [sectionId, writable, restarts]);
 
   const editor = session?.editor ?? null;
+  toggleModeRef.current = toggleMode;
 
   useEffect(() => {
     latest.current.onStatus({ ...connection, denied, invalidChange });
@@ -370,13 +397,25 @@ export function LiveEditor(props: LiveEditorProps) {
   return (
     <>
       <div className={editor && canEdit ? "ov-editor__bar" : "ov-editor__bar ov-editor__bar--reading"}>
-        {editor && canEdit ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : null}
+        {editor && canEdit && mode === "editing" ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : null}
+        {editor && canEdit && props.editable ? (
+          <button type="button" className="ov-editor__mode" aria-pressed={mode === "suggesting"} title={t("suggest.toggleHint")} onClick={toggleMode} data-mode={mode}>
+            {t("suggest.toggle")}
+          </button>
+        ) : null}
+        {editor && canEdit && !props.editable ? <p className="ov-editor__mode-note">{t("suggest.onlySuggest")}</p> : null}
         <SectionPresence people={presence} />
       </div>
-      <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
-        <EditorContent editor={editor} />
+      <p className="visually-hidden" aria-live="polite" data-mode-announcement>
+        {announcement}
+      </p>
+      <div className="ov-editor__with-margin" data-mode={canEdit ? mode : "reading"}>
+        <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
+          <EditorContent editor={editor} />
+        </div>
+        {editor && ready ? <SuggestionCards editor={editor} canResolve={props.editable && !props.locked && denied === null} /> : null}
       </div>
-      {editor && linkOpen && canEdit ? <LinkDialog editor={editor} onClose={closeLink} sections={props.linkTargets ?? []} /> : null}
+      {editor && linkOpen && canEdit && mode === "editing" ? <LinkDialog editor={editor} onClose={closeLink} sections={props.linkTargets ?? []} /> : null}
     </>
   );
 }

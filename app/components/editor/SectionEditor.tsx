@@ -17,9 +17,14 @@ import "./editor.css";
 export interface SectionEditorProps {
   sectionId: string;
   /** The signed-in person as the server knows them (shown to others by the server, not by this prop). */
-  user: { id: string; name: string; organisationShortCode: string | null };
+  user: { id: string; name: string; organisationId: string | null; organisationShortCode: string | null };
   /** Whether the policy module allows this person to edit this section now. */
   editable: boolean;
+  /**
+   * Whether the policy module allows this person to suggest changes (`section.suggest`): a person who
+   * may suggest but not edit writes suggestions only (ADR 027).
+   */
+  suggestable?: boolean;
   /** Set when the section is final: who locked it and when. */
   locked?: { by: string | null; at: string | null } | null;
   /**
@@ -56,7 +61,7 @@ export function SectionEditor(props: SectionEditorProps) {
     };
   }, []);
 
-  const readOnly = !props.editable || Boolean(props.locked) || denied !== null;
+  const readOnly = !(props.editable || props.suggestable) || Boolean(props.locked) || denied !== null;
   return (
     <section className="ov-editor" aria-label={t("region")} data-connection={connection.kind}>
       {loadFailed ? (

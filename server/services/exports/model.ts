@@ -11,6 +11,7 @@
  * - the draft marks: a document that is not wholly final says CONCEPT once at its start and as a
  *   watermark; sections not yet final say their status. A final document carries no status labels.
  */
+import { acceptedText } from "../../../app/shared/suggestions";
 import { Fragment, type Node as PMNode } from "@tiptap/pm/model";
 import { TIME_ZONE } from "../../../app/shared/dates";
 import type { SectionStatus } from "../../../app/shared/domain";
@@ -246,7 +247,8 @@ function withHeadingLevels(node: PMNode, levelOf: (level: number) => number): PM
  * (their order among themselves kept).
  */
 export function sectionText(node: PMNode, options: { sectionId: string; title: string; level: number }): Pick<AgendaSection, "node" | "blocks" | "markdown"> {
-  let doc = node;
+  // The agenda carries the text as accepted (what approvals bind to): open suggestions are not in it.
+  let doc = acceptedText(node);
   const first = doc.firstChild;
   if (first?.type.name === "heading" && normalise(first.textContent) === normalise(options.title)) {
     const rest: PMNode[] = [];

@@ -1,0 +1,273 @@
+/**
+ * Suggestion mode enforced by the collab server (docs/decisions/027). Run on the schema guard's scratch
+ * copy (server/collab/schema-guard.ts) inside the update's own transaction, before Yjs collects the
+ * deleted content, and only over the parts the update touched:
+ *
+ * - the structs the update created (found from each client's clock before it, as the guard does) and
+ *   the ones it deleted (its delete set);
+ * - for every text block that holds one of them, one walk along its items, computing for each run of
+ *   characters its formatting before and after the update (Yjs formatting is the formats alive before
+ *   it in the list). Only what a person sees counts: Yjs's own bookkeeping (the format items it adds to
+ *   close a run, the redundant ones it removes) changes nothing and passes.
+ *
+ * A person who may only suggest (a commenter) may: insert text that carries an insertion mark in their
+ * own name; delete text that is their own suggested insertion; mark text as suggested for deletion in
+ * their own name, or take such a mark of their own away. Nothing else: no new or deleted blocks, no
+ * attribute, no formatting, no change to anyone else's suggestion (so no accepting or rejecting).
+ * Anyone else who may write (an editor) may do anything except put a suggestion in someone else's name.
+ * "Their own name" is the connection's session: the person's id, organisation (id and short code) and
+ * display name.
+ */
+import * as Y from "yjs";
+import { DELETION, INSERTION } from "../../app/shared/suggestions";
+
+/** Who wrote an update, from the connection's session. */
+export interface Writer {
+  userId: string;
+  organisationId: string | null;
+  name: string;
+  /** The organisation's short code as cards show it (null when it has none). */
+  organisation: string | null;
+  /** May only suggest (no direct edits). */
+  onlySuggest: boolean;
+}
+
+type Attrs = Map<string, unknown>;
+const SUGGESTION_KEYS = new Set([INSERTION, DELETION]);
+
+/** Why the transaction `tr` (one update applied to the scratch copy) is not allowed to `writer`, or null. */
+export function suggestionProblem(tr: Y.Transaction, writer: Writer): string | null {
+  const before = tr.beforeState;
+  const isNew = (item: Y.Item) => item.id.clock >= (before.get(item.id.client) ?? 0);
+  const texts = new Set<Y.XmlText>();
+
+  for (const [client, structs] of tr.doc.store.clients) {
+    const from = before.get(client) ?? 0;
+    const last = structs[structs.length - 1];
+    if (!last || last.id.clock + last.length <= from) continue;
+    for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const s = structs[i];
+      if (!(s instanceof Y.Item) || s.deleted) continue;
+      const parent = s.parent;
+      if (parent instanceof Y.XmlText && s.parentSub === null && (s.content instanceof Y.ContentString || s.content instanceof Y.ContentFormat)) {
+        texts.add(parent);
+        continue;
+      }
+      if (!writer.onlySuggest) continue;
+      // A first run of text in an (existing) empty block: a new text whose characters are checked below.
+      if (s.parentSub === null && s.content instanceof Y.ContentType && s.content.type instanceof Y.XmlText && parent instanceof Y.XmlElement) {
+        texts.add(s.content.type);
+        continue;
+      }
+      return "a suggestion changed the structure of the text";
+    }
+  }
+
+  let problem: string | null = null;
+  Y.iterateDeletedStructs(tr, tr.deleteSet, (s) => {
+    if (problem || !(s instanceof Y.Item) || isNew(s)) return;
+    const parent = s.parent;
+    if (parent instanceof Y.XmlText && s.parentSub === null) {
+      texts.add(parent);
+      return;
+    }
+    if (!writer.onlySuggest) return;
+    // A text block's run removed whole: allowed when all of it was the person's own insertion.
+    if (s.parentSub === null && s.content instanceof Y.ContentType && s.content.type instanceof Y.XmlText && parent instanceof Y.XmlElement) {
+      texts.add(s.content.type);
+      return;
+    }
+    problem = "a suggestion deleted part of the structure of the text";
+  });
+  if (problem) return problem;
+
+  for (const text of texts) {
+    // Run by run first (cheap, and enough for a keystroke); when that finds a problem, the text as a
+    // whole decides: Yjs may have put a new character where an equal one was and moved the marks
+    // (y-prosemirror writes a change as a plain-text diff, then formats the runs), which looks like a
+    // change to someone's mark but reads exactly as what the person did.
+    problem = walk(text, tr, writer, isNew);
+    if (problem && !sameReading(text, tr, writer, isNew)) return problem;
+  }
+  return null;
+}
+
+/** One walk along `text`'s items, checking each run of characters the update may have changed. */
+function walk(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: Y.Item) => boolean): string | null {
+  const before: Attrs = new Map();
+  const after: Attrs = new Map();
+  for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
+    const fresh = isNew(n);
+    const aliveAfter = !n.deleted;
+    const aliveBefore = !fresh && (aliveAfter || Y.isDeleted(tr.deleteSet, n.id));
+    if (n.content instanceof Y.ContentFormat) {
+      const { key, value } = n.content;
+      if (aliveBefore) setAttr(before, key, value);
+      if (aliveAfter) setAttr(after, key, value);
+      continue;
+    }
+    if (!n.countable || (!aliveBefore && !aliveAfter)) continue;
+    // Kept characters too: a format around them may have changed what they carry.
+    const problem = checkRun(aliveBefore ? before : null, aliveAfter ? after : null, writer);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function setAttr(attrs: Attrs, key: string, value: unknown): void {
+  if (value === null || value === undefined) attrs.delete(key);
+  else attrs.set(key, value);
+}
+
+/** Checks one run: `b` its formatting before (null: it did not exist), `a` after (null: deleted). */
+function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | null {
+  if (!writer.onlySuggest) {
+    if (!a) return null;
+    for (const key of SUGGESTION_KEYS) {
+      const value = a.get(key);
+      if (value !== undefined && !(b && same(b.get(key), value)) && !own(value, writer)) return `${key === INSERTION ? "an insertion" : "a deletion"} in someone else's name`;
+    }
+    return null;
+  }
+  if (b && a) {
+    if (!same(b.get(INSERTION), a.get(INSERTION))) return "a suggestion changed someone's suggested insertion";
+    const db = b.get(DELETION);
+    const da = a.get(DELETION);
+    if (!same(db, da)) {
+      // Marking for deletion, or taking one's own mark back (or both: marking anew). Someone else's
+      // deletion mark is never taken away; it may be replaced by one's own (two people suggesting the
+      // same deletion at once: Yjs keeps one of the two marks, and the text is still only suggested
+      // for deletion).
+      if (da !== undefined && !own(da, writer)) return "a deletion in someone else's name";
+      if (db !== undefined && !own(db, writer) && da === undefined) return "a suggestion took away someone else's suggested deletion";
+    }
+    if (!sameFormatting(b, a)) return "a suggestion changed the formatting directly";
+    return null;
+  }
+  if (b) {
+    // Deleted: only one's own suggested insertion.
+    return own(b.get(INSERTION), writer) ? null : "a suggestion deleted text directly";
+  }
+  if (a) {
+    if (!own(a.get(INSERTION), writer)) return "text inserted without an insertion mark in the writer's name";
+    const da = a.get(DELETION);
+    if (da !== undefined && !own(da, writer)) return "a deletion in someone else's name";
+  }
+  return null;
+}
+
+/** Whether a mark's attributes name `writer` (as the session knows them). */
+function own(value: unknown, writer: Writer): boolean {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return v.userId === writer.userId && (v.organisationId ?? null) === writer.organisationId && v.name === writer.name && (v.organisation ?? null) === writer.organisation;
+}
+
+/** Two attribute values alike (Yjs keeps them as plain JSON: objects of scalars, or scalars). */
+function same(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (!x || !y || typeof x !== "object" || typeof y !== "object") return false;
+  const kx = Object.keys(x as object);
+  const ky = Object.keys(y as object);
+  if (kx.length !== ky.length) return false;
+  for (const k of kx) if ((x as Record<string, unknown>)[k] !== (y as Record<string, unknown>)[k]) return false;
+  return true;
+}
+
+/** The same formatting apart from the suggestion marks. */
+function sameFormatting(b: Attrs, a: Attrs): boolean {
+  for (const [k, v] of b) if (!SUGGESTION_KEYS.has(k) && !same(v, a.get(k))) return false;
+  for (const [k, v] of a) if (!SUGGESTION_KEYS.has(k) && !same(v, b.get(k))) return false;
+  return true;
+}
+
+/** One character as a person reads it: the character, its formatting, and its suggestion marks. */
+interface Char {
+  c: string;
+  formatting: string;
+  insertion: unknown;
+  deletion: unknown;
+}
+
+/**
+ * Whether `text` reads, after the update, as its writer may have made it (the check of the text as a
+ * whole): for a person who may only suggest, the text without their own suggested insertions is the
+ * same before and after, character by character, apart from deletion marks in their own name; for an
+ * editor, the characters carrying each suggestion of someone else are, after, some of those that
+ * carried it before (accepting or rejecting part of it), never new ones.
+ */
+function sameReading(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: Y.Item) => boolean): boolean {
+  const before: Char[] = [];
+  const after: Char[] = [];
+  const attrsBefore: Attrs = new Map();
+  const attrsAfter: Attrs = new Map();
+  for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
+    const fresh = isNew(n);
+    const aliveAfter = !n.deleted;
+    const aliveBefore = !fresh && (aliveAfter || Y.isDeleted(tr.deleteSet, n.id));
+    if (n.content instanceof Y.ContentFormat) {
+      if (aliveBefore) setAttr(attrsBefore, n.content.key, n.content.value);
+      if (aliveAfter) setAttr(attrsAfter, n.content.key, n.content.value);
+      continue;
+    }
+    if (!n.countable) continue;
+    const str = n.content instanceof Y.ContentString ? n.content.str : "\ufffc".repeat(n.length);
+    if (aliveBefore) push(before, str, attrsBefore);
+    if (aliveAfter) push(after, str, attrsAfter);
+  }
+  if (writer.onlySuggest) {
+    const b = before.filter((ch) => !own(ch.insertion, writer));
+    const a = after.filter((ch) => !own(ch.insertion, writer));
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = b[i];
+      const y = a[i];
+      if (x.c !== y.c || x.formatting !== y.formatting || !same(x.insertion, y.insertion)) return false;
+      if (!same(x.deletion, y.deletion)) {
+        if (y.deletion !== undefined && !own(y.deletion, writer)) return false;
+        if (x.deletion !== undefined && !own(x.deletion, writer) && y.deletion === undefined) return false;
+      }
+    }
+    return true;
+  }
+  // An editor: each suggestion of someone else keeps a subsequence of its characters.
+  for (const key of SUGGESTION_KEYS) {
+    const was = new Map<string, string>();
+    for (const ch of before) {
+      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      if (v !== undefined) was.set(keyOf(v), (was.get(keyOf(v)) ?? "") + ch.c);
+    }
+    const is = new Map<string, string>();
+    for (const ch of after) {
+      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      if (v !== undefined && !own(v, writer)) is.set(keyOf(v), (is.get(keyOf(v)) ?? "") + ch.c);
+    }
+    for (const [k, chars] of is) if (!subsequence(chars, was.get(k) ?? "")) return false;
+  }
+  return true;
+}
+
+function push(out: Char[], str: string, attrs: Attrs): void {
+  let formatting = "";
+  for (const [k, v] of [...attrs].sort(([x], [y]) => (x < y ? -1 : 1))) if (!SUGGESTION_KEYS.has(k)) formatting += `${k}=${keyOf(v)};`;
+  const insertion = attrs.get(INSERTION);
+  const deletion = attrs.get(DELETION);
+  for (const c of str) out.push({ c, formatting, insertion, deletion });
+}
+
+/** A value as a string (marks' attributes are flat objects of scalars). */
+function keyOf(v: unknown): string {
+  if (!v || typeof v !== "object") return JSON.stringify(v) ?? "";
+  return JSON.stringify(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)));
+}
+
+/** Whether `part` is `whole` with some characters left out. */
+function subsequence(part: string, whole: string): boolean {
+  let j = 0;
+  for (const c of part) {
+    j = whole.indexOf(c, j);
+    if (j < 0) return false;
+    j += c.length;
+  }
+  return true;
+}

@@ -1,0 +1,95 @@
+/**
+ * Suggesting in two browsers (ADR 027): partner@be.example, a commenter in the cross-border
+ * workspace, can only suggest; they reword a phrase and add a word. lead@ez.example sees both live,
+ * as marked text and as cards in the margin, accepts the rewording and rejects the added word; both
+ * browsers end with the same text. Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
+ */
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { peopleInBrowsers } from "./support/browser";
+import { WS } from "../support/fixtures";
+
+const people = peopleInBrowsers({ width: 1400, height: 900 });
+const { problems, signedInPage, shot } = people;
+
+async function openSection(page: Page, sectionId: string): Promise<void> {
+  await page.goto(`${people.server.url}/s/${sectionId}`);
+  await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
+}
+
+/** Selects `phrase` in the editor's text (a DOM selection, as a mouse drag makes). */
+async function select(page: Page, phrase: string): Promise<void> {
+  await page.evaluate((text) => {
+    const root = document.querySelector(".ov-editor__prose")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(text) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${text}" is not in the editor`);
+  }, phrase);
+}
+
+/** The editor's text as read, without the other people's carets and their labels. */
+const prose = (page: Page) =>
+  page.evaluate(() => {
+    const copy = document.querySelector(".ov-editor__prose")!.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll(".collaboration-carets__caret, .collaboration-carets__selection")) caret.remove();
+    return copy.textContent ?? "";
+  });
+const cards = (page: Page) => page.locator(".ov-suggestion-card");
+
+describe("suggesting in the browser", () => {
+  it("a partner suggests a rewording and a word; the lead sees both live, accepts one and rejects the other", async () => {
+    const [sectionId] = await people.server.sectionIds(WS.crossBorder);
+    const partner = await signedInPage("partner@be.example");
+    const lead = await signedInPage("lead@ez.example");
+    await Promise.all([openSection(partner, sectionId), openSection(lead, sectionId)]);
+
+    // The partner may only suggest: no formatting toolbar, no mode switch, a note that says so.
+    await expect.poll(() => partner.locator(".ov-editor__mode-note").innerText()).toMatch(/suggest/i);
+    expect(await partner.locator(".ov-editor__mode").count()).toBe(0);
+
+    // A rewording: "landsgrenzen" becomes "grenzen van ons land".
+    await partner.locator(".ov-editor__prose").click();
+    await select(partner, "landsgrenzen");
+    await partner.keyboard.type("grenzen van ons land", { delay: 15 });
+    // A word added elsewhere.
+    await select(partner, "Europees");
+    await partner.keyboard.press("ArrowLeft");
+    await partner.keyboard.type("breed ", { delay: 15 });
+
+    await expect.poll(() => cards(partner).count(), { timeout: 10_000 }).toBe(2);
+    // The partner sees no accept or reject.
+    expect(await partner.getByRole("button", { name: "Accept", exact: true }).count()).toBe(0);
+
+    // The lead sees both live: in the text and as cards.
+    await expect.poll(() => cards(lead).count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => lead.locator(".ov-editor__prose del").first().innerText()).toBe("landsgrenzen");
+    const rewording = cards(lead).filter({ hasText: "landsgrenzen" });
+    expect(await rewording.innerText()).toContain("Pieter Claes");
+    expect(await rewording.innerText()).toContain("grenzen van ons land");
+    const added = cards(lead).filter({ hasText: "breed" });
+    await shot(lead, "suggestions-lead-sees-cards");
+
+    await rewording.getByRole("button", { name: "Accept", exact: true }).click();
+    await added.getByRole("button", { name: "Reject", exact: true }).click();
+
+    await expect.poll(() => cards(lead).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => prose(lead)).toContain("beperken zich niet tot de grenzen van ons land.");
+    expect(await prose(lead)).not.toContain("breed");
+    expect(await prose(lead)).toContain("in Europees verband");
+    // The partner's browser has the same text.
+    await expect.poll(() => prose(partner), { timeout: 10_000 }).toBe(await prose(lead));
+    await shot(partner, "suggestions-partner-after");
+
+    expect(problems).toEqual([]);
+  });
+});
