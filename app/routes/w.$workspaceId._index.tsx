@@ -12,6 +12,7 @@ import { sectionShaping } from "../../server/views/sections";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { isSectionIntent, sectionAction } from "~/components/sections/actions.server";
+import { ImportFile } from "~/components/imports/ImportFile";
 import { SectionList } from "~/components/sections/SectionList";
 import { SectionMessage } from "~/components/sections/SectionMessage";
 import { useActionResult } from "~/utils/use-action-result";
@@ -207,6 +208,8 @@ export default function WorkspacePage() {
                 </Form>
               ) : null}
               <SectionMessage result={shapeResult} intent="section.create" />
+              <h3>{ts("import.titleNew")}</h3>
+              <ImportFile target={{ kind: "workspace", workspaceId: workspace.id }} />
             </section>
           ) : null}
           {mayShape && workspace.sections.length ? (

@@ -191,6 +191,7 @@ class Builder {
         lastSpace = true; // a line break: the spaces after it go
         continue;
       }
+      // eslint-disable-next-line no-control-regex -- control characters become spaces
       let text = node.text!.replace(/[\s\u0000-\u0008\u000b\u000c\u000e-\u001f]+/g, " ");
       if (lastSpace) text = text.replace(/^ /, "");
       if (!text) continue;
