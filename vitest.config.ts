@@ -33,6 +33,7 @@ export const UNIT_TESTS = [
   "test/search/text.test.ts",
   "test/notification-kinds.test.ts",
   "test/mail/rules.test.ts",
+  "test/imports/read.test.ts",
 ];
 /** Tests of the Overleg process itself (spawned children), on a database. */
 export const CHILD_TESTS = ["test/seed.test.ts", "test/collab/durability.test.ts"];
