@@ -247,6 +247,15 @@ export default function WorkspacePage() {
                 </li>
               ))}
             </ul>
+            {workspace.sections.length > 0 && workspace.sections.every((s) => s.status === "published") ? (
+              <p>
+                <a className="button" href={`/w/${workspace.id}/package`} download data-link="publication-package">
+                  {tr("agenda.package")}
+                </a>
+                <br />
+                <span className="muted">{tr("agenda.packageExplain")}</span>
+              </p>
+            ) : null}
             {abilities["workspace.publish"] ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="publish" />
