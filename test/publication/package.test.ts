@@ -3,7 +3,8 @@
  * after the minister's office publishes, a ZIP with PDF/A, ODT, DOCX and HTML whose manifest names
  * the published content hashes and the audit head, signed with the key the server serves at
  * /.well-known/overleg-publication-key; `npm run publication:verify`'s check passes it, and reports
- * a one-character change to the PDF, a changed manifest, an added file and another key.
+ * a one-character change to the PDF, a changed manifest, an added file and another key; so does the
+ * public page /verify, without signing in.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -140,5 +141,22 @@ describe("the signed publication package", () => {
     expect(await verifyPublicationCli([bad, "--key", keyFile], (l) => lines.push(l))).toBe(1);
     expect(lines).toEqual(["NOT VERIFIED (signature: valid):", "  - document.pdf differs from the file that was signed."]);
     expect(await verifyPublicationCli([], () => {})).toBe(2);
+
+    // ── the public page, without signing in ──────────────────────────────────────────────────────
+    const check = async (body: Uint8Array) => {
+      const form = new FormData();
+      form.set("package", new Blob([new Uint8Array(body)]), "package.zip");
+      const page = await fetch(`${server.url}/verify`, { method: "POST", headers: { origin: server.url, cookie: "overleg_lang=en" }, body: form });
+      return { status: page.status, html: await page.text() };
+    };
+    const ok = await check(zip);
+    expect(ok.status).toBe(200);
+    expect(ok.html).toContain('data-verdict="verified"');
+    expect(ok.html).toMatch(/Verified: this is the text the minister&#x27;s office signed off and published on .* \(published by Otto Brouwer\)/);
+    const changed = await check(pdfChanged);
+    expect(changed.html).toContain('data-verdict="notVerified"');
+    expect(changed.html).toContain('data-file="document.pdf" data-status="differs"');
+    expect(changed.html).toContain('data-file="document.odt" data-status="matches"');
+    expect((await check(manifestChanged)).html).toContain("the manifest was changed or not signed by this installation");
   }, 60_000);
 });
