@@ -104,13 +104,70 @@ export interface ImportAsNewSectionProps {
   /** Who imports; from the session. Only the workspace's owners add sections. */
   actor: Actor;
   workspaceId: string;
-  /** The new section's title; without one, the file's first heading, else its name. */
+  /** The new section's title; without one, the file's first heading, else its name. With `split`, the title of any text before the first heading. */
   title?: string | null;
   file: ImportedFile;
+  /** One section per top-level heading of the file (the heading becomes its title), instead of one section. */
+  split?: boolean;
+  /** Only say which sections the import would add; nothing is written. */
+  preview?: boolean;
 }
 
-/** Adds a section at the end of the workspace holding the file's text. */
-export async function importAsNewSection(deps: VersionDeps, props: ImportAsNewSectionProps): Promise<{ sectionId: string; format: string }> {
+/** Most sections one file may be split into. */
+export const MAX_SPLIT_SECTIONS = 100;
+
+interface Part {
+  title: string;
+  content: BlockJSON[];
+}
+
+/** Moves a part's headings as one so that its highest is level 2 (as the builder does for a whole file). */
+function rankFromTwo(content: BlockJSON[]): BlockJSON[] {
+  const levels: number[] = [];
+  const find = (b: BlockJSON) => {
+    if (b.type === "heading") levels.push(Number(b.attrs?.level ?? 2));
+    b.content?.forEach(find);
+  };
+  content.forEach(find);
+  if (!levels.length) return content;
+  const delta = 2 - Math.min(...levels);
+  const move = (b: BlockJSON): BlockJSON => ({
+    ...b,
+    ...(b.type === "heading" ? { attrs: { ...b.attrs, level: Math.min(6, Math.max(1, Number(b.attrs?.level ?? 2) + delta)) } } : {}),
+    ...(b.content ? { content: b.content.map(move) } : {}),
+  });
+  return content.map(move);
+}
+
+/** The file's text in parts at its top-level headings (each heading the title of its part, not repeated in its text). */
+function splitParts(content: BlockJSON[], leadTitle: string): Part[] {
+  const top = content.filter((b) => b.type === "heading").map((b) => Number(b.attrs?.level ?? 2));
+  if (!top.length) return [{ title: leadTitle, content }];
+  const level = Math.min(...top);
+  const parts: Part[] = [];
+  let current: Part = { title: leadTitle, content: [] };
+  const textOf = (b: BlockJSON): string => (b.text ?? "") + (b.content ?? []).map(textOf).join("");
+  for (const block of content) {
+    if (block.type === "heading" && Number(block.attrs?.level ?? 2) === level && textOf(block).trim()) {
+      if (current.content.length || parts.length === 0) parts.push(current);
+      current = { title: textOf(block).replace(/\s+/g, " ").trim().slice(0, SECTION_TITLE_MAX), content: [] };
+    } else current.content.push(block);
+  }
+  parts.push(current);
+  // Text before the first heading only when there is any.
+  const kept = parts.filter((p, i) => i > 0 || p.content.some((b) => textOf(b).trim() || b.type === "table"));
+  if (kept.length > MAX_SPLIT_SECTIONS) throw refuse("import_too_large", `The file would make more than ${MAX_SPLIT_SECTIONS} sections.`);
+  return kept.map((p) => ({ title: p.title, content: rankFromTwo(p.content) }));
+}
+
+/**
+ * Adds a section at the end of the workspace holding the file's text, or with `split` one section per
+ * top-level heading; with `preview`, only answers which sections it would add.
+ */
+export async function importAsNewSection(
+  deps: VersionDeps,
+  props: ImportAsNewSectionProps,
+): Promise<{ sectionId: string | null; sectionIds: string[]; format: string; sections: { title: string; characters: number }[] }> {
   const { database } = deps;
   const { t } = database;
   const input = parseInput(
@@ -118,44 +175,66 @@ export async function importAsNewSection(deps: VersionDeps, props: ImportAsNewSe
     { workspaceId: props.workspaceId, file: props.file.name, ...(props.title?.trim() ? { title: props.title } : {}) },
   );
   const name = cleanName(input.file);
-  let read: { content: BlockJSON[]; title: string; format: string } | null = null;
+  let read: { parts: Part[]; format: string } | null = null;
+  const summary = (parts: Part[]) => parts.map((p) => ({ title: p.title, characters: p.content.reduce((n, b) => n + JSON.stringify(b).length, 0) }));
+  const prepare = async () => {
+    // Read only for someone who may add sections.
+    const built = await readImport(props.file.data, name);
+    const content = checkWritable(built.doc);
+    const fallback = name.replace(/\.[a-z0-9]+$/i, "").trim() || name;
+    if (props.split) {
+      read = { parts: splitParts(content, (input.title ?? fallback).slice(0, SECTION_TITLE_MAX)), format: built.format };
+    } else {
+      const title = (input.title ?? built.firstHeading ?? fallback).replace(/\s+/g, " ").trim().slice(0, SECTION_TITLE_MAX);
+      read = { parts: [{ title, content }], format: built.format };
+    }
+  };
+  if (props.preview) {
+    const facts = await loadWorkspaceFacts(database, props.actor, input.workspaceId);
+    authorize(props.actor, "section.create", facts);
+    await prepare();
+    const file = read! as { parts: Part[]; format: string };
+    return { sectionId: null, sectionIds: [], format: file.format, sections: summary(file.parts) };
+  }
   return runCommand(deps, {
     load: () => loadWorkspaceFacts(database, props.actor, input.workspaceId),
     authorize: (facts) => authorize(props.actor, "section.create", facts),
     prepare: async (facts) => {
-      // Read only for someone who may add sections.
-      const built = await readImport(props.file.data, name);
-      const content = checkWritable(built.doc);
-      const fallback = name.replace(/\.[a-z0-9]+$/i, "").trim() || name;
-      const title = (input.title ?? built.firstHeading ?? fallback).replace(/\s+/g, " ").trim().slice(0, SECTION_TITLE_MAX);
-      read = { content, title, format: built.format };
+      await prepare();
       return facts;
     },
     lock: (tx) => lockAuditChain(tx),
     change: async (tx) => {
-      const file = read!;
+      const file = read! as { parts: Part[]; format: string };
       const workspace = await workspaceRow(tx, t, input.workspaceId);
       refuseArchivedWorkspace(workspace);
-      const id = crypto.randomUUID();
-      await tx.insert(t.sections).values({ id, workspaceId: input.workspaceId, title: file.title, position: await nextPosition(tx, t, input.workspaceId) });
-      const doc = new Y.Doc();
-      try {
-        writeDocument(doc, file.content);
-        await tx.insert(t.yjsSnapshots).values({ sectionId: id, data: Buffer.from(Y.encodeStateAsUpdate(doc)), upToSeq: 0 });
-      } finally {
-        doc.destroy();
+      let position = await nextPosition(tx, t, input.workspaceId);
+      const sectionIds: string[] = [];
+      for (const [index, part] of file.parts.entries()) {
+        const id = crypto.randomUUID();
+        await tx.insert(t.sections).values({ id, workspaceId: input.workspaceId, title: part.title, position: position++ });
+        const doc = new Y.Doc();
+        try {
+          writeDocument(doc, part.content);
+          await tx.insert(t.yjsSnapshots).values({ sectionId: id, data: Buffer.from(Y.encodeStateAsUpdate(doc)), upToSeq: 0 });
+        } finally {
+          doc.destroy();
+        }
+        await appendAudit(tx, {
+          actorId: props.actor.id,
+          action: "section.created",
+          subjectType: "section",
+          subjectId: id,
+          workspaceId: input.workspaceId,
+          data: { title: part.title, templateId: null, importedFrom: { file: name, format: file.format, bytes: props.file.data.byteLength, ...(props.split ? { part: index + 1, of: file.parts.length } : {}) } },
+        });
+        sectionIds.push(id);
       }
-      await appendAudit(tx, {
-        actorId: props.actor.id,
-        action: "section.created",
-        subjectType: "section",
-        subjectId: id,
-        workspaceId: input.workspaceId,
-        data: { title: file.title, templateId: null, importedFrom: { file: name, format: file.format, bytes: props.file.data.byteLength } },
-      });
-      return { result: { sectionId: id, format: file.format } };
+      return { result: { sectionId: sectionIds[0] ?? null, sectionIds, format: file.format, sections: summary(file.parts) } };
     },
-    emit: ({ sectionId }) => deps.events.emit("section.created", { workspaceId: input.workspaceId, sectionId }),
+    emit: ({ sectionIds }) => {
+      for (const sectionId of sectionIds) deps.events.emit("section.created", { workspaceId: input.workspaceId, sectionId });
+    },
   });
 }
 

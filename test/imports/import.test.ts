@@ -12,6 +12,7 @@ import { exportAgenda } from "../../server/commands/agendaExport";
 import { Forbidden } from "../../server/policy";
 import { loadActor } from "../../server/services/access";
 import { loadStoredDoc } from "../../server/services/section-text";
+import { toProseMirror } from "../../server/document";
 import { currentHash, listVersionsUnchecked } from "../../server/views/versions";
 import { connectProvider, hasAll, synced, textOf, type ProviderClient } from "../collab/helpers";
 import { WS } from "../support/fixtures";
@@ -185,9 +186,40 @@ describe("importing as a new section", () => {
     const [entry] = await db.select().from(t.auditEvents).where(and(eq(t.auditEvents.action, "section.created"), eq(t.auditEvents.subjectId, newId)));
     expect(entry.data).toMatchObject({ title: "Brief van de minister", importedFrom: { file: "brief.md", format: "md" } });
 
+    // Split at the file's top-level headings: a preview first (nothing written), then the sections.
+    const letter = "Inleiding zonder kop.\n\n# Aanleiding\n\nDe brief.\n\n## Context\n\nMeer.\n\n# Besluit\n\n- een\n- twee\n";
+    const sectionsBefore = (await footprint()).sections;
+    const preview = await upload(`/w/${workspaceId}/import`, "lead@ez.example", "brief.md", strToU8(letter), { split: "1", preview: "1", title: "Vooraf" });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ sectionId: null, sectionIds: [], sections: [{ title: "Vooraf" }, { title: "Aanleiding" }, { title: "Besluit" }] });
+    expect((await footprint()).sections).toBe(sectionsBefore);
+    const split = await upload(`/w/${workspaceId}/import`, "lead@ez.example", "brief.md", strToU8(letter), { split: "1", title: "Vooraf" });
+    expect(split.status).toBe(200);
+    const splitIds = split.body.sectionIds as string[];
+    expect(splitIds).toHaveLength(3);
+    const texts: [string, string[]][] = [];
+    for (const id of splitIds) {
+      const [r] = await db.select({ title: t.sections.title }).from(t.sections).where(eq(t.sections.id, id));
+      const d = await loadStoredDoc(server.database, id);
+      try {
+        const lines: string[] = [];
+        toProseMirror(d).forEach((n) => lines.push(n.type.name === "heading" ? `h${n.attrs.level} ${n.textContent}` : n.textContent));
+        texts.push([r.title, lines]);
+      } finally {
+        d.destroy();
+      }
+    }
+    expect(texts).toEqual([
+      ["Vooraf", ["Inleiding zonder kop."]],
+      ["Aanleiding", ["De brief.", "h2 Context", "Meer."]],
+      ["Besluit", ["eentwee"]],
+    ]);
+    // The preview is refused to those who may not add sections, too.
+    expect((await upload(`/w/${workspaceId}/import`, "drafter@kgg.example", "brief.md", strToU8(letter), { split: "1", preview: "1" })).status).toBe(403);
+
     // A title given wins over the file's heading.
     const named = await importAsNewSection(server.services, { actor: await actor("lead@ez.example"), workspaceId, title: "Positie van België", file: { name: "positie.md", data: strToU8("Alleen tekst.") } });
-    const [named2] = await db.select({ title: t.sections.title }).from(t.sections).where(eq(t.sections.id, named.sectionId));
+    const [named2] = await db.select({ title: t.sections.title }).from(t.sections).where(eq(t.sections.id, named.sectionId!));
     expect(named2.title).toBe("Positie van België");
   });
 });

@@ -15,6 +15,7 @@ type State =
   | { phase: "sending"; percent: number | null }
   | { phase: "reading" }
   | { phase: "done"; name: string }
+  | { phase: "preview"; sections: { title: string }[] }
   | { phase: "failed"; code: string; message: string };
 
 /** Sends the form with XMLHttpRequest, which reports upload progress (fetch does not). */
@@ -44,7 +45,10 @@ export function ImportFile({ target }: { target: Target }) {
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // The button pressed (preview or import) is part of the form's data.
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    const data = new FormData(event.currentTarget, submitter);
+    const preview = data.get("preview") === "1";
     const file = data.get("file");
     if (!(file instanceof File) || !file.name) return;
     if (file.size > ImportLimits.maxFileBytes) {
@@ -60,10 +64,18 @@ export function ImportFile({ target }: { target: Target }) {
         (percent) => setState({ phase: "sending", percent }),
         () => setState({ phase: "reading" }),
       );
-      const answer = (json ?? {}) as { sectionId?: string; error?: { code?: string; message?: string } };
+      const answer = (json ?? {}) as { sectionId?: string; sectionIds?: string[]; sections?: { title: string }[]; error?: { code?: string; message?: string } };
+      if (status >= 200 && status < 300 && preview && answer.sections) {
+        setState({ phase: "preview", sections: answer.sections });
+        return;
+      }
       if (status >= 200 && status < 300 && answer.sectionId) {
         form.current?.reset();
         if (section) {
+          setState({ phase: "done", name: file.name });
+          revalidator.revalidate();
+        } else if ((answer.sectionIds?.length ?? 1) > 1) {
+          // Several sections: the workspace's list shows them.
           setState({ phase: "done", name: file.name });
           revalidator.revalidate();
         } else navigate(`/s/${answer.sectionId}`);
@@ -87,14 +99,26 @@ export function ImportFile({ target }: { target: Target }) {
       <label htmlFor={`${id}-file`}>{t("import.fileLabel", { mb: Math.round(ImportLimits.maxFileBytes / 1024 / 1024) })}</label>
       <input id={`${id}-file`} type="file" name="file" accept={IMPORT_ACCEPT} required disabled={busy} />
       {section ? null : (
-        <label>
-          {t("import.titleLabel")}
-          <input name="title" maxLength={200} disabled={busy} />
-        </label>
+        <>
+          <label>
+            {t("import.titleLabel")}
+            <input name="title" maxLength={200} disabled={busy} />
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" name="split" value="1" disabled={busy} onChange={() => setState({ phase: "idle" })} /> {t("import.split")}
+          </label>
+        </>
       )}
-      <button type="submit" className="button" disabled={busy}>
-        {section ? t("import.submitSection") : t("import.submitNew")}
-      </button>
+      <p className="button-row">
+        <button type="submit" className="button" disabled={busy}>
+          {section ? t("import.submitSection") : t("import.submitNew")}
+        </button>
+        {section ? null : (
+          <button type="submit" name="preview" value="1" className="button button--quiet" disabled={busy}>
+            {t("import.preview")}
+          </button>
+        )}
+      </p>
       <div aria-live="polite" data-import-state={state.phase}>
         {state.phase === "sending" ? (
           <p>
@@ -104,8 +128,18 @@ export function ImportFile({ target }: { target: Target }) {
         {state.phase === "reading" ? <p>{t("import.reading")}</p> : null}
         {state.phase === "done" ? (
           <p className="alert alert--success" role="status">
-            {t("import.done", { name: state.name })}
+            {section ? t("import.done", { name: state.name }) : t("import.doneNew", { name: state.name })}
           </p>
+        ) : null}
+        {state.phase === "preview" ? (
+          <div data-import-preview>
+            <p>{t("import.previewIntro", { count: state.sections.length })}</p>
+            <ol>
+              {state.sections.map((s, i) => (
+                <li key={i}>{s.title}</li>
+              ))}
+            </ol>
+          </div>
         ) : null}
       </div>
       {state.phase === "failed" ? (

@@ -8,7 +8,7 @@ import type { ImportedFile } from "../../../server/commands/sectionImport";
 import { AppError } from "../../../server/errors";
 import { refuse } from "../../../server/services/imports/errors";
 
-export async function readUpload(request: Request): Promise<{ file: ImportedFile; title: string | null }> {
+export async function readUpload(request: Request): Promise<{ file: ImportedFile; title: string | null; flags: { split: boolean; preview: boolean } }> {
   if (request.method !== "POST") throw new AppError("method_not_allowed", "Use POST.", 405);
   if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
     throw new AppError("unsupported_media_type", "Send the file as multipart/form-data.", 415);
@@ -29,5 +29,6 @@ export async function readUpload(request: Request): Promise<{ file: ImportedFile
   return {
     file: { name: (file as File).name || "file", data: new Uint8Array(await (file as File).arrayBuffer()) },
     title: typeof title === "string" && title.trim() ? title : null,
+    flags: { split: form.get("split") === "1", preview: form.get("preview") === "1" },
   };
 }
