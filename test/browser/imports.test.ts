@@ -2,7 +2,8 @@
  * Importing files in the browser (ADR 030): the owner replaces a section's text with a Markdown
  * file while a drafter has the section open (the drafter's editor shows the new headings, list and
  * table without reloading); a damaged Word file is refused with the reason and nothing changes; a
- * file becomes a new section from the workspace page, titled by its first heading.
+ * file becomes a new section from the workspace page, titled by its first heading; another is split
+ * into sections at its top-level headings, after a preview.
  */
 import { strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
@@ -59,6 +60,20 @@ describe("importing a file in the browser", () => {
     expect(lead.url()).not.toContain(sectionId);
     await lead.getByRole("heading", { level: 1, name: "Positie van België" }).waitFor({ timeout: 15_000 });
     await lead.locator(".ov-editor__prose", { hasText: "België steunt het voorstel." }).waitFor({ timeout: 20_000 });
+
+    // ── split at top-level headings: the preview first, then the sections ────────────────────────
+    await lead.goto(`${server.url}/w/${workspaceId}`);
+    const split = lead.locator("form[data-form=import-new]");
+    await split.locator("input[type=file]").setInputFiles({ name: "standpunten.md", mimeType: "text/markdown", buffer: Buffer.from("# Standpunt België\n\nSteun.\n\n# Standpunt Duitsland\n\nVragen.\n") });
+    await split.getByLabel("One section per top-level heading of the file").check();
+    await split.getByRole("button", { name: "Preview" }).click();
+    const preview = split.locator("[data-import-preview]");
+    await preview.waitFor({ timeout: 15_000 });
+    expect(await preview.locator("li").allInnerTexts()).toEqual(["Standpunt België", "Standpunt Duitsland"]);
+    expect(await lead.locator("ol.section-list .section-list__title").allInnerTexts()).not.toContain("Standpunt België");
+    await split.getByRole("button", { name: "Import as new section" }).click();
+    await split.getByRole("status").filter({ hasText: "The sections of standpunten.md were added." }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => lead.locator("ol.section-list .section-list__title").allInnerTexts(), { timeout: 15_000 }).toEqual(expect.arrayContaining(["Positie van België", "Standpunt België", "Standpunt Duitsland"]));
 
     expect(problems).toEqual([]);
   });
