@@ -13,6 +13,7 @@ export const SERVER_ENTRIES = {
   main: "server/main.ts", // npm start
   seed: "server/seed/cli.ts", // npm run seed
   "audit-verify": "server/audit-cli.ts", // npm run audit:verify
+  "publication-verify": "server/publication-cli.ts", // npm run publication:verify
   "test-child": "test/support/child-server.ts", // tests that kill the process
 };
 

@@ -27,6 +27,7 @@ import { createRealtime, type Realtime } from "./realtime/index";
 import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
+import { PUBLICATION_KEY_PATH } from "./services/publication/package";
 import { watchReviewStatus } from "./commands/reviewReconcile";
 import { backfillSearchIndex, createSearchIndexer, type SearchIndexer, type SearchIndexerOptions } from "./search/index";
 import { startMailer, type Mailer, type MailerOptions } from "./mail/sender";
@@ -119,6 +120,14 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   // and the cross-site request forgery check on every request that can change something.
   app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
   app.use(refuseForeignOrigins({ publicUrl: env.PUBLIC_URL, log }));
+
+  // The installation's public key (Ed25519, SPKI PEM): it verifies publication packages and audit
+  // checkpoints; public, no sign-in (ADR 030).
+  app.get(PUBLICATION_KEY_PATH, (_req, res) => {
+    res.set("Cache-Control", "public, max-age=300");
+    res.set("X-Overleg-Key-Id", auditAnchor.keyId);
+    res.type("application/x-pem-file").send(auditAnchor.publicKeyPem);
+  });
 
   // Unhealthy (503) without the database. With REDIS_URL, Redis is reported too, but its absence
   // only degrades the node (200, "degraded"): edits are still stored and reach other nodes once it is back.

@@ -41,7 +41,7 @@ export interface Services {
   /** The live documents, once the collab server runs: server-side changes (restoring a version) go through it. */
   collab?: Pick<Collab, "applyServerChange">;
   /** Signed checkpoints of the audit chain, once the server runs (a publication records one). */
-  auditAnchor?: Pick<AuditAnchor, "checkpoint">;
+  auditAnchor?: Pick<AuditAnchor, "checkpoint" | "keyId" | "publicKeyPem" | "sign">;
   /** The mail sender, once the server runs (the admin Outbox page asks which transport it uses). */
   mailer?: Pick<Mailer, "transport" | "deliver">;
   /**

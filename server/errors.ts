@@ -21,7 +21,7 @@
 import type { z } from "zod";
 
 /** The statuses a deliberate refusal answers with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503;
 
 /** The code of every refusal of bad input, at every door. */
 export const BAD_REQUEST = "bad_request";

@@ -102,6 +102,7 @@ export type SectionAction =
   | "section.manage"
   | "section.createVersion"
   | "section.restoreVersion"
+  | "section.import"
   | "section.requestReview"
   | "section.decideReview"
   | "section.signOff"
@@ -224,6 +225,8 @@ export function canSection(actor: Actor, action: SectionAction, s: SectionFacts)
       return view;
     case "section.edit":
     case "section.restoreVersion":
+    case "section.import":
+      // Importing a file replaces the text, as restoring a version does (ADR 030).
       return atLeast(s.role, "editor") && !isLocked(s.status);
     case "section.createVersion":
       return atLeast(s.role, "editor");
@@ -348,6 +351,7 @@ const reasons: Partial<Record<Action, string>> = {
   "workspace.dispose": "Only the workspace's owners give an input a disposition.",
   "section.view": "You are not a member of this workspace.",
   "section.edit": "Your role in this workspace does not allow editing, or the section is locked.",
+  "section.import": "Only editors and owners import a file into a section, and not while it is final.",
   "section.comment": "Your role in this workspace does not allow commenting.",
   "section.suggest": "Your role in this workspace does not allow suggesting changes, or the section is locked.",
   "section.requestReview": "Only the workspace's owners request a review, of a section in draft or in review.",
@@ -388,7 +392,7 @@ function stateRefusal(action: Action, facts: unknown): { code: string; message: 
     return { code: "archived", message: "This section is archived: an owner restores it first." };
   }
   if (!s.sectionArchived && action === "section.restore") return { code: "not_archived", message: "This section is not archived." };
-  if (isLocked(s.status) && (action === "section.edit" || action === "section.rename")) {
+  if (isLocked(s.status) && (action === "section.edit" || action === "section.rename" || action === "section.import")) {
     return { code: "locked", message: "This section is final and locked." };
   }
   if (!canRearrange(s.status) && (action === "section.move" || action === "section.archive")) {
@@ -408,7 +412,7 @@ export function authorize(actor: Actor, action: Action, facts?: WorkspaceFacts |
   if (!(can as (a: Actor, x: Action, f?: unknown) => boolean)(actor, action, facts)) {
     // Whoever may see the section learns its state; others only that they may not.
     const state = facts && "status" in facts && canSection(actor, "section.view", facts) ? stateRefusal(action, facts) : null;
-    if (state && (state.code !== "locked" || action === "section.edit" || atLeast((facts as SectionFacts).role, "owner"))) {
+    if (state && (state.code !== "locked" || action === "section.edit" || action === "section.import" || atLeast((facts as SectionFacts).role, "owner"))) {
       throw new Forbidden(action, state.code, state.message);
     }
     throw new Forbidden(action, "forbidden", reasons[action] ?? "You may not do this.");
@@ -782,6 +786,7 @@ const sectionActions: SectionAction[] = [
   "section.manage",
   "section.createVersion",
   "section.restoreVersion",
+  "section.import",
   "section.requestReview",
   "section.decideReview",
   "section.signOff",

@@ -145,6 +145,7 @@ const sectionTable: Record<SectionAction, Row> = {
   "section.export":         ["YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "YYYYY", "....."],
   "section.edit":           ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.restoreVersion": ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
+  "section.import":         ["YYY..", "YYY..", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.createVersion":  ["YYYYY", "YYYYY", ".....", ".....", ".....", ".....", ".....", "....."],
   "section.comment":        ["YYYYY", "YYYYY", "YYYYY", ".....", "YYYYY", "YYYYY", ".....", "....."],
   "section.suggest":        ["YYY..", "YYY..", "YYY..", ".....", "YYY..", ".....", ".....", "....."],
@@ -166,6 +167,7 @@ const archivedTable: Record<SectionAction, Row> = {
   "section.export":         [".", ".", ".", ".", ".", ".", ".", "."],
   "section.edit":           [".", ".", ".", ".", ".", ".", ".", "."],
   "section.restoreVersion": [".", ".", ".", ".", ".", ".", ".", "."],
+  "section.import":         [".", ".", ".", ".", ".", ".", ".", "."],
   "section.suggest":        [".", ".", ".", ".", ".", ".", ".", "."],
   "section.createVersion":  [".", ".", ".", ".", ".", ".", ".", "."],
   "section.comment":        [".", ".", ".", ".", ".", ".", ".", "."],
@@ -365,6 +367,8 @@ describe("authorize", () => {
     } catch (error) {
       expect((error as Forbidden).code).toBe("locked");
     }
+    // Importing a file replaces the text: refused the same way, for an editor too.
+    expect(() => authorize(who.editor.actor, "section.import", { ...who.editor.facts, status: "final" })).toThrow(expect.objectContaining({ code: "locked" }));
   });
 
   it("lets an allowed action through", () => {
@@ -704,6 +708,7 @@ const archivedSectionTable: Record<SectionAction, AgendaRow> = {
   "section.export":         [".", ".", ".", ".", ".", ".", "Y", ".", "Y"],
   "section.edit":           [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.restoreVersion": [".", ".", ".", ".", ".", ".", ".", ".", "."],
+  "section.import":         [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.createVersion":  [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.comment":        [".", ".", ".", ".", ".", ".", ".", ".", "."],
   "section.manage":         [".", ".", ".", ".", ".", ".", ".", ".", "."],

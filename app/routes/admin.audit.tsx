@@ -26,7 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listAudit(database, { beforeSeq: query.before, limit: PAGE }),
     query.verify ? verifyAuditChain(database) : Promise.resolve(null),
   ]);
+  const anchor = context.services.auditAnchor;
   return {
+    key: anchor ? { keyId: anchor.keyId, pem: anchor.publicKeyPem } : null,
     verdict,
     before: query.before ?? null,
     events: events.map((e) => ({
@@ -44,7 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AuditPage() {
-  const { events, verdict, olderThan, before } = useLoaderData<typeof loader>();
+  const { events, verdict, olderThan, before, key } = useLoaderData<typeof loader>();
   const { t } = useTranslation("admin");
   const dateLocale = useDateLocale();
   const navigation = useNavigation();
@@ -55,6 +57,13 @@ export default function AuditPage() {
         <h1>{t("audit.title")}</h1>
         <p className="lede">{t("audit.intro")}</p>
       </div>
+      {key ? (
+        <section className="panel" aria-labelledby="key-title" data-public-key={key.keyId}>
+          <h2 id="key-title">{t("audit.keyTitle")}</h2>
+          <p>{t("audit.keyExplain", { keyId: key.keyId })}</p>
+          <pre>{key.pem}</pre>
+        </section>
+      ) : null}
       <section className="panel" aria-labelledby="verify-title">
         <h2 id="verify-title">{t("audit.verifyTitle")}</h2>
         <Form method="get">

@@ -12,6 +12,7 @@ import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
 import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
 import { ErrorPage } from "~/components/ErrorPage";
+import { ImportFile } from "~/components/imports/ImportFile";
 import { SectionOutline } from "~/components/sections/SectionOutline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { usePresence } from "~/components/realtime/usePresence";
@@ -215,6 +216,12 @@ export default function SectionPage() {
               {tr("authorship.link")}
             </Link>
           </p>
+          {abilities["section.import"] && !section.archived ? (
+            <details className="import-file" data-import="section">
+              <summary>{ts("import.title")}</summary>
+              <ImportFile key={section.id} target={{ kind: "section", sectionId: section.id }} />
+            </details>
+          ) : null}
           <h2 id="abilities-title">{t("section.abilities")}</h2>
           <ul className="ability-list">
             {sectionActions.map((action) => (

@@ -15,6 +15,7 @@ import { consultationRecord } from "../../server/views/consultation";
 import { EXPORT_FORMATS } from "../shared/exports";
 import { ActionMessage } from "~/components/review/ActionMessage";
 import { isSectionIntent, sectionAction } from "~/components/sections/actions.server";
+import { ImportFile } from "~/components/imports/ImportFile";
 import { SectionList } from "~/components/sections/SectionList";
 import { SectionMessage } from "~/components/sections/SectionMessage";
 import { useActionResult } from "~/utils/use-action-result";
@@ -217,6 +218,8 @@ export default function WorkspacePage() {
                 </Form>
               ) : null}
               <SectionMessage result={shapeResult} intent="section.create" />
+              <h3>{ts("import.titleNew")}</h3>
+              <ImportFile target={{ kind: "workspace", workspaceId: workspace.id }} />
             </section>
           ) : null}
           {mayShape && workspace.sections.length ? (
@@ -261,6 +264,15 @@ export default function WorkspacePage() {
                 </li>
               ))}
             </ul>
+            {workspace.sections.length > 0 && workspace.sections.every((s) => s.status === "published") ? (
+              <p>
+                <a className="button" href={`/w/${workspace.id}/package`} download data-link="publication-package">
+                  {tr("agenda.package")}
+                </a>
+                <br />
+                <span className="muted">{tr("agenda.packageExplain")}</span>
+              </p>
+            ) : null}
             {abilities["workspace.publish"] ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="publish" />

@@ -342,6 +342,10 @@ export function describeProblem(p: TrailProblem): string {
 
 export interface AuditAnchor {
   keyId: string;
+  /** The installation's public key (SPKI, PEM): what verifies checkpoints and publication packages. */
+  publicKeyPem: string;
+  /** Signs `message` with the installation's key (Ed25519, base64): a publication package's manifest (ADR 030). */
+  sign(message: Uint8Array): string;
   /** Signs the current head now and records it (and logs it). */
   checkpoint(reason: CheckpointReason): Promise<AuditCheckpoint>;
   /** The periodic check: records a checkpoint when one is due. */
@@ -400,8 +404,14 @@ export async function startAuditAnchor(
   timer?.unref();
   let closed = false;
 
+  const privateKey = key.privateKey;
   return {
     keyId: key.keyId,
+    publicKeyPem: key.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    sign(message) {
+      if (!privateKey) throw new AuditKeyError(`AUDIT_KEY_FILE (${key.path}): holds no private key, so it cannot sign`);
+      return sign(null, message, privateKey).toString("base64");
+    },
     checkpoint: (reason) => serial(async () => logged((await recordCheckpoint(database, key, reason))!)),
     tick,
     async close() {

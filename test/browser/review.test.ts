@@ -3,13 +3,14 @@
  * adds a second approving organisation, edits the section in the live editor and requests review;
  * KGG and FME approve; one typed character makes the approvals stale; they approve again; the
  * minister's office signs off; the editor shows locked and typing changes nothing; the office
- * publishes the workspace and downloads the agenda.
+ * publishes the workspace and downloads the agenda, and its signed publication package, which verifies.
  * Runs against the built app (startTestServer({ remix: "build" })) and Debian's /usr/bin/chromium.
  */
 import { readFileSync, statSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { verifyPackage } from "../../server/services/publication/package";
 import { startTestServer, type TestServer } from "../support/server";
 import { caretToEnd, CHROMIUM_ARGS, CHROMIUM_PATH, signIn } from "./support/browser";
 import { WS } from "../support/fixtures";
@@ -256,6 +257,15 @@ describe("the review path in the browser", () => {
     expect(odt.suggestedFilename()).toMatch(/\.odt$/);
     expect(odt.suggestedFilename()).not.toContain("concept");
     expect(readFileSync(await odt.path()).subarray(30, 77).toString("latin1")).toBe("mimetypeapplication/vnd.oasis.opendocument.text");
+
+    // …and the signed publication package, which verifies against the key the server publishes.
+    const [pkg] = await Promise.all([office.waitForEvent("download", { timeout: 60_000 }), office.getByRole("link", { name: "Signed publication package (ZIP)" }).click()]);
+    expect(pkg.suggestedFilename()).toMatch(/-publicatie-\d{4}-\d\d-\d\d\.zip$/);
+    const publicKey = await (await fetch(`${server.url}/.well-known/overleg-publication-key`)).text();
+    const verdict = verifyPackage(new Uint8Array(readFileSync(await pkg.path())), publicKey);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.manifest?.sections.map((s) => s.id)).toContain(sectionId);
 
     // The lead sees the published status too.
     await lead.goto(`/s/${sectionId}`);

@@ -88,3 +88,27 @@ export async function pdfInfo(body: Buffer): Promise<Record<string, string>> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A document LibreOffice writes: the HTML given, opened by LibreOffice and saved as ODT or DOCX
+ * (Word 2007-365). For import tests: files made by an office suite, not by Overleg, not downloaded.
+ */
+export async function officeMake(html: string, as: "odt" | "docx"): Promise<Buffer> {
+  const soffice = tool("soffice");
+  if (!soffice) throw new Error(missing("soffice", "libreoffice-writer-nogui"));
+  profile ??= mkdtempSync(join(tmpdir(), "overleg-lo-profile-"));
+  const dir = mkdtempSync(join(tmpdir(), "overleg-lo-"));
+  try {
+    const input = join(dir, "fixture.html");
+    writeFileSync(input, html);
+    const out = join(dir, "out");
+    mkdirSync(out);
+    const filter = as === "odt" ? "odt:writer8" : "docx:MS Word 2007 XML";
+    await run(soffice, [`-env:UserInstallation=file://${profile}`, "--headless", "--norestore", "--infilter=HTML (StarWriter)", "--convert-to", filter, "--outdir", out, input], { timeout: 120_000 });
+    const file = join(out, `fixture.${as}`);
+    if (!existsSync(file)) throw new Error(`LibreOffice could not write the ${as} file`);
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -119,7 +119,9 @@ function blocks(list: Block[], lists: Lists, depth = 0, inQuote = false): (Parag
             rows: b.rows.map(
               (row, index) =>
                 new TableRow({
-                  tableHeader: index === 0 && row.every((c) => c.header),
+                  // Only the header row says so: docx writes <w:tblHeader w:val="false"/> for `false`,
+                  // which Word ignores but other readers (mammoth) take as a header row.
+                  ...(index === 0 && row.every((c) => c.header) ? { tableHeader: true } : {}),
                   children: row.map((cell) => {
                     const content = blocks(cell.header ? boldBlocks(cell.blocks) : cell.blocks, lists, 0);
                     return new TableCell({ children: content.length ? content : [new Paragraph({ children: [] })] });
