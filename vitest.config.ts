@@ -36,6 +36,7 @@ export const UNIT_TESTS = [
   "test/search/text.test.ts",
   "test/notification-kinds.test.ts",
   "test/mail/rules.test.ts",
+  "test/abilities-translated.test.ts",
   "test/imports/read.test.ts",
 ];
 /** Several Overleg nodes on PostgreSQL and Redis. */
