@@ -6,7 +6,10 @@
  * publishes the workspace and downloads the agenda, and its signed publication package, which verifies.
  * Runs against the built app (startTestServer({ remix: "build" })) and Debian's /usr/bin/chromium.
  */
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { strFromU8, unzipSync, zipSync } from "fflate";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
@@ -266,6 +269,31 @@ describe("the review path in the browser", () => {
     expect(verdict.problems).toEqual([]);
     expect(verdict.ok).toBe(true);
     expect(verdict.manifest?.sections.map((s) => s.id)).toContain(sectionId);
+
+    // Anyone, signed out, checks it on the public page; a one-character change to the PDF is caught.
+    const pkgPath = await pkg.path();
+    const parts = unzipSync(new Uint8Array(readFileSync(pkgPath)));
+    const pdf = parts["document.pdf"].slice();
+    const at = strFromU8(pdf).indexOf("/Title");
+    pdf[at + 8] = pdf[at + 8] === 0x41 ? 0x42 : 0x41;
+    const tamperedPath = join(mkdtempSync(join(tmpdir(), "overleg-package-")), "tampered.zip");
+    writeFileSync(tamperedPath, zipSync({ ...parts, "document.pdf": pdf }));
+    const visitor = await browser.newContext({ baseURL: server.url, locale: "en-GB", timezoneId: "Europe/Amsterdam" });
+    try {
+      const page = await visitor.newPage();
+      await page.goto("/verify");
+      await page.locator('input[type="file"][name="package"]').setInputFiles(pkgPath);
+      await page.getByRole("button", { name: "Check", exact: true }).click();
+      await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("verified");
+      expect(await page.locator("[data-verdict]").innerText()).toMatch(/Verified: this is the text the minister's office signed off and published on/);
+      await page.locator('input[type="file"][name="package"]').setInputFiles(tamperedPath);
+      await page.getByRole("button", { name: "Check", exact: true }).click();
+      await expect.poll(() => page.locator("[data-verdict]").getAttribute("data-verdict")).toBe("notVerified");
+      expect(await page.locator('[data-file="document.pdf"]').getAttribute("data-status")).toBe("differs");
+      expect(await page.locator('[data-file="document.odt"]').getAttribute("data-status")).toBe("matches");
+    } finally {
+      await visitor.close();
+    }
 
     // The lead sees the published status too.
     await lead.goto(`/s/${sectionId}`);
