@@ -1,7 +1,7 @@
 /**
  * The consultation record's vocabulary, both sides (issue #16, ADR 028): what an input from outside a
- * workspace's lead organisation is (a comment thread, or a suggestion once suggestion mode stores
- * them), and the dispositions its owners give it.
+ * workspace's lead organisation is (a comment thread, or a suggestion, kept in the suggestion log,
+ * ADR 033), and the dispositions its owners give it.
  */
 export const DISPOSITIONS = ["adopted", "partly_adopted", "not_adopted"] as const;
 export type DispositionValue = (typeof DISPOSITIONS)[number];
