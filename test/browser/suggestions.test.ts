@@ -88,6 +88,11 @@ describe("suggesting in the browser", () => {
     const added = cards(lead).filter({ hasText: "breed" });
     await shot(lead, "suggestions-lead-sees-cards");
 
+    // "Reply" on a card starts a comment thread on the suggested text (here the partner's, then cancelled).
+    await cards(partner).filter({ hasText: "landsgrenzen" }).getByRole("button", { name: "Reply", exact: true }).click();
+    await expect.poll(() => partner.locator("[data-draft] .ov-thread__quote").innerText()).toContain("landsgrenzen");
+    await partner.locator("[data-draft]").getByRole("button", { name: "Cancel", exact: true }).click();
+
     // Accepting asks for a reason (optional); Enter confirms.
     await rewording.getByRole("button", { name: "Accept", exact: true }).click();
     const acceptReason = rewording.locator('[data-decide="accept"] textarea');
