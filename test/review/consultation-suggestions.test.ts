@@ -228,4 +228,19 @@ describe("suggestions in the consultation record", () => {
     const record = await consultationRecord(server.database, owner, workspaceId);
     expect(record.inputs.filter((i) => i.kind === "suggestion").map((i) => i.disposition?.value).sort()).toEqual(["adopted", "not_adopted"]);
   });
+
+  it("reads the outcome from the text when no decision came with it (no decider, no reason)", async () => {
+    const lead = await open(LEAD);
+    const partner = await open(PARTNER);
+    const text = firstText(partner.doc);
+    text.insert(text.length, " Zonder toelichting.", { [INSERTION]: mark(PARTNER, "be-silent") });
+    await hasAll(lead.doc, ["Zonder toelichting."], "the suggestion at the lead");
+    await logged((rows) => rows.some((r) => r.suggestionId === "be-silent"), "the suggestion logged");
+    const leadText = firstText(lead.doc);
+    const run = runOf(leadText, INSERTION, "be-silent");
+    leadText.format(run.at, run.length, { [INSERTION]: null });
+    await logged((rows) => rows.find((r) => r.suggestionId === "be-silent")?.outcome != null, "the outcome read from the text");
+    const row = (await logRows()).find((r) => r.suggestionId === "be-silent");
+    expect(row).toMatchObject({ outcome: "accepted", decidedBy: null, reason: "" });
+  });
 });
