@@ -339,6 +339,34 @@ export const sectionClients = sqliteTable(
   (t) => [primaryKey({ columns: [t.sectionId, t.clientId] })],
 );
 
+/**
+ * Every suggestion made in a section's text (ADR 027, 033), recorded by the collab server when a stored
+ * change adds it, with its outcome once it left the text (accepted or rejected, by whom, why): the
+ * consultation record lists those from outside the lead organisation after the marks are gone.
+ * Person and organisation are the mark's, which the server checked against the writer's session.
+ */
+export const suggestionLog = sqliteTable(
+  "suggestion_log",
+  {
+    sectionId: text("section_id")
+      .notNull()
+      .references(() => sections.id, { onDelete: "cascade" }),
+    suggestionId: text("suggestion_id").notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    authorName: text("author_name").notNull().default(""),
+    kind: text("kind").notNull().$type<"insertion" | "deletion" | "replacement">(),
+    inserted: text("inserted").notNull().default(""),
+    deleted: text("deleted").notNull().default(""),
+    createdAt: ts("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+    outcome: text("outcome").$type<"accepted" | "rejected">(),
+    decidedBy: text("decided_by").references(() => user.id, { onDelete: "set null" }),
+    decidedAt: ts("decided_at"),
+    reason: text("reason").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.sectionId, t.suggestionId] }), index("suggestion_log_organisation_idx").on(t.organisationId)],
+);
+
 export const versions = sqliteTable(
   "versions",
   {

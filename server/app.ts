@@ -29,6 +29,8 @@ import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from 
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { PUBLICATION_KEY_PATH } from "./services/publication/package";
 import { watchReviewStatus } from "./commands/reviewReconcile";
+import { createSuggestionLogger, type SuggestionLogger } from "./services/suggestion-log";
+import { addHook } from "./collab/hooks";
 import { backfillSearchIndex, createSearchIndexer, type SearchIndexer, type SearchIndexerOptions } from "./search/index";
 import { startMailer, type Mailer, type MailerOptions } from "./mail/sender";
 
@@ -69,6 +71,8 @@ export interface OverlegServer {
   search: SearchIndexer;
   /** The outbox sender and jobs of this node. */
   mailer: Mailer;
+  /** The suggestion log (ADR 033); `settled()` resolves once stored changes and decisions are in it. */
+  suggestionLog: SuggestionLogger;
   /** Stops accepting, flushes documents, closes connections with "going away", closes the database. */
   close(): Promise<void>;
 }
@@ -171,6 +175,10 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus, sessions });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
+  // The suggestion log (ADR 033): what stored changes suggested, and what editors decided about it.
+  const suggestionLog = createSuggestionLogger(services);
+  const stopSuggestionLog = collab.onStored((sectionId) => suggestionLog.schedule(sectionId));
+  const stopSuggestionDecide = addHook(collab.hooks.onStateless, suggestionLog.hook);
   // Search follows the stored text (after each stored burst of changes), comments and versions.
   await backfillSearchIndex(database, log);
   const search = createSearchIndexer(services, collab, options.search);
@@ -232,6 +240,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     sessions,
     search,
     mailer,
+    suggestionLog,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
@@ -239,6 +248,9 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
         stopCommentEvents();
         await collab.close();
         await stopReviewWatch();
+        stopSuggestionLog();
+        stopSuggestionDecide();
+        await suggestionLog.close();
         await search.close();
         await mailer.close();
         await realtime.close();

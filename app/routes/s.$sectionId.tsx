@@ -3,14 +3,22 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { isLocked } from "../../server/lifecycle";
-import { authorize, sectionAbilities, sectionActions } from "../../server/policy";
+import {
+  authorize,
+  sectionAbilities,
+  sectionActions,
+} from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
 import { archiveNotice } from "../../server/views/agendas";
 import { sectionLinkTargetsOf } from "../../server/views/sections";
+import { reviewStateUnchecked } from "../../server/views/reviews";
 import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
 import { SectionEditor } from "~/components/editor/SectionEditor";
-import { SectionComments, useCommentsBridge } from "~/components/comments/SectionComments";
+import {
+  SectionComments,
+  useCommentsBridge,
+} from "~/components/comments/SectionComments";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ImportFile } from "~/components/imports/ImportFile";
 import { SectionOutline } from "~/components/sections/SectionOutline";
@@ -26,7 +34,11 @@ import { pageTitle } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: pageTitle(data ? `${data.section.title} · ${data.workspace.title}` : undefined) },
+  {
+    title: pageTitle(
+      data ? `${data.section.title} · ${data.workspace.title}` : undefined
+    ),
+  },
 ];
 
 /** One section: where it sits, its status, what I may do (the policy's answers) and its stored text. */
@@ -34,18 +46,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context);
   const { database } = context.services;
   const sectionId = params.sectionId ?? "";
-  const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
+  const { section, facts } = await guard(() =>
+    loadSectionFacts(database, actor, sectionId)
+  );
   await guard(() => authorize(actor, "section.view", facts));
-  const linkTargets = await sectionLinkTargetsOf(database, actor, section.workspaceId);
-  const [workspace, text, names, archivedWorkspace] = await Promise.all([
-    workspaceDetail(database, section.workspaceId),
-    storedSectionHtml(database, section.id, linkTargets),
-    personNames(database, section.lockedBy ? [section.lockedBy] : []),
-    facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
-  ]);
+  const linkTargets = await sectionLinkTargetsOf(
+    database,
+    actor,
+    section.workspaceId
+  );
+  const [workspace, text, names, archivedWorkspace, review] = await Promise.all(
+    [
+      workspaceDetail(database, section.workspaceId),
+      storedSectionHtml(database, section.id, linkTargets),
+      personNames(database, section.lockedBy ? [section.lockedBy] : []),
+      facts.archived
+        ? archiveNotice(database, actor, section.workspaceId)
+        : Promise.resolve(null),
+      // Who approved the current text (the section may be viewed, checked above): accepting a suggestion makes those approvals stale.
+      reviewStateUnchecked(database, section.id),
+    ]
+  );
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
-    return {
+  return {
     workspace: { id: section.workspaceId, title: workspace?.title ?? "" },
     section: {
       id: section.id,
@@ -56,27 +80,54 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       archived: section.archivedAt !== null,
       position: index + 1,
       total: siblings.length,
-      previous: index > 0 ? { id: siblings[index - 1].id, title: siblings[index - 1].title } : null,
-      next: index >= 0 && index < siblings.length - 1 ? { id: siblings[index + 1].id, title: siblings[index + 1].title } : null,
+      previous:
+        index > 0
+          ? { id: siblings[index - 1].id, title: siblings[index - 1].title }
+          : null,
+      next:
+        index >= 0 && index < siblings.length - 1
+          ? { id: siblings[index + 1].id, title: siblings[index + 1].title }
+          : null,
     },
     locked: isLocked(section.status)
       ? {
-          by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null,
-          at: section.lockedAt ? new Date(section.lockedAt).toISOString() : null,
+          by: section.lockedBy ? names.get(section.lockedBy) ?? null : null,
+          at: section.lockedAt
+            ? new Date(section.lockedAt).toISOString()
+            : null,
         }
       : null,
     text,
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
-    editorUser: { id: actor.id, name: actor.name, organisationId: actor.organisationId, organisationShortCode: actor.organisationShortCode },
+    editorUser: {
+      id: actor.id,
+      name: actor.name,
+      organisationId: actor.organisationId,
+      organisationShortCode: actor.organisationShortCode,
+    },
     archivedWorkspace,
     // The sections a link may point to (the editor's picker): readable ones of this agenda, not this one.
     linkTargets: [...linkTargets.values()].filter((l) => l.id !== section.id),
+    freshApprovals: review.organisations
+      .filter((o) => o.decision?.decision === "approve" && !o.decision.stale)
+      .map((o) => o.shortCode || o.name),
   };
 }
 
 export default function SectionPage() {
-  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets } = useLoaderData<typeof loader>();
+  const {
+    workspace,
+    section,
+    locked,
+    text,
+    myRole,
+    abilities,
+    editorUser,
+    archivedWorkspace,
+    linkTargets,
+    freshApprovals,
+  } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -84,13 +135,17 @@ export default function SectionPage() {
   // The live editor is for a section that was not archived when the page opened; archived while open,
   // the editor stays to say why it was disconnected, and the page says it is archived.
   const archivedAtOpen = useRef(new Map<string, boolean>());
-  if (!archivedAtOpen.current.has(section.id)) archivedAtOpen.current.set(section.id, section.archived);
+  if (!archivedAtOpen.current.has(section.id))
+    archivedAtOpen.current.set(section.id, section.archived);
   const live = !archivedAtOpen.current.get(section.id);
   // Archived while open: the editor keeps the rights it had (the server closed it and refuses it
   // anyway), so it does not start a new session and keeps saying why it was disconnected.
   const editableBefore = useRef(new Map<string, boolean>());
-  if (!section.archived) editableBefore.current.set(section.id, abilities["section.edit"]);
-  const editable = section.archived ? (editableBefore.current.get(section.id) ?? false) : abilities["section.edit"];
+  if (!section.archived)
+    editableBefore.current.set(section.id, abilities["section.edit"]);
+  const editable = section.archived
+    ? editableBefore.current.get(section.id) ?? false
+    : abilities["section.edit"];
   // Which section's editor has reported ready (the page component is reused across sections).
   // Present in this section (others see it on the workspace page); reload when its status changes.
   usePresence(workspace.id, section.id);
@@ -110,7 +165,14 @@ export default function SectionPage() {
       />
       <ArchivedNotice notice={archivedWorkspace} workspaceId={workspace.id} />
       <div className="page-heading page-heading--section">
-        {section.archived ? null : <p className="eyebrow">{t("section.position", { position: section.position, total: section.total })}</p>}
+        {section.archived ? null : (
+          <p className="eyebrow">
+            {t("section.position", {
+              position: section.position,
+              total: section.total,
+            })}
+          </p>
+        )}
         <h1>{section.title}</h1>
         <dl className="facts facts--inline">
           <div>
@@ -128,7 +190,9 @@ export default function SectionPage() {
           <div>
             <dt>{t("section.lastUpdated")}</dt>
             <dd>
-              <time dateTime={section.updatedAt}>{formatMoment(section.updatedAt, dateLocale)}</time>
+              <time dateTime={section.updatedAt}>
+                {formatMoment(section.updatedAt, dateLocale)}
+              </time>
             </dd>
           </div>
         </dl>
@@ -141,8 +205,13 @@ export default function SectionPage() {
           <p className="alert alert--locked">
             {locked.at
               ? locked.by
-                ? t("section.lockedBy", { name: locked.by, date: formatMoment(locked.at, dateLocale) })
-                : t("section.lockedNoName", { date: formatMoment(locked.at, dateLocale) })
+                ? t("section.lockedBy", {
+                    name: locked.by,
+                    date: formatMoment(locked.at, dateLocale),
+                  })
+                : t("section.lockedNoName", {
+                    date: formatMoment(locked.at, dateLocale),
+                  })
               : t("errors.forbidden.locked")}
           </p>
         ) : null}
@@ -173,9 +242,14 @@ export default function SectionPage() {
                 extensions={comments.extensions}
                 onEditor={comments.onEditor}
                 linkTargets={linkTargets}
+                freshApprovals={freshApprovals}
               />
             ) : null}
-            <div className="section-static prose" hidden={live && editorReady} data-static-text>
+            <div
+              className="section-static prose"
+              hidden={live && editorReady}
+              data-static-text
+            >
               {text.empty ? (
                 <p className="muted">{t("section.emptyText")}</p>
               ) : (
@@ -185,7 +259,11 @@ export default function SectionPage() {
           </div>
           <nav className="pager" aria-label={t("workspace.sections")}>
             {section.previous ? (
-              <Link to={`/s/${section.previous.id}`} rel="prev" className="pager__prev">
+              <Link
+                to={`/s/${section.previous.id}`}
+                rel="prev"
+                className="pager__prev"
+              >
                 <span aria-hidden="true">← </span>
                 {section.previous.title}
               </Link>
@@ -193,7 +271,11 @@ export default function SectionPage() {
               <span />
             )}
             {section.next ? (
-              <Link to={`/s/${section.next.id}`} rel="next" className="pager__next">
+              <Link
+                to={`/s/${section.next.id}`}
+                rel="next"
+                className="pager__next"
+              >
                 {section.next.title}
                 <span aria-hidden="true"> →</span>
               </Link>
@@ -203,34 +285,68 @@ export default function SectionPage() {
 
         <SectionComments sectionId={section.id} bridge={comments} />
 
-        <aside className="columns__side panel" aria-labelledby="abilities-title">
-          {live ? <SectionOutline editor={comments.live?.editor ?? null} /> : null}
+        <aside
+          className="columns__side panel"
+          aria-labelledby="abilities-title"
+        >
+          {live ? (
+            <SectionOutline editor={comments.live?.editor ?? null} />
+          ) : null}
           <p className="stack">
-            <Link to={`/s/${section.id}/review`} className="button" data-link="review">
+            <Link
+              to={`/s/${section.id}/review`}
+              className="button"
+              data-link="review"
+            >
               {tr("review.title")}
             </Link>
-            <Link to={`/s/${section.id}/history`} className="button button--quiet" data-link="history">
+            <Link
+              to={`/s/${section.id}/history`}
+              className="button button--quiet"
+              data-link="history"
+            >
               {tr("history.title")}
             </Link>
-            <Link to={`/s/${section.id}/authorship`} className="button button--quiet" data-link="authorship">
+            <Link
+              to={`/s/${section.id}/authorship`}
+              className="button button--quiet"
+              data-link="authorship"
+            >
               {tr("authorship.link")}
             </Link>
           </p>
           {abilities["section.import"] && !section.archived ? (
             <details className="import-file" data-import="section">
               <summary>{ts("import.title")}</summary>
-              <ImportFile key={section.id} target={{ kind: "section", sectionId: section.id }} />
+              <ImportFile
+                key={section.id}
+                target={{ kind: "section", sectionId: section.id }}
+              />
             </details>
           ) : null}
           <h2 id="abilities-title">{t("section.abilities")}</h2>
           <ul className="ability-list">
             {sectionActions.map((action) => (
-              <li key={action} className={abilities[action] ? "ability ability--yes" : "ability ability--no"} data-ability={action} data-allowed={abilities[action]}>
+              <li
+                key={action}
+                className={
+                  abilities[action]
+                    ? "ability ability--yes"
+                    : "ability ability--no"
+                }
+                data-ability={action}
+                data-allowed={abilities[action]}
+              >
                 <span className="ability__icon" aria-hidden="true">
                   {abilities[action] ? "✓" : "–"}
                 </span>
                 <span className="ability__label">{t(`ability.${action}`)}</span>
-                <span className="visually-hidden">: {abilities[action] ? t("section.allowed") : t("section.notAllowed")}</span>
+                <span className="visually-hidden">
+                  :{" "}
+                  {abilities[action]
+                    ? t("section.allowed")
+                    : t("section.notAllowed")}
+                </span>
               </li>
             ))}
           </ul>

@@ -54,6 +54,9 @@ export const CollabLimits = {
 export type CollabLimits = { [K in keyof typeof CollabLimits]: number };
 
 /** Message types of the y-websocket protocol (first varUint of every frame). */
+/** The stateless channel's message type (server/collab/protocol.ts): a string payload outside the document. */
+export const MessageStateless = 5;
+
 export const MessageType = {
   Sync: 0,
   Awareness: 1,
@@ -87,12 +90,24 @@ export interface AwarenessUser {
   color: string;
 }
 
-const ORGANISATION_PALETTE = ["#1f6feb", "#b35900", "#8250df", "#1a7f37", "#cf222e", "#0a7ea4", "#9a6700", "#bf3989", "#116329", "#6e40c9"];
+const ORGANISATION_PALETTE = [
+  "#1f6feb",
+  "#b35900",
+  "#8250df",
+  "#1a7f37",
+  "#cf222e",
+  "#0a7ea4",
+  "#9a6700",
+  "#bf3989",
+  "#116329",
+  "#6e40c9",
+];
 
 /** A stable, readable colour for an organisation (by its short code or id): carets and avatars. */
 export function organisationColour(key: string | null): string {
   if (!key) return "#57606a";
   let h = 0;
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  for (let i = 0; i < key.length; i++)
+    h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
   return ORGANISATION_PALETTE[Math.abs(h) % ORGANISATION_PALETTE.length];
 }

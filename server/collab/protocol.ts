@@ -7,7 +7,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
-import { MessageType } from "../../app/shared/collab";
+import { MessageStateless, MessageType } from "../../app/shared/collab";
 
 export const SyncStep1 = syncProtocol.messageYjsSyncStep1;
 export const SyncStep2 = syncProtocol.messageYjsSyncStep2;
@@ -19,7 +19,7 @@ export const SyncUpdate = syncProtocol.messageYjsUpdate;
  * compute message" and carries on; a client that uses the channel registers
  * `provider.messageHandlers[MessageStateless]` and sends with `provider.ws.send(frame)`.
  */
-export const MessageStateless = 5;
+export { MessageStateless };
 
 export class MalformedMessage extends Error {
   constructor(message: string) {
@@ -45,13 +45,17 @@ export function readClientMessage(data: Uint8Array): ClientMessage {
       case MessageType.Sync: {
         const sub = decoding.readVarUint(decoder);
         const payload = decoding.readVarUint8Array(decoder);
-        if (sub === SyncStep1) return { type: "sync-step-1", stateVector: payload };
+        if (sub === SyncStep1)
+          return { type: "sync-step-1", stateVector: payload };
         if (sub === SyncStep2) return { type: "sync-step-2", update: payload };
         if (sub === SyncUpdate) return { type: "update", update: payload };
         throw new MalformedMessage(`unknown sync message type ${sub}`);
       }
       case MessageType.Awareness:
-        return { type: "awareness", update: decoding.readVarUint8Array(decoder) };
+        return {
+          type: "awareness",
+          update: decoding.readVarUint8Array(decoder),
+        };
       case MessageType.QueryAwareness:
         return { type: "query-awareness" };
       case MessageType.Auth:
@@ -64,7 +68,9 @@ export function readClientMessage(data: Uint8Array): ClientMessage {
     }
   } catch (error) {
     if (error instanceof MalformedMessage) throw error;
-    throw new MalformedMessage(error instanceof Error ? error.message : String(error));
+    throw new MalformedMessage(
+      error instanceof Error ? error.message : String(error)
+    );
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * The consultation record (issue #16, ADR 028): for an agenda under consultation, every input from an
  * organisation outside a workspace's lead organisation, and the disposition its owners gave it
- * (adopted, partly adopted, not adopted, with a reason). Inputs are comment threads now; suggestions
- * (marks with a string id in the Yjs text) join through `externalSuggestionsUnchecked` once suggestion
- * mode stores them. Dispositions are keyed by (workspace, target kind, target id), so either kind fits.
+ * (adopted, partly adopted, not adopted, with a reason). Inputs are comment threads and suggestions
+ * (marks with a string id in the Yjs text, kept with their outcome in the suggestion log, ADR 033).
+ * Dispositions are keyed by (workspace, target kind, target id), so either kind fits.
  *
  * An input is external when its thread's organisation is set and is not the workspace's lead
  * organisation, and the thread is visible to all (a thread an organisation keeps to itself is its own
@@ -14,10 +14,28 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database, Db } from "../../db/index";
 import type { SectionStatus } from "../../app/shared/domain";
 import { NotFound } from "../errors";
-import { authorize, can, type Actor, type ConsultationPublishFacts } from "../policy";
+import {
+  authorize,
+  can,
+  type Actor,
+  type ConsultationPublishFacts,
+} from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 
-import { type DispositionValue, type InputKind } from "../../app/shared/consultation";
+import {
+  type DispositionValue,
+  type InputKind,
+  type SuggestionOutcome,
+} from "../../app/shared/consultation";
+
+/** A suggestion as the log keeps it: the change, and whether it was accepted or rejected in the text, by whom, why. */
+export interface SuggestionFate {
+  change: "insertion" | "deletion" | "replacement";
+  outcome: SuggestionOutcome | null;
+  reason: string;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+}
 
 /** One input from outside the lead organisation, as the record lists it. */
 export interface ExternalInput {
@@ -37,21 +55,39 @@ export interface ExternalInput {
   /** What it said (a thread's first comment). */
   text: string;
   createdAt: Date;
-  disposition: { value: DispositionValue; reason: string; decidedByName: string | null; decidedAt: Date } | null;
+  /** A suggestion's change and what became of it in the text (null for a thread). */
+  suggestion?: SuggestionFate | null;
+  disposition: {
+    value: DispositionValue;
+    reason: string;
+    decidedByName: string | null;
+    decidedAt: Date;
+  } | null;
 }
 
 type Input = Omit<ExternalInput, "disposition">;
 type Reader = Db | Database["db"];
 
 /** The workspaces' lead organisations (id → lead, null when none). */
-async function leadsOf(db: Reader, database: Database, workspaceIds: string[]): Promise<Map<string, string | null>> {
+async function leadsOf(
+  db: Reader,
+  database: Database,
+  workspaceIds: string[]
+): Promise<Map<string, string | null>> {
   const { t } = database;
-  const rows = await db.select({ id: t.workspaces.id, lead: t.workspaces.leadOrganisationId }).from(t.workspaces).where(inArray(t.workspaces.id, workspaceIds));
+  const rows = await db
+    .select({ id: t.workspaces.id, lead: t.workspaces.leadOrganisationId })
+    .from(t.workspaces)
+    .where(inArray(t.workspaces.id, workspaceIds));
   return new Map(rows.map((r) => [r.id, r.lead]));
 }
 
 /** Comment threads from outside each workspace's lead organisation, oldest first. */
-async function externalThreadsUnchecked(db: Reader, database: Database, workspaceIds: string[]): Promise<Input[]> {
+async function externalThreadsUnchecked(
+  db: Reader,
+  database: Database,
+  workspaceIds: string[]
+): Promise<Input[]> {
   if (!workspaceIds.length) return [];
   const { t } = database;
   const leads = await leadsOf(db, database, workspaceIds);
@@ -70,9 +106,18 @@ async function externalThreadsUnchecked(db: Reader, database: Database, workspac
     })
     .from(t.commentThreads)
     .innerJoin(t.sections, eq(t.sections.id, t.commentThreads.sectionId))
-    .innerJoin(t.organisations, eq(t.organisations.id, t.commentThreads.organisationId))
+    .innerJoin(
+      t.organisations,
+      eq(t.organisations.id, t.commentThreads.organisationId)
+    )
     .leftJoin(t.user, eq(t.user.id, t.commentThreads.authorId))
-    .where(and(inArray(t.sections.workspaceId, workspaceIds), isNull(t.sections.archivedAt), eq(t.commentThreads.visibility, "all")))
+    .where(
+      and(
+        inArray(t.sections.workspaceId, workspaceIds),
+        isNull(t.sections.archivedAt),
+        eq(t.commentThreads.visibility, "all")
+      )
+    )
     .orderBy(asc(t.sections.position), asc(t.commentThreads.createdAt));
   const external = rows.filter((r) => {
     const lead = leads.get(r.workspaceId);
@@ -80,12 +125,26 @@ async function externalThreadsUnchecked(db: Reader, database: Database, workspac
   });
   if (!external.length) return [];
   const firstComments = await db
-    .select({ threadId: t.comments.threadId, body: t.comments.body, createdAt: t.comments.createdAt })
+    .select({
+      threadId: t.comments.threadId,
+      body: t.comments.body,
+      createdAt: t.comments.createdAt,
+    })
     .from(t.comments)
-    .where(and(inArray(t.comments.threadId, external.map((r) => r.id)), eq(t.comments.kind, "comment"), isNull(t.comments.deletedAt)))
+    .where(
+      and(
+        inArray(
+          t.comments.threadId,
+          external.map((r) => r.id)
+        ),
+        eq(t.comments.kind, "comment"),
+        isNull(t.comments.deletedAt)
+      )
+    )
     .orderBy(asc(t.comments.createdAt));
   const first = new Map<string, string>();
-  for (const c of firstComments) if (!first.has(c.threadId)) first.set(c.threadId, c.body);
+  for (const c of firstComments)
+    if (!first.has(c.threadId)) first.set(c.threadId, c.body);
   return external.map((r) => ({
     kind: "thread" as const,
     id: r.id,
@@ -103,18 +162,96 @@ async function externalThreadsUnchecked(db: Reader, database: Database, workspac
 }
 
 /**
- * THE SEAM FOR SUGGESTIONS. Suggestions from outside the lead organisation, once suggestion mode
- * stores them (marks with a string id, person and organisation in the Yjs text; issue #16): read the
- * sections' texts, keep the open and decided suggestions whose organisation is not the lead's, and
- * return them as inputs of kind "suggestion" with the mark id as `id`. Dispositions already take
- * (workspace, "suggestion", mark id). Until then there are none.
+ * Suggestions from outside each workspace's lead organisation (ADR 033), open or decided, from the
+ * suggestion log the collab server keeps (server/services/suggestion-log.ts): a suggestion's marks
+ * leave the text when it is accepted or rejected, the log keeps it with its outcome. The mark id is the
+ * input's id; the deleted text is its quote, the inserted text what it said.
  */
-export async function externalSuggestionsUnchecked(_db: Reader, _database: Database, _workspaceIds: string[]): Promise<Input[]> {
-  return [];
+export async function externalSuggestionsUnchecked(
+  db: Reader,
+  database: Database,
+  workspaceIds: string[]
+): Promise<Input[]> {
+  if (!workspaceIds.length) return [];
+  const { t } = database;
+  const leads = await leadsOf(db, database, workspaceIds);
+  const rows = await db
+    .select({
+      id: t.suggestionLog.suggestionId,
+      workspaceId: t.sections.workspaceId,
+      sectionId: t.sections.id,
+      sectionTitle: t.sections.title,
+      sectionStatus: t.sections.status,
+      organisationId: t.suggestionLog.organisationId,
+      organisationName: t.organisations.name,
+      authorName: t.suggestionLog.authorName,
+      kind: t.suggestionLog.kind,
+      inserted: t.suggestionLog.inserted,
+      deleted: t.suggestionLog.deleted,
+      createdAt: t.suggestionLog.createdAt,
+      outcome: t.suggestionLog.outcome,
+      reason: t.suggestionLog.reason,
+      decidedBy: t.suggestionLog.decidedBy,
+      decidedAt: t.suggestionLog.decidedAt,
+    })
+    .from(t.suggestionLog)
+    .innerJoin(t.sections, eq(t.sections.id, t.suggestionLog.sectionId))
+    .innerJoin(
+      t.organisations,
+      eq(t.organisations.id, t.suggestionLog.organisationId)
+    )
+    .where(
+      and(
+        inArray(t.sections.workspaceId, workspaceIds),
+        isNull(t.sections.archivedAt)
+      )
+    )
+    .orderBy(asc(t.sections.position), asc(t.suggestionLog.createdAt));
+  const external = rows.filter((r) => {
+    const lead = leads.get(r.workspaceId);
+    return lead !== null && lead !== undefined && r.organisationId !== lead;
+  });
+  const deciderIds = [
+    ...new Set(
+      external.map((r) => r.decidedBy).filter((id): id is string => Boolean(id))
+    ),
+  ];
+  const deciders = deciderIds.length
+    ? await db
+        .select({ id: t.user.id, name: t.user.name })
+        .from(t.user)
+        .where(inArray(t.user.id, deciderIds))
+    : [];
+  const nameOf = new Map(deciders.map((d) => [d.id, d.name]));
+  return external.map((r) => ({
+    kind: "suggestion" as const,
+    id: r.id,
+    workspaceId: r.workspaceId,
+    sectionId: r.sectionId,
+    sectionTitle: r.sectionTitle,
+    sectionStatus: r.sectionStatus,
+    organisationId: r.organisationId!,
+    organisationName: r.organisationName,
+    authorName: r.authorName || null,
+    quote: r.deleted,
+    text: r.inserted,
+    createdAt: r.createdAt,
+    suggestion: {
+      change: r.kind,
+      outcome: r.outcome ?? null,
+      reason: r.reason,
+      decidedByName: r.decidedBy ? nameOf.get(r.decidedBy) ?? null : null,
+      decidedAt: r.decidedAt ?? null,
+    },
+  }));
 }
 
 /** Every external input of the workspaces with its disposition (no policy check: callers check). */
-export async function listExternalInputsUnchecked(database: Database, workspaceIds: string[], db: Reader = database.db): Promise<ExternalInput[]> {
+export async function listExternalInputsUnchecked(
+  database: Database,
+  workspaceIds: string[],
+  db: Reader = database.db
+): Promise<ExternalInput[]> {
   if (!workspaceIds.length) return [];
   const { t } = database;
   const [threads, suggestions, decided] = await Promise.all([
@@ -134,16 +271,34 @@ export async function listExternalInputsUnchecked(database: Database, workspaceI
       .leftJoin(t.user, eq(t.user.id, t.dispositions.decidedBy))
       .where(inArray(t.dispositions.workspaceId, workspaceIds)),
   ]);
-  const key = (workspaceId: string, kind: string, id: string) => `${workspaceId}\u0000${kind}\u0000${id}`;
-  const byKey = new Map(decided.map((d) => [key(d.workspaceId, d.kind, d.id), d]));
+  const key = (workspaceId: string, kind: string, id: string) =>
+    `${workspaceId}\u0000${kind}\u0000${id}`;
+  const byKey = new Map(
+    decided.map((d) => [key(d.workspaceId, d.kind, d.id), d])
+  );
   return [...threads, ...suggestions].map((input) => {
     const d = byKey.get(key(input.workspaceId, input.kind, input.id));
-    return { ...input, disposition: d ? { value: d.value, reason: d.reason, decidedByName: d.decidedByName ?? null, decidedAt: d.decidedAt } : null };
+    return {
+      ...input,
+      disposition: d
+        ? {
+            value: d.value,
+            reason: d.reason,
+            decidedByName: d.decidedByName ?? null,
+            decidedAt: d.decidedAt,
+          }
+        : null,
+    };
   });
 }
 
 export interface ConsultationRecord {
-  workspace: { id: string; title: string; agendaId: string | null; leadOrganisationName: string | null };
+  workspace: {
+    id: string;
+    title: string;
+    agendaId: string | null;
+    leadOrganisationName: string | null;
+  };
   consultation: boolean;
   requireDispositions: boolean;
   inputs: ExternalInput[];
@@ -152,7 +307,11 @@ export interface ConsultationRecord {
 }
 
 /** The workspace's consultation record for `actor` (workspace.consultation); no inputs when its agenda is not under consultation. */
-export async function consultationRecord(database: Database, actor: Actor, workspaceId: string): Promise<ConsultationRecord> {
+export async function consultationRecord(
+  database: Database,
+  actor: Actor,
+  workspaceId: string
+): Promise<ConsultationRecord> {
   const facts = await loadWorkspaceFacts(database, actor, workspaceId);
   authorize(actor, "workspace.consultation", facts);
   const { db, t } = database;
@@ -167,15 +326,25 @@ export async function consultationRecord(database: Database, actor: Actor, works
     })
     .from(t.workspaces)
     .leftJoin(t.agendas, eq(t.agendas.id, t.workspaces.agendaId))
-    .leftJoin(t.organisations, eq(t.organisations.id, t.workspaces.leadOrganisationId))
+    .leftJoin(
+      t.organisations,
+      eq(t.organisations.id, t.workspaces.leadOrganisationId)
+    )
     .where(eq(t.workspaces.id, workspaceId))
     .limit(1);
   if (!ws) throw new NotFound("workspace", workspaceId);
   return {
-    workspace: { id: ws.id, title: ws.title, agendaId: ws.agendaId, leadOrganisationName: ws.leadOrganisationName ?? null },
+    workspace: {
+      id: ws.id,
+      title: ws.title,
+      agendaId: ws.agendaId,
+      leadOrganisationName: ws.leadOrganisationName ?? null,
+    },
     consultation: Boolean(ws.consultation),
     requireDispositions: Boolean(ws.consultation && ws.requireDispositions),
-    inputs: ws.consultation ? await listExternalInputsUnchecked(database, [workspaceId]) : [],
+    inputs: ws.consultation
+      ? await listExternalInputsUnchecked(database, [workspaceId])
+      : [],
     mayDispose: can(actor, "workspace.dispose", facts),
   };
 }
@@ -184,17 +353,39 @@ export async function consultationRecord(database: Database, actor: Actor, works
  * What publishing needs (server/policy.ts consultationPublish), read in the publishing transaction:
  * the agenda's consultation settings and the external inputs of `workspaceIds` without a disposition.
  */
-export async function consultationPublishFactsUnchecked(database: Database, db: Reader, agendaId: string | null, workspaceIds: string[]): Promise<ConsultationPublishFacts> {
+export async function consultationPublishFactsUnchecked(
+  database: Database,
+  db: Reader,
+  agendaId: string | null,
+  workspaceIds: string[]
+): Promise<ConsultationPublishFacts> {
   const { t } = database;
   const [agenda] = agendaId
-    ? await db.select({ consultation: t.agendas.consultation, requireDispositions: t.agendas.requireDispositions }).from(t.agendas).where(eq(t.agendas.id, agendaId)).limit(1)
+    ? await db
+        .select({
+          consultation: t.agendas.consultation,
+          requireDispositions: t.agendas.requireDispositions,
+        })
+        .from(t.agendas)
+        .where(eq(t.agendas.id, agendaId))
+        .limit(1)
     : [];
-  if (!agenda?.consultation || !agenda.requireDispositions) return { consultation: Boolean(agenda?.consultation), requireDispositions: Boolean(agenda?.requireDispositions), undisposed: [] };
+  if (!agenda?.consultation || !agenda.requireDispositions)
+    return {
+      consultation: Boolean(agenda?.consultation),
+      requireDispositions: Boolean(agenda?.requireDispositions),
+      undisposed: [],
+    };
   const inputs = await listExternalInputsUnchecked(database, workspaceIds, db);
   return {
     consultation: true,
     requireDispositions: true,
-    undisposed: inputs.filter((i) => i.disposition === null).map((i) => ({ sectionTitle: i.sectionTitle, organisationName: i.organisationName })),
+    undisposed: inputs
+      .filter((i) => i.disposition === null)
+      .map((i) => ({
+        sectionTitle: i.sectionTitle,
+        organisationName: i.organisationName,
+      })),
   };
 }
 
@@ -202,12 +393,18 @@ export async function consultationPublishFactsUnchecked(database: Database, db: 
  * The workspaces of an agenda whose consultation record `actor` may read (workspace.consultation), in
  * their order; the annex (reactienota) is built from these only.
  */
-export async function consultationWorkspaces(database: Database, actor: Actor, agendaId: string): Promise<{ id: string; title: string }[]> {
+export async function consultationWorkspaces(
+  database: Database,
+  actor: Actor,
+  agendaId: string
+): Promise<{ id: string; title: string }[]> {
   const { db, t } = database;
   const rows = await db
     .select({ id: t.workspaces.id, title: t.workspaces.title })
     .from(t.workspaces)
-    .where(and(eq(t.workspaces.agendaId, agendaId), isNull(t.workspaces.archivedAt)))
+    .where(
+      and(eq(t.workspaces.agendaId, agendaId), isNull(t.workspaces.archivedAt))
+    )
     .orderBy(asc(t.workspaces.position));
   const allowed: { id: string; title: string }[] = [];
   for (const ws of rows) {

@@ -1,9 +1,12 @@
 /**
  * Suggesting in two browsers (ADR 027): partner@be.example, a commenter in the cross-border
  * workspace, can only suggest; they reword a phrase and add a word. lead@ez.example sees both live,
- * as marked text and as cards in the margin, accepts the rewording and rejects the added word; both
- * browsers end with the same text. Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
+ * as marked text and as cards in the margin, accepts the rewording and rejects the added word, each
+ * with a reason typed on the card; both browsers end with the same text, and the consultation annex
+ * (reactienota) of the partner's organisation lists both with their outcome and reason (ADR 033).
+ * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
  */
+import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { peopleInBrowsers } from "./support/browser";
@@ -49,6 +52,12 @@ const cards = (page: Page) => page.locator(".ov-suggestion-card");
 describe("suggesting in the browser", () => {
   it("a partner suggests a rewording and a word; the lead sees both live, accepts one and rejects the other", async () => {
     const [sectionId] = await people.server.sectionIds(WS.crossBorder);
+    // The agenda is under consultation: the partner's suggestions are inputs of its record.
+    const { db, t } = people.server.database;
+    const workspaceId = await people.server.workspaceId(WS.crossBorder);
+    const [ws] = await db.select({ agendaId: t.workspaces.agendaId }).from(t.workspaces).where(eq(t.workspaces.id, workspaceId));
+    await db.update(t.agendas).set({ consultation: true }).where(eq(t.agendas.id, ws.agendaId!));
+    const [be] = await db.select({ organisationId: t.user.organisationId }).from(t.user).where(eq(t.user.email, "partner@be.example"));
     const partner = await signedInPage("partner@be.example");
     const lead = await signedInPage("lead@ez.example");
     await Promise.all([openSection(partner, sectionId), openSection(lead, sectionId)]);
@@ -79,8 +88,22 @@ describe("suggesting in the browser", () => {
     const added = cards(lead).filter({ hasText: "breed" });
     await shot(lead, "suggestions-lead-sees-cards");
 
+    // "Reply" on a card starts a comment thread on the suggested text (here the partner's, then cancelled).
+    await cards(partner).filter({ hasText: "landsgrenzen" }).getByRole("button", { name: "Reply", exact: true }).click();
+    await expect.poll(() => partner.locator("[data-draft] .ov-thread__quote").innerText()).toContain("landsgrenzen");
+    await partner.locator("[data-draft]").getByRole("button", { name: "Cancel", exact: true }).click();
+
+    // Accepting asks for a reason (optional); Enter confirms.
     await rewording.getByRole("button", { name: "Accept", exact: true }).click();
+    const acceptReason = rewording.locator('[data-decide="accept"] textarea');
+    await expect.poll(() => acceptReason.evaluate((el) => el === document.activeElement)).toBe(true);
+    await lead.keyboard.type("Sluit aan bij de Benelux-afspraken", { delay: 5 });
+    await lead.keyboard.press("Enter");
+    await expect.poll(() => cards(lead).count(), { timeout: 10_000 }).toBe(1);
     await added.getByRole("button", { name: "Reject", exact: true }).click();
+    await added.locator('[data-decide="reject"] textarea').waitFor();
+    await lead.keyboard.type("Het woord breed voegt niets toe", { delay: 5 });
+    await lead.keyboard.press("Enter");
 
     await expect.poll(() => cards(lead).count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => prose(lead)).toContain("beperken zich niet tot de grenzen van ons land.");
@@ -89,6 +112,21 @@ describe("suggesting in the browser", () => {
     // The partner's browser has the same text.
     await expect.poll(() => prose(partner), { timeout: 10_000 }).toBe(await prose(lead));
     await shot(partner, "suggestions-partner-after");
+
+    // The annex of the partner's organisation lists both, with the outcome and the reason given.
+    const annex = async () => (await lead.request.get(`${people.server.url}/a/${ws.agendaId}/reactienota?organisation=${be.organisationId}&format=md`)).text();
+    await expect.poll(annex, { timeout: 10_000 }).toContain("Het woord breed voegt niets toe");
+    const md = await annex();
+    expect(md).toContain("grenzen van ons land");
+    expect(md).toContain("landsgrenzen");
+    expect(md).toContain("Sluit aan bij de Benelux-afspraken");
+    expect(md).toMatch(/geaccepteerd|accepted/);
+    expect(md).toMatch(/afgewezen|rejected/);
+    // The consultation page pre-fills their dispositions from the outcomes.
+    await lead.goto(`${people.server.url}/w/${workspaceId}/consultation`);
+    expect(await lead.locator('[data-kind="suggestion"]').count()).toBe(2);
+    expect(await lead.locator('[data-prefilled="adopted"]').count()).toBe(1);
+    expect(await lead.locator('[data-prefilled="not_adopted"]').count()).toBe(1);
 
     expect(problems).toEqual([]);
   });

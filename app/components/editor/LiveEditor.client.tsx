@@ -18,7 +18,19 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import * as authProtocol from "y-protocols/auth";
 import type * as decoding from "lib0/decoding";
-import { CloseCode, COLLAB_PATH, DeniedReason, MessageType, organisationColour } from "../../shared/collab";
+import * as encoding from "lib0/encoding";
+import {
+  CloseCode,
+  COLLAB_PATH,
+  DeniedReason,
+  MessageStateless,
+  MessageType,
+  organisationColour,
+} from "../../shared/collab";
+import {
+  SUGGESTION_DECIDE,
+  type SuggestionDecision,
+} from "../../shared/consultation";
 import { FRAGMENT, documentExtensions } from "../../shared/editor-extensions";
 import {
   blocksEditing,
@@ -60,7 +72,11 @@ interface Session {
 /** The shared schema, without StarterKit's trailing paragraph: in a shared document every client
  *  would append its own, so the text grows empty paragraphs (the schema is unchanged). */
 function baseExtensions(): AnyExtension[] {
-  return documentExtensions().map((extension) => (extension.name === "starterKit" ? extension.configure({ trailingNode: false }) : extension));
+  return documentExtensions().map((extension) =>
+    extension.name === "starterKit"
+      ? extension.configure({ trailingNode: false })
+      : extension
+  );
 }
 
 /** Refuses local changes to the text while the editor is read-only (remote changes still apply). */
@@ -71,14 +87,18 @@ const ReadOnlyGuard = Extension.create({
     return [
       new Plugin({
         key: new PluginKey("overlegReadOnlyGuard"),
-        filterTransaction: (tr) => editor.isEditable || !tr.docChanged || isChangeOrigin(tr),
+        filterTransaction: (tr) =>
+          editor.isEditable || !tr.docChanged || isChangeOrigin(tr),
       }),
     ];
   },
 });
 
 /** Mod-k opens the link dialog; Alt-F10 moves focus to the toolbar. */
-const EditorShortcuts = Extension.create<{ openLink: () => void; focusToolbar: () => void }>({
+const EditorShortcuts = Extension.create<{
+  openLink: () => void;
+  focusToolbar: () => void;
+}>({
   name: "overlegEditorShortcuts",
   addOptions() {
     return { openLink: () => {}, focusToolbar: () => {} };
@@ -126,7 +146,9 @@ export function LiveEditor(props: LiveEditorProps) {
   const [presence, setPresence] = useState<PersonInSection[]>([]);
   const [blocked, setBlocked] = useState<StopReason | null>(null);
   const [denied, setDenied] = useState<DeniedReason | null>(null);
-  const [connection, setConnection] = useState<Pick<LiveStatus, "connection" | "retry">>({ connection: { kind: "connecting" } });
+  const [connection, setConnection] = useState<
+    Pick<LiveStatus, "connection" | "retry">
+  >({ connection: { kind: "connecting" } });
   const [linkOpen, setLinkOpen] = useState(false);
   // The server refused a change as not valid (Malformed): the session starts again from the saved
   // text, like after a rights drop (ADR 008), and the person is told their last change was not saved.
@@ -136,6 +158,24 @@ export function LiveEditor(props: LiveEditorProps) {
   const restartedUnsynced = useRef(false);
   const toolbarRef = useRef<HTMLDivElement>(null);
   const toggleModeRef = useRef<() => void>(() => {});
+
+  // An accept or reject made on a card, with its reason, for the consultation record (ADR 033): a
+  // stateless message after the change itself, on the same socket. Offline it is lost and the server
+  // reads the outcome from the text.
+  const sendDecision = useCallback(
+    (decision: SuggestionDecision) => {
+      const ws = session?.provider.ws;
+      if (!ws || ws.readyState !== WebSocket.OPEN) return;
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MessageStateless);
+      encoding.writeVarString(
+        e,
+        JSON.stringify({ type: SUGGESTION_DECIDE, ...decision })
+      );
+      ws.send(encoding.toUint8Array(e));
+    },
+    [session]
+  );
 
   // Latest props for callbacks created once per session.
   const latest = useRef(props);
@@ -154,11 +194,18 @@ export function LiveEditor(props: LiveEditorProps) {
     if (!latest.current.editable) return;
     setChosenMode((m) => {
       const next = m === "editing" ? "suggesting" : "editing";
-      setAnnouncement(tRef.current(next === "suggesting" ? "suggest.announceSuggesting" : "suggest.announceEditing"));
+      setAnnouncement(
+        tRef.current(
+          next === "suggesting"
+            ? "suggest.announceSuggesting"
+            : "suggest.announceEditing"
+        )
+      );
       return next;
     });
   }, []);
-  const canEdit = mayWrite && !props.locked && blocked === null && denied === null;
+  const canEdit =
+    mayWrite && !props.locked && blocked === null && denied === null;
   // A session is writable or read-only for its whole life. When the rights drop (the page learns it,
   // or the server refuses a change) it starts again, read-only, from the saved text, and what this
   // device kept is dropped: a change that can no longer be saved is neither shown as if it were, nor
@@ -182,15 +229,22 @@ export function LiveEditor(props: LiveEditorProps) {
     const doc = new Y.Doc();
     // Keep a copy on this device only for people who may write: a read-only copy has nothing to keep,
     // and stale local changes from an earlier role must not be offered to the server.
-    const persistence = initialEditable ? new IndexeddbPersistence(`overleg-section-${sectionId}`, doc) : null;
+    const persistence = initialEditable
+      ? new IndexeddbPersistence(`overleg-section-${sectionId}`, doc)
+      : null;
     const wsOrigin = window.location.origin.replace(/^http/, "ws");
-    const provider = new WebsocketProvider(wsOrigin + COLLAB_PATH, sectionId, doc, {
-      connect: false,
-      // Tabs talk through the server only: it checks every change and sets every identity.
-      disableBc: true,
-      maxBackoffTime: 5000,
-      shouldReconnect: (event) => stopReasonForClose(event.code) === null,
-    });
+    const provider = new WebsocketProvider(
+      wsOrigin + COLLAB_PATH,
+      sectionId,
+      doc,
+      {
+        connect: false,
+        // Tabs talk through the server only: it checks every change and sets every identity.
+        disableBc: true,
+        maxBackoffTime: 5000,
+        shouldReconnect: (event) => stopReasonForClose(event.code) === null,
+      }
+    );
 
     let disposed = false;
     let stopped = false;
@@ -227,13 +281,27 @@ export function LiveEditor(props: LiveEditorProps) {
     // A refused upgrade reaches the browser as a bare 1006; ask the API what is wrong, now and then.
     const probe = async () => {
       try {
-        const res = await fetch(`/api/v1/sections/${encodeURIComponent(sectionId)}`, {
-          credentials: "same-origin",
-          headers: { accept: "application/json" },
-        });
-        const body: unknown = (res.headers.get("content-type") ?? "").includes("json") ? await res.json() : null;
+        const res = await fetch(
+          `/api/v1/sections/${encodeURIComponent(sectionId)}`,
+          {
+            credentials: "same-origin",
+            headers: { accept: "application/json" },
+          }
+        );
+        const body: unknown = (res.headers.get("content-type") ?? "").includes(
+          "json"
+        )
+          ? await res.json()
+          : null;
         const reason = stopReasonForProbe(res.status, body);
-        if (reason && !disposed && !stopped && current.kind !== "connected" && current.kind !== "syncing") stop(reason);
+        if (
+          reason &&
+          !disposed &&
+          !stopped &&
+          current.kind !== "connected" &&
+          current.kind !== "syncing"
+        )
+          stop(reason);
       } catch {
         // Network trouble: keep trying.
       }
@@ -241,9 +309,17 @@ export function LiveEditor(props: LiveEditorProps) {
 
     // The server refused a change or says the rights dropped (this person may only read now, or the
     // section was locked): the session starts again read-only (see `writable`).
-    provider.messageHandlers[MessageType.Auth] = (_encoder, decoder: decoding.Decoder) => {
+    provider.messageHandlers[MessageType.Auth] = (
+      _encoder,
+      decoder: decoding.Decoder
+    ) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
-        if (!disposed) setDenied(reason === DeniedReason.Locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
+        if (!disposed)
+          setDenied(
+            reason === DeniedReason.Locked
+              ? DeniedReason.Locked
+              : DeniedReason.ReadOnly
+          );
       });
     };
 
@@ -251,7 +327,8 @@ export function LiveEditor(props: LiveEditorProps) {
       if (stopped) return;
       if (status === "connected") publish({ kind: "syncing" });
       // Keep "offline"/"reconnecting" while retrying, so the status does not flicker.
-      else if (status === "connecting" && current.kind === "connecting") publish(current);
+      else if (status === "connecting" && current.kind === "connecting")
+        publish(current);
     });
     provider.on("sync", (synced) => {
       if (!synced || stopped) return;
@@ -260,7 +337,9 @@ export function LiveEditor(props: LiveEditorProps) {
       const before = endedWritable.current;
       endedWritable.current = null;
       if (before && holdsMore(before, Y.encodeStateVector(doc)) && !disposed) {
-        setDenied(latest.current.locked ? DeniedReason.Locked : DeniedReason.ReadOnly);
+        setDenied(
+          latest.current.locked ? DeniedReason.Locked : DeniedReason.ReadOnly
+        );
       }
       failures = 0;
       restartedUnsynced.current = false;
@@ -274,11 +353,17 @@ export function LiveEditor(props: LiveEditorProps) {
       // the new session synced, the editor stops and says so.
       // So too a change the server did not take as a suggestion (ADR 027): made at the same moment as
       // someone else's change to the same words, it can look like a change to their suggestion.
-      if ((event?.code === CloseCode.Malformed || event?.code === CloseCode.NotASuggestion) && !restartedUnsynced.current) {
+      if (
+        (event?.code === CloseCode.Malformed ||
+          event?.code === CloseCode.NotASuggestion) &&
+        !restartedUnsynced.current
+      ) {
         stopped = true;
         provider.disconnect();
         publish({ kind: "connecting" });
-        const cleared = persistence ? persistence.clearData() : Promise.resolve();
+        const cleared = persistence
+          ? persistence.clearData()
+          : Promise.resolve();
         void cleared
           .catch(() => {})
           .then(() => {
@@ -324,27 +409,52 @@ export function LiveEditor(props: LiveEditorProps) {
         Collaboration.configure({ document: doc, field: FRAGMENT }),
         CollaborationCaret.configure({
           provider,
-          user: { id: me.id, name: me.name, organisation: me.organisationShortCode, color: organisationColour(me.organisationShortCode) },
+          user: {
+            id: me.id,
+            name: me.name,
+            organisation: me.organisationShortCode,
+            color: organisationColour(me.organisationShortCode),
+          },
           render: renderCaret,
         }),
         ReadOnlyGuard,
         SuggestMode.configure({
-          author: { userId: me.id, organisationId: me.organisationId, name: me.name, organisation: me.organisationShortCode },
+          author: {
+            userId: me.id,
+            organisationId: me.organisationId,
+            name: me.name,
+            organisation: me.organisationShortCode,
+          },
           mode: () => modeRef.current,
           onRefused: () => setAnnouncement(tRef.current("suggest.refused")),
           onToggle: () => toggleModeRef.current(),
         }),
         EditorShortcuts.configure({
           openLink: () => setLinkOpen(true),
-          focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+          focusToolbar: () =>
+            toolbarRef.current
+              ?.querySelector<HTMLButtonElement>('button[tabindex="0"]')
+              ?.focus(),
         }),
         ...(initial.extensions ?? []),
       ],
-      editorProps: { attributes: proseAttributes(tRef.current("textbox"), initialEditable) },
+      editorProps: {
+        attributes: proseAttributes(tRef.current("textbox"), initialEditable),
+      },
     });
 
     const onAwareness = () => {
-      if (!disposed) setPresence(presenceFrom(provider.awareness.getStates() as Map<number, Record<string, unknown>>, doc.clientID, me.id));
+      if (!disposed)
+        setPresence(
+          presenceFrom(
+            provider.awareness.getStates() as Map<
+              number,
+              Record<string, unknown>
+            >,
+            doc.clientID,
+            me.id
+          )
+        );
     };
     provider.awareness.on("change", onAwareness);
     onAwareness();
@@ -386,7 +496,9 @@ export function LiveEditor(props: LiveEditorProps) {
   useEffect(() => {
     if (!editor || editor.isDestroyed) return;
     if (editor.isEditable !== canEdit) editor.setEditable(canEdit);
-    editor.setOptions({ editorProps: { attributes: proseAttributes(t("textbox"), canEdit) } });
+    editor.setOptions({
+      editorProps: { attributes: proseAttributes(t("textbox"), canEdit) },
+    });
   }, [editor, canEdit, t]);
 
   const closeLink = useCallback(() => {
@@ -396,26 +508,67 @@ export function LiveEditor(props: LiveEditorProps) {
 
   return (
     <>
-      <div className={editor && canEdit ? "ov-editor__bar" : "ov-editor__bar ov-editor__bar--reading"}>
-        {editor && canEdit && mode === "editing" ? <Toolbar ref={toolbarRef} editor={editor} onLink={() => setLinkOpen(true)} /> : null}
+      <div
+        className={
+          editor && canEdit
+            ? "ov-editor__bar"
+            : "ov-editor__bar ov-editor__bar--reading"
+        }
+      >
+        {editor && canEdit && mode === "editing" ? (
+          <Toolbar
+            ref={toolbarRef}
+            editor={editor}
+            onLink={() => setLinkOpen(true)}
+          />
+        ) : null}
         {editor && canEdit && props.editable ? (
-          <button type="button" className="ov-editor__mode" aria-pressed={mode === "suggesting"} title={t("suggest.toggleHint")} onClick={toggleMode} data-mode={mode}>
+          <button
+            type="button"
+            className="ov-editor__mode"
+            aria-pressed={mode === "suggesting"}
+            title={t("suggest.toggleHint")}
+            onClick={toggleMode}
+            data-mode={mode}
+          >
             {t("suggest.toggle")}
           </button>
         ) : null}
-        {editor && canEdit && !props.editable ? <p className="ov-editor__mode-note">{t("suggest.onlySuggest")}</p> : null}
+        {editor && canEdit && !props.editable ? (
+          <p className="ov-editor__mode-note">{t("suggest.onlySuggest")}</p>
+        ) : null}
         <SectionPresence people={presence} />
       </div>
       <p className="visually-hidden" aria-live="polite" data-mode-announcement>
         {announcement}
       </p>
-      <div className="ov-editor__with-margin" data-mode={canEdit ? mode : "reading"}>
-        <div className="ov-editor__surface" hidden={!ready} data-ready={ready ? "true" : "false"}>
+      <div
+        className="ov-editor__with-margin"
+        data-mode={canEdit ? mode : "reading"}
+      >
+        <div
+          className="ov-editor__surface"
+          hidden={!ready}
+          data-ready={ready ? "true" : "false"}
+        >
           <EditorContent editor={editor} />
         </div>
-        {editor && ready ? <SuggestionCards editor={editor} canResolve={props.editable && !props.locked && denied === null} /> : null}
+        {editor && ready ? (
+          <SuggestionCards
+            editor={editor}
+            canResolve={props.editable && !props.locked && denied === null}
+            onDecide={sendDecision}
+            freshApprovals={props.freshApprovals}
+          />
+        ) : null}
       </div>
-      {editor && linkOpen && canEdit && mode === "editing" ? <LinkDialog editor={editor} onClose={closeLink} sections={props.linkTargets ?? []} /> : null}
+      {editor && linkOpen && canEdit && mode === "editing" ? (
+        <LinkDialog
+          editor={editor}
+          onClose={closeLink}
+          sections={props.linkTargets ?? []}
+        />
+      ) : null}
     </>
   );
 }
@@ -423,11 +576,15 @@ export function LiveEditor(props: LiveEditorProps) {
 /** Whether state vector `a` holds changes that `b` lacks. */
 function holdsMore(a: Uint8Array, b: Uint8Array): boolean {
   const has = Y.decodeStateVector(b);
-  for (const [client, clock] of Y.decodeStateVector(a)) if ((has.get(client) ?? 0) < clock) return true;
+  for (const [client, clock] of Y.decodeStateVector(a))
+    if ((has.get(client) ?? 0) < clock) return true;
   return false;
 }
 
-function proseAttributes(label: string, editable: boolean): Record<string, string> {
+function proseAttributes(
+  label: string,
+  editable: boolean
+): Record<string, string> {
   return {
     class: "ov-editor__prose",
     role: "textbox",

@@ -37,6 +37,8 @@ export interface SectionEditorProps {
   extensions?: AnyExtension[];
   /** Called with the live editor and its Yjs document once created, and with null when it goes away. */
   onEditor?: (live: { editor: Editor; doc: Y.Doc } | null) => void;
+  /** The organisations that approved the current text: accepting a suggestion makes their approvals stale (ADR 027). */
+  freshApprovals?: readonly string[];
   /** The sections a link may point to (the link dialog's list): readable ones of the same agenda. */
   linkTargets?: readonly SectionLinkTarget[];
 }
