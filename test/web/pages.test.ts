@@ -120,7 +120,7 @@ describe("workspace page", () => {
     const shown = [...html.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]);
     expect(shown).toEqual(sectionIds);
     expect(visible).toMatch(/Eva de Leeuw Ministerie van Economische Zaken Eigenaar/);
-    expect(visible).toMatch(/Daan Kramer \(jij\) Ministerie van Klimaat en Groene Groei Bewerker/);
+    expect(visible).toMatch(/Daan Kramer \(u\) Ministerie van Klimaat en Groene Groei Bewerker/);
     expect(visible).toMatch(/Vera Jansen TNO Lezer/);
     expect(visible).not.toContain("Pieter Claes");
   });
@@ -136,7 +136,7 @@ describe("workspace page", () => {
     const id = await server.workspaceId(WS.financing);
     const { status, html } = await page(`/w/${id}`, "partner@be.example");
     expect(status).toBe(403);
-    expect(text(html)).toContain("Je bent geen lid van deze werkruimte");
+    expect(text(html)).toContain("U bent geen lid van deze werkruimte");
     expect(html).toContain('href="/"');
     expect(text(html)).not.toContain("Eva de Leeuw");
   });
@@ -201,7 +201,7 @@ describe("section page", () => {
     expect(status).toBe(403);
     const visible = text(html);
     expect(visible).toContain("Geen toegang");
-    expect(visible).toContain("Je bent geen lid van de werkruimte waar deze sectie bij hoort");
+    expect(visible).toContain("U bent geen lid van de werkruimte waar deze sectie bij hoort");
     expect(visible).not.toContain("TNO adviseert");
 
     const english = await page(`/s/${sectionId}`, "partner@be.example", { "accept-language": "en" });
@@ -255,7 +255,7 @@ describe("sign-in and sign-out", () => {
     const res = await post("/sign-in", { email: "not-an-address", password: "" });
     expect(res.status).toBe(400);
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(text(await res.text())).toContain("Vul een geldig e-mailadres en je wachtwoord in.");
+    expect(text(await res.text())).toContain("Vul een geldig e-mailadres en uw wachtwoord in.");
   });
 
   it("with the right password sets the session cookie and goes where the person was going", async () => {
