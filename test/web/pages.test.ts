@@ -349,3 +349,27 @@ describe("language", () => {
     expect(await res.json()).toEqual({ error: { code: "invalid_language", message: expect.any(String) } });
   });
 });
+
+describe("sending pages and assets", () => {
+  it("compresses pages and assets for browsers that accept it, and lets fingerprinted assets be kept a year", async () => {
+    const brotli = await fetch(`${server.url}/sign-in`, { headers: { "accept-encoding": "br, gzip" } });
+    const html = await brotli.text();
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers.get("content-encoding")).toBe("br");
+    expect(brotli.headers.get("vary")).toMatch(/accept-encoding/i);
+    expect(html).toContain("<html");
+
+    const script = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toMatch(/max-age=31536000.*immutable|immutable.*max-age=31536000/);
+    expect((await asset.text()).length).toBeGreaterThan(0);
+
+    // A client that asks for nothing gets the plain bytes.
+    const plain = await fetch(`${server.url}/sign-in`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toContain("<html");
+  });
+});
