@@ -30,6 +30,9 @@ export function ensureBuild() {
   const result = spawnSync(process.execPath, [resolve(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
     cwd: root,
     stdio: "inherit",
+    // Always the production build: under vitest NODE_ENV is "test", and Vite would otherwise bundle
+    // React's development build (larger, with development-only warnings) into build/client.
+    env: { ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) {
     console.error("The build failed; see the messages above.");

@@ -19,6 +19,7 @@ import { createCollab, type Collab } from "./collab/index";
 import { createServicesBase, type Services } from "./context";
 import { ConfigError, type Env } from "./env";
 import { DomainEventBus } from "./events";
+import { compress } from "./http/compress";
 import { refuseForeignOrigins } from "./http/origin";
 import { securityHeaders } from "./http/security-headers";
 import { createLogger, type Logger } from "./log";
@@ -124,6 +125,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   // and the cross-site request forgery check on every request that can change something.
   app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
   app.use(refuseForeignOrigins({ publicUrl: env.PUBLIC_URL, log }));
+  // Pages, JSON and assets are sent compressed (brotli or gzip; server/http/compress.ts).
+  app.use(compress());
 
   // The installation's public key (Ed25519, SPKI PEM): it verifies publication packages and audit
   // checkpoints; public, no sign-in (ADR 030).

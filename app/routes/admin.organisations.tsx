@@ -62,9 +62,9 @@ function OrganisationRow({ organisation }: { organisation: ReturnType<typeof use
   return (
     <tr>
       <th scope="row">{organisation.name}</th>
-      <td>{organisation.shortCode}</td>
-      <td>{common(`orgKind.${organisation.kind}`)}</td>
-      <td>{organisation.people}</td>
+      <td data-label={t("organisations.shortCode")}>{organisation.shortCode}</td>
+      <td data-label={t("organisations.kind")}>{common(`orgKind.${organisation.kind}`)}</td>
+      <td data-label={t("organisations.people")}>{organisation.people}</td>
       <td>
         <details open={Boolean(failure) || undefined}>
           <summary>

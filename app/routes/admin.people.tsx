@@ -100,7 +100,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
         <br />
         <span className="muted">{person.email}</span>
       </th>
-      <td>
+      <td data-label={t("people.organisation")}>
         <orgFetcher.Form method="post" className="inline-form" onSubmit={orgForm.onSubmit}>
           <input type="hidden" name="intent" value="organisation" />
           <input type="hidden" name="userId" value={person.id} />
@@ -116,7 +116,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
         </orgFetcher.Form>
         <FieldError id={`${p}-org-error`} code={orgForm.errors.organisationId ?? orgForm.errors.form} />
       </td>
-      <td>
+      <td data-label={t("people.admin")}>
         {person.isAdmin ? t("people.isAdmin") : "—"}
         <adminFetcher.Form method="post">
           <input type="hidden" name="intent" value="admin" />
@@ -128,7 +128,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
           </button>
         </adminFetcher.Form>
       </td>
-      <td>
+      <td data-label={t("people.status")}>
         {person.disabledAt ? (
           <>
             {t("people.disabledSince")} <time dateTime={person.disabledAt}>{formatMoment(person.disabledAt, dateLocale)}</time>

@@ -239,7 +239,7 @@ export default function SectionPage() {
                 suggestable={!section.archived && abilities["section.suggest"]}
                 locked={locked}
                 onReady={() => setReadyFor(section.id)}
-                extensions={comments.extensions}
+                loadExtensions={comments.loadExtensions}
                 onEditor={comments.onEditor}
                 linkTargets={linkTargets}
                 freshApprovals={freshApprovals}

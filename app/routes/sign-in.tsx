@@ -264,8 +264,8 @@ export default function SignIn() {
                 {demo.people.map((p) => (
                   <tr key={p.email}>
                     <td>{p.name}</td>
-                    <td>{p.organisation ?? "—"}</td>
-                    <td>
+                    <td data-label={t("signIn.demo.organisation")}>{p.organisation ?? "—"}</td>
+                    <td data-label={t("signIn.demo.email")}>
                       <code>{p.email}</code>
                     </td>
                   </tr>

@@ -138,8 +138,8 @@ function MemberRow({ member, canManage, pageResult }: { member: ReturnType<typeo
         <br />
         <span className="muted">{member.email}</span>
       </th>
-      <td>{member.organisationName ?? "—"}</td>
-      <td>
+      <td data-label={t("members.organisation")}>{member.organisationName ?? "—"}</td>
+      <td data-label={t("members.role")}>
         {canManage ? (
           <roleFetcher.Form method="post" className="inline-form" onSubmit={roleForm.onSubmit}>
             <input type="hidden" name="intent" value="changeRole" />
@@ -189,12 +189,12 @@ function InvitationRow({ invitation, pageResult }: { invitation: ReturnType<type
   return (
     <tr>
       <th scope="row">{invitation.email}</th>
-      <td>
+      <td data-label={t("invitations.role")}>
         <RoleLabel role={invitation.role} />
       </td>
-      <td>{invitation.organisationName ?? "—"}</td>
-      <td>{invitation.invitedByName ?? "—"}</td>
-      <td>
+      <td data-label={t("invitations.organisation")}>{invitation.organisationName ?? "—"}</td>
+      <td data-label={t("invitations.invitedBy")}>{invitation.invitedByName ?? "—"}</td>
+      <td data-label={t("invitations.expires")}>
         <time dateTime={invitation.expiresAt}>{formatMoment(invitation.expiresAt, dateLocale)}</time>
       </td>
       <td>

@@ -158,7 +158,7 @@ describe("the review path in the browser", () => {
     await approve(kgg, sectionId, "KGG", "Akkoord namens KGG.");
     await untilShown(kgg, "the KGG approval by Daan Kramer", async () => {
       const shown = await organisation(kgg, "KGG").innerText();
-      return shown.includes("Approve") && shown.includes("Daan Kramer");
+      return shown.includes("approved") && shown.includes("Daan Kramer");
     });
     await approve(fme, sectionId, "FME", "Akkoord namens FME.", true);
     // Without reloading: the page that just recorded the decision shows the outcome live.

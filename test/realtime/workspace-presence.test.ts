@@ -36,7 +36,7 @@ describe("WorkspacePresence", () => {
     const html = render("nl", { people: [eva], currentUserId: "u-eva", headingLevel: 3 });
     expect(html).toMatch(/<h3[^>]*>Nu aanwezig <span[^>]*>\(0 anderen\)<\/span><\/h3>/);
     expect(html).toContain("Er is nu niemand anders.");
-    expect(html).toContain("Eva de Leeuw (jij)");
+    expect(html).toContain("Eva de Leeuw (u)");
   });
 
   it("renders names as text, never as markup", () => {

@@ -66,7 +66,7 @@ describe("the review path in the web app", () => {
     expect((await post(`/s/${sectionId}/review`, "expert@fme.example", { intent: "request", dueDate: due })).status).toBe(403);
     const bad = await post(`/s/${sectionId}/review`, "lead@ez.example", { intent: "request", dueDate: "2001-01-01" });
     expect(bad.status).toBe(400);
-    expect((await page(`/s/${sectionId}/review`, "lead@ez.example")).html).toContain("Er loopt geen review voor dit onderdeel.");
+    expect((await page(`/s/${sectionId}/review`, "lead@ez.example")).html).toContain("Er loopt geen review voor deze sectie.");
 
     const requested = await post(`/s/${sectionId}/review`, "lead@ez.example", { intent: "request", dueDate: due });
     expect(requested.status).toBe(200);

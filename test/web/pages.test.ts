@@ -120,7 +120,7 @@ describe("workspace page", () => {
     const shown = [...html.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]);
     expect(shown).toEqual(sectionIds);
     expect(visible).toMatch(/Eva de Leeuw Ministerie van Economische Zaken Eigenaar/);
-    expect(visible).toMatch(/Daan Kramer \(jij\) Ministerie van Klimaat en Groene Groei Bewerker/);
+    expect(visible).toMatch(/Daan Kramer \(u\) Ministerie van Klimaat en Groene Groei Bewerker/);
     expect(visible).toMatch(/Vera Jansen TNO Lezer/);
     expect(visible).not.toContain("Pieter Claes");
   });
@@ -136,7 +136,7 @@ describe("workspace page", () => {
     const id = await server.workspaceId(WS.financing);
     const { status, html } = await page(`/w/${id}`, "partner@be.example");
     expect(status).toBe(403);
-    expect(text(html)).toContain("Je bent geen lid van deze werkruimte");
+    expect(text(html)).toContain("U bent geen lid van deze werkruimte");
     expect(html).toContain('href="/"');
     expect(text(html)).not.toContain("Eva de Leeuw");
   });
@@ -201,7 +201,7 @@ describe("section page", () => {
     expect(status).toBe(403);
     const visible = text(html);
     expect(visible).toContain("Geen toegang");
-    expect(visible).toContain("Je bent geen lid van de werkruimte waar deze sectie bij hoort");
+    expect(visible).toContain("U bent geen lid van de werkruimte waar deze sectie bij hoort");
     expect(visible).not.toContain("TNO adviseert");
 
     const english = await page(`/s/${sectionId}`, "partner@be.example", { "accept-language": "en" });
@@ -255,7 +255,7 @@ describe("sign-in and sign-out", () => {
     const res = await post("/sign-in", { email: "not-an-address", password: "" });
     expect(res.status).toBe(400);
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(text(await res.text())).toContain("Vul een geldig e-mailadres en je wachtwoord in.");
+    expect(text(await res.text())).toContain("Vul een geldig e-mailadres en uw wachtwoord in.");
   });
 
   it("with the right password sets the session cookie and goes where the person was going", async () => {
@@ -347,5 +347,29 @@ describe("language", () => {
     expect(res.status).toBe(400);
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await res.json()).toEqual({ error: { code: "invalid_language", message: expect.any(String) } });
+  });
+});
+
+describe("sending pages and assets", () => {
+  it("compresses pages and assets for browsers that accept it, and lets fingerprinted assets be kept a year", async () => {
+    const brotli = await fetch(`${server.url}/sign-in`, { headers: { "accept-encoding": "br, gzip" } });
+    const html = await brotli.text();
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers.get("content-encoding")).toBe("br");
+    expect(brotli.headers.get("vary")).toMatch(/accept-encoding/i);
+    expect(html).toContain("<html");
+
+    const script = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toMatch(/max-age=31536000.*immutable|immutable.*max-age=31536000/);
+    expect((await asset.text()).length).toBeGreaterThan(0);
+
+    // A client that asks for nothing gets the plain bytes.
+    const plain = await fetch(`${server.url}/sign-in`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toContain("<html");
   });
 });

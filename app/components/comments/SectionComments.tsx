@@ -4,7 +4,7 @@
  * where there is room. Start a thread on a selection (the button, or Ctrl/⌘+Alt+M in the text).
  *
  *   const bridge = useCommentsBridge();
- *   <SectionEditor … extensions={bridge.extensions} onEditor={bridge.onEditor} />
+ *   <SectionEditor … loadExtensions={bridge.loadExtensions} onEditor={bridge.onEditor} />
  *   <SectionComments sectionId={…} bridge={bridge} />
  */
 import type { AnyExtension, Editor } from "@tiptap/core";
@@ -16,28 +16,36 @@ import { useRealtime } from "../realtime/RealtimeProvider";
 import { useDateLocale } from "../root-data";
 import { CommentRequestError, loadComments, sendIntent, type Intent } from "./api";
 import { Composer } from "./Composer";
-import { anchorOfSelection, CommentsExtension, setThreads, threadRanges } from "./CommentsExtension";
 import { ThreadCard } from "./ThreadCard";
 import type { Anchor } from "./anchors";
 import type { SectionComments as Data, ThreadView } from "../../shared/comments";
 import "./comments.css";
 
+type CommentsModule = typeof import("./CommentsExtension");
+
 export interface CommentsBridge {
-  extensions: AnyExtension[];
+  /** The comments' editor extension, loaded with the editor (tiptap stays out of the page's first load). */
+  loadExtensions(): Promise<AnyExtension[]>;
   onEditor(live: { editor: Editor; doc: Y.Doc } | null): void;
-  live: { editor: Editor; doc: Y.Doc } | null;
+  /** The live editor and the comments' editor functions, once both are loaded. */
+  live: { editor: Editor; doc: Y.Doc; comments: CommentsModule } | null;
   handlers: React.MutableRefObject<{ onActivate(id: string): void; onStart(): void }>;
 }
 
 /** Connects the editor (created later, in the browser) and the comments column of one page. */
 export function useCommentsBridge(): CommentsBridge {
   const handlers = useRef({ onActivate: (_id: string) => {}, onStart: () => {} });
-  const extensions = useMemo(
-    () => [CommentsExtension.configure({ onActivate: (id: string) => handlers.current.onActivate(id), onStart: () => handlers.current.onStart() })],
-    [],
-  );
+  const module = useRef<CommentsModule | null>(null);
+  const loadExtensions = useCallback(async () => {
+    const comments = await import("./CommentsExtension");
+    module.current = comments;
+    return [comments.CommentsExtension.configure({ onActivate: (id: string) => handlers.current.onActivate(id), onStart: () => handlers.current.onStart() })];
+  }, []);
   const [live, setLive] = useState<CommentsBridge["live"]>(null);
-  return { extensions, onEditor: setLive, live, handlers };
+  const onEditor = useCallback((next: { editor: Editor; doc: Y.Doc } | null) => {
+    setLive(next && module.current ? { ...next, comments: module.current } : null);
+  }, []);
+  return { loadExtensions, onEditor, live, handlers };
 }
 
 type Filter = "open" | "resolved" | "mine" | "mentions";
@@ -51,6 +59,7 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
   const dateLocale = useDateLocale();
   const client = useRealtime()?.client;
   const editor = bridge.live?.editor ?? null;
+  const fns = bridge.live?.comments ?? null;
   const [params] = useSearchParams();
   const [data, setData] = useState<Data | null>(null);
   const [loadError, setLoadError] = useState(false);
@@ -140,14 +149,14 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
 
   const start = useCallback(() => {
     if (!editor || !data?.can.comment) return;
-    const selected = anchorOfSelection(editor);
+    const selected = fns?.anchorOfSelection(editor) ?? null;
     if (!selected) {
       setHint(true);
       return;
     }
     setHint(false);
     setDraft(selected);
-  }, [editor, data]);
+  }, [editor, fns, data]);
 
   // The editor's clicks and shortcut reach this column.
   useEffect(() => {
@@ -157,8 +166,8 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
   // Decorations follow the list; positions follow every change of the text.
   const anchored = useMemo(() => threads.map((x) => ({ id: x.id, anchor: x.anchor, resolved: x.resolved !== null })), [threads]);
   useEffect(() => {
-    if (editor) setThreads(editor, anchored, active);
-  }, [editor, anchored, active]);
+    if (editor && fns) fns.setThreads(editor, anchored, active);
+  }, [editor, fns, anchored, active]);
   useEffect(() => {
     if (!editor) return;
     const bump = () => setVersion((v) => v + 1);
@@ -178,7 +187,7 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
     filter === "open" ? !x.resolved || x.asksMeToConfirm : filter === "resolved" ? x.resolved !== null : filter === "mine" ? x.author?.id === me : x.mentionsMe,
   );
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the editor's text and layout
-  const ranges = useMemo(() => (editor && !editor.isDestroyed ? threadRanges(editor.state, anchored) : new Map()), [editor, anchored, version]);
+  const ranges = useMemo(() => (editor && fns && !editor.isDestroyed ? fns.threadRanges(editor.state, anchored) : new Map()), [editor, fns, anchored, version]);
   const isAnchored = (id: string) => (editor ? ranges.get(id) != null : true);
 
   // Aligned layout: each card at its text's height, pushed down below the card above it.

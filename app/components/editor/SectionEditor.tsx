@@ -33,8 +33,13 @@ export interface SectionEditorProps {
    * page can keep showing its server-rendered text.
    */
   onReady?: () => void;
-  /** More editor extensions (the comments' decorations), added when the editor is created. */
+  /** More editor extensions, added when the editor is created. */
   extensions?: AnyExtension[];
+  /**
+   * More editor extensions loaded on demand together with the editor (the comments' decorations), so
+   * that tiptap's code stays out of the page's first load.
+   */
+  loadExtensions?: () => Promise<AnyExtension[]>;
   /** Called with the live editor and its Yjs document once created, and with null when it goes away. */
   onEditor?: (live: { editor: Editor; doc: Y.Doc } | null) => void;
   /** The organisations that approved the current text: accepting a suggestion makes their approvals stale (ADR 027). */
@@ -45,15 +50,15 @@ export interface SectionEditorProps {
 
 export function SectionEditor(props: SectionEditorProps) {
   const { t } = useTranslation("editor");
-  const [Live, setLive] = useState<ComponentType<LiveEditorProps> | null>(null);
+  const [Live, setLive] = useState<{ Editor: ComponentType<LiveEditorProps>; extensions: AnyExtension[] } | null>(null);
   const [{ connection, retry, denied, invalidChange }, setStatus] = useState<LiveStatus>({ connection: { kind: "loading" }, denied: null });
   const [loadFailed, setLoadFailed] = useState(false);
 
   useEffect(() => {
     let alive = true;
-    import("./LiveEditor.client")
-      .then((module) => {
-        if (alive) setLive(() => module.LiveEditor);
+    Promise.all([import("./LiveEditor.client"), props.loadExtensions?.() ?? []])
+      .then(([module, loaded]) => {
+        if (alive) setLive({ Editor: module.LiveEditor, extensions: [...(props.extensions ?? []), ...loaded] });
       })
       .catch(() => {
         if (alive) setLoadFailed(true);
@@ -61,6 +66,7 @@ export function SectionEditor(props: SectionEditorProps) {
     return () => {
       alive = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- loaded once, with the first props
   }, []);
 
   const readOnly = !(props.editable || props.suggestable) || Boolean(props.locked) || denied !== null;
@@ -73,7 +79,7 @@ export function SectionEditor(props: SectionEditorProps) {
       ) : (
         <StatusLine connection={connection} readOnly={readOnly} locked={props.locked ?? null} denied={denied} invalidChange={invalidChange ?? false} onRetry={retry} />
       )}
-      {Live ? <Live key={props.sectionId} {...props} onStatus={setStatus} /> : null}
+      {Live ? <Live.Editor key={props.sectionId} {...props} extensions={Live.extensions} onStatus={setStatus} /> : null}
     </section>
   );
 }

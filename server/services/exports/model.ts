@@ -129,7 +129,7 @@ const labels = {
     generated: "Gemaakt op",
     draft: "Deze tekst is nog niet definitief vastgesteld.",
     annex: "Bijlage: goedkeuringen en vaststelling",
-    section: "Onderdeel",
+    section: "Sectie",
     hash: "Inhoudshash",
     approvals: "Goedkeuringen",
     noApprovals: "Nog geen goedkeuringen.",
