@@ -25,6 +25,8 @@ import { storedSectionHtml } from "~/components/section/section-html.server";
 import { pageTitle } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
 
+import { lockedRecordUnchecked } from "../../server/views/reviews";
+import { ApprovalRecord, recordView } from "~/components/review/ApprovalRecord";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: pageTitle(data ? `${data.section.title} · ${data.workspace.title}` : undefined) },
 ];
@@ -37,11 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { section, facts } = await guard(() => loadSectionFacts(database, actor, sectionId));
   await guard(() => authorize(actor, "section.view", facts));
   const linkTargets = await sectionLinkTargetsOf(database, actor, section.workspaceId);
-  const [workspace, text, names, archivedWorkspace] = await Promise.all([
+  const [workspace, text, names, archivedWorkspace, record] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     storedSectionHtml(database, section.id, linkTargets),
     personNames(database, section.lockedBy ? [section.lockedBy] : []),
     facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
+    isLocked(section.status) ? lockedRecordUnchecked(database, section.id) : Promise.resolve(null),
   ]);
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
@@ -65,6 +68,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           at: section.lockedAt ? new Date(section.lockedAt).toISOString() : null,
         }
       : null,
+    // The approvals and sign-off it was locked with, while final or published.
+    record: recordView(record),
     text,
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
@@ -76,7 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function SectionPage() {
-  const { workspace, section, locked, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets } = useLoaderData<typeof loader>();
+  const { workspace, section, locked, record, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -216,6 +221,7 @@ export default function SectionPage() {
               {tr("authorship.link")}
             </Link>
           </p>
+          {record ? <ApprovalRecord record={record} /> : null}
           {abilities["section.import"] && !section.archived ? (
             <details className="import-file" data-import="section">
               <summary>{ts("import.title")}</summary>
