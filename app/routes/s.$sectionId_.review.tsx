@@ -183,6 +183,7 @@ export default function ReviewPage() {
                         <span className={`review-orgs__state review-orgs__state--${o.decision.stale ? "stale" : o.decision.decision}`}>
                           {o.decision.stale ? t("review.stale") : t(`outcome.${o.decision.decision}`)}
                         </span>
+                        {" "}
                         {t("review.decidedBy", { name: o.decision.userName ?? "—", date: formatMoment(o.decision.at, dateLocale) })}{" "}
                         <Hash value={o.decision.contentHash} />
                         {o.decision.note ? <span className="review-note"> “{o.decision.note}”</span> : null}

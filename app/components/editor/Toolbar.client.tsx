@@ -16,6 +16,8 @@ interface Item {
   key: string;
   label: string;
   icon: ReactNode;
+  /** The letters the icon shows (H2, B), which the button's name then includes (WCAG 2.5.3, label in name). */
+  text?: string;
   shortcut?: string;
   pressed?: boolean;
   disabled?: boolean;
@@ -58,12 +60,12 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
   const chain = () => editor.chain().focus();
   const groups: Item[][] = [
     [
-      { key: "h2", label: t("toolbar.heading2"), icon: "H2", shortcut: "Mod-Alt-2", pressed: s.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
-      { key: "h3", label: t("toolbar.heading3"), icon: "H3", shortcut: "Mod-Alt-3", pressed: s.h3, run: () => chain().toggleHeading({ level: 3 }).run() },
+      { key: "h2", text: "H2", label: t("toolbar.heading2"), icon: "H2", shortcut: "Mod-Alt-2", pressed: s.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+      { key: "h3", text: "H3", label: t("toolbar.heading3"), icon: "H3", shortcut: "Mod-Alt-3", pressed: s.h3, run: () => chain().toggleHeading({ level: 3 }).run() },
     ],
     [
-      { key: "bold", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
-      { key: "italic", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
+      { key: "bold", text: "B", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
+      { key: "italic", text: "I", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
       { key: "link", label: t("toolbar.link"), icon: <LinkIcon />, shortcut: "Mod-k", pressed: s.link, run: onLink },
     ],
     [
@@ -122,7 +124,7 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
                 data-toolbar-item={item.key}
                 className="ov-toolbar__button"
                 tabIndex={i === current ? 0 : -1}
-                aria-label={item.label}
+                aria-label={item.text ? `${item.label} (${item.text})` : item.label}
                 aria-pressed={item.pressed === undefined ? undefined : item.pressed}
                 aria-keyshortcuts={keys?.aria}
                 aria-disabled={item.disabled ? true : undefined}
