@@ -124,7 +124,8 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
                 data-toolbar-item={item.key}
                 className="ov-toolbar__button"
                 tabIndex={i === current ? 0 : -1}
-                aria-label={item.text ? `${item.label} (${item.text})` : item.label}
+                // The name: the letters the button shows (H2, B) and then what it does; an icon is hidden and named in words.
+                aria-label={item.text ? undefined : item.label}
                 aria-pressed={item.pressed === undefined ? undefined : item.pressed}
                 aria-keyshortcuts={keys?.aria}
                 aria-disabled={item.disabled ? true : undefined}
@@ -136,9 +137,16 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
                   if (!item.disabled) item.run();
                 }}
               >
-                <span aria-hidden="true" className="ov-toolbar__icon">
-                  {item.icon}
-                </span>
+                {item.text ? (
+                  <>
+                    <span className="ov-toolbar__icon">{item.icon}</span>
+                    <span className="visually-hidden"> {item.label}</span>
+                  </>
+                ) : (
+                  <span aria-hidden="true" className="ov-toolbar__icon">
+                    {item.icon}
+                  </span>
+                )}
               </button>
             );
           })}
@@ -164,9 +172,8 @@ function BulletIcon() {
 function OrderedIcon() {
   return (
     <svg viewBox="0 0 20 20" width="18" height="18" fill="currentColor">
-      <text x="1" y="7" fontSize="6" fontFamily="sans-serif">1</text>
-      <text x="1" y="12.5" fontSize="6" fontFamily="sans-serif">2</text>
-      <text x="1" y="18" fontSize="6" fontFamily="sans-serif">3</text>
+      {/* The numerals drawn, not text: visible text would have to be in the button's name. */}
+      <path d="M1.8 2.8 L3.2 2 V7 M1.8 7 H4.4 M1.2 8.6 Q2.6 7.4 3.8 8.4 Q4.2 9.6 1.2 12.4 H4.4 M1.2 13.8 H4 L2.5 15.3 Q4.4 15.5 3.9 17.2 Q2.8 18.6 1.2 17.6" fill="none" stroke="currentColor" strokeWidth="0.9" strokeLinecap="round" strokeLinejoin="round" />
       <rect x="8" y="4" width="10" height="2" rx="1" />
       <rect x="8" y="9" width="10" height="2" rx="1" />
       <rect x="8" y="14" width="10" height="2" rx="1" />
