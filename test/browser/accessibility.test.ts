@@ -135,4 +135,33 @@ describe("accessibility in the browser", () => {
     await expect.poll(() => page.getByRole("button", { name: "Remove Vera Jansen" }).count(), { timeout: 30_000 }).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it("saving approving organisations: the confirmation stays through the live refresh the save itself causes", async () => {
+    const workspaceId = await server.workspaceId(WS.workingGroup);
+    const page = await person("lead@ez.example");
+    await visit(page, `/w/${workspaceId}`);
+    const panel = page.locator("section", { has: page.getByRole("heading", { name: "Approving organisations" }) });
+    const boxes = panel.getByRole("checkbox");
+    // Add one organisation that is not chosen yet.
+    const count = await boxes.count();
+    let added = false;
+    for (let i = 0; i < count && !added; i++) {
+      if (!(await boxes.nth(i).isChecked())) {
+        await boxes.nth(i).check();
+        added = true;
+      }
+    }
+    expect(added).toBe(true);
+    // Loader reloads (single fetch: GET *.data): one after the action, one for the live event it causes.
+    let reloads = 0;
+    page.on("request", (request) => {
+      if (request.method() === "GET" && new URL(request.url()).pathname.endsWith(".data")) reloads += 1;
+    });
+    await panel.getByRole("button", { name: "Save approving organisations" }).click();
+    await panel.getByText("Approving organisations saved.").waitFor();
+    await expect.poll(() => reloads, { timeout: 30_000, message: "the live refresh after the save" }).toBeGreaterThanOrEqual(2);
+    await page.waitForLoadState("networkidle");
+    expect(await panel.getByText("Approving organisations saved.").isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  });
 });

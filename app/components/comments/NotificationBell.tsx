@@ -46,8 +46,8 @@ export function NotificationBell() {
       </svg>
       <span className="ov-bell__label">{t("notifications.bell")}</span>
       {count > 0 ? (
-        <span className="ov-bell__count" data-bell-count>
-          {count}
+        <span className="ov-bell__count">
+          <span data-bell-count>{count}</span>
           <span className="visually-hidden"> {t("notifications.unreadWord")}</span>
         </span>
       ) : null}
