@@ -135,7 +135,7 @@ export default function NotificationsPage() {
                     <li key={n.id} className={n.readAt ? "ov-inbox__item" : "ov-inbox__item ov-inbox__item--unread"} data-notification={n.kind}>
                       <div className="ov-inbox__main">
                         <p className="ov-inbox__what">
-                          {n.readAt ? null : <span className="ov-inbox__dot" title={t("notifications.unreadLabel")} aria-label={t("notifications.unreadLabel")} />}
+                          {n.readAt ? null : <><span className="ov-inbox__dot" title={t("notifications.unreadLabel")} aria-hidden="true" /><span className="visually-hidden">{t("notifications.unreadLabel")}</span></>}
                           <Link to={notificationHref(n)}>{notificationText(t, n)}</Link>
                         </p>
                         {detail ? <p className="ov-inbox__excerpt">{detail}</p> : null}

@@ -33,6 +33,8 @@ import { storedSectionHtml } from "~/components/section/section-html.server";
 import { pageTitle } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
 
+import { lockedRecordUnchecked } from "../../server/views/reviews";
+import { ApprovalRecord, recordView } from "~/components/review/ApprovalRecord";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
     title: pageTitle(
@@ -50,23 +52,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     loadSectionFacts(database, actor, sectionId)
   );
   await guard(() => authorize(actor, "section.view", facts));
-  const linkTargets = await sectionLinkTargetsOf(
-    database,
-    actor,
-    section.workspaceId
-  );
-  const [workspace, text, names, archivedWorkspace, review] = await Promise.all(
-    [
-      workspaceDetail(database, section.workspaceId),
-      storedSectionHtml(database, section.id, linkTargets),
-      personNames(database, section.lockedBy ? [section.lockedBy] : []),
-      facts.archived
-        ? archiveNotice(database, actor, section.workspaceId)
-        : Promise.resolve(null),
-      // Who approved the current text (the section may be viewed, checked above): accepting a suggestion makes those approvals stale.
-      reviewStateUnchecked(database, section.id),
-    ]
-  );
+  const linkTargets = await sectionLinkTargetsOf(database, actor, section.workspaceId);
+  const [workspace, text, names, archivedWorkspace, review, record] = await Promise.all([
+    workspaceDetail(database, section.workspaceId),
+    storedSectionHtml(database, section.id, linkTargets),
+    personNames(database, section.lockedBy ? [section.lockedBy] : []),
+    facts.archived ? archiveNotice(database, actor, section.workspaceId) : Promise.resolve(null),
+    // Who approved the current text (the section may be viewed, checked above): accepting a suggestion makes those approvals stale.
+    reviewStateUnchecked(database, section.id),
+    isLocked(section.status) ? lockedRecordUnchecked(database, section.id) : Promise.resolve(null),
+  ]);
   const siblings = workspace?.sections ?? [];
   const index = siblings.findIndex((s) => s.id === section.id);
   return {
@@ -97,6 +92,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             : null,
         }
       : null,
+    // The approvals and sign-off it was locked with, while final or published.
+    record: recordView(record),
     text,
     myRole: facts.role,
     abilities: sectionAbilities(actor, facts),
@@ -116,18 +113,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function SectionPage() {
-  const {
-    workspace,
-    section,
-    locked,
-    text,
-    myRole,
-    abilities,
-    editorUser,
-    archivedWorkspace,
-    linkTargets,
-    freshApprovals,
-  } = useLoaderData<typeof loader>();
+  const { workspace, section, locked, record, text, myRole, abilities, editorUser, archivedWorkspace, linkTargets, freshApprovals } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { t: tr } = useTranslation("review");
   const { t: ts } = useTranslation("sections");
@@ -315,6 +301,7 @@ export default function SectionPage() {
               {tr("authorship.link")}
             </Link>
           </p>
+          {record ? <ApprovalRecord record={record} /> : null}
           {abilities["section.import"] && !section.archived ? (
             <details className="import-file" data-import="section">
               <summary>{ts("import.title")}</summary>

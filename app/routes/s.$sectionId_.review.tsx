@@ -5,7 +5,9 @@ import { useTranslation } from "react-i18next";
 import { reviewDecision, reviewRequest, sectionAbilities } from "../../server/policy";
 import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
-import { reviewStateUnchecked, workspaceApproverOrganisationsUnchecked } from "../../server/views/reviews";
+import { lockedRecordUnchecked, reviewStateUnchecked, workspaceApproverOrganisationsUnchecked } from "../../server/views/reviews";
+import { ApprovalRecord, recordView } from "~/components/review/ApprovalRecord";
+import { useConfirmDialog } from "~/components/ConfirmDialog";
 import { addDays, todayInNetherlands } from "../shared/dates";
 import { reopenSection } from "../../server/commands/sectionReopen";
 import { signOff } from "../../server/commands/sectionSignOff";
@@ -33,11 +35,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTit
 export async function loader(args: LoaderFunctionArgs) {
   const { section, facts, actor, database } = await viewSection(args);
   const { hash, openSuggestions } = await currentHashAndSuggestions(database, section.id);
-  const [workspace, state, text, approvers] = await Promise.all([
+  const [workspace, state, text, approvers, record] = await Promise.all([
     workspaceDetail(database, section.workspaceId),
     reviewStateUnchecked(database, section.id, hash),
     sectionLinkTargetsOf(database, actor, section.workspaceId).then((targets) => storedSectionHtml(database, section.id, targets)),
     workspaceApproverOrganisationsUnchecked(database, section.workspaceId),
+    section.lockedAt ? lockedRecordUnchecked(database, section.id) : Promise.resolve(null),
   ]);
   const names = await personNames(database, [state.round?.requestedBy, section.lockedBy].filter((x): x is string => Boolean(x)));
   const organisations = await Promise.all(
@@ -58,6 +61,8 @@ export async function loader(args: LoaderFunctionArgs) {
     section: { id: section.id, title: section.title, status: section.status },
     locked: section.lockedAt ? { by: section.lockedBy ? (names.get(section.lockedBy) ?? null) : null, at: new Date(section.lockedAt).toISOString() } : null,
     hash,
+    // The approvals and sign-off a final or published section was locked with.
+    record: recordView(record),
     // Open suggestions: the text is not signed off while any is open (ADR 027).
     openSuggestions,
     text,
@@ -111,6 +116,9 @@ export default function ReviewPage() {
   useLiveRevalidate([data.workspace.id]);
   const { section, round, abilities } = data;
   const weekAhead = addDays(data.today, 7) ?? data.today;
+  const approvedBy = data.organisations.filter((o) => o.decision?.decision === "approve" && !o.decision.stale).map((o) => o.name).join(", ") || "—";
+  const signoffConfirm = useConfirmDialog({ id: "signoff", title: t("confirm.signoff.title"), body: <p>{t("confirm.signoff.body", { organisations: approvedBy })}</p>, confirmLabel: t("confirm.signoff.ok") });
+  const reopenConfirm = useConfirmDialog({ id: "reopen", title: t("confirm.reopen.title"), body: <p>{t("confirm.reopen.body")}</p>, confirmLabel: t("confirm.reopen.ok") });
   return (
     <main id="main" className="page" tabIndex={-1}>
       <SectionBreadcrumbs workspace={data.workspace} section={section} after={[{ label: t("review.title") }]} />
@@ -175,6 +183,7 @@ export default function ReviewPage() {
                         <span className={`review-orgs__state review-orgs__state--${o.decision.stale ? "stale" : o.decision.decision}`}>
                           {o.decision.stale ? t("review.stale") : t(`outcome.${o.decision.decision}`)}
                         </span>
+                        {" "}
                         {t("review.decidedBy", { name: o.decision.userName ?? "—", date: formatMoment(o.decision.at, dateLocale) })}{" "}
                         <Hash value={o.decision.contentHash} />
                         {o.decision.note ? <span className="review-note"> “{o.decision.note}”</span> : null}
@@ -196,9 +205,10 @@ export default function ReviewPage() {
               </ul>
               {data.complete ? <p className="alert alert--success">{t("review.complete")}</p> : null}
             </>
-          ) : (
+          ) : data.record ? null : (
             <p className="muted">{t("review.noRound")}</p>
           )}
+          {data.record ? <ApprovalRecord record={data.record} /> : null}
 
           <h2>{t("review.textUnderReview")}</h2>
           <p className="muted">
@@ -227,9 +237,9 @@ export default function ReviewPage() {
                   {round ? t("request.again") : t("request.submit")}
                 </button>
               </Form>
-              <ActionMessage result={result} intent="request" />
             </section>
           ) : null}
+          <ActionMessage result={result} intent="request" />
 
           {abilities["section.decideReview"] && round && data.myOrganisationRequired ? (
             <section className="panel" aria-labelledby="decide-title">
@@ -261,9 +271,9 @@ export default function ReviewPage() {
                   {t("decide.submit")}
                 </button>
               </Form>
-              <ActionMessage result={result} intent="decide" />
             </section>
           ) : null}
+          <ActionMessage result={result} intent="decide" />
 
           {abilities["section.signOff"] ? (
             <section className="panel" aria-labelledby="signoff-title">
@@ -284,7 +294,7 @@ export default function ReviewPage() {
                   </ul>
                 </div>
               ) : null}
-              <Form method="post">
+              <Form method="post" onSubmit={signoffConfirm.onSubmit}>
                 <input type="hidden" name="intent" value="signoff" />
                 <input type="hidden" name="contentHash" value={data.hash} />
                 <StepUpField needed={data.stepUpNeeded} result={result} intent="signoff" id="signoff-code" />
@@ -292,14 +302,15 @@ export default function ReviewPage() {
                   {t("signoff.submit")}
                 </button>
               </Form>
-              <ActionMessage result={result} intent="signoff" />
+              {signoffConfirm.dialog}
             </section>
           ) : null}
+          <ActionMessage result={result} intent="signoff" />
 
           {abilities["section.reopen"] ? (
             <section className="panel" aria-labelledby="reopen-title">
               <h2 id="reopen-title">{t("reopen.title")}</h2>
-              <Form method="post" className="stack-form">
+              <Form method="post" className="stack-form" onSubmit={reopenConfirm.onSubmit}>
                 <input type="hidden" name="intent" value="reopen" />
                 <label htmlFor="reason">{t("reopen.reason")}</label>
                 <textarea id="reason" name="reason" required minLength={3} maxLength={2000} />
@@ -308,9 +319,10 @@ export default function ReviewPage() {
                   {t("reopen.submit")}
                 </button>
               </Form>
-              <ActionMessage result={result} intent="reopen" />
+              {reopenConfirm.dialog}
             </section>
           ) : null}
+          <ActionMessage result={result} intent="reopen" />
         </div>
       </div>
     </main>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { useConfirmDialog } from "~/components/ConfirmDialog";
 import { useTranslation } from "react-i18next";
 import { authorize, workspaceAbilities, workspaceRoleLabel } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
@@ -109,7 +110,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function WorkspacePage() {
   const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation } = useLoaderData<typeof loader>();
-  const publishResult = useActionData<ActionResult>();
+  // Kept through the live refresh that the action itself causes (useActionResult).
+  const publishResult = useActionResult<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
   const { t: ts } = useTranslation("sections");
   const mayShape = abilities["section.create"];
@@ -120,6 +122,8 @@ export default function WorkspacePage() {
   const { user } = useRootData();
   const { people } = usePresence(workspace.id);
   useLiveRevalidate([workspace.id]);
+  const allPublished = workspace.sections.length > 0 && workspace.sections.every((s) => s.status === "published");
+  const publishConfirm = useConfirmDialog({ id: "publish", title: tr("confirm.publish.title"), body: <p>{tr("confirm.publish.body")}</p>, confirmLabel: tr("confirm.publish.ok") });
   return (
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
@@ -273,8 +277,8 @@ export default function WorkspacePage() {
                 <span className="muted">{tr("agenda.packageExplain")}</span>
               </p>
             ) : null}
-            {abilities["workspace.publish"] ? (
-              <Form method="post">
+            {abilities["workspace.publish"] && !allPublished ? (
+              <Form method="post" onSubmit={publishConfirm.onSubmit}>
                 <input type="hidden" name="intent" value="publish" />
                 <StepUpField needed={stepUpNeeded} result={publishResult} intent="publish" id="publish-code" />
                 <button type="submit" className="button button--primary">
@@ -282,6 +286,8 @@ export default function WorkspacePage() {
                 </button>
               </Form>
             ) : null}
+            {abilities["workspace.publish"] && allPublished ? <p data-published>{tr("agenda.workspacePublished")}</p> : null}
+            {publishConfirm.dialog}
             <ActionMessage result={publishResult} intent="publish" />
           </section>
           {organisations.length ? (

@@ -14,6 +14,7 @@ import { ChangeRoleForm, InviteForm, MembersForm, RemoveMemberForm, RevokeInvita
 import { FieldError, FormError, invalid, OrganisationOptions, RoleOptions } from "~/components/admin/ui";
 import { useSchemaForm } from "~/components/admin/useSchemaForm";
 import { Breadcrumbs } from "~/components/Breadcrumbs";
+import { useConfirmDialog } from "~/components/ConfirmDialog";
 import { AdminErrorPage } from "~/components/admin/AdminErrorPage";
 import { RoleLabel } from "~/components/RoleLabel";
 import { formatMoment } from "~/components/format";
@@ -130,6 +131,13 @@ function MemberRow({ member, canManage, pageResult }: { member: ReturnType<typeo
   const roleId = `role-${member.userId}`;
   const errorId = `member-error-${member.userId}`;
   const errorCode = roleForm.errors.form ?? roleForm.errors.role ?? removeForm.errors.form;
+  const which = member.isMe ? "leave" : "remove";
+  const removeConfirm = useConfirmDialog({
+    id: `remove-${member.userId}`,
+    title: t(`confirm.${which}.title`, { name: member.name }),
+    body: <p>{t(`confirm.${which}.body`, { name: member.name })}</p>,
+    confirmLabel: t(`confirm.${which}.ok`),
+  });
   return (
     <tr>
       <th scope="row">
@@ -163,10 +171,7 @@ function MemberRow({ member, canManage, pageResult }: { member: ReturnType<typeo
         <td>
           <removeFetcher.Form
             method="post"
-            onSubmit={(event) => {
-              if (!window.confirm(t("members.removeConfirm", { name: member.name }))) event.preventDefault();
-              else removeForm.onSubmit(event);
-            }}
+            onSubmit={(event) => removeConfirm.onSubmit(event, removeForm.onSubmit)}
           >
             <input type="hidden" name="intent" value="remove" />
             <input type="hidden" name="userId" value={member.userId} />
@@ -175,6 +180,7 @@ function MemberRow({ member, canManage, pageResult }: { member: ReturnType<typeo
               <span className="visually-hidden"> {member.name}</span>
             </button>
           </removeFetcher.Form>
+          {removeConfirm.dialog}
         </td>
       ) : null}
     </tr>
@@ -186,6 +192,12 @@ function InvitationRow({ invitation, pageResult }: { invitation: ReturnType<type
   const dateLocale = useDateLocale();
   const fetcher = useFetcher<ActionResult>();
   const form = useSchemaForm(RevokeInvitationForm, failureFor(fetcher.data ?? pageResult, "revoke", invitation.id));
+  const revokeConfirm = useConfirmDialog({
+    id: `revoke-${invitation.id}`,
+    title: t("confirm.revoke.title", { email: invitation.email }),
+    body: <p>{t("confirm.revoke.body", { email: invitation.email })}</p>,
+    confirmLabel: t("confirm.revoke.ok"),
+  });
   return (
     <tr>
       <th scope="row">{invitation.email}</th>
@@ -198,7 +210,7 @@ function InvitationRow({ invitation, pageResult }: { invitation: ReturnType<type
         <time dateTime={invitation.expiresAt}>{formatMoment(invitation.expiresAt, dateLocale)}</time>
       </td>
       <td>
-        <fetcher.Form method="post" onSubmit={form.onSubmit}>
+        <fetcher.Form method="post" onSubmit={(event) => revokeConfirm.onSubmit(event, form.onSubmit)}>
           <input type="hidden" name="intent" value="revoke" />
           <input type="hidden" name="invitationId" value={invitation.id} />
           <button type="submit" className="button button--quiet" disabled={fetcher.state !== "idle"}>
@@ -206,6 +218,7 @@ function InvitationRow({ invitation, pageResult }: { invitation: ReturnType<type
             <span className="visually-hidden"> {invitation.email}</span>
           </button>
         </fetcher.Form>
+        {revokeConfirm.dialog}
         <FieldError id={`invitation-error-${invitation.id}`} code={form.errors.form} />
       </td>
     </tr>

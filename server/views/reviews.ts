@@ -8,7 +8,7 @@
  * `viewSection` checked `section.view`, the agenda view and the sign-off command after their own checks.
  * `openRound` and `latestDecisions` are the steps the review commands read in their transaction.
  */
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { todayInNetherlands } from "../../app/shared/dates";
 import type { Database, Db } from "../../db/index";
 import { allApproved, isFreshApproval, isStaleApproval, statusAfterReview } from "../lifecycle";
@@ -191,3 +191,49 @@ export async function sectionRecordUnchecked(database: Database, sectionId: stri
 }
 
 
+
+/**
+ * The record a final or published section was locked with: the sign-off in force (who, when, which text)
+ * and the latest decision of each organisation of the round it closed. Null while no sign-off is in force.
+ * Does not check: the review and section pages call it after `viewSection` checked `section.view`.
+ */
+export async function lockedRecordUnchecked(database: Database, sectionId: string) {
+  const { db, t } = database;
+  const [signoff] = await db
+    .select({ userName: t.user.name, contentHash: t.signoffs.contentHash, at: t.signoffs.createdAt })
+    .from(t.signoffs)
+    .leftJoin(t.user, eq(t.user.id, t.signoffs.userId))
+    .where(and(eq(t.signoffs.sectionId, sectionId), isNull(t.signoffs.reopenedAt)))
+    .orderBy(desc(t.signoffs.createdAt))
+    .limit(1);
+  if (!signoff) return null;
+  const [round] = await db
+    .select()
+    .from(t.reviewRounds)
+    .where(and(eq(t.reviewRounds.sectionId, sectionId), isNotNull(t.reviewRounds.closedAt)))
+    .orderBy(desc(t.reviewRounds.closedAt))
+    .limit(1);
+  const decisions = round
+    ? await (async () => {
+        const required = round.requiredOrganisationIds as string[];
+        const [orgs, latest] = await Promise.all([
+          required.length ? db.select({ id: t.organisations.id, name: t.organisations.name }).from(t.organisations).where(inArray(t.organisations.id, required)) : Promise.resolve([]),
+          latestDecisions(db, database, round.id),
+        ]);
+        const names = new Map(orgs.map((o) => [o.id, o.name]));
+        return required.map((id) => {
+          const d = latest.get(id);
+          return {
+            organisationId: id,
+            organisation: names.get(id) ?? id,
+            decision: (d?.decision ?? null) as "approve" | "request_changes" | null,
+            by: d?.userName ?? null,
+            at: d ? new Date(d.createdAt) : null,
+            note: d?.note ?? "",
+            contentHash: d?.contentHash ?? null,
+          };
+        });
+      })()
+    : [];
+  return { signedOffBy: signoff.userName ?? null, signedOffAt: new Date(signoff.at), contentHash: signoff.contentHash, decisions };
+}

@@ -78,6 +78,8 @@ describe("commenting in the browser", () => {
     expect(await lead.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await expect.poll(() => lead.locator(".ov-comment-range").innerText(), { timeout: 10_000 }).toBe(PHRASE);
     await expect.poll(() => lead.locator("[data-bell-count]").innerText(), { timeout: 10_000 }).toBe("1");
+    // The bell's name says its count (the visible number is part of it).
+    expect(await lead.getByRole("link", { name: "Notifications 1 unread", exact: true }).count()).toBe(1);
     await shot(lead, "comments-lead-sees-thread");
 
     // The lead replies; the partner sees the reply live.

@@ -158,7 +158,7 @@ describe("the review path in the browser", () => {
     await approve(kgg, sectionId, "KGG", "Akkoord namens KGG.");
     await untilShown(kgg, "the KGG approval by Daan Kramer", async () => {
       const shown = await organisation(kgg, "KGG").innerText();
-      return shown.includes("approved") && shown.includes("Daan Kramer");
+      return shown.includes("approved by Daan Kramer");
     });
     await approve(fme, sectionId, "FME", "Akkoord namens FME.", true);
     // Without reloading: the page that just recorded the decision shows the outcome live.
@@ -207,17 +207,37 @@ describe("the review path in the browser", () => {
     );
     for (const code of ["KGG", "FME"]) expect(await organisation(office, code).getAttribute("data-stale")).toBe("false");
 
-    // The minister's office signs off.
-    await office.getByRole("button", { name: "Sign off and lock" }).click();
+    // The minister's office signs off, after a confirmation that says what happens; Escape cancels it
+    // and gives the focus back to the button.
+    const signOffButton = office.getByRole("button", { name: "Sign off and lock" });
+    await signOffButton.focus();
+    await office.keyboard.press("Enter");
+    const dialog = office.getByRole("dialog", { name: "Sign off and lock this section?" });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/locked[\s\S]*Every member of the workspace is told/);
+    expect(await office.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    await office.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await office.evaluate(() => document.activeElement?.textContent)).toBe("Sign off and lock");
+    expect(await badge(office).innerText()).toContain("Approved");
+    await office.keyboard.press("Enter");
+    await dialog.getByRole("button", { name: "Sign off and lock" }).click();
     await office.locator("[data-locked]").filter({ hasText: "Final and locked: signed off by Otto Brouwer" }).waitFor({ timeout: 60_000 });
-    await untilShown(office, "the section final", async () => (await badge(office).innerText()).includes("Final"));
+    // The confirmation stays through the live refresh the sign-off itself causes, and the record stays.
+    await expect.poll(async () => (await badge(office).innerText()).includes("Final"), { timeout: 30_000 }).toBe(true);
+    expect(await office.getByText("Signed off. The section is final and locked.").isVisible()).toBe(true);
     expect(await office.getByRole("button", { name: "Sign off and lock" }).count()).toBe(0);
+    const record = office.locator("[data-approval-record]");
+    expect(await record.locator('[data-decision="approve"]', { hasText: /: approved by .+, / }).count()).toBe(2);
+    expect(await record.innerText()).toMatch(/Signed off and locked by Otto Brouwer/);
+    expect(await office.getByText("No review is open for this section.").count()).toBe(0);
     expect(await office.getByRole("button", { name: "Reopen the section" }).isVisible()).toBe(true);
 
     // The lead's editor is locked: read-only, says who locked it, and typing changes nothing.
     await openEditor(lead, sectionId, false);
     expect(await badge(lead).innerText()).toContain("Final");
     expect(await lead.locator(".page-heading .alert--locked").innerText()).toContain("Locked by Otto Brouwer");
+    expect(await lead.locator("[data-approval-record]").innerText()).toMatch(/approved by[\s\S]*Signed off and locked by Otto Brouwer/);
     await expect.poll(() => lead.getByTestId("editor-mode").innerText(), { timeout: 15_000 }).toContain("Locked by Otto Brouwer");
     expect(await prose.getAttribute("contenteditable")).toBe("false");
     expect(await lead.locator('[role="toolbar"]').count()).toBe(0);
@@ -237,7 +257,13 @@ describe("the review path in the browser", () => {
     const sectionRow = office.locator(`[data-section-id="${sectionId}"]`);
     expect(await sectionRow.locator(".badge").innerText()).toContain("Final");
     await office.getByRole("button", { name: "Publish this workspace" }).click();
-    await untilShown(office, "the section published", async () => (await sectionRow.locator(".badge").innerText()).includes("Published"));
+    const publishDialog = office.getByRole("dialog", { name: "Publish this workspace?" });
+    await publishDialog.waitFor();
+    await publishDialog.getByRole("button", { name: "Publish" }).click();
+    // The confirmation survives the live refresh; the button for what is done is gone.
+    await expect.poll(async () => (await sectionRow.locator(".badge").innerText()).includes("Published"), { timeout: 30_000 }).toBe(true);
+    expect(await office.getByText("Published.", { exact: true }).isVisible()).toBe(true);
+    expect(await office.getByRole("button", { name: "Publish this workspace" }).count()).toBe(0);
 
     // …and downloads the agenda as Markdown, as Word and as OpenDocument.
     const [markdown] = await Promise.all([office.waitForEvent("download", { timeout: 60_000 }), office.getByRole("link", { name: "Markdown" }).click()]);

@@ -125,6 +125,20 @@ describe("the review path in the web app", () => {
     expect(sectionPage.html).toContain("Otto Brouwer");
     expect(sectionPage.html).toContain('data-status="final"');
 
+    // The approvals and the sign-off stay in view once the round is closed, on the section page and
+    // the review page, for anyone who may read the section: who, which organisation, the outcome.
+    const plain = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    for (const [path, email] of [[`/s/${sectionId}`, "viewer@tno.example"], [`/s/${sectionId}/review`, "lead@ez.example"]]) {
+      const shown = await page(path, email);
+      expect(shown.html, path).toContain("data-approval-record");
+      const record = plain(shown.html.slice(shown.html.indexOf("data-approval-record")));
+      expect(record, path).toMatch(/Goedkeuringen en vaststelling/);
+      expect(record, path).toMatch(/: goedgekeurd door Anouk Visser, /);
+      expect(record, path).toMatch(/: goedgekeurd door Daan Kramer, /);
+      expect(record, path).toMatch(/Vastgesteld en vergrendeld door Otto Brouwer op /);
+      expect(plain(shown.html), path).not.toContain("Er loopt geen review");
+    }
+
     // History lists the automatic versions; one opens read-only.
     const history = await page(`/s/${sectionId}/history`, "lead@ez.example");
     for (const kind of ["review", "decision", "signoff"]) expect(history.html).toContain(`data-kind="${kind}"`);

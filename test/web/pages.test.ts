@@ -2,7 +2,7 @@
  * The web app as a person sees it: real server, built Remix app, demo data, pages fetched with the
  * demo people's session cookies.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { workspaces as seedWorkspaces, defaultRoles } from "../../server/seed/content";
@@ -371,5 +371,36 @@ describe("sending pages and assets", () => {
     const plain = await fetch(`${server.url}/sign-in`, { headers: { "accept-encoding": "identity" } });
     expect(plain.headers.get("content-encoding")).toBeNull();
     expect(await plain.text()).toContain("<html");
+  });
+});
+
+describe("an unknown address", () => {
+  it("answers 404 in the reader's language, with the header and navigation when signed in, and logs no error", async () => {
+    const logged = vi.spyOn(console, "error");
+    try {
+      const english = await page("/no-such-page/at-all", "lead@ez.example", { "accept-language": "en-GB,en;q=0.9" });
+      expect(english.status).toBe(404);
+      expect(english.html).toContain('<html lang="en"');
+      expect(text(english.html)).toContain("This page does not exist (any more).");
+      expect(english.html).toContain('class="app-nav"');
+      expect(text(english.html)).toContain("Eva de Leeuw");
+
+      const dutch = await page("/no-such-page", "lead@ez.example", { "accept-language": "nl" });
+      expect(dutch.status).toBe(404);
+      expect(dutch.html).toContain('<html lang="nl"');
+      expect(text(dutch.html)).not.toContain("This page does not exist (any more).");
+
+      // Signed out: the reader's language too, and no signed-in navigation.
+      const visitor = await page("/nope", undefined, { "accept-language": "en" });
+      expect(visitor.status).toBe(404);
+      expect(visitor.html).toContain('<html lang="en"');
+      expect(text(visitor.html)).toContain("This page does not exist (any more).");
+      expect(text(visitor.html)).not.toContain("Eva de Leeuw");
+
+      // An unknown URL is an ordinary answer: nothing on the error log.
+      expect(logged.mock.calls.map((c) => String(c[0])).filter((line) => /no-such-page|nope|No route matches/.test(line))).toEqual([]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -29,6 +29,12 @@ export const commentsKey = new PluginKey<PluginState>("overlegComments");
 
 export const START_SHORTCUT = "Mod-Alt-m";
 
+/** START_SHORTCUT as a key event (by key position: Alt changes the character on some keyboards). */
+export function isStartShortcut(event: KeyboardEvent): boolean {
+  const mod = /Mac|iPhone|iPad/.test(typeof navigator === "undefined" ? "" : navigator.platform) ? event.metaKey : event.ctrlKey;
+  return mod && event.altKey && !event.shiftKey && (event.code === "KeyM" || event.key.toLowerCase() === "m");
+}
+
 function binding(state: EditorState): { doc: Y.Doc; type: Y.XmlFragment; mapping: Mapping } | null {
   const sync = ySyncPluginKey.getState(state) as { doc?: Y.Doc; type?: Y.XmlFragment; binding?: { mapping: Mapping } } | undefined;
   if (!sync?.doc || !sync.type || !sync.binding) return null;
@@ -100,6 +106,16 @@ export const CommentsExtension = Extension.create<{ onActivate: (id: string) => 
           apply: (tr, value) => (tr.getMeta(commentsKey) as PluginState | undefined) ?? value,
         },
         props: {
+          // A read-only view runs no keymaps (ProseMirror leaves keydown to editable views): whoever may
+          // comment on read-only text starts a thread from the keyboard all the same.
+          handleDOMEvents: {
+            keydown(view, event) {
+              if (view.editable || !isStartShortcut(event)) return false;
+              event.preventDefault();
+              options.onStart();
+              return true;
+            },
+          },
           decorations(state) {
             const { threads, active } = commentsKey.getState(state) ?? { threads: [], active: null };
             const open = threads.filter((t) => !t.resolved || t.id === active);

@@ -39,14 +39,16 @@ export function NotificationBell() {
 
   const count = unread ?? 0;
   return (
-    <Link to="/notifications" className="ov-bell" data-unread={count} aria-label={`${t("notifications.bell")}${count ? `, ${t("notifications.unread", { count })}` : ""}`}>
+    // The name is the visible text, count included ("Notifications 3 unread"): no aria-label that would hide it.
+    <Link to="/notifications" className="ov-bell" data-unread={count}>
       <svg className="ov-bell__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
         <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
       </svg>
       <span className="ov-bell__label">{t("notifications.bell")}</span>
       {count > 0 ? (
-        <span className="ov-bell__count" aria-hidden="true" data-bell-count>
-          {count}
+        <span className="ov-bell__count">
+          <span data-bell-count>{count}</span>
+          <span className="visually-hidden"> {t("notifications.unreadWord")}</span>
         </span>
       ) : null}
     </Link>

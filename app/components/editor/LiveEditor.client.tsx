@@ -87,12 +87,54 @@ const ReadOnlyGuard = Extension.create({
     return [
       new Plugin({
         key: new PluginKey("overlegReadOnlyGuard"),
-        filterTransaction: (tr) =>
-          editor.isEditable || !tr.docChanged || isChangeOrigin(tr),
+        filterTransaction: (tr) => editor.isEditable || !tr.docChanged || isChangeOrigin(tr),
+        props: {
+          // Read-only text still takes the keyboard: it is in the Tab order (tabindex in proseAttributes),
+          // the arrows move a selection point and Shift with them selects, so a reader can quote or comment.
+          handleDOMEvents: {
+            focus: (view) => {
+              if (!view.editable) placeSelectionInside(view.dom);
+              return false;
+            },
+            keydown: (view, event) => (view.editable ? false : readOnlySelectionKey(view.dom, event)),
+          },
+        },
       }),
     ];
   },
 });
+
+/** A collapsed selection at the start of `root`'s text, unless the browser's selection is already in it. */
+function placeSelectionInside(root: HTMLElement): void {
+  const selection = window.getSelection();
+  if (!selection) return;
+  if (selection.rangeCount && root.contains(selection.getRangeAt(0).startContainer)) return;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const first = walker.nextNode();
+  selection.collapse(first ?? root, 0);
+}
+
+const SELECTION_KEYS: Record<string, [direction: "backward" | "forward", granularity: "character" | "word" | "line" | "lineboundary" | "documentboundary"]> = {
+  ArrowLeft: ["backward", "character"],
+  ArrowRight: ["forward", "character"],
+  ArrowUp: ["backward", "line"],
+  ArrowDown: ["forward", "line"],
+  Home: ["backward", "lineboundary"],
+  End: ["forward", "lineboundary"],
+};
+
+/** Arrows (by word with Ctrl/Alt; Home/End to the line's ends) move or, with Shift, extend the selection in read-only text. */
+function readOnlySelectionKey(root: HTMLElement, event: KeyboardEvent): boolean {
+  const step = SELECTION_KEYS[event.key];
+  const selection = window.getSelection();
+  if (!step || !selection || event.metaKey) return false;
+  placeSelectionInside(root);
+  const [direction, unit] = step;
+  const granularity = (event.ctrlKey || event.altKey) && unit === "character" ? "word" : (event.ctrlKey && (event.key === "Home" || event.key === "End") ? "documentboundary" : unit);
+  selection.modify(event.shiftKey ? "extend" : "move", direction, granularity);
+  event.preventDefault();
+  return true;
+}
 
 /** Mod-k opens the link dialog; Alt-F10 moves focus to the toolbar. */
 const EditorShortcuts = Extension.create<{
@@ -591,6 +633,8 @@ function proseAttributes(
     "aria-multiline": "true",
     "aria-label": label,
     "aria-readonly": editable ? "false" : "true",
+    // Read-only text is still reached with Tab, to select and comment from the keyboard.
+    ...(editable ? {} : { tabindex: "0" }),
     spellcheck: "true",
     // The agenda is written in Dutch, whatever the language of the interface.
     lang: "nl",

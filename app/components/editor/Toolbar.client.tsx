@@ -16,6 +16,8 @@ interface Item {
   key: string;
   label: string;
   icon: ReactNode;
+  /** The letters the icon shows (H2, B), which the button's name then includes (WCAG 2.5.3, label in name). */
+  text?: string;
   shortcut?: string;
   pressed?: boolean;
   disabled?: boolean;
@@ -58,12 +60,12 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
   const chain = () => editor.chain().focus();
   const groups: Item[][] = [
     [
-      { key: "h2", label: t("toolbar.heading2"), icon: "H2", shortcut: "Mod-Alt-2", pressed: s.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
-      { key: "h3", label: t("toolbar.heading3"), icon: "H3", shortcut: "Mod-Alt-3", pressed: s.h3, run: () => chain().toggleHeading({ level: 3 }).run() },
+      { key: "h2", text: "H2", label: t("toolbar.heading2"), icon: "H2", shortcut: "Mod-Alt-2", pressed: s.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+      { key: "h3", text: "H3", label: t("toolbar.heading3"), icon: "H3", shortcut: "Mod-Alt-3", pressed: s.h3, run: () => chain().toggleHeading({ level: 3 }).run() },
     ],
     [
-      { key: "bold", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
-      { key: "italic", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
+      { key: "bold", text: "B", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
+      { key: "italic", text: "I", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
       { key: "link", label: t("toolbar.link"), icon: <LinkIcon />, shortcut: "Mod-k", pressed: s.link, run: onLink },
     ],
     [
@@ -122,7 +124,8 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
                 data-toolbar-item={item.key}
                 className="ov-toolbar__button"
                 tabIndex={i === current ? 0 : -1}
-                aria-label={item.label}
+                // The name: the letters the button shows (H2, B) and then what it does; an icon is hidden and named in words.
+                aria-label={item.text ? undefined : item.label}
                 aria-pressed={item.pressed === undefined ? undefined : item.pressed}
                 aria-keyshortcuts={keys?.aria}
                 aria-disabled={item.disabled ? true : undefined}
@@ -134,9 +137,16 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
                   if (!item.disabled) item.run();
                 }}
               >
-                <span aria-hidden="true" className="ov-toolbar__icon">
-                  {item.icon}
-                </span>
+                {item.text ? (
+                  <>
+                    <span className="ov-toolbar__icon">{item.icon}</span>
+                    <span className="visually-hidden"> {item.label}</span>
+                  </>
+                ) : (
+                  <span aria-hidden="true" className="ov-toolbar__icon">
+                    {item.icon}
+                  </span>
+                )}
               </button>
             );
           })}
@@ -162,9 +172,8 @@ function BulletIcon() {
 function OrderedIcon() {
   return (
     <svg viewBox="0 0 20 20" width="18" height="18" fill="currentColor">
-      <text x="1" y="7" fontSize="6" fontFamily="sans-serif">1</text>
-      <text x="1" y="12.5" fontSize="6" fontFamily="sans-serif">2</text>
-      <text x="1" y="18" fontSize="6" fontFamily="sans-serif">3</text>
+      {/* The numerals drawn, not text: visible text would have to be in the button's name. */}
+      <path d="M1.8 2.8 L3.2 2 V7 M1.8 7 H4.4 M1.2 8.6 Q2.6 7.4 3.8 8.4 Q4.2 9.6 1.2 12.4 H4.4 M1.2 13.8 H4 L2.5 15.3 Q4.4 15.5 3.9 17.2 Q2.8 18.6 1.2 17.6" fill="none" stroke="currentColor" strokeWidth="0.9" strokeLinecap="round" strokeLinejoin="round" />
       <rect x="8" y="4" width="10" height="2" rx="1" />
       <rect x="8" y="9" width="10" height="2" rx="1" />
       <rect x="8" y="14" width="10" height="2" rx="1" />
