@@ -2,8 +2,9 @@
  * The public check of a publication package (ADR 030), without signing in: upload the ZIP, and the
  * page says whether it is the text the minister's office signed off and published, signed by this
  * installation, or which file differs. A single file taken out of a package (or downloaded alone) is
- * looked up by its SHA-256 among the packages this installation issued; an HTML or DOCX file that is
- * not one of them is compared section by section with the publication whose section titles it carries.
+ * looked up by its SHA-256 among the packages this installation issued; an HTML, DOCX or Markdown file
+ * that is not one of them is compared section by section with the publication whose section titles
+ * it carries.
  */
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -72,7 +73,7 @@ export default function VerifyPage() {
         <Form method="post" encType="multipart/form-data" className="stack-form">
           <label>
             {t("verify.fileLabel")}
-            <input type="file" name="package" accept=".zip,.pdf,.odt,.docx,.html,.htm,application/zip" required />
+            <input type="file" name="package" accept=".zip,.pdf,.odt,.docx,.html,.htm,.md,application/zip" required />
           </label>
           <button type="submit" className="button button--primary" disabled={busy}>
             {t("verify.submit")}

@@ -67,7 +67,7 @@ export async function publicationPackage(deps: PublicationPackageDeps, props: Pu
     auditAnchor,
   );
   // What /verify needs to recognise a single file of this package later (issue 17).
-  const issued = await issuedRecord(manifest, files);
+  const issued = await issuedRecord(manifest, files, agenda);
   await database.transaction(async (tx) => {
     await appendAudit(tx, {
       actorId: props.actor.id,

@@ -186,6 +186,7 @@ describe("the signed publication package", () => {
     expect(recorded.files.map((f) => f.name)).toEqual(["document.pdf", "document.odt", "document.docx", "document.html"]);
     expect(recorded.issued.sectionTexts.html.map((s) => s.id)).toEqual([sectionId]);
     expect(recorded.issued.sectionTexts.docx.map((s) => s.id)).toEqual([sectionId]);
+    expect(recorded.issued.sectionTexts.md.map((s) => s.id)).toEqual([sectionId]);
     const title = WS.contactPoint.replace(/'/g, "&#x27;");
     for (const name of ["document.pdf", "document.odt", "document.docx", "document.html"]) {
       const html = await check(parts[name], name);
@@ -228,6 +229,18 @@ describe("the signed publication package", () => {
     expect(docxPage).toContain('data-verdict="fileNotIssued"');
     expect(docxPage).toContain(`data-status="differs"`);
     expect(docxPage).toContain(`<strong>${section.title.replace(/'/g, "&#x27;")}</strong>`);
+    // The workspace's Markdown export (not in the package): not an issued file, but its section reads the same; one character changed, it differs.
+    const mdRes = await fetch(`${server.url}/agenda/export?format=md&workspace=${workspaceId}`, { headers: { cookie: office.cookie } });
+    expect(mdRes.status).toBe(200);
+    const md = await mdRes.text();
+    const mdPage = await check(strToU8(md), "document.md");
+    expect(mdPage).toContain('data-verdict="fileNotIssued"');
+    expect(mdPage).toContain('data-status="same"');
+    const mdAt = md.indexOf(fragment);
+    expect(mdAt).toBeGreaterThan(0);
+    const mdChanged = await check(strToU8(md.slice(0, mdAt) + (md[mdAt] === "A" ? "B" : "A") + md.slice(mdAt + 1)), "document.md");
+    expect(mdChanged).toContain('data-status="differs"');
+    expect(mdChanged).toContain(`<strong>${section.title.replace(/'/g, "&#x27;")}</strong>`);
     // The same file saved again with other whitespace around the text still reads the same, section by section.
     const respaced = await check(strToU8(html.replace(/\n/g, "\n\n")), "document.html");
     expect(respaced).toContain('data-verdict="fileNotIssued"');

@@ -1,9 +1,10 @@
 /**
  * Single files of issued publication packages (issue 17, ADR 030): every package download is audited
  * (`publication.packaged`) with its files' SHA-256 and, per section, the SHA-256 of the section's
- * text as read back from the package's own HTML and DOCX. The public /verify page looks a loose file
- * up there: the very file of a package Overleg issued, or not; and for an HTML or DOCX file that is
- * not, which sections of the publication whose section titles it carries read differently.
+ * text as read back from the package's own HTML and DOCX and from the Markdown export. The public
+ * /verify page looks a loose file up there: the very file of a package Overleg issued, or not; and
+ * for an HTML, DOCX or Markdown file that is not, which sections of the publication whose section
+ * titles it carries read differently.
  *
  * The section text is read the same way at packaging and at checking (the same functions), so an
  * unchanged section hashes the same: headings and text, whitespace collapsed; a section runs from
@@ -12,14 +13,21 @@
 import { createHash } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import mammoth from "mammoth";
+import MarkdownIt from "markdown-it";
 import { zipSync } from "fflate";
 import type { Database } from "../../../db/index";
 import { readZip } from "../imports/zip";
+import { agendaMarkdown } from "../exports/markdown";
+import type { Agenda } from "../exports/model";
 import type { Manifest } from "./package";
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
-export type TextFormat = "html" | "docx";
+/** The formats whose section text is compared: the package's HTML and DOCX, and the Markdown export. */
+export type TextFormat = "html" | "docx" | "md";
+
+/** As the Markdown import reads it: raw HTML off, so HTML in the file stays text. */
+const markdown = new MarkdownIt("default", { html: false, xhtmlOut: true, linkify: false, typographer: false });
 
 /** A section's text hash in one format, as recorded at packaging. */
 export interface SectionTextHash {
@@ -132,9 +140,21 @@ async function docxHtml(data: Uint8Array): Promise<string | null> {
   }
 }
 
-/** The section text hashes of a file of the package, per its format. */
+/** The file as HTML, per its format; null when it is not readable as that. */
+async function asHtml(format: TextFormat, data: Uint8Array): Promise<string | null> {
+  if (format === "docx") return docxHtml(data);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return null;
+  }
+  return format === "md" ? markdown.render(text.replace(/^\ufeff/, "")) : text;
+}
+
+/** The section text hashes of a file, per its format. */
 export async function sectionTextHashes(format: TextFormat, data: Uint8Array, sections: { id: string; title: string }[]): Promise<SectionTextHash[]> {
-  const html = format === "html" ? new TextDecoder().decode(data) : await docxHtml(data);
+  const html = await asHtml(format, data);
   if (html === null) return [];
   const texts = sectionTextsOfHtml(
     html,
@@ -146,8 +166,11 @@ export async function sectionTextHashes(format: TextFormat, data: Uint8Array, se
   });
 }
 
-/** What the package download records for the loose-file check. */
-export async function issuedRecord(manifest: Manifest, files: Record<string, Uint8Array>): Promise<IssuedRecord> {
+/**
+ * What the package download records for the loose-file check. `agenda`: the package's model, whose
+ * Markdown (the export's, not in the package) is read for its sections too.
+ */
+export async function issuedRecord(manifest: Manifest, files: Record<string, Uint8Array>, agenda?: Agenda): Promise<IssuedRecord> {
   const standing = manifest.sections.flatMap((s) => s.signoffs.filter((o) => !o.reopenedAt)).sort((a, b) => a.at.localeCompare(b.at));
   const last = standing.at(-1);
   const sections = manifest.sections.map((s) => ({ id: s.id, title: s.title }));
@@ -158,6 +181,7 @@ export async function issuedRecord(manifest: Manifest, files: Record<string, Uin
     sectionTexts: {
       html: files["document.html"] ? await sectionTextHashes("html", files["document.html"], sections) : [],
       docx: files["document.docx"] ? await sectionTextHashes("docx", files["document.docx"], sections) : [],
+      md: agenda ? await sectionTextHashes("md", new TextEncoder().encode(agendaMarkdown(agenda)), sections) : [],
     },
   };
 }
@@ -179,10 +203,13 @@ async function packagedEvents(database: Database): Promise<PackagedData[]> {
 }
 
 function formatOf(data: Uint8Array): TextFormat | null {
-  const head = new TextDecoder().decode(data.subarray(0, 512)).trimStart().toLowerCase();
   if (data[0] === 0x50 && data[1] === 0x4b) return "docx";
+  const head = new TextDecoder().decode(data.subarray(0, 512)).trimStart().toLowerCase();
+  if (head.startsWith("%pdf-")) return null;
   if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.includes("<body") || head.includes("<h1")) return "html";
-  return null;
+  // Other text: Markdown (a file that is not UTF-8 text is not read as anything).
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008]/.test(head) ? null : "md";
 }
 
 /**
@@ -200,7 +227,7 @@ export async function verifyLooseFile(database: Database, data: Uint8Array): Pro
   }
   const format = formatOf(data);
   if (!format) return { state: "notIssued", closest: null };
-  const html = format === "html" ? new TextDecoder().decode(data) : await docxHtml(data);
+  const html = await asHtml(format, data);
   if (html === null) return { state: "notIssued", closest: null };
   let best: { event: IssuedRecord; recorded: SectionTextHash[]; found: Map<string, string> } | null = null;
   const seen = new Set<string>();
