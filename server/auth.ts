@@ -39,6 +39,8 @@ export interface AuthOptions {
   onMailQueued?: () => void;
   /** Where single sign-on says why a provider failed. */
   log?: { warn(message: string, data?: Record<string, unknown>): void };
+  /** Single sign-on's clock (ms), against which an ID token's expiry is judged; tests move it on. */
+  ssoNow?: () => number;
 }
 
 /** Whether this email belongs to a person whose organisation signs in only through single sign-on. */
@@ -220,7 +222,7 @@ export function createAuth(database: Database, env: Env, options: AuthOptions = 
       // through single sign-on have no password to confirm with; their session is the proof.
       twoFactor({ issuer: "Overleg", allowPasswordless: true }),
       // Single sign-on over OpenID Connect, with the providers an admin configured (docs/decisions/029).
-      ssoPlugin({ database, env, log: options.log }),
+      ssoPlugin({ database, env, log: options.log, now: options.ssoNow }),
     ],
   });
 }

@@ -88,7 +88,96 @@ const schema = z
     }
   });
 
+/** Plain HTTP is allowed only to this machine (a provider in development or a test); anything else needs HTTPS. */
+export function issuerAllowed(issuer: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.search || url.hash) return false;
+  return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
+}
+
+/**
+ * A single sign-on provider from the configuration (SSO_<n>_…), next to the ones an admin adds on
+ * /admin/sso: shown there read-only. Its organisation is named by short code, resolved when used.
+ */
+export interface ConfiguredSsoProvider {
+  /** `config-<n>`: the number in its variables' names. */
+  id: string;
+  /** The variables' prefix, e.g. SSO_1_, for messages. */
+  prefix: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  domains: string[];
+  organisation: string;
+  createPeople: boolean;
+}
+
+const SSO_FIELDS = ["NAME", "ISSUER", "CLIENT_ID", "CLIENT_SECRET", "DOMAINS", "ORGANISATION", "CREATE_PEOPLE"] as const;
+const SSO_REQUIRED = ["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "DOMAINS", "ORGANISATION"] as const;
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** The numbered SSO_<n>_… variables: the providers, and one line per problem. */
+export function parseSsoProviders(source: Record<string, string | undefined>): { providers: ConfiguredSsoProvider[]; problems: string[] } {
+  const problems: string[] = [];
+  const numbers = new Set<number>();
+  for (const key of Object.keys(source)) {
+    const m = /^SSO_(\d+)_(.+)$/.exec(key);
+    if (!m || source[key] === undefined || source[key] === "") continue;
+    if (!(SSO_FIELDS as readonly string[]).includes(m[2])) {
+      problems.push(`${key}: is not a single sign-on setting (use ${SSO_FIELDS.map((f) => `SSO_${m[1]}_${f}`).join(", ")})`);
+      continue;
+    }
+    numbers.add(Number(m[1]));
+  }
+  const providers: ConfiguredSsoProvider[] = [];
+  const domainOwner = new Map<string, string>();
+  for (const n of [...numbers].sort((a, b) => a - b)) {
+    const prefix = `SSO_${n}_`;
+    const get = (field: string) => {
+      const v = source[`${prefix}${field}`]?.trim();
+      return v === "" ? undefined : v;
+    };
+    const missing = SSO_REQUIRED.filter((f) => !get(f));
+    for (const f of missing) problems.push(`${prefix}${f}: is required when other ${prefix}… variables are set`);
+    const issuer = (get("ISSUER") ?? "").replace(/\/$/, "");
+    if (issuer && !issuerAllowed(issuer)) {
+      problems.push(`${prefix}ISSUER (${JSON.stringify(issuer)}): must be an https:// address of the OpenID provider (plain http only on this machine)`);
+    }
+    const domains = (get("DOMAINS") ?? "").toLowerCase().split(/[\s,;]+/).filter(Boolean);
+    for (const d of domains) {
+      if (!DOMAIN_PATTERN.test(d)) problems.push(`${prefix}DOMAINS: ${JSON.stringify(d)} is not an email domain such as minez.example`);
+      else if (domainOwner.has(d)) problems.push(`${prefix}DOMAINS: ${d} is already spoken for by ${domainOwner.get(d)}`);
+      else domainOwner.set(d, `${prefix}DOMAINS`);
+    }
+    const create = get("CREATE_PEOPLE");
+    if (create !== undefined && !["true", "false", "1", "0"].includes(create)) {
+      problems.push(`${prefix}CREATE_PEOPLE (${JSON.stringify(create)}): must be true or false`);
+    }
+    if (missing.length) continue;
+    providers.push({
+      id: `config-${n}`,
+      prefix,
+      name: (get("NAME") ?? (URL.canParse(issuer) ? new URL(issuer).hostname : issuer)).slice(0, 100),
+      issuer,
+      clientId: get("CLIENT_ID")!,
+      clientSecret: get("CLIENT_SECRET")!,
+      domains,
+      organisation: get("ORGANISATION")!,
+      createPeople: create === "true" || create === "1",
+    });
+  }
+  return { providers, problems };
+}
+
 export type Env = z.infer<typeof schema> & {
+  /** Single sign-on providers from SSO_<n>_… (in addition to those on /admin/sso). */
+  SSO_PROVIDERS: ConfiguredSsoProvider[];
   BETTER_AUTH_SECRET: string;
   PUBLIC_URL: string;
   /** The audit key's path: AUDIT_KEY_FILE, or outside production DEV_AUDIT_KEY_FILE (generated on first start). */
@@ -108,18 +197,21 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     Object.keys(schema.shape).map((k) => [k, source[k] === "" ? undefined : source[k]]),
   );
   const result = schema.safeParse(picked);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
+  const sso = parseSsoProviders(source);
+  if (!result.success || sso.problems.length) {
+    throw new ConfigError([
+      ...(result.success ? [] : result.error.issues).map((i) => {
         const key = i.path.join(".") || "environment";
         const value = source[key];
         return `${key}${value !== undefined && !/SECRET|PASSWORD|SMTP_URL/.test(key) ? ` (${JSON.stringify(value)})` : ""}: ${i.message}`;
       }),
-    );
+      ...sso.problems,
+    ]);
   }
   const env = result.data;
   return {
     ...env,
+    SSO_PROVIDERS: sso.providers,
     BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? DEV_SECRET,
     AUDIT_KEY_FILE: env.AUDIT_KEY_FILE ?? DEV_AUDIT_KEY_FILE,
     PUBLIC_URL: (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`).replace(/\/$/, ""),

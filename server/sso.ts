@@ -19,7 +19,7 @@ import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import * as oidc from "openid-client";
 import { z } from "zod";
 import type { Database } from "../db/index";
-import type { Env } from "./env";
+import { issuerAllowed, type ConfiguredSsoProvider, type Env } from "./env";
 import { appendAudit } from "./services/audit";
 import { findInvitation } from "./views/invitations";
 
@@ -53,19 +53,11 @@ export interface SsoProviderRow {
   createPeople: boolean;
   enabled: boolean;
   updatedAt: Date;
+  /** "configuration": from SSO_<n>_… (read-only on /admin/sso; its secret is not encrypted, it never was stored). */
+  source: "admin" | "configuration";
 }
 
-/** Plain HTTP is allowed only to this machine (a provider in development or a test); anything else needs HTTPS. */
-export function issuerAllowed(issuer: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password || url.search || url.hash) return false;
-  return url.protocol === "https:" || isLoopback(url);
-}
+export { issuerAllowed };
 
 function isLoopback(url: URL): boolean {
   return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
@@ -97,7 +89,64 @@ function rowOf(r: Record<string, unknown>): SsoProviderRow {
     createPeople: Boolean(r.createPeople),
     enabled: Boolean(r.enabled),
     updatedAt: new Date(r.updatedAt as Date),
+    source: "admin",
   };
+}
+
+/**
+ * The providers from the configuration, per database (set when the better-auth plugin is made). Kept
+ * on globalThis: the server bundle and the Remix build each have their own copy of this module, and
+ * both must see the same list.
+ */
+const REGISTRY = Symbol.for("overleg.sso.configured");
+const configured: WeakMap<Database, { providers: ConfiguredSsoProvider[]; since: Date }> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<
+  Database,
+  { providers: ConfiguredSsoProvider[]; since: Date }
+>;
+
+export function setConfiguredSsoProviders(database: Database, providers: ConfiguredSsoProvider[]): void {
+  configured.set(database, { providers, since: new Date() });
+}
+
+/** The configured providers whose organisation (by short code) does not exist: named on /admin/sso, offered nowhere. */
+export async function unresolvedConfiguredProviders(database: Database): Promise<ConfiguredSsoProvider[]> {
+  const entry = configured.get(database);
+  if (!entry?.providers.length) return [];
+  const codes = await organisationCodes(database, entry.providers);
+  return entry.providers.filter((p) => !codes.has(p.organisation.toLowerCase()));
+}
+
+async function organisationCodes(database: Database, providers: ConfiguredSsoProvider[]): Promise<Map<string, string>> {
+  const { db, t } = database;
+  const wanted = [...new Set(providers.map((p) => p.organisation))];
+  const rows = await db.select({ id: t.organisations.id, shortCode: t.organisations.shortCode }).from(t.organisations);
+  const wantedLower = new Set(wanted.map((c) => c.toLowerCase()));
+  return new Map(rows.filter((r) => wantedLower.has(String(r.shortCode).toLowerCase())).map((r) => [String(r.shortCode).toLowerCase(), r.id]));
+}
+
+async function configuredRows(database: Database): Promise<SsoProviderRow[]> {
+  const entry = configured.get(database);
+  if (!entry?.providers.length) return [];
+  const codes = await organisationCodes(database, entry.providers);
+  return entry.providers.flatMap((p) => {
+    const organisationId = codes.get(p.organisation.toLowerCase());
+    if (!organisationId) return [];
+    return [
+      {
+        id: p.id,
+        organisationId,
+        name: p.name,
+        issuer: p.issuer,
+        clientId: p.clientId,
+        clientSecret: p.clientSecret,
+        domains: p.domains,
+        createPeople: p.createPeople,
+        enabled: true,
+        updatedAt: entry.since,
+        source: "configuration" as const,
+      },
+    ];
+  });
 }
 
 /**
@@ -112,14 +161,18 @@ export async function wouldLockOut(database: Database, organisationId: string, c
   return !after.some((p) => p.organisationId === organisationId && p.enabled);
 }
 
-/** Every provider, for the sign-in page and the admin page (the secret stays encrypted). */
+/**
+ * Every provider, for the sign-in page and the admin page (an admin's secret stays encrypted): those
+ * from the configuration (whose organisation exists) first, then the admin's.
+ */
 export async function listSsoProviders(database: Database): Promise<SsoProviderRow[]> {
   const { db, t } = database;
   const rows = await db.select().from(t.ssoProviders).orderBy(t.ssoProviders.name);
-  return rows.map((r) => rowOf(r as unknown as Record<string, unknown>));
+  return [...(await configuredRows(database)), ...rows.map((r) => rowOf(r as unknown as Record<string, unknown>))];
 }
 
 async function providerById(database: Database, id: string): Promise<SsoProviderRow | null> {
+  if (id.startsWith("config-")) return (await configuredRows(database)).find((p) => p.id === id) ?? null;
   const { db, t } = database;
   const [row] = await db.select().from(t.ssoProviders).where(eq(t.ssoProviders.id, id)).limit(1);
   return row ? rowOf(row as unknown as Record<string, unknown>) : null;
@@ -132,16 +185,20 @@ export async function providerForEmail(database: Database, email: string): Promi
 }
 
 /** Discovered configurations per provider, until the provider is changed (its updated_at). */
-const configurations = new Map<string, { version: number; config: Promise<oidc.Configuration> }>();
+const configurations = new Map<string, { version: string; config: Promise<oidc.Configuration> }>();
 
-function configurationOf(env: Pick<Env, "BETTER_AUTH_SECRET">, provider: SsoProviderRow): Promise<oidc.Configuration> {
-  const version = provider.updatedAt.getTime();
+/**
+ * `skew`: seconds this server's clock is ahead of the machine's (0 but in tests); an ID token's expiry
+ * (exp, with openid-client's tolerance of 30 s) is judged by it.
+ */
+function configurationOf(env: Pick<Env, "BETTER_AUTH_SECRET">, provider: SsoProviderRow, skew = 0): Promise<oidc.Configuration> {
+  const version = `${provider.updatedAt.getTime()}:${skew}`;
   const cached = configurations.get(provider.id);
   if (cached && cached.version === version) return cached.config;
   const config = (async () => {
     const issuer = new URL(provider.issuer);
-    const secret = await decryptSecret(env, provider.clientSecret);
-    const configuration = await oidc.discovery(issuer, provider.clientId, secret, undefined, {
+    const secret = provider.source === "configuration" ? provider.clientSecret : await decryptSecret(env, provider.clientSecret);
+    const configuration = await oidc.discovery(issuer, provider.clientId, { client_secret: secret, [oidc.clockSkew]: skew }, undefined, {
       execute: isLoopback(issuer) ? [oidc.allowInsecureRequests] : [],
       timeout: 10,
     });
@@ -175,8 +232,10 @@ function fail(code: SsoError): string {
 
 export interface SsoPluginDeps {
   database: Database;
-  env: Pick<Env, "BETTER_AUTH_SECRET" | "PUBLIC_URL">;
+  env: Pick<Env, "BETTER_AUTH_SECRET" | "PUBLIC_URL"> & Partial<Pick<Env, "SSO_PROVIDERS">>;
   log?: { warn(message: string, data?: Record<string, unknown>): void };
+  /** This server's idea of now (ms), against which an ID token's expiry is checked (tests move it on). */
+  now?: () => number;
 }
 
 /** The better-auth plugin with the two endpoints. */
@@ -184,6 +243,7 @@ export function ssoPlugin(deps: SsoPluginDeps) {
   const { database, env } = deps;
   const secure = env.PUBLIC_URL.startsWith("https://");
   const callbackUrl = `${env.PUBLIC_URL}${SSO_CALLBACK_PATH}`;
+  setConfiguredSsoProviders(database, env.SSO_PROVIDERS ?? []);
   return {
     id: "overleg-sso",
     endpoints: {
@@ -257,7 +317,7 @@ export function ssoPlugin(deps: SsoPluginDeps) {
 
           let claims: Record<string, unknown>;
           try {
-            const config = await configurationOf(env, provider);
+            const config = await configurationOf(env, provider, deps.now ? Math.round((deps.now() - Date.now()) / 1000) : 0);
             const current = new URL(callbackUrl);
             for (const [k, v] of Object.entries(query)) current.searchParams.set(k, v);
             const tokens = await oidc.authorizationCodeGrant(config, current, {

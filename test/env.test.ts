@@ -86,6 +86,56 @@ describe("parseEnv", () => {
     expect(publicEnv(env)).toEqual({ allowSignup: true, showDemoPeople: false });
   });
 
+  it("reads single sign-on providers from numbered SSO_<n>_… variables", () => {
+    const env = parseEnv({
+      SSO_1_ISSUER: "https://login.minez.example/",
+      SSO_1_CLIENT_ID: "overleg",
+      SSO_1_CLIENT_SECRET: "s3cret",
+      SSO_1_DOMAINS: "MinEZ.example, ez.example",
+      SSO_1_ORGANISATION: "EZ",
+      SSO_1_CREATE_PEOPLE: "true",
+      SSO_2_NAME: "KGG login",
+      SSO_2_ISSUER: "https://id.kgg.example",
+      SSO_2_CLIENT_ID: "overleg-kgg",
+      SSO_2_CLIENT_SECRET: "other",
+      SSO_2_DOMAINS: "kgg.example",
+      SSO_2_ORGANISATION: "KGG",
+    });
+    expect(env.SSO_PROVIDERS).toEqual([
+      { id: "config-1", prefix: "SSO_1_", name: "login.minez.example", issuer: "https://login.minez.example", clientId: "overleg", clientSecret: "s3cret", domains: ["minez.example", "ez.example"], organisation: "EZ", createPeople: true },
+      { id: "config-2", prefix: "SSO_2_", name: "KGG login", issuer: "https://id.kgg.example", clientId: "overleg-kgg", clientSecret: "other", domains: ["kgg.example"], organisation: "KGG", createPeople: false },
+    ]);
+    expect(parseEnv({}).SSO_PROVIDERS).toEqual([]);
+  });
+
+  it("refuses an incomplete or wrong single sign-on provider, naming each variable and never the secret", () => {
+    const found = problems({
+      SSO_1_ISSUER: "http://login.minez.example",
+      SSO_1_CLIENT_SECRET: "do-not-print-me",
+      SSO_1_DOMAINS: "minez.example, not_a_domain",
+      SSO_1_ORGANISATION: "EZ",
+      SSO_1_CREATE_PEOPLE: "sometimes",
+      SSO_1_CLIENTID: "typo",
+      SSO_2_ISSUER: "https://id.kgg.example",
+      SSO_2_CLIENT_ID: "x",
+      SSO_2_CLIENT_SECRET: "y",
+      SSO_2_DOMAINS: "minez.example",
+      SSO_2_ORGANISATION: "KGG",
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SSO_1_CLIENTID: is not a single sign-on setting \(use .*SSO_1_CLIENT_ID/),
+        "SSO_1_CLIENT_ID: is required when other SSO_1_… variables are set",
+        expect.stringMatching(/^SSO_1_ISSUER \("http:\/\/login.minez.example"\): must be an https:\/\/ address/),
+        'SSO_1_DOMAINS: "not_a_domain" is not an email domain such as minez.example',
+        'SSO_1_CREATE_PEOPLE ("sometimes"): must be true or false',
+        "SSO_2_DOMAINS: minez.example is already spoken for by SSO_1_DOMAINS",
+      ]),
+    );
+    expect(found).toHaveLength(6);
+    expect(found.join("\n")).not.toContain("do-not-print-me");
+  });
+
   it("keeps demo people out of production unless SEED_DEMO says so", () => {
     expect(demoAllowed(parseEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, AUDIT_KEY_FILE: "/k.pem" }))).toBe(false);
   });

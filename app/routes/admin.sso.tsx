@@ -5,7 +5,7 @@ import { BAD_REQUEST, describeIssues } from "../../server/errors";
 import { removeSsoProvider } from "../../server/commands/ssoProviderRemove";
 import { saveSsoProvider, SsoProviderInput } from "../../server/commands/ssoProviderSave";
 import { setSsoRequired } from "../../server/commands/ssoRequiredSet";
-import { listSsoProviders, SSO_CALLBACK_PATH } from "../../server/sso";
+import { listSsoProviders, SSO_CALLBACK_PATH, unresolvedConfiguredProviders } from "../../server/sso";
 import { fieldErrors, formObject } from "~/components/admin/schemas";
 import { FieldError, FormError, invalid, OrganisationOptions } from "~/components/admin/ui";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
@@ -37,7 +37,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       domains: p.domains,
       createPeople: p.createPeople,
       enabled: p.enabled,
+      fromConfiguration: p.source === "configuration",
     })),
+    // Configured (SSO_<n>_…) for an organisation short code that does not exist: offered nowhere until it does.
+    unresolved: (await unresolvedConfiguredProviders(database)).map((p) => ({ id: p.id, prefix: p.prefix, name: p.name, organisation: p.organisation })),
   };
 }
 
@@ -166,7 +169,7 @@ function ProviderForm({ provider, result }: { provider: Provider | null; result:
 }
 
 export default function SsoAdmin() {
-  const { organisations, providers, callbackUrl } = useLoaderData<typeof loader>();
+  const { organisations, providers, callbackUrl, unresolved } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state !== "idle";
   const { t } = useTranslation("identity");
@@ -181,7 +184,37 @@ export default function SsoAdmin() {
       <section aria-labelledby="sso-providers">
         <h2 id="sso-providers">{t("sso.admin.providers")}</h2>
         {providers.length === 0 ? <p className="muted">{t("sso.admin.none")}</p> : null}
-        {providers.map((p) => (
+        {unresolved.map((p) => (
+          <p key={p.id} className="alert alert--warning" role="status" data-testid="sso-unresolved">
+            {t("sso.admin.unresolved", { name: p.name, prefix: p.prefix, code: p.organisation })}
+          </p>
+        ))}
+        {providers
+          .filter((p) => p.fromConfiguration)
+          .map((p) => (
+            <div key={p.id} className="panel" data-testid="sso-configured">
+              <h3>{p.name}</h3>
+              <p className="muted">{t("sso.admin.fromConfiguration", { prefix: `SSO_${p.id.slice("config-".length)}_` })}</p>
+              {result && !result.ok && result.target === p.id ? <FormError errors={result.errors} /> : null}
+              <dl>
+                <dt>{t("sso.admin.organisation")}</dt>
+                <dd>{orgName(p.organisationId)}</dd>
+                <dt>{t("sso.admin.issuer")}</dt>
+                <dd>
+                  <code>{p.issuer}</code>
+                </dd>
+                <dt>{t("sso.admin.clientId")}</dt>
+                <dd>
+                  <code>{p.clientId}</code>
+                </dd>
+                <dt>{t("sso.admin.domains")}</dt>
+                <dd>{p.domains.join(", ")}</dd>
+                <dt>{t("sso.admin.createPeople")}</dt>
+                <dd>{p.createPeople ? t("sso.admin.yes") : t("sso.admin.no")}</dd>
+              </dl>
+            </div>
+          ))}
+        {providers.filter((p) => !p.fromConfiguration).map((p) => (
           <div key={p.id}>
             <p>
               <strong>{p.name}</strong> — {orgName(p.organisationId)} · {p.domains.join(", ")} {p.enabled ? null : <span className="muted">({t("sso.admin.off")})</span>}

@@ -1,11 +1,15 @@
 /**
  * The public check of a publication package (ADR 030), without signing in: upload the ZIP, and the
  * page says whether it is the text the minister's office signed off and published, signed by this
- * installation, or which file differs.
+ * installation, or which file differs. A single file taken out of a package (or downloaded alone) is
+ * looked up by its SHA-256 among the packages this installation issued; an HTML, DOCX or Markdown file
+ * that is not one of them is compared section by section with the publication whose section titles
+ * it carries.
  */
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { isPackage, verifyLooseFile, type LooseVerdict } from "../../server/services/publication/issued";
 import { verifyPackage } from "../../server/services/publication/package";
 import { formatMoment } from "~/components/format";
 import { useDateLocale } from "~/components/root-data";
@@ -32,7 +36,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const file = form.get("package");
   if (!file || typeof file === "string") return data({ state: "unreadable" as const }, { status: 400 });
-  const verdict = verifyPackage(new Uint8Array(await (file as File).arrayBuffer()), anchor.publicKeyPem);
+  const bytes = new Uint8Array(await (file as File).arrayBuffer());
+  if (!isPackage(bytes)) {
+    const loose = await verifyLooseFile(context.services.database, bytes);
+    return loose.state === "issued" ? { state: "fileIssued" as const, loose } : { state: "fileNotIssued" as const, loose };
+  }
+  const verdict = verifyPackage(bytes, anchor.publicKeyPem);
   const m = verdict.manifest;
   return {
     state: verdict.ok ? ("verified" as const) : ("notVerified" as const),
@@ -54,6 +63,7 @@ export default function VerifyPage() {
   const { t } = useTranslation("review");
   const dateLocale = useDateLocale();
   const busy = useNavigation().state !== "idle";
+  const loose = result && "loose" in result ? (result.loose as LooseVerdict | undefined) : undefined;
   return (
     <main id="main" className="page page--narrow" tabIndex={-1}>
       <section className="panel" aria-labelledby="verify-title">
@@ -63,7 +73,7 @@ export default function VerifyPage() {
         <Form method="post" encType="multipart/form-data" className="stack-form">
           <label>
             {t("verify.fileLabel")}
-            <input type="file" name="package" accept=".zip,application/zip" required />
+            <input type="file" name="package" accept=".zip,.pdf,.odt,.docx,.html,.htm,.md,application/zip" required />
           </label>
           <button type="submit" className="button button--primary" disabled={busy}>
             {t("verify.submit")}
@@ -72,7 +82,42 @@ export default function VerifyPage() {
       </section>
       {result ? (
         <section className="panel" aria-live="polite" data-verdict={result.state}>
-          {result.state === "verified" && "publication" in result && result.publication ? (
+          {loose?.state === "issued" ? (
+            <p className="alert alert--success" role="status">
+              {loose.signedOff
+                ? t("verify.loose.issued", {
+                    file: loose.file,
+                    workspace: loose.workspace ?? "—",
+                    date: formatMoment(loose.signedOff.at, dateLocale),
+                    name: loose.signedOff.by ?? "—",
+                  })
+                : t("verify.loose.issuedPublished", {
+                    file: loose.file,
+                    workspace: loose.workspace ?? "—",
+                    date: formatMoment(loose.publishedAt, dateLocale),
+                    name: loose.publishedBy ?? "—",
+                  })}
+            </p>
+          ) : loose?.state === "notIssued" ? (
+            <>
+              <p className="alert alert--error" role="alert">
+                {t("verify.loose.notIssued")}
+              </p>
+              {loose.closest ? (
+                <>
+                  <h2>{t("verify.loose.closest", { workspace: loose.closest.workspace ?? "—", date: formatMoment(loose.closest.publishedAt, dateLocale) })}</h2>
+                  <ul>
+                    {loose.closest.sections.map((s) => (
+                      <li key={s.title} data-section={s.title} data-status={s.same ? "same" : "differs"}>
+                        <strong>{s.title}</strong>: {s.same ? t("verify.loose.same") : t("verify.loose.differs")}
+                      </li>
+                    ))}
+                  </ul>
+                  {loose.closest.missing ? <p className="muted">{t("verify.loose.missing", { count: loose.closest.missing })}</p> : null}
+                </>
+              ) : null}
+            </>
+          ) : result.state === "verified" && "publication" in result && result.publication ? (
             <p className="alert alert--success" role="status">
               {t("verify.verified", { date: formatMoment(result.publication.at, dateLocale), name: result.publication.by ?? "—" })}
             </p>
@@ -85,20 +130,20 @@ export default function VerifyPage() {
               {t(`verify.${result.state}`)}
             </p>
           )}
-          {"files" in result && result.files.length ? (
+          {"files" in result && result.files?.length ? (
             <ul className="ability-list">
-              {result.files.map((f) => (
+              {(result.files ?? []).map((f) => (
                 <li key={f.name} data-file={f.name} data-status={f.status}>
                   {f.name}: {t(`verify.file.${f.status}`)}
                 </li>
               ))}
             </ul>
           ) : null}
-          {"sections" in result && result.sections.length ? (
+          {"sections" in result && result.sections?.length ? (
             <>
               <h2>{t("verify.sections", { workspace: result.workspace ?? "" })}</h2>
               <ul>
-                {result.sections.map((s) => (
+                {(result.sections ?? []).map((s) => (
                   <li key={s.contentHash + s.title}>
                     <strong>{s.title}</strong>: {s.signedOff ? t("verify.signedOff", { date: formatMoment(s.signedOff, dateLocale) }) : t("verify.notSignedOff")}, {t("verify.approvals", { count: s.approvals })} <code>{s.contentHash.slice(0, 16)}…</code>
                   </li>

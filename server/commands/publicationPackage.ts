@@ -9,6 +9,7 @@ import { and, asc, desc, eq, gte } from "drizzle-orm";
 import { z } from "zod";
 import { appendAudit } from "../services/audit";
 import { CommandError, parseInput } from "../services/errors";
+import { issuedRecord } from "../services/publication/issued";
 import { buildPackage, type Manifest } from "../services/publication/package";
 import { buildAgenda } from "../views/agenda";
 import type { Actor } from "../policy";
@@ -54,7 +55,7 @@ export async function publicationPackage(deps: PublicationPackageDeps, props: Pu
     .orderBy(asc(t.auditCheckpoints.eventSeq))
     .limit(1);
   const workspace = agenda.workspaces[0];
-  const { zip, manifest, manifestSha256 } = await buildPackage(
+  const { zip, manifest, manifestSha256, files } = await buildPackage(
     agenda,
     {
       workspace: { id: workspace.id, title: workspace.title },
@@ -65,6 +66,8 @@ export async function publicationPackage(deps: PublicationPackageDeps, props: Pu
     },
     auditAnchor,
   );
+  // What /verify needs to recognise a single file of this package later (issue 17).
+  const issued = await issuedRecord(manifest, files, agenda);
   await database.transaction(async (tx) => {
     await appendAudit(tx, {
       actorId: props.actor.id,
@@ -72,7 +75,7 @@ export async function publicationPackage(deps: PublicationPackageDeps, props: Pu
       subjectType: "workspace",
       subjectId: workspaceId,
       workspaceId,
-      data: { manifestSha256, keyId: auditAnchor.keyId, files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })), sections: Object.fromEntries(sections.map((s) => [s.id, s.contentHash])) },
+      data: { manifestSha256, keyId: auditAnchor.keyId, files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })), sections: Object.fromEntries(sections.map((s) => [s.id, s.contentHash])), issued },
     });
   });
   const stamp = new Date(event.at).toISOString().slice(0, 10);

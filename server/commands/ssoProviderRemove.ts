@@ -16,6 +16,9 @@ export async function removeSsoProvider(deps: AdminDeps, props: { actor: Actor; 
     authorize: async (existing) => {
       authorize(props.actor, "admin.sso");
       if (!existing) throw new NotFound("provider", props.providerId);
+      if (existing?.source === "configuration") {
+        throw new CommandError("from_configuration", "This provider comes from the configuration (SSO_<n>_… variables): change it there.", 409);
+      }
       if (await wouldLockOut(database, existing.organisationId, (list) => list.filter((p) => p.id !== existing.id))) {
         throw new CommandError("sso_still_required", "This organisation requires single sign-on: allow passwords again first, or add another provider.", 409);
       }

@@ -54,6 +54,9 @@ export async function saveSsoProvider(deps: AdminDeps & { env: Pick<Env, "BETTER
     authorize: (existing) => {
       authorize(props.actor, "admin.sso");
       if (input.id && !existing) throw new NotFound("provider", input.id);
+      if (existing?.source === "configuration") {
+        throw new CommandError("from_configuration", "This provider comes from the configuration (SSO_<n>_… variables): change it there.", 409);
+      }
       if (!existing && !input.clientSecret) throw new CommandError("required", "Give the client secret.", 400, "clientSecret");
     },
     prepare: async (existing) => {

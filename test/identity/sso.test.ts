@@ -35,19 +35,44 @@ const PEOPLE: Record<string, { email: string; email_verified: boolean; name: str
   "kgg-person": { email: "drafter@kgg.example", email_verified: true, name: "Daan Kramer" },
   "other-domain": { email: "someone@elsewhere.example", email_verified: true, name: "Iemand Anders" },
   "invited-kgg": { email: "uitgenodigd@kgg.example", email_verified: true, name: "Ufuk Uitgenodigd" },
+  "ocw-approver": { email: "approver@ocw.example", email_verified: true, name: "Anouk Visser" },
+  "ocw-new": { email: "nieuw@ocw.example", email_verified: true, name: "Nina Nieuw" },
 };
+
+/** Seconds this server's single sign-on clock runs ahead (an ID token's expiry is judged by it). */
+let clockAhead = 0;
 
 beforeAll(async () => {
   ensureBuild();
-  server = await startTestServer({ remix: "build" });
   idp = createServer();
   await new Promise<void>((resolve) => idp.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  server = await startTestServer({
+    remix: "build",
+    auth: { ssoNow: () => Date.now() + clockAhead * 1000 },
+    // A provider from the configuration, and one for an organisation that does not exist.
+    env: {
+      SSO_1_NAME: "Rijkspas OCW",
+      SSO_1_ISSUER: issuer,
+      SSO_1_CLIENT_ID: "overleg-ocw",
+      SSO_1_CLIENT_SECRET: "ocw-secret-of-at-least-32-characters!",
+      SSO_1_DOMAINS: "ocw.example",
+      SSO_1_ORGANISATION: "OCW",
+      SSO_1_CREATE_PEOPLE: "false",
+      SSO_2_NAME: "Rijkspas Nergens",
+      SSO_2_ISSUER: issuer,
+      SSO_2_CLIENT_ID: "overleg-nergens",
+      SSO_2_CLIENT_SECRET: "x",
+      SSO_2_DOMAINS: "nergens.example",
+      SSO_2_ORGANISATION: "NERGENS",
+    },
+  });
   const callback = `${server.url}/api/auth/sso/callback`;
   const oidc = new Provider(issuer, {
     clients: [
       { client_id: "overleg-ez", client_secret: "ez-secret-of-at-least-32-characters!!", redirect_uris: [callback], grant_types: ["authorization_code"], response_types: ["code"] },
       { client_id: "overleg-kgg", client_secret: "kgg-secret-of-at-least-32-characters!", redirect_uris: [callback], grant_types: ["authorization_code"], response_types: ["code"] },
+      { client_id: "overleg-ocw", client_secret: "ocw-secret-of-at-least-32-characters!", redirect_uris: [callback], grant_types: ["authorization_code"], response_types: ["code"] },
     ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     async findAccount(_ctx, sub) {
@@ -307,6 +332,56 @@ describe("single sign-on", () => {
       expect(back).not.toContain("Accept with Rijkspas KGG");
     } finally {
       await db.update(t.ssoProviders).set({ createPeople: true, updatedAt: new Date() }).where(eq(t.ssoProviders.id, kggProvider));
+    }
+  });
+
+  it("offers a provider from the configuration, shown read-only on /admin/sso, which signs people in like any other", async () => {
+    const admin = new Jar(server.url);
+    await admin.signIn("admin@overleg.example", DEMO_PASSWORD);
+    const page = await (await admin.get("/admin/sso")).text();
+    const text = visibleText(page);
+    expect(text).toContain("Rijkspas OCW");
+    expect(text).toContain("From the configuration (SSO_1_… variables): change it there, not here.");
+    expect(page).not.toContain("ocw-secret-of-at-least-32-characters");
+    // Its organisation is named by short code; one that does not exist is said, and the provider offered nowhere.
+    expect(text).toContain("Rijkspas Nergens (SSO_2_… in the configuration) is not offered: no organisation has the short code “NERGENS”.");
+    const signInPage = visibleText(await (await new Jar(server.url).get("/sign-in")).text());
+    expect(signInPage).toContain("Sign in with Rijkspas OCW");
+    expect(signInPage).not.toContain("Rijkspas Nergens");
+    // Not changed or removed from the page.
+    const change = await admin.post("/admin/sso", { intent: "save", id: "config-1", organisationId: await orgId("OCW"), name: "Anders", issuer, clientId: "overleg-ocw", clientSecret: "", domains: "ocw.example" });
+    expect(change.status).toBe(409);
+    expect(visibleText(await change.text())).toContain("This provider comes from the configuration");
+    expect((await admin.post("/admin/sso", { intent: "remove", id: "config-1" })).status).toBe(409);
+    // Its domain is its own: an admin cannot give it to another organisation.
+    const taken = await admin.post("/admin/sso", { intent: "save", organisationId: await orgId("TNO"), name: "TNO", issuer, clientId: "c", clientSecret: "d", domains: "ocw.example" });
+    expect(taken.status).toBe(409);
+
+    // An existing person of OCW is linked and signed in, through the domain lookup too.
+    const { db, t } = server.database;
+    const jar = new Jar(server.url);
+    expect(await signInThrough(jar, "/api/auth/sso/start?email=approver%40ocw.example", "ocw-approver")).toBe("/");
+    expect((await jar.get("/api/v1/workspaces")).status).toBe(200);
+    const accounts = await db.select({ providerId: t.account.providerId }).from(t.account).where(eq(t.account.userId, await server.userId("approver@ocw.example")));
+    expect(accounts.map((a) => a.providerId).sort()).toEqual(["credential", "sso:config-1"]);
+    // It creates nobody (SSO_1_CREATE_PEOPLE=false).
+    const stranger = new Jar(server.url);
+    expect(await signInThrough(stranger, "/api/auth/sso/start?provider=config-1", "ocw-new")).toBe("/sign-in?sso=no_account");
+    expect(await db.select().from(t.user).where(eq(t.user.email, "nieuw@ocw.example"))).toEqual([]);
+  });
+
+  it("refuses an expired ID token: judged by this server's clock, past its expiry and the tolerance", async () => {
+    // The provider's ID tokens live 600 s; openid-client allows 30 s of clock difference.
+    try {
+      clockAhead = 500;
+      const inTime = new Jar(server.url);
+      expect(await signInThrough(inTime, `/api/auth/sso/start?provider=${ezProvider}`, "new-ez")).toBe("/");
+      clockAhead = 700;
+      const late = new Jar(server.url);
+      expect(await signInThrough(late, `/api/auth/sso/start?provider=${ezProvider}`, "new-ez")).toBe("/sign-in?sso=provider_failed");
+      expect((await late.get("/api/v1/workspaces")).status).toBe(401);
+    } finally {
+      clockAhead = 0;
     }
   });
 

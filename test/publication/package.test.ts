@@ -159,4 +159,92 @@ describe("the signed publication package", () => {
     expect(changed.html).toContain('data-file="document.odt" data-status="matches"');
     expect((await check(manifestChanged)).html).toContain("the manifest was changed or not signed by this installation");
   }, 60_000);
+
+  it("on the public page, a single file of an issued package is recognised, and a one-character change is not, naming the section", async () => {
+    // (The workspace was published by the test above, without a sign-off; the office's sign-off of its text, recorded here.)
+    await server.database.db.insert(server.database.t.signoffs).values({
+      id: crypto.randomUUID(),
+      sectionId,
+      contentHash: await currentHash(server.database, sectionId),
+      userId: await server.userId("office@minister.example"),
+      createdAt: new Date("2026-11-20T10:00:00Z"),
+    });
+    const res = await get(`/w/${workspaceId}/package`, office.cookie);
+    expect(res.status).toBe(200);
+    const parts = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const check = async (body: Uint8Array, name: string) => {
+      const form = new FormData();
+      form.set("package", new Blob([new Uint8Array(body)]), name);
+      const page = await fetch(`${server.url}/verify`, { method: "POST", headers: { origin: server.url, cookie: "overleg_lang=en" }, body: form });
+      expect(page.status).toBe(200);
+      return page.text();
+    };
+    // The download recorded every file's hash and, per section, its text's hash as the HTML and DOCX read.
+    const { db, t } = server.database;
+    const [audit] = await db.select().from(t.auditEvents).where(eq(t.auditEvents.action, "publication.packaged")).orderBy(desc(t.auditEvents.seq)).limit(1);
+    const recorded = (typeof audit.data === "string" ? JSON.parse(audit.data) : audit.data) as { files: { name: string }[]; issued: { sectionTexts: Record<string, { id: string }[]> } };
+    expect(recorded.files.map((f) => f.name)).toEqual(["document.pdf", "document.odt", "document.docx", "document.html"]);
+    expect(recorded.issued.sectionTexts.html.map((s) => s.id)).toEqual([sectionId]);
+    expect(recorded.issued.sectionTexts.docx.map((s) => s.id)).toEqual([sectionId]);
+    expect(recorded.issued.sectionTexts.md.map((s) => s.id)).toEqual([sectionId]);
+    const title = WS.contactPoint.replace(/'/g, "&#x27;");
+    for (const name of ["document.pdf", "document.odt", "document.docx", "document.html"]) {
+      const html = await check(parts[name], name);
+      expect(html, name).toContain('data-verdict="fileIssued"');
+      expect(html, name).toMatch(new RegExp(`Verified: this is ${name.replace(".", "\\.")} of the publication of “${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}”, signed off on [^<]*2026[^<]* by Otto Brouwer\\.`));
+    }
+
+    // One character of the PDF changed: not a file Overleg issued (a PDF's text is not compared).
+    const pdf = parts["document.pdf"].slice();
+    const at = strFromU8(pdf).indexOf("/Title");
+    pdf[at + 8] = pdf[at + 8] === 0x41 ? 0x42 : 0x41;
+    const pdfPage = await check(pdf, "document.pdf");
+    expect(pdfPage).toContain('data-verdict="fileNotIssued"');
+    expect(pdfPage).toContain("Not a file Overleg issued");
+    expect(pdfPage).not.toContain("section by section");
+
+    // One character of the section's text in the HTML changed: not issued, and the section that differs is named.
+    const html = strFromU8(parts["document.html"]);
+    const textAt = html.indexOf('<div class="text">');
+    expect(textAt).toBeGreaterThan(0);
+    const letter = /<p[^>]*>([A-Za-z])/.exec(html.slice(textAt))!;
+    const pos = textAt + letter.index + letter[0].length - 1;
+    const changedHtml = html.slice(0, pos) + (html[pos] === "A" ? "B" : "A") + html.slice(pos + 1);
+    const [section] = await server.database.db.select({ title: server.database.t.sections.title }).from(server.database.t.sections).where(eq(server.database.t.sections.id, sectionId));
+    const page = await check(strToU8(changedHtml), "document.html");
+    expect(page).toContain('data-verdict="fileNotIssued"');
+    expect(page).toContain("Not a file Overleg issued");
+    expect(page).toMatch(new RegExp(`Compared with the publication of “.*”`));
+    expect(page).toContain(`data-status="differs"`);
+    expect(page).toContain(`<strong>${section.title.replace(/'/g, "&#x27;")}</strong>`);
+    // The same in the DOCX: the section that differs is named.
+    const fragment = html.slice(pos, pos + 12);
+    expect(fragment).toMatch(/^[A-Za-z][^<&]{11}$/);
+    const docx = unzipSync(parts["document.docx"]);
+    const xml = strFromU8(docx["word/document.xml"]);
+    const inXml = xml.indexOf(fragment);
+    expect(inXml).toBeGreaterThan(0);
+    docx["word/document.xml"] = strToU8(xml.slice(0, inXml) + (xml[inXml] === "A" ? "B" : "A") + xml.slice(inXml + 1));
+    const docxPage = await check(zipSync(docx), "document.docx");
+    expect(docxPage).toContain('data-verdict="fileNotIssued"');
+    expect(docxPage).toContain(`data-status="differs"`);
+    expect(docxPage).toContain(`<strong>${section.title.replace(/'/g, "&#x27;")}</strong>`);
+    // The workspace's Markdown export (not in the package): not an issued file, but its section reads the same; one character changed, it differs.
+    const mdRes = await fetch(`${server.url}/agenda/export?format=md&workspace=${workspaceId}`, { headers: { cookie: office.cookie } });
+    expect(mdRes.status).toBe(200);
+    const md = await mdRes.text();
+    const mdPage = await check(strToU8(md), "document.md");
+    expect(mdPage).toContain('data-verdict="fileNotIssued"');
+    expect(mdPage).toContain('data-status="same"');
+    const mdAt = md.indexOf(fragment);
+    expect(mdAt).toBeGreaterThan(0);
+    const mdChanged = await check(strToU8(md.slice(0, mdAt) + (md[mdAt] === "A" ? "B" : "A") + md.slice(mdAt + 1)), "document.md");
+    expect(mdChanged).toContain('data-status="differs"');
+    expect(mdChanged).toContain(`<strong>${section.title.replace(/'/g, "&#x27;")}</strong>`);
+    // The same file saved again with other whitespace around the text still reads the same, section by section.
+    const respaced = await check(strToU8(html.replace(/\n/g, "\n\n")), "document.html");
+    expect(respaced).toContain('data-verdict="fileNotIssued"');
+    expect(respaced).toContain('data-status="same"');
+    expect(respaced).not.toContain('data-status="differs"');
+  }, 60_000);
 });

@@ -63,7 +63,7 @@ export async function buildPackage(
   agenda: Agenda,
   meta: { workspace: Manifest["workspace"]; publication: Manifest["publication"]; auditCheckpoint: Manifest["auditCheckpoint"] },
   signer: Signer,
-): Promise<{ zip: Buffer; manifest: Manifest; manifestSha256: string }> {
+): Promise<{ zip: Buffer; manifest: Manifest; manifestSha256: string; files: Record<string, Uint8Array> }> {
   const rendered: [string, string, Uint8Array][] = [
     ["document.pdf", "application/pdf", await agendaPdf(agenda)],
     ["document.odt", ODT_MIME, agendaOdt(agenda)],
@@ -98,7 +98,12 @@ export async function buildPackage(
     "manifest.sig": strToU8(`${signature}\n`),
     ...Object.fromEntries(rendered.map(([name, , body]) => [name, body])),
   });
-  return { zip: Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), manifest, manifestSha256: sha256(manifestBytes) };
+  return {
+    zip: Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength),
+    manifest,
+    manifestSha256: sha256(manifestBytes),
+    files: Object.fromEntries(rendered.map(([name, , body]) => [name, body])),
+  };
 }
 
 export interface PackageVerdict {
