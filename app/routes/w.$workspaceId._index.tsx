@@ -1,3 +1,4 @@
+import { SECTION_STATUSES, type SectionStatus } from "../shared/domain";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -61,7 +62,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const organisations = mayChooseApprovers
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
     : [];
+  // The agenda roll-up's counters link here with a status: only the sections in that status are listed.
+  const statusParam = new URL(request.url).searchParams.get("status");
+  const statusFilter = SECTION_STATUSES.includes(statusParam as SectionStatus) ? (statusParam as SectionStatus) : null;
   return {
+    statusFilter,
     organisations: organisations.map((o) => ({ id: o.id, name: o.name, chosen: workspace.approvers.some((a) => a.shortCode === o.shortCode) })),
     reviews: Object.fromEntries(reviews.map((r) => [r.id, r])),
     workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
@@ -108,7 +113,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation, statusFilter } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
   const { t: ts } = useTranslation("sections");
@@ -157,9 +162,14 @@ export default function WorkspacePage() {
         <section className="columns__main" aria-labelledby="sections-title">
           <h2 id="sections-title">{t("workspace.sections")}</h2>
           {workspace.sections.length === 0 ? <p className="muted">{t("workspace.noSections")}</p> : null}
+          {statusFilter ? (
+            <p className="alert" role="status" data-filter>
+              {t("workspace.filtered", { status: t(`status.${statusFilter}`) })} <Link to={`/w/${workspace.id}`}>{t("workspace.showAll")}</Link>
+            </p>
+          ) : null}
           <SectionList
-            sections={workspace.sections}
-            mayShape={mayShape}
+            sections={statusFilter ? workspace.sections.filter((s) => s.status === statusFilter) : workspace.sections}
+            mayShape={mayShape && !statusFilter}
             moveTargets={shaping.moveTargets}
             result={shapeResult}
             extra={(s) => (
