@@ -60,7 +60,7 @@ export function createCoalescer(run: () => unknown, settleMs = SETTLE_MS, timers
 const coalescers = new WeakMap<object, { coalescer: Coalescer; revalidate: { current: () => unknown }; users: number }>();
 
 /** Ask for the page's one coalesced reload; returns a release for the hook's cleanup. */
-function pageReload(client: object, revalidate: { current: () => unknown }): { request: () => void; release: () => void } {
+export function pageReload(client: object, revalidate: { current: () => unknown }): { request: () => void; release: () => void } {
   let entry = coalescers.get(client);
   if (!entry) {
     const holder = { current: revalidate.current };
