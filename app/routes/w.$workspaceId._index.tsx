@@ -63,10 +63,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
     : [];
   // The agenda roll-up's counters link here with a status: only the sections in that status are listed.
-  const statusParam = new URL(request.url).searchParams.get("status");
+  const search = new URL(request.url).searchParams;
+  const statusParam = search.get("status");
   const statusFilter = SECTION_STATUSES.includes(statusParam as SectionStatus) ? (statusParam as SectionStatus) : null;
   return {
     statusFilter,
+    // Just joined from an invitation: welcomed with the workspace and the role it gave (members only).
+    welcome: search.get("welcome") === "1" && facts.role !== null,
     organisations: organisations.map((o) => ({ id: o.id, name: o.name, chosen: workspace.approvers.some((a) => a.shortCode === o.shortCode) })),
     reviews: Object.fromEntries(reviews.map((r) => [r.id, r])),
     workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
@@ -113,7 +116,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation, statusFilter } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation, statusFilter, welcome } = useLoaderData<typeof loader>();
   const publishResult = useActionData<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
   const { t: ts } = useTranslation("sections");
@@ -129,6 +132,14 @@ export default function WorkspacePage() {
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
       <ArchivedNotice notice={archived} workspaceId={workspace.id} />
+      {welcome ? (
+        <div className="notice" role="status" data-welcome>
+          <p>
+            <strong>{t("workspace.welcome", { workspace: workspace.title })}</strong> {t("workspace.welcomeRole")} <RoleLabel role={myRole} />.
+          </p>
+          <p className="muted">{t(`workspace.welcomeWhat.${myRole ?? "none"}`)}</p>
+        </div>
+      ) : null}
       <div className="page-heading">
         <h1>{workspace.title}</h1>
         {workspace.description ? <p className="lede">{workspace.description}</p> : null}

@@ -161,7 +161,7 @@ describe("members, invitations and administration over HTTP", () => {
 
       const accepted = await post(`/invite/${token}`, { intent: "create", name: "Nina Nieuw", password: "a-long-enough-password", confirm: "a-long-enough-password" });
       expect(accepted.status).toBe(302);
-      expect(accepted.location).toBe(`/w/${ws}`);
+      expect(accepted.location).toBe(`/w/${ws}?welcome=1`);
       const sessionCookie = accepted.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
       expect(sessionCookie).toMatch(/session_token=/);
       const me = await server.services.actorFromHeaders(new Headers({ cookie: sessionCookie }));
@@ -210,7 +210,7 @@ describe("members, invitations and administration over HTTP", () => {
       expect(await role(other, "viewer@tno.example")).toBe("viewer");
       const joined = await post(`/invite/${token}`, { intent: "accept" }, "partner@be.example");
       expect(joined.status).toBe(302);
-      expect(joined.location).toBe(`/w/${other}`);
+      expect(joined.location).toBe(`/w/${other}?welcome=1`);
       expect(await role(other, "partner@be.example")).toBe("commenter");
       const partner = await server.services.actorFromHeaders(new Headers({ cookie: await cookie("partner@be.example") }));
       expect(partner?.organisationShortCode, "an existing account keeps its organisation").toBe("BE");
