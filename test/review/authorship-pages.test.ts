@@ -122,6 +122,26 @@ describe("who wrote what", () => {
     expect(authors).toEqual([`${kgg.person} (${kgg.shortCode})`, `${ez.person} (${ez.shortCode})`].sort());
   });
 
+  it("shows the version pickers when compare is opened without versions, and a clear refusal for a malformed one", async () => {
+    for (const [lang, words] of [
+      ["en", "Choose the two versions to compare."],
+      ["nl", "Kies de twee versies die u wilt vergelijken."],
+    ] as const) {
+      const { status, html } = await page(`/s/${sectionId}/compare`, "drafter@kgg.example", lang);
+      expect(status).toBe(200);
+      expect(html).toContain(words);
+      expect(html).toContain("data-compare-picker");
+      expect(html).toContain(`<option value="${versionId}"`);
+      expect(html).not.toContain("data-diff");
+    }
+    // The comparison offers the pickers again, set to what it compares.
+    const compared = await page(`/s/${sectionId}/compare?from=${versionId}&to=current`, "drafter@kgg.example");
+    expect(compared.html).toMatch(new RegExp(`<select id="again-from" name="from">[\\s\\S]*?<option value="${versionId}" selected="">`));
+    expect((await page(`/s/${sectionId}/compare?from=not-an-id!`, "drafter@kgg.example")).status).toBe(400);
+    // Still only for those who may read the section.
+    expect((await page(`/s/${sectionId}/compare`, "partner@be.example")).status).toBe(403);
+  });
+
   it("never shows it in an export", async () => {
     const res = await fetch(`${server.url}/api/v1/sections/${sectionId}`, { headers: { cookie: await cookieFor("lead@ez.example") } });
     const body = await res.text();
