@@ -9,6 +9,8 @@ import { idSchema } from "../shared/ids";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { listVersionsUnchecked, loadVersionUnchecked } from "../../server/views/versions";
 import { clientAuthorsUnchecked, diffWithAuthors } from "../../server/views/authorship";
+import { layoutDiff } from "../../server/views/diff-layout";
+import { toProseMirror } from "../../server/document";
 import { SectionBreadcrumbs } from "~/components/Breadcrumbs";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
@@ -22,6 +24,12 @@ import { errorResponse, guard } from "~/utils/auth.server";
 import { viewSection } from "~/utils/section-actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data ? `${data.section.title} · compare` : undefined) }];
+
+/** The word diff with its authors, laid out in the texts' own blocks and marks (headings, lists, bold, italic). */
+function formatted(older: Y.Doc, newer: Y.Doc, owners: Parameters<typeof diffWithAuthors>[2]) {
+  const parts = diffWithAuthors(older, newer, owners);
+  return { parts, lines: layoutDiff(parts, toProseMirror(older), toProseMirror(newer)) };
+}
 
 /** The section's versions for the pickers, newest first. */
 async function pickable(database: Parameters<typeof listVersionsUnchecked>[0], sectionId: string) {
@@ -64,7 +72,7 @@ export async function loader(args: LoaderFunctionArgs) {
       section: { id: section.id, title: section.title },
       from: strip(from),
       to: strip(to),
-      parts: diffWithAuthors(from.doc, to.doc, owners),
+      ...formatted(from.doc, to.doc, owners),
     };
   } finally {
     for (const d of docs) d.destroy();
@@ -96,7 +104,7 @@ export default function ComparePage() {
 }
 
 function Comparison({ data }: { data: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { choose: false }> }) {
-  const { workspace, section, from, to, parts, versions } = data;
+  const { workspace, section, from, to, parts, lines, versions } = data;
   const { t } = useTranslation("review");
   const dateLocale = useDateLocale();
   const label = (s: typeof from) =>
@@ -122,7 +130,7 @@ function Comparison({ data }: { data: Extract<ReturnType<typeof useLoaderData<ty
         </dl>
         <p className="muted">{t("compare.legend")}</p>
       </div>
-      <DiffView parts={parts} />
+      <DiffView parts={parts} lines={lines} />
       <details className="panel">
         <summary>{t("compare.other")}</summary>
         <ComparePicker sectionId={section.id} versions={versions} from={from.id} to={to.id} idPrefix="again-" />

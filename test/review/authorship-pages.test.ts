@@ -115,6 +115,9 @@ describe("who wrote what", () => {
     const ez = await organisation("lead@ez.example");
     const { status, html } = await page(`/s/${sectionId}/compare?from=${versionId}&to=current`, "drafter@kgg.example");
     expect(status).toBe(200);
+    // Laid out in the text's own blocks (one paragraph per block, not one flattened run).
+    expect(html).toContain("data-diff-formatted");
+    expect(html).toMatch(/<div class="diff prose" data-diff="true" data-diff-formatted="true"><p>/);
     const added = [...html.matchAll(/<ins class="diff__added">([\s\S]*?)<\/ins>/g)].map((m) => decode(m[1]));
     // The two new paragraphs are one added part; it names both writers, and nobody else.
     const part = added.find((a) => a.includes("Zin geschreven door KGG."))!;
