@@ -39,18 +39,19 @@ export interface Coalescer {
   cancel(): void;
 }
 
-export function createCoalescer(run: () => unknown, settleMs = SETTLE_MS, timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }): Coalescer {
+export function createCoalescer(run: () => unknown, settleMs = SETTLE_MS): Coalescer {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The globals themselves, called plainly (a browser refuses setTimeout called on another object).
   return {
     request() {
-      timers.clear(timer);
-      timer = timers.set(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
         timer = undefined;
         run();
       }, settleMs);
     },
     cancel() {
-      timers.clear(timer);
+      clearTimeout(timer);
       timer = undefined;
     },
   };
