@@ -33,6 +33,7 @@ export const UNIT_TESTS = [
   "test/realtime/workspace-presence.test.ts",
   "test/lifecycle.test.ts",
   "test/document-render.test.ts",
+  "test/diff-layout.test.ts",
   "test/search/text.test.ts",
   "test/notification-kinds.test.ts",
   "test/mail/rules.test.ts",

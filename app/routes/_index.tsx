@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SECTION_STATUSES, type SectionStatus } from "~/shared/domain";
-import { agendaRollup } from "../../server/views/agenda";
+import { agendaRollup, workspaceReviewSummaryUnchecked } from "../../server/views/agenda";
 import { listAgendasFor } from "../../server/views/agendas";
 import { listWorkspacesFor } from "../../server/views/workspaces";
 import { waitingFor } from "../../server/views/waiting";
@@ -13,6 +13,7 @@ import { Deadline } from "~/components/Deadline";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { RoleLabel } from "~/components/RoleLabel";
 import { StatusBadge } from "~/components/StatusBadge";
+import { ChangeRequests } from "~/components/review/ChangeRequests";
 import { daysUntil } from "~/components/format";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import { requireActor } from "~/utils/auth.server";
@@ -34,6 +35,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listAgendasFor(database, actor, { includeArchived: true }),
   ]);
   const rollups = await Promise.all(agendas.map((a) => agendaRollup(database, actor, { agendaId: a.id })));
+  // Changes requested, on the card of each workspace (who asked and why): the sections the actor sees there.
+  const changes = await Promise.all(
+    workspaces.map(async (w) =>
+      (await workspaceReviewSummaryUnchecked(database, w.sections))
+        .filter((s) => s.changesRequested.length)
+        .map((s) => ({ sectionId: s.id, sectionTitle: s.title, requests: s.changesRequested })),
+    ),
+  );
   const groups = [
     ...agendas.map((a, i) => ({ id: a.id as string | null, title: a.title, publicationDate: a.publicationDate, rollup: rollups[i] as (typeof rollups)[number] | null })),
     ...(workspaces.some((w) => w.agendaId === null) ? [{ id: null, title: "", publicationDate: null, rollup: null }] : []),
@@ -46,7 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       daysLeft: g.publicationDate ? daysUntil(g.publicationDate) : null,
       workspaceIds: workspaces.filter((w) => w.agendaId === g.id).map((w) => w.id),
     })),
-    workspaces: workspaces.map((w) => {
+    workspaces: workspaces.map((w, i) => {
       const counts = Object.fromEntries(SECTION_STATUSES.map((s) => [s, 0])) as Record<SectionStatus, number>;
       for (const s of w.sections) counts[s.status] += 1;
       return {
@@ -59,6 +68,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         role: workspaceRoleLabel(actor, { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null }),
         sectionCount: w.sections.length,
         counts,
+        changesRequested: changes[i],
       };
     }),
   };
@@ -99,7 +109,7 @@ export default function Dashboard() {
               {t("agendas:settings.publicationDate")}: <Deadline deadline={a.publicationDate} daysLeft={a.daysLeft} />
             </p>
           ) : null}
-          {a.rollup && a.rollup.total > 0 ? <AgendaRollupPanel rollup={a.rollup} headingId={`rollup-${a.id}`} level={3} /> : null}
+          {a.rollup && a.rollup.total > 0 ? <AgendaRollupPanel rollup={a.rollup} agendaId={a.id ?? ""} headingId={`rollup-${a.id}`} level={3} /> : null}
           {a.workspaceIds.length === 0 ? (
             <p className="muted">{t("agendas:dashboard.noWorkspaces")}</p>
           ) : (
@@ -167,6 +177,16 @@ function WorkspaceCard({ w }: { w: Card }) {
           </ul>
         )}
       </div>
+      {w.changesRequested.length ? (
+        <ul className="workspace-card__changes plain-list" data-card-changes>
+          {w.changesRequested.map((c) => (
+            <li key={c.sectionId} data-section-id={c.sectionId}>
+              <Link to={`/s/${c.sectionId}/review`}>{c.sectionTitle}</Link>
+              <ChangeRequests requests={c.requests} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </li>
   );
 }

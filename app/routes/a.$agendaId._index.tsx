@@ -13,7 +13,8 @@ import { updateWorkspace } from "../../server/commands/workspaceUpdate";
 import { reorderWorkspaces } from "../../server/commands/workspaceReorder";
 import { setWorkspaceArchived } from "../../server/commands/workspaceArchive";
 import { setAgendaArchived } from "../../server/commands/agendaArchive";
-import { agendaRollup } from "../../server/views/agenda";
+import { agendaRollup, ledBy } from "../../server/views/agenda";
+import { SECTION_STATUSES, type SectionStatus } from "../shared/domain";
 import { agendaPage, peopleToChoose } from "../../server/views/agendas";
 import { listOrganisationsUnchecked } from "../../server/views/admin";
 import { EXPORT_FORMATS } from "../shared/exports";
@@ -40,8 +41,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const agendaId = params.agendaId ?? "";
   const page = await guard(() => agendaPage(database, actor, agendaId));
   const manages = page.abilities["agenda.manageWorkspaces"];
+  // The roll-up's counters link here filtered: by lead organisation ("none": without one) and by section status.
+  const url = new URL(request.url);
+  const organisationFilter = url.searchParams.get("organisation") || undefined;
+  const statusParam = url.searchParams.get("status");
+  const statusFilter = SECTION_STATUSES.includes(statusParam as SectionStatus) ? (statusParam as SectionStatus) : undefined;
+  const filtered = organisationFilter !== undefined || statusFilter !== undefined;
+  const shown = page.workspaces.filter((w) => ledBy(w, organisationFilter) && (!statusFilter || w.sections.some((s) => s.status === statusFilter)));
+  const organisationName =
+    organisationFilter === undefined || organisationFilter === "none"
+      ? null
+      : (page.workspaces.find((w) => w.leadOrganisation?.id === organisationFilter)?.leadOrganisation?.name ?? null);
   const [rollup, people, organisations] = await Promise.all([
-    agendaRollup(database, actor, { agendaId }),
+    agendaRollup(database, actor, { agendaId, leadOrganisationId: organisationFilter }),
     manages ? peopleToChoose(database, actor, page.facts, "agenda.manageWorkspaces") : Promise.resolve([]),
     manages || page.abilities["agenda.update"] ? listOrganisationsUnchecked(context.services) : Promise.resolve([]),
   ]);
@@ -59,7 +71,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     agenda: { ...page.agenda, archivedAt: page.agenda.archivedAt ? new Date(page.agenda.archivedAt).toISOString() : null },
     owners: page.owners.map((o) => ({ userId: o.userId, name: o.name })),
     abilities: page.abilities,
-    workspaces: page.workspaces.filter((w) => w.archivedAt === null).map(summary),
+    workspaces: shown.filter((w) => w.archivedAt === null).map(summary),
+    filter: filtered ? { organisation: organisationFilter ?? null, organisationName, status: statusFilter ?? null } : null,
     archived: page.workspaces.filter((w) => w.archivedAt !== null).map(summary),
     rollup,
     people: personOptions(people),
@@ -352,7 +365,7 @@ function WorkspaceManage({ w, organisations, archived }: { w: Summary; organisat
 
 export default function AgendaPage() {
   const data = useLoaderData<typeof loader>();
-  const { agenda, owners, abilities, workspaces, archived, rollup, people, organisations, mayPublish, stepUpNeeded } = data;
+  const { agenda, owners, abilities, workspaces, archived, rollup, people, organisations, mayPublish, stepUpNeeded, filter } = data;
   const result = useActionData<ActionResult>();
   const { t } = useTranslation("agendas");
   const { t: tr } = useTranslation("review");
@@ -417,7 +430,21 @@ export default function AgendaPage() {
 
       <section className="panel" aria-labelledby="workspaces-title">
         <h2 id="workspaces-title">{t("workspaces.title")}</h2>
-        <WorkspaceOrder workspaces={workspaces} mayOrder={manages} />
+        {filter ? (
+          <p className="alert" role="status" data-filter>
+            {t("filter.shown", {
+              filter: [
+                filter.organisation === "none" ? t("filter.noLead") : filter.organisationName ? t("filter.ledBy", { organisation: filter.organisationName }) : null,
+                filter.status ? t("filter.withStatus", { status: tc(`status.${filter.status}`) }) : null,
+              ]
+                .filter(Boolean)
+                .join(", "),
+            })}{" "}
+            <Link to={`/a/${agenda.id}`}>{t("filter.all")}</Link>
+          </p>
+        ) : null}
+        {/* A filtered list is not the whole order: moving is offered on the full list only. */}
+        <WorkspaceOrder workspaces={workspaces} mayOrder={manages && !filter} />
       </section>
 
       {manages ? (
@@ -550,7 +577,7 @@ export default function AgendaPage() {
         </section>
       ) : null}
 
-      {rollup.total > 0 ? <AgendaRollupPanel rollup={rollup} /> : null}
+      {rollup.total > 0 ? <AgendaRollupPanel rollup={rollup} agendaId={agenda.id} /> : null}
       <section className="panel" aria-labelledby="downloads-title">
         <h2 id="downloads-title">{tr("agenda.downloads")}</h2>
         {!rollup.readyToPublish ? <p className="muted">{tr("agenda.draftNotice")}</p> : null}

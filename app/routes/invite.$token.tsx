@@ -69,7 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const actor = await getActor(request, context);
       if (!actor) throw redirect(`/sign-in?redirectTo=${encodeURIComponent(`/invite/${token}`)}`);
       const { workspaceId } = await acceptInvitation(services, { token, actor });
-      return redirect(`/w/${workspaceId}`);
+      return redirect(`/w/${workspaceId}?welcome=1`);
     }
     const { workspaceId, setCookie } = await acceptInvitationAsNewPerson(services, {
       token,
@@ -79,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     const headers = new Headers();
     for (const cookie of setCookie) headers.append("set-cookie", cookie);
-    return redirect(`/w/${workspaceId}`, { headers });
+    return redirect(`/w/${workspaceId}?welcome=1`, { headers });
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof NotFound) return data(actionFailure(form.intent, { code: "invitation_unknown", message: error.message }), { status: 404 });

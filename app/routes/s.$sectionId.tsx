@@ -3,11 +3,7 @@ import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { isLocked } from "../../server/lifecycle";
-import {
-  authorize,
-  sectionAbilities,
-  sectionActions,
-} from "../../server/policy";
+import { authorize, sectionAbilities, sectionActions, workspaceRoleLabel } from "../../server/policy";
 import { loadSectionFacts } from "../../server/services/access";
 import { archiveNotice } from "../../server/views/agendas";
 import { sectionLinkTargetsOf } from "../../server/views/sections";
@@ -95,7 +91,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // The approvals and sign-off it was locked with, while final or published.
     record: recordView(record),
     text,
-    myRole: facts.role,
+    // The office is no member but signs off: it reads "Final sign-off", as on the dashboard.
+    myRole: workspaceRoleLabel(actor, facts),
     abilities: sectionAbilities(actor, facts),
     editorUser: {
       id: actor.id,
@@ -279,18 +276,13 @@ export default function SectionPage() {
             <SectionOutline editor={comments.live?.editor ?? null} />
           ) : null}
           <p className="stack">
-            <Link
-              to={`/s/${section.id}/review`}
-              className="button"
-              data-link="review"
-            >
-              {tr("review.title")}
-            </Link>
-            <Link
-              to={`/s/${section.id}/history`}
-              className="button button--quiet"
-              data-link="history"
-            >
+            {/* The review page is a place to act: its button is for those who may ask, decide, sign off or reopen, and for the writers who answer it. */}
+            {abilities["section.edit"] || abilities["section.requestReview"] || abilities["section.decideReview"] || abilities["section.signOff"] || abilities["section.reopen"] ? (
+              <Link to={`/s/${section.id}/review`} className="button" data-link="review">
+                {tr("review.title")}
+              </Link>
+            ) : null}
+            <Link to={`/s/${section.id}/history`} className="button button--quiet" data-link="history">
               {tr("history.title")}
             </Link>
             <Link
@@ -311,32 +303,23 @@ export default function SectionPage() {
               />
             </details>
           ) : null}
-          <h2 id="abilities-title">{t("section.abilities")}</h2>
-          <ul className="ability-list">
-            {sectionActions.map((action) => (
-              <li
-                key={action}
-                className={
-                  abilities[action]
-                    ? "ability ability--yes"
-                    : "ability ability--no"
-                }
-                data-ability={action}
-                data-allowed={abilities[action]}
-              >
-                <span className="ability__icon" aria-hidden="true">
-                  {abilities[action] ? "✓" : "–"}
-                </span>
-                <span className="ability__label">{t(`ability.${action}`)}</span>
-                <span className="visually-hidden">
-                  :{" "}
-                  {abilities[action]
-                    ? t("section.allowed")
-                    : t("section.notAllowed")}
-                </span>
-              </li>
-            ))}
-          </ul>
+          {/* One line: the person's role and what they may do here (only what they may; nothing greyed out). */}
+          <h2 id="abilities-title" className="visually-hidden">
+            {t("section.abilities")}
+          </h2>
+          <p className="ability-line" data-abilities>
+            <RoleLabel role={myRole} /> · {t("section.youMay")}{" "}
+            <span className="ability-line__list">
+              {sectionActions
+                .filter((action) => abilities[action])
+                .map((action, i, all) => (
+                  <span key={action} className="ability" data-ability={action} data-allowed="true">
+                    {t(`ability.${action}`).toLocaleLowerCase()}
+                    {i < all.length - 1 ? ", " : "."}
+                  </span>
+                ))}
+            </span>
+          </p>
         </aside>
       </div>
     </main>

@@ -14,6 +14,7 @@ import { ActionMessage, Hash } from "~/components/review/ActionMessage";
 import { field } from "~/components/review/actions.server";
 import type { ActionResult } from "~/utils/action-result";
 import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { ComparePicker } from "~/components/review/ComparePicker";
 import { useDateLocale } from "~/components/root-data";
 import { pageTitle } from "~/components/translate";
 import { runSectionAction, viewSection } from "~/utils/section-actions.server";
@@ -111,28 +112,7 @@ export default function HistoryPage() {
           {versions.length > 0 ? (
             <section className="panel" aria-labelledby="compare-title">
               <h2 id="compare-title">{t("compare.title")}</h2>
-              <Form method="get" action={`/s/${section.id}/compare`} className="stack-form">
-                <label htmlFor="from">{t("compare.from")}</label>
-                <select id="from" name="from" defaultValue={versions[versions.length - 1].id}>
-                  {versions.map((v) => (
-                    <option key={v.id} value={v.id}>
-                      {(v.kind === "manual" ? v.name : t(`kind.${v.kind}`)) + " · " + formatMoment(v.createdAt, dateLocale)}
-                    </option>
-                  ))}
-                </select>
-                <label htmlFor="to">{t("compare.to")}</label>
-                <select id="to" name="to" defaultValue="current">
-                  <option value="current">{t("compare.current")}</option>
-                  {versions.map((v) => (
-                    <option key={v.id} value={v.id}>
-                      {(v.kind === "manual" ? v.name : t(`kind.${v.kind}`)) + " · " + formatMoment(v.createdAt, dateLocale)}
-                    </option>
-                  ))}
-                </select>
-                <button type="submit" className="button">
-                  {t("compare.submit")}
-                </button>
-              </Form>
+              <ComparePicker sectionId={section.id} versions={versions} />
             </section>
           ) : null}
         </div>

@@ -1,3 +1,4 @@
+import { SECTION_STATUSES, type SectionStatus } from "../shared/domain";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useConfirmDialog } from "~/components/ConfirmDialog";
@@ -62,7 +63,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const organisations = mayChooseApprovers
     ? (await database.db.select({ id: database.t.organisations.id, name: database.t.organisations.name, shortCode: database.t.organisations.shortCode, kind: database.t.organisations.kind }).from(database.t.organisations)).filter((o) => o.kind !== "minister-office").sort((a, b) => a.name.localeCompare(b.name))
     : [];
+  // The agenda roll-up's counters link here with a status: only the sections in that status are listed.
+  const search = new URL(request.url).searchParams;
+  const statusParam = search.get("status");
+  const statusFilter = SECTION_STATUSES.includes(statusParam as SectionStatus) ? (statusParam as SectionStatus) : null;
   return {
+    statusFilter,
+    // Just joined from an invitation: welcomed with the workspace and the role it gave (members only).
+    welcome: search.get("welcome") === "1" && facts.role !== null,
     organisations: organisations.map((o) => ({ id: o.id, name: o.name, chosen: workspace.approvers.some((a) => a.shortCode === o.shortCode) })),
     reviews: Object.fromEntries(reviews.map((r) => [r.id, r])),
     workspace: { ...workspace, daysLeft: workspace.deadline ? daysUntil(workspace.deadline) : null },
@@ -109,7 +117,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function WorkspacePage() {
-  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation } = useLoaderData<typeof loader>();
+  const { workspace, members, myRole, abilities, reviews, organisations, stepUpNeeded, shaping, archived, consultation, statusFilter, welcome } = useLoaderData<typeof loader>();
   // Kept through the live refresh that the action itself causes (useActionResult).
   const publishResult = useActionResult<ActionResult>();
   const shapeResult = useActionResult<ActionResult>();
@@ -128,6 +136,14 @@ export default function WorkspacePage() {
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs items={[{ label: t("nav.dashboard"), to: "/" }, { label: workspace.title }]} />
       <ArchivedNotice notice={archived} workspaceId={workspace.id} />
+      {welcome ? (
+        <div className="notice" role="status" data-welcome>
+          <p>
+            <strong>{t("workspace.welcome", { workspace: workspace.title })}</strong> {t("workspace.welcomeRole")} <RoleLabel role={myRole} />.
+          </p>
+          <p className="muted">{t(`workspace.welcomeWhat.${myRole ?? "none"}`)}</p>
+        </div>
+      ) : null}
       <div className="page-heading">
         <h1>{workspace.title}</h1>
         {workspace.description ? <p className="lede">{workspace.description}</p> : null}
@@ -161,9 +177,14 @@ export default function WorkspacePage() {
         <section className="columns__main" aria-labelledby="sections-title">
           <h2 id="sections-title">{t("workspace.sections")}</h2>
           {workspace.sections.length === 0 ? <p className="muted">{t("workspace.noSections")}</p> : null}
+          {statusFilter ? (
+            <p className="alert" role="status" data-filter>
+              {t("workspace.filtered", { status: t(`status.${statusFilter}`) })} <Link to={`/w/${workspace.id}`}>{t("workspace.showAll")}</Link>
+            </p>
+          ) : null}
           <SectionList
-            sections={workspace.sections}
-            mayShape={mayShape}
+            sections={statusFilter ? workspace.sections.filter((s) => s.status === statusFilter) : workspace.sections}
+            mayShape={mayShape && !statusFilter}
             moveTargets={shaping.moveTargets}
             result={shapeResult}
             extra={(s) => (

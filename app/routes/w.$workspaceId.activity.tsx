@@ -3,7 +3,7 @@
  * see (organisation-only threads of another organisation are left out by the comments service).
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { archiveNotice } from "../../server/views/agendas";
 import { ArchivedNotice } from "~/components/agenda/ArchivedNotice";
 import { useEffect } from "react";
@@ -15,7 +15,7 @@ import commentStyles from "~/components/comments/comments.css?url";
 import { ErrorPage } from "~/components/ErrorPage";
 import { formatMoment } from "~/components/format";
 import { useRealtime } from "~/components/realtime/RealtimeProvider";
-import { useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { useCoalescedRevalidate, useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import { guard, requireActor } from "~/utils/auth.server";
@@ -44,8 +44,9 @@ export default function ActivityPage() {
   const dateLocale = useDateLocale();
   useLiveRevalidate([workspace.id]);
   const client = useRealtime()?.client;
-  const revalidate = useRevalidator().revalidate;
-  useEffect(() => client?.on("notifications.changed", () => revalidate()), [client, revalidate]);
+  // A notification reloads too, in the page's one coalesced reload with the live events above.
+  const reload = useCoalescedRevalidate();
+  useEffect(() => (client && reload ? client.on("notifications.changed", () => reload()) : undefined), [client, reload]);
   return (
     <main id="main" className="page" tabIndex={-1}>
       <Breadcrumbs

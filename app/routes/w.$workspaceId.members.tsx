@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { authorize, can, invitationOrganisations, workspaceAbilities } from "../../server/policy";
 import { loadWorkspaceFacts } from "../../server/services/access";
@@ -75,7 +76,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Only the organisations the policy lets this person place a new person in (their own, or for an
     // admin any but the minister's office).
     organisations: placeable.map((o) => ({ id: o.id, name: o.name, shortCode: o.shortCode })),
-    defaultOrganisationId: placeable.some((o) => o.id === actor.organisationId) ? actor.organisationId : null,
     abilities: { manageMembers: abilities["workspace.manageMembers"], invite: abilities["workspace.invite"], isAdmin: can(actor, "admin.people") },
   };
 }
@@ -225,8 +225,36 @@ function InvitationRow({ invitation, pageResult }: { invitation: ReturnType<type
   );
 }
 
+/** Copies the invitation link; says so (live) when it did, or that the person should copy it by hand. */
+function CopyButton({ value }: { value: string }) {
+  const { t } = useTranslation("admin");
+  const [said, setSaid] = useState<"copied" | "failed" | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--small"
+        data-copy-link
+        onClick={() => {
+          const copied = navigator.clipboard?.writeText(value);
+          if (!copied) return setSaid("failed");
+          copied.then(
+            () => setSaid("copied"),
+            () => setSaid("failed"),
+          );
+        }}
+      >
+        {t("invitations.copy")}
+      </button>{" "}
+      <span role="status" data-copy-status={said ?? ""}>
+        {said === "copied" ? t("invitations.copied") : said === "failed" ? t("invitations.copyFailed") : ""}
+      </span>
+    </>
+  );
+}
+
 function InvitePanel() {
-  const { organisations, defaultOrganisationId } = useLoaderData<typeof loader>();
+  const { organisations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation("admin");
@@ -246,6 +274,7 @@ function InvitePanel() {
           <p>{t("invitations.linkOnce", { date: formatMoment(invited.expiresAt, dateLocale) })}</p>
           <label htmlFor="invitation-link">{t("invitations.link")}</label>
           <input id="invitation-link" type="text" readOnly value={invited.url} onFocus={(e) => e.currentTarget.select()} className="invitation-link" />
+          <CopyButton value={invited.url} />
         </div>
       ) : null}
       <FormError errors={form.errors} />
@@ -265,7 +294,7 @@ function InvitePanel() {
         </div>
         <div className="field">
           <label htmlFor="invite-organisation">{t("invitations.organisation")}</label>
-          <select id="invite-organisation" name="organisationId" defaultValue={defaultOrganisationId ?? ""} required {...invalid(form.errors, "organisationId", "invite-organisation-error")}>
+          <select id="invite-organisation" name="organisationId" defaultValue="" required {...invalid(form.errors, "organisationId", "invite-organisation-error")}>
             <option value="" disabled>
               {t("invitations.chooseOrganisation")}
             </option>

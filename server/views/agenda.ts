@@ -4,17 +4,18 @@
  * actor may see), and the dashboard's view of the whole agenda against its publication date.
  * Publishing and exporting are commands (server/commands/agendaPublish.ts, agendaExport.ts).
  */
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import { daysBetween, todayInNetherlands } from "../../app/shared/dates";
 import type { SectionStatus } from "../../app/shared/domain";
 import type { Database } from "../../db/index";
 import { toProseMirror } from "../document";
 import { isFreshApproval, isLocked, isUnderReview } from "../lifecycle";
-import { authorize, canSection, type Actor } from "../policy";
+import { authorize, canSection, canThread, type Actor, type SectionFacts } from "../policy";
 import { loadWorkspaceFacts } from "../services/access";
 import { documentLanguage, labelsFor, sectionLevel, sectionText, statusLabel, type Agenda, type AgendaSection, type AgendaWorkspace } from "../services/exports/model";
 import { reviewStateUnchecked, sectionRecordUnchecked } from "./reviews";
-import { listWorkspacesFor } from "./workspaces";
+import { listWorkspacesFor, type WorkspaceSummary } from "./workspaces";
+import { excerpt, threadFacts } from "./comments";
 import { currentState } from "./versions";
 import { sectionLinkTargets } from "./sections";
 import { resolveSectionLinks } from "../services/section-links";
@@ -177,22 +178,128 @@ export interface AgendaRollup {
   staleApprovals: { sectionId: string; sectionTitle: string; workspaceTitle: string; organisations: string[] }[];
   /** Sections under review for which an organisation asked for changes: who and why. */
   changesRequested: { sectionId: string; sectionTitle: string; workspaceTitle: string; requests: ChangeRequest[] }[];
+  /** Per workspace: its sections per status and what waits in it, each a link to the filtered list. */
+  byWorkspace: RollupWorkspace[];
+  /** Per lead organisation: the same counters over the workspaces it leads. */
+  byOrganisation: RollupOrganisation[];
+  /** Per workspace, its open assigned threads the actor may read: to whom, by when, overdue or not. */
+  assignedThreads: { workspaceId: string; workspaceTitle: string; threads: AssignedThread[] }[];
   /** Every section is final or published. */
   readyToPublish: boolean;
   /** Every section is published. */
   published: boolean;
 }
 
+/** The counters of one workspace (or one organisation's workspaces) in the roll-up. */
+export interface RollupCounters {
+  counts: Record<SectionStatus, number>;
+  total: number;
+  /** Sections with changes requested in their open review. */
+  changesRequested: number;
+  /** Open assigned threads the actor may read, and of those the ones past their due date. */
+  assigned: number;
+  assignedOverdue: number;
+}
+
+export interface RollupWorkspace extends RollupCounters {
+  id: string;
+  title: string;
+  lead: { id: string; name: string } | null;
+}
+
+export interface RollupOrganisation extends RollupCounters {
+  /** The lead organisation, or null for workspaces without one. */
+  id: string | null;
+  name: string | null;
+  workspaces: number;
+}
+
+/** An open thread assigned to a person or an organisation, as the roll-up lists it. */
+export interface AssignedThread {
+  threadId: string;
+  sectionId: string;
+  sectionTitle: string;
+  quote: string;
+  /** The person or the organisation asked to act. */
+  assignee: { kind: "person" | "organisation"; name: string };
+  dueDate: string | null;
+  overdue: boolean;
+  href: string;
+}
+
+function emptyCounters(): RollupCounters {
+  return { counts: { draft: 0, in_review: 0, approved: 0, final: 0, published: 0 }, total: 0, changesRequested: 0, assigned: 0, assignedOverdue: 0 };
+}
+
+function addCounters(into: RollupCounters, from: RollupCounters): void {
+  for (const s of Object.keys(from.counts) as SectionStatus[]) into.counts[s] += from.counts[s];
+  into.total += from.total;
+  into.changesRequested += from.changesRequested;
+  into.assigned += from.assigned;
+  into.assignedOverdue += from.assignedOverdue;
+}
+
+function sectionFacts(w: WorkspaceSummary, status: SectionStatus): SectionFacts {
+  return { role: w.role, approverOrganisation: w.approverOrganisation, agendaOwner: w.agendaOwner, archived: w.archivedAt !== null, status };
+}
+
+/** The open assigned threads in these workspaces that the actor may read (`thread.view`), per workspace. */
+export async function assignedThreadsIn(database: Database, actor: Actor, workspaces: WorkspaceSummary[], today: string): Promise<Map<string, AssignedThread[]>> {
+  const { db, t } = database;
+  const index = new Map(workspaces.flatMap((w) => w.sections.map((s) => [s.id, { w, s }] as const)));
+  const out = new Map<string, AssignedThread[]>();
+  if (index.size === 0) return out;
+  const rows = await db
+    .select({ th: t.commentThreads, personName: t.user.name, organisationName: t.organisations.name })
+    .from(t.commentThreads)
+    .leftJoin(t.user, eq(t.user.id, t.commentThreads.assigneeUserId))
+    .leftJoin(t.organisations, eq(t.organisations.id, t.commentThreads.assigneeOrganisationId))
+    .where(
+      and(
+        inArray(t.commentThreads.sectionId, [...index.keys()]),
+        isNull(t.commentThreads.resolvedAt),
+        or(isNotNull(t.commentThreads.assigneeUserId), isNotNull(t.commentThreads.assigneeOrganisationId)),
+      ),
+    );
+  for (const { th, personName, organisationName } of rows) {
+    const at = index.get(th.sectionId);
+    if (!at || !canThread(actor, "thread.view", threadFacts(sectionFacts(at.w, at.s.status), th))) continue;
+    const assignee = th.assigneeUserId ? { kind: "person" as const, name: personName ?? "" } : { kind: "organisation" as const, name: organisationName ?? "" };
+    const list = out.get(at.w.id) ?? [];
+    list.push({
+      threadId: th.id,
+      sectionId: at.s.id,
+      sectionTitle: at.s.title,
+      quote: excerpt(th.quote, 80),
+      assignee,
+      dueDate: th.assignmentDueDate,
+      overdue: th.assignmentDueDate !== null && th.assignmentDueDate < today,
+      href: `/s/${at.s.id}?thread=${encodeURIComponent(th.id)}`,
+    });
+    out.set(at.w.id, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.dueDate ?? "9999-12-31").localeCompare(b.dueDate ?? "9999-12-31") || a.sectionTitle.localeCompare(b.sectionTitle));
+  return out;
+}
+
 export interface AgendaRollupOptions {
   /** One agenda (its publication date counts); without it every workspace the actor may see. */
   agendaId?: string;
+  /** Only the workspaces this organisation leads ("none": those without a lead organisation). */
+  leadOrganisationId?: string;
   today?: string;
+}
+
+/** Whether a workspace is led by the organisation a filter names ("none": by no organisation). */
+export function ledBy(w: { leadOrganisation: { id: string } | null }, organisation: string | undefined): boolean {
+  if (!organisation) return true;
+  return organisation === "none" ? w.leadOrganisation === null : w.leadOrganisation?.id === organisation;
 }
 
 /** The agenda (or all agendas) the actor may see, against its publication date. */
 export async function agendaRollup(database: Database, actor: Actor, options: AgendaRollupOptions = {}): Promise<AgendaRollup> {
   const today = options.today ?? todayInNetherlands();
-  const list = await listWorkspacesFor(database, actor, options.agendaId ? { agendaId: options.agendaId } : {});
+  const list = (await listWorkspacesFor(database, actor, options.agendaId ? { agendaId: options.agendaId } : {})).filter((w) => ledBy(w, options.leadOrganisationId));
   let agendaDate: string | null = null;
   if (options.agendaId) {
     const { db, t } = database;
@@ -206,8 +313,31 @@ export async function agendaRollup(database: Database, actor: Actor, options: Ag
   const staleApprovals: AgendaRollup["staleApprovals"] = [];
   const changesRequested: AgendaRollup["changesRequested"] = [];
   const deadlines = list.map((w) => w.deadline).filter((d): d is string => Boolean(d)).sort();
+  const assigned = await assignedThreadsIn(database, actor, list, today);
+  const byWorkspace: RollupWorkspace[] = [];
+  const byOrganisation = new Map<string | null, RollupOrganisation>();
   for (const w of list) {
     const summaries = await workspaceReviewSummaryUnchecked(database, w.sections);
+    const threads = assigned.get(w.id) ?? [];
+    const mine: RollupWorkspace = {
+      id: w.id,
+      title: w.title,
+      lead: w.leadOrganisation ? { id: w.leadOrganisation.id, name: w.leadOrganisation.name } : null,
+      ...emptyCounters(),
+      assigned: threads.length,
+      assignedOverdue: threads.filter((x) => x.overdue).length,
+    };
+    for (const s of summaries) {
+      mine.counts[s.status] += 1;
+      mine.total += 1;
+      if (s.changesRequested.length) mine.changesRequested += 1;
+    }
+    byWorkspace.push(mine);
+    const leadId = w.leadOrganisation?.id ?? null;
+    const org = byOrganisation.get(leadId) ?? { id: leadId, name: w.leadOrganisation?.name ?? null, workspaces: 0, ...emptyCounters() };
+    org.workspaces += 1;
+    addCounters(org, mine);
+    byOrganisation.set(leadId, org);
     for (const s of summaries) {
       counts[s.status] += 1;
       total += 1;
@@ -228,6 +358,12 @@ export async function agendaRollup(database: Database, actor: Actor, options: Ag
     lateReviews,
     staleApprovals,
     changesRequested,
+    byWorkspace,
+    byOrganisation: [...byOrganisation.values()].sort((a, b) => (a.name === null ? 1 : b.name === null ? -1 : a.name.localeCompare(b.name))),
+    assignedThreads: byWorkspace.flatMap((w) => {
+      const threads = assigned.get(w.id) ?? [];
+      return threads.length ? [{ workspaceId: w.id, workspaceTitle: w.title, threads }] : [];
+    }),
     readyToPublish: total > 0 && counts.final + counts.published === total,
     published: total > 0 && counts.published === total,
   };

@@ -134,8 +134,13 @@ export interface DiffPart {
 
 /** A word-level diff of two documents' texts (insertions and deletions of whole words). */
 export function diffDocs(older: Y.Doc, newer: Y.Doc): DiffPart[] {
-  const a = plainText(toProseMirror(older));
-  const b = plainText(toProseMirror(newer));
+  return diffTexts(toProseMirror(older), toProseMirror(newer));
+}
+
+/** The word diff of two ProseMirror documents' plain texts. */
+export function diffTexts(older: PMNode, newer: PMNode): DiffPart[] {
+  const a = plainText(older);
+  const b = plainText(newer);
   return diffWordsWithSpace(a, b).map((part) => ({
     op: part.added ? "added" : part.removed ? "removed" : "same",
     text: part.value,

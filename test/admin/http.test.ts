@@ -139,6 +139,7 @@ describe("members, invitations and administration over HTTP", () => {
       expect(res.headers.get("cache-control")).toBe("no-store");
       const link = new RegExp(`${server.env.PUBLIC_URL.replace(/[.]/g, "\\.")}/invite/([A-Za-z0-9_-]{43})`).exec(res.html);
       expect(link, "the page shows the invitation link").not.toBeNull();
+      expect(res.html, "with a button that copies it").toContain("data-copy-link");
       return link![1];
     }
 
@@ -161,7 +162,7 @@ describe("members, invitations and administration over HTTP", () => {
 
       const accepted = await post(`/invite/${token}`, { intent: "create", name: "Nina Nieuw", password: "a-long-enough-password", confirm: "a-long-enough-password" });
       expect(accepted.status).toBe(302);
-      expect(accepted.location).toBe(`/w/${ws}`);
+      expect(accepted.location).toBe(`/w/${ws}?welcome=1`);
       const sessionCookie = accepted.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
       expect(sessionCookie).toMatch(/session_token=/);
       const me = await server.services.actorFromHeaders(new Headers({ cookie: sessionCookie }));
@@ -169,6 +170,17 @@ describe("members, invitations and administration over HTTP", () => {
       expect(await role(ws, "nieuw@metaalunie.example")).toBe("editor");
       const workspacePage = await fetch(`${server.url}/w/${ws}`, { headers: { cookie: sessionCookie }, redirect: "manual" });
       expect(workspacePage.status).toBe(200);
+      expect(await workspacePage.text()).not.toContain("data-welcome");
+      // Where the invitation brings her: welcomed with the workspace and her role, in her language.
+      for (const [lang, words] of [
+        ["en", ["Welcome to Toegang tot financiering.", "Your role here:", ">Editor<", "You write the sections and comment on them."]],
+        ["nl", ["Welkom in Toegang tot financiering.", "Uw rol hier:", ">Bewerker<"]],
+      ] as const) {
+        const welcome = await fetch(`${server.url}${accepted.location}`, { headers: { cookie: sessionCookie, "accept-language": lang }, redirect: "manual" });
+        const html = await welcome.text();
+        expect(html).toContain("data-welcome");
+        for (const w of words) expect(html.replaceAll("&#x27;", "'"), `${lang}: ${w}`).toContain(w);
+      }
       // And she can sign in with the password she chose.
       await server.signIn("nieuw@metaalunie.example", "a-long-enough-password");
 
@@ -210,7 +222,7 @@ describe("members, invitations and administration over HTTP", () => {
       expect(await role(other, "viewer@tno.example")).toBe("viewer");
       const joined = await post(`/invite/${token}`, { intent: "accept" }, "partner@be.example");
       expect(joined.status).toBe(302);
-      expect(joined.location).toBe(`/w/${other}`);
+      expect(joined.location).toBe(`/w/${other}?welcome=1`);
       expect(await role(other, "partner@be.example")).toBe("commenter");
       const partner = await server.services.actorFromHeaders(new Headers({ cookie: await cookie("partner@be.example") }));
       expect(partner?.organisationShortCode, "an existing account keeps its organisation").toBe("BE");

@@ -90,7 +90,7 @@ describe("mail", () => {
     const form = new URLSearchParams({ intent: "create", name: "Nieuwe Collega", password: "a-long-enough-password", confirm: "a-long-enough-password" });
     const res = await fetch(invite.url, { method: "POST", body: form, headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" });
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe(`/w/${ws}`);
+    expect(res.headers.get("location")).toBe(`/w/${ws}?welcome=1`);
     const { db: d, t } = server.database;
     const [membership] = await d.select().from(t.memberships).where(and(eq(t.memberships.workspaceId, ws), eq(t.memberships.userId, await server.userId("nieuw@ez.example"))));
     expect(membership.role).toBe("editor");

@@ -115,11 +115,34 @@ describe("who wrote what", () => {
     const ez = await organisation("lead@ez.example");
     const { status, html } = await page(`/s/${sectionId}/compare?from=${versionId}&to=current`, "drafter@kgg.example");
     expect(status).toBe(200);
+    // Laid out in the text's own blocks (one paragraph per block, not one flattened run).
+    expect(html).toContain("data-diff-formatted");
+    expect(html).toMatch(/<div class="diff prose" data-diff="true" data-diff-formatted="true"><p>/);
     const added = [...html.matchAll(/<ins class="diff__added">([\s\S]*?)<\/ins>/g)].map((m) => decode(m[1]));
     // The two new paragraphs are one added part; it names both writers, and nobody else.
     const part = added.find((a) => a.includes("Zin geschreven door KGG."))!;
     const authors = part.match(/data-authors="([^"]*)"/)![1].split("; ").sort();
     expect(authors).toEqual([`${kgg.person} (${kgg.shortCode})`, `${ez.person} (${ez.shortCode})`].sort());
+  });
+
+  it("shows the version pickers when compare is opened without versions, and a clear refusal for a malformed one", async () => {
+    for (const [lang, words] of [
+      ["en", "Choose the two versions to compare."],
+      ["nl", "Kies de twee versies die u wilt vergelijken."],
+    ] as const) {
+      const { status, html } = await page(`/s/${sectionId}/compare`, "drafter@kgg.example", lang);
+      expect(status).toBe(200);
+      expect(html).toContain(words);
+      expect(html).toContain("data-compare-picker");
+      expect(html).toContain(`<option value="${versionId}"`);
+      expect(html).not.toContain("data-diff");
+    }
+    // The comparison offers the pickers again, set to what it compares.
+    const compared = await page(`/s/${sectionId}/compare?from=${versionId}&to=current`, "drafter@kgg.example");
+    expect(compared.html).toMatch(new RegExp(`<select id="again-from" name="from">[\\s\\S]*?<option value="${versionId}" selected="">`));
+    expect((await page(`/s/${sectionId}/compare?from=not-an-id!`, "drafter@kgg.example")).status).toBe(400);
+    // Still only for those who may read the section.
+    expect((await page(`/s/${sectionId}/compare`, "partner@be.example")).status).toBe(403);
   });
 
   it("never shows it in an export", async () => {

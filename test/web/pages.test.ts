@@ -157,12 +157,17 @@ describe("section page", () => {
     expect(visible).toMatch(/Mijn werkruimtes › Toegang tot financiering › Aanbeveling|Mijn werkruimtes Toegang tot financiering Aanbeveling/);
     expect(visible).toContain("Concept");
     expect(visible).toContain("TNO adviseert om toegang tot voldoende financiering");
+    // One line: the role and only what the person may do; the review button only for those who act there.
     expect(html).toContain('data-ability="section.view" data-allowed="true"');
-    expect(html).toContain('data-ability="section.edit" data-allowed="false"');
-    expect(html).toContain('data-ability="section.comment" data-allowed="false"');
+    expect(html).not.toContain('data-ability="section.edit"');
+    expect(html).not.toContain('data-ability="section.comment"');
+    expect(html).toContain("data-abilities");
+    expect(visible).toMatch(/Lezer · u mag lezen, exporteren\./);
+    expect(html).not.toContain('data-link="review"');
 
     const asDrafter = await page(`/s/${second}`, "drafter@kgg.example");
     expect(asDrafter.html).toContain('data-ability="section.edit" data-allowed="true"');
+    expect(asDrafter.html).toContain('data-link="review"');
   });
 
   it("renders stored text as text: markup and script links in a section cannot reach the page", async () => {
@@ -214,7 +219,7 @@ describe("section page", () => {
     const { status, html } = await page(`/s/${sectionId}`, "partner@be.example");
     expect(status).toBe(200);
     expect(html).toContain('data-ability="section.comment" data-allowed="true"');
-    expect(html).toContain('data-ability="section.edit" data-allowed="false"');
+    expect(html).not.toContain('data-ability="section.edit"');
   });
 });
 

@@ -5,7 +5,7 @@
  * after a lost connection comes back, since events may have been missed meanwhile.
  */
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { LIVE_EVENTS } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
 
@@ -23,12 +23,92 @@ export function revalidateQuietly(revalidate: () => unknown): void {
 }
 
 /** Bursts of events (a review closing several sections) reload once. */
-const SETTLE_MS = 150;
+export const SETTLE_MS = 150;
+
+/**
+ * One pending reload per page, whatever asked for it. A page may hold several listeners (the dashboard:
+ * its own, the "waiting for me" panel's and the panel's notification listener), and one change
+ * reaches several of them (a status change is a section event, a workspace event and a notification):
+ * each used to start its own reload, so one live event loaded the page twice or three times. A reload
+ * revalidates every loader of the page, so one is enough: every request in the settle window joins it.
+ */
+export interface Coalescer {
+  /** Ask for a reload: it runs once, `settleMs` after the last request. */
+  request(): void;
+  /** Drop a pending reload (the page is gone). */
+  cancel(): void;
+}
+
+export function createCoalescer(run: () => unknown, settleMs = SETTLE_MS): Coalescer {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The globals themselves, called plainly (a browser refuses setTimeout called on another object).
+  return {
+    request() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        run();
+      }, settleMs);
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/** The page's coalescer, one per realtime client (the provider makes one client per page). */
+const coalescers = new WeakMap<object, { coalescer: Coalescer; revalidate: { current: () => unknown }; users: number }>();
+
+/** Ask for the page's one coalesced reload; returns a release for the hook's cleanup. */
+export function pageReload(client: object, revalidate: { current: () => unknown }): { request: () => void; release: () => void } {
+  let entry = coalescers.get(client);
+  if (!entry) {
+    const holder = { current: revalidate.current };
+    const made = { coalescer: createCoalescer(() => void quietly(() => holder.current())), revalidate: holder, users: 0 };
+    coalescers.set(client, made);
+    entry = made;
+  }
+  const e = entry;
+  e.users += 1;
+  return {
+    request: () => {
+      e.revalidate.current = revalidate.current;
+      e.coalescer.request();
+    },
+    release: () => {
+      e.users -= 1;
+      if (e.users === 0) {
+        e.coalescer.cancel();
+        coalescers.delete(client);
+      }
+    },
+  };
+}
+
+/** A reload of the page's data that joins every other live reload asked for in the same moment. */
+export function useCoalescedRevalidate(): (() => void) | null {
+  const client = useRealtime()?.client;
+  const revalidator = useRevalidator();
+  const revalidate = useRef<() => unknown>(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  const [request, setRequest] = useState<(() => void) | null>(null);
+  useEffect(() => {
+    if (!client) return;
+    const reload = pageReload(client, revalidate);
+    setRequest(() => reload.request);
+    return () => {
+      setRequest(null);
+      reload.release();
+    };
+  }, [client]);
+  return request;
+}
 
 export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: readonly string[] = []): void {
   const client = useRealtime()?.client;
   const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
+  const revalidate = useRef<() => unknown>(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
   const key = [...new Set(workspaceIds)].sort().join(",");
   const agendaKey = [...new Set(agendaIds)].sort().join(",");
@@ -36,11 +116,8 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
   useEffect(() => {
     if (!client) return;
     const ids = new Set(key ? key.split(",") : []);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void quietly(() => revalidate.current()), SETTLE_MS);
-    };
+    const reload = pageReload(client, revalidate);
+    const soon = reload.request;
     const release = client.watchWorkspaces([...ids]);
     const offs = LIVE_EVENTS.map((event) =>
       client.on(event, (payload: { workspaceId: string; userId?: string }) => {
@@ -56,7 +133,7 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
       if (status === "connected" && resumed) soon();
     });
     return () => {
-      clearTimeout(timer);
+      reload.release();
       release();
       for (const r of releaseAgendas) r();
       offStatus();

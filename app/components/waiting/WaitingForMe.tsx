@@ -4,13 +4,13 @@
  * page's loader); the panel reloads it live when a section, a membership or the person's
  * notifications change (socket.io), so a review requested elsewhere appears without a reload.
  */
-import { Link, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Link } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { Waiting, WaitingItem } from "~/shared/waiting";
 import { formatDay, formatMoment } from "~/components/format";
 import { useRealtime } from "~/components/realtime/RealtimeProvider";
-import { revalidateQuietly, useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
+import { useCoalescedRevalidate, useLiveRevalidate } from "~/components/realtime/useLiveRevalidate";
 import { useDateLocale } from "~/components/root-data";
 import "./waiting.css";
 
@@ -44,19 +44,19 @@ export function WaitingForMe({ waiting }: { waiting: Waiting }) {
   );
 }
 
-/** Assignments and mentions reach the person as notifications: their arrival reloads the list. */
+/**
+ * Assignments and mentions reach the person as notifications: their arrival reloads the list, in the
+ * page's one coalesced reload (a change that is also a section or workspace event reloads once).
+ */
 function useNotificationRevalidate(): void {
   const client = useRealtime()?.client;
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
-  useEffect(
-    () =>
-      client?.on("notifications.changed", ({ notification }) => {
-        if (notification) revalidateQuietly(revalidate.current);
-      }),
-    [client],
-  );
+  const reload = useCoalescedRevalidate();
+  useEffect(() => {
+    if (!client || !reload) return;
+    return client.on("notifications.changed", ({ notification }) => {
+      if (notification) reload();
+    });
+  }, [client, reload]);
 }
 
 function keyOf(item: WaitingItem): string {
