@@ -9,7 +9,8 @@
 import { Editor, Extension, type AnyExtension } from "@tiptap/core";
 import Collaboration, { isChangeOrigin } from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
+import type { EditorView } from "@tiptap/pm/view";
 import { EditorContent } from "@tiptap/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -96,7 +97,7 @@ const ReadOnlyGuard = Extension.create({
               if (!view.editable) placeSelectionInside(view.dom);
               return false;
             },
-            keydown: (view, event) => (view.editable ? false : readOnlySelectionKey(view.dom, event)),
+            keydown: (view, event) => (view.editable ? false : readOnlySelectionKey(view, event)),
           },
         },
       }),
@@ -124,7 +125,8 @@ const SELECTION_KEYS: Record<string, [direction: "backward" | "forward", granula
 };
 
 /** Arrows (by word with Ctrl/Alt; Home/End to the line's ends) move or, with Shift, extend the selection in read-only text. */
-function readOnlySelectionKey(root: HTMLElement, event: KeyboardEvent): boolean {
+function readOnlySelectionKey(view: EditorView, event: KeyboardEvent): boolean {
+  const root = view.dom;
   const step = SELECTION_KEYS[event.key];
   const selection = window.getSelection();
   if (!step || !selection || event.metaKey) return false;
@@ -133,6 +135,18 @@ function readOnlySelectionKey(root: HTMLElement, event: KeyboardEvent): boolean 
   const granularity = (event.ctrlKey || event.altKey) && unit === "character" ? "word" : (event.ctrlKey && (event.key === "Home" || event.key === "End") ? "documentboundary" : unit);
   selection.modify(event.shiftKey ? "extend" : "move", direction, granularity);
   event.preventDefault();
+  // The editor's own selection follows at once (the browser's selectionchange comes later), so a
+  // command right after, such as starting a comment, takes exactly what is selected.
+  const { anchorNode, anchorOffset, focusNode, focusOffset } = selection;
+  if (anchorNode && focusNode && root.contains(anchorNode) && root.contains(focusNode)) {
+    try {
+      const anchor = view.posAtDOM(anchorNode, anchorOffset);
+      const head = view.posAtDOM(focusNode, focusOffset);
+      view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, anchor, head)));
+    } catch {
+      // A position the editor cannot map (a widget): its selectionchange handling takes over.
+    }
+  }
   return true;
 }
 
