@@ -171,6 +171,8 @@ export interface PeopleInBrowsers {
   readonly problems: string[];
   /** A browser context of its own signed in as `email` (the session cookie from a real sign-in). */
   signedInPage: (email: string) => Promise<Page>;
+  /** A browser context of its own, signed out (a person about to sign in through the pages). */
+  browserPage: () => Promise<Page>;
   /** A full-page screenshot into OVERLEG_SCREENSHOTS, when that is set. */
   shot: (page: Page, name: string) => Promise<void>;
   /** Opens the section's page and waits until its editor is connected and shows the text. */
@@ -214,6 +216,14 @@ export function peopleInBrowsers(viewport: { width: number; height: number }): P
       await addSessionCookies(context, cookie, server!.url);
       const page = await context.newPage();
       watchProblems(page, email, problems);
+      return page;
+    },
+    browserPage: async () => {
+      const context = await browser!.newContext({ locale: "en-GB", viewport });
+      contexts.push(context);
+      await reportCspViolations(context);
+      const page = await context.newPage();
+      watchProblems(page, "signed-out browser", problems);
       return page;
     },
     shot: async (page, name) => {
