@@ -46,7 +46,7 @@ export const MULTI_NODE_TESTS = ["test/scale/**/*.test.ts"];
 export const SQLITE_ONLY_TESTS = ["test/db.test.ts"];
 export const BROWSER_TESTS = ["test/browser/**/*.test.ts"];
 /** Files whose documents LibreOffice reads back in `npm run test:office` (test/support/office.ts); `npm test` runs them without that step. */
-export const OFFICE_TESTS = ["test/exports/documents.test.ts", "test/review/exports.test.ts"];
+export const OFFICE_TESTS = ["test/exports/documents.test.ts", "test/review/exports.test.ts", "test/imports/read.test.ts"];
 /** Where the default project (server) looks. */
 export const ALL_TESTS = ["test/**/*.test.ts", "server/**/*.test.ts", "db/**/*.test.ts"];
 
