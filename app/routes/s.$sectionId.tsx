@@ -314,7 +314,7 @@ export default function SectionPage() {
                 .filter((action) => abilities[action])
                 .map((action, i, all) => (
                   <span key={action} className="ability" data-ability={action} data-allowed="true">
-                    {t(`ability.${action}`).toLocaleLowerCase()}
+                    {lowerFirst(t(`ability.${action}`))}
                     {i < all.length - 1 ? ", " : "."}
                   </span>
                 ))}
@@ -328,4 +328,9 @@ export default function SectionPage() {
 
 export function ErrorBoundary() {
   return <ErrorPage error={useRouteError()} subject="section" />;
+}
+
+/** "Import a file (Word, ODT, Markdown)" inside a sentence: only its first letter lower-cased. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLocaleLowerCase() + text.slice(1);
 }
