@@ -86,11 +86,11 @@ async function leadsOf(
 async function externalThreadsUnchecked(
   db: Reader,
   database: Database,
-  workspaceIds: string[]
+  workspaceIds: string[],
+  leads: Map<string, string | null>
 ): Promise<Input[]> {
   if (!workspaceIds.length) return [];
   const { t } = database;
-  const leads = await leadsOf(db, database, workspaceIds);
   const rows = await db
     .select({
       id: t.commentThreads.id,
@@ -167,14 +167,14 @@ async function externalThreadsUnchecked(
  * leave the text when it is accepted or rejected, the log keeps it with its outcome. The mark id is the
  * input's id; the deleted text is its quote, the inserted text what it said.
  */
-export async function externalSuggestionsUnchecked(
+async function externalSuggestionsUnchecked(
   db: Reader,
   database: Database,
-  workspaceIds: string[]
+  workspaceIds: string[],
+  leads: Map<string, string | null>
 ): Promise<Input[]> {
   if (!workspaceIds.length) return [];
   const { t } = database;
-  const leads = await leadsOf(db, database, workspaceIds);
   const rows = await db
     .select({
       id: t.suggestionLog.suggestionId,
@@ -254,9 +254,11 @@ export async function listExternalInputsUnchecked(
 ): Promise<ExternalInput[]> {
   if (!workspaceIds.length) return [];
   const { t } = database;
+  // Each workspace's lead organisation, read once for both kinds of input.
+  const leads = await leadsOf(db, database, workspaceIds);
   const [threads, suggestions, decided] = await Promise.all([
-    externalThreadsUnchecked(db, database, workspaceIds),
-    externalSuggestionsUnchecked(db, database, workspaceIds),
+    externalThreadsUnchecked(db, database, workspaceIds, leads),
+    externalSuggestionsUnchecked(db, database, workspaceIds, leads),
     db
       .select({
         workspaceId: t.dispositions.workspaceId,
