@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { peopleInBrowsers } from "./support/browser";
+import { peopleInBrowsers, selectInEditor } from "./support/browser";
 import { WS } from "../support/fixtures";
 
 // The very first words of the section's text: an anchor there resolves like any other.
@@ -22,25 +22,6 @@ async function openSection(page: Page, sectionId: string): Promise<void> {
   await page.locator('[data-comments="ready"]').waitFor({ timeout: 20_000 });
 }
 
-/** Selects `phrase` in the editor's text the way a mouse drag would (a DOM selection). */
-async function select(page: Page, phrase: string): Promise<void> {
-  await page.evaluate((text) => {
-    const root = document.querySelector(".ov-editor__prose")!;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(text) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + text.length);
-      const selection = window.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`"${text}" is not in the editor`);
-  }, phrase);
-}
 
 describe("commenting in the browser", () => {
   it("comments on a selection with a mention; the other person sees the thread and a notification live, replies and resolves", async () => {
@@ -52,7 +33,7 @@ describe("commenting in the browser", () => {
     await expect.poll(() => lead.locator(".ov-comments .empty-state").innerText()).toMatch(/no comments yet/i);
 
     // The partner (a commenter: read-only text) selects a phrase and comments on it.
-    await select(partner, PHRASE);
+    await selectInEditor(partner, PHRASE);
     await partner.getByRole("button", { name: "Comment", exact: true }).click();
     const box = partner.getByRole("combobox", { name: "Your comment" });
     await box.waitFor();

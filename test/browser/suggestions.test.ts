@@ -9,7 +9,7 @@
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { peopleInBrowsers } from "./support/browser";
+import { peopleInBrowsers, selectInEditor } from "./support/browser";
 import { WS } from "../support/fixtures";
 
 const people = peopleInBrowsers({ width: 1400, height: 900 });
@@ -20,25 +20,6 @@ async function openSection(page: Page, sectionId: string): Promise<void> {
   await page.locator('.ov-editor__surface[data-ready="true"] .ov-editor__prose').waitFor({ timeout: 20_000 });
 }
 
-/** Selects `phrase` in the editor's text (a DOM selection, as a mouse drag makes). */
-async function select(page: Page, phrase: string): Promise<void> {
-  await page.evaluate((text) => {
-    const root = document.querySelector(".ov-editor__prose")!;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(text) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + text.length);
-      const selection = window.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`"${text}" is not in the editor`);
-  }, phrase);
-}
 
 /** The editor's text as read, without the other people's carets and their labels. */
 const prose = (page: Page) =>
@@ -68,10 +49,10 @@ describe("suggesting in the browser", () => {
 
     // A rewording: "landsgrenzen" becomes "grenzen van ons land".
     await partner.locator(".ov-editor__prose").click();
-    await select(partner, "landsgrenzen");
+    await selectInEditor(partner, "landsgrenzen");
     await partner.keyboard.type("grenzen van ons land", { delay: 15 });
     // A word added elsewhere.
-    await select(partner, "Europees");
+    await selectInEditor(partner, "Europees");
     await partner.keyboard.press("ArrowLeft");
     await partner.keyboard.type("breed ", { delay: 15 });
 

@@ -236,3 +236,23 @@ export function peopleInBrowsers(viewport: { width: number; height: number }): P
     },
   };
 }
+
+/** Selects `phrase` in the editor's text the way a mouse drag would (a DOM selection). */
+export async function selectInEditor(page: Page, phrase: string): Promise<void> {
+  await page.evaluate((text) => {
+    const root = document.querySelector(".ov-editor__prose")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(text) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${text}" is not in the editor`);
+  }, phrase);
+}
