@@ -17,6 +17,7 @@ import { useDateLocale } from "~/components/root-data";
 import { localeFromMatches, pageTitle, translate } from "~/components/translate";
 import { commandFailure, parseForm, requireAdmin, type ActionFailure } from "~/utils/admin.server";
 import { passOnHeaders } from "~/components/admin/headers";
+import { useConfirmDialog } from "~/components/ConfirmDialog";
 
 export const headers = passOnHeaders("cache-control");
 
@@ -91,6 +92,11 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
   const { t: ti } = useTranslation("identity");
   const orgForm = useSchemaForm(ChangeOrganisationForm, orgFetcher.data && !orgFetcher.data.ok ? orgFetcher.data.errors : undefined);
   const p = `person-${person.id}`;
+  // Disabling, ending every session and resetting the second factor are confirmed in the page's one
+  // confirmation dialog (app/components/ConfirmDialog.tsx), as every irreversible action is.
+  const disableConfirm = useConfirmDialog({ id: `${p}-disable`, title: `${t("people.disable")}: ${person.name}`, body: <p>{t("people.disableConfirm", { name: person.name })}</p>, confirmLabel: t("people.disable") });
+  const sessionsConfirm = useConfirmDialog({ id: `${p}-sessions`, title: `${ti("sessions.adminEnd")}: ${person.name}`, body: <p>{ti("sessions.adminEndConfirm", { name: person.name })}</p>, confirmLabel: ti("sessions.adminEnd") });
+  const resetConfirm = useConfirmDialog({ id: `${p}-reset`, title: `${ti("reset.action")}: ${person.name}`, body: <p>{ti("reset.confirm", { name: person.name })}</p>, confirmLabel: ti("reset.action") });
   const failure = [adminFetcher.data, statusFetcher.data, sessionsFetcher.data, resetFetcher.data].find((d) => d && !d.ok) as ActionFailure | undefined;
   return (
     <tr className={person.disabledAt ? "is-disabled" : undefined}>
@@ -140,7 +146,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
           <statusFetcher.Form
             method="post"
             onSubmit={(event) => {
-              if (!person.disabledAt && !window.confirm(t("people.disableConfirm", { name: person.name }))) event.preventDefault();
+              if (!person.disabledAt) disableConfirm.onSubmit(event);
             }}
           >
             <input type="hidden" name="intent" value={person.disabledAt ? "enable" : "disable"} />
@@ -151,12 +157,11 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
             </button>
           </statusFetcher.Form>
         )}
+        {isMe || person.disabledAt ? null : disableConfirm.dialog}
         {isMe ? null : (
           <sessionsFetcher.Form
             method="post"
-            onSubmit={(event) => {
-              if (!window.confirm(ti("sessions.adminEndConfirm", { name: person.name }))) event.preventDefault();
-            }}
+            onSubmit={(event) => sessionsConfirm.onSubmit(event)}
           >
             <input type="hidden" name="intent" value="sessions" />
             <input type="hidden" name="userId" value={person.id} />
@@ -166,12 +171,11 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
             </button>
           </sessionsFetcher.Form>
         )}
+        {isMe ? null : sessionsConfirm.dialog}
         {isMe ? null : (
           <resetFetcher.Form
             method="post"
-            onSubmit={(event) => {
-              if (!window.confirm(ti("reset.confirm", { name: person.name }))) event.preventDefault();
-            }}
+            onSubmit={(event) => resetConfirm.onSubmit(event)}
           >
             <input type="hidden" name="intent" value="secondFactor" />
             <input type="hidden" name="userId" value={person.id} />
@@ -186,6 +190,7 @@ function PersonRow({ person, isMe }: { person: Person; isMe: boolean }) {
             ) : null}
           </resetFetcher.Form>
         )}
+        {isMe ? null : resetConfirm.dialog}
         <FieldError id={`${p}-error`} code={failure?.errors.form} />
       </td>
     </tr>
