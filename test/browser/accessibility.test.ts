@@ -5,6 +5,7 @@
  * Escape cancels, focus back, nothing changed).
  * Runs against the built app (startTestServer({ remix: "build" })) and Debian's /usr/bin/chromium.
  */
+import { eq } from "drizzle-orm";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
@@ -133,6 +134,31 @@ describe("accessibility in the browser", () => {
     await page.getByRole("button", { name: "Remove Vera Jansen" }).click();
     await dialog.getByRole("button", { name: "Remove", exact: true }).click();
     await expect.poll(() => page.getByRole("button", { name: "Remove Vera Jansen" }).count(), { timeout: 30_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it("an admin resetting someone's second factor confirms in the same dialog: Escape changes nothing, confirming resets", async () => {
+    const page = await person("admin@overleg.example");
+    await visit(page, "/admin/people");
+    const reset = page.getByRole("button", { name: "Reset two-factor authentication Vera Jansen" });
+    await reset.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Reset two-factor authentication: Vera Jansen" });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain("signed out everywhere");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await reset.evaluate((el) => el === document.activeElement)).toBe(true);
+    const resetAt = async () => {
+      const { db, t } = server.database;
+      const [row] = await db.select({ at: t.user.twoFactorResetAt }).from(t.user).where(eq(t.user.email, "viewer@tno.example"));
+      return row?.at ?? null;
+    };
+    expect(await resetAt()).toBeNull();
+    await reset.click();
+    await dialog.getByRole("button", { name: "Reset two-factor authentication", exact: true }).click();
+    await page.getByText("Two-factor authentication of Vera Jansen reset.").waitFor({ timeout: 30_000 });
+    expect(await resetAt()).not.toBeNull();
     expect(problems).toEqual([]);
   });
 
