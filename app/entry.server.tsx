@@ -9,6 +9,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./utils/nonce";
+// The server renders in every language: register all of their words once.
+import "./i18n/all";
 
 const ABORT_DELAY = 5_000;
 

@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
-import { useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
 import { can } from "../server/policy";
 import { AppHeader } from "./components/AppHeader";
@@ -8,7 +7,7 @@ import { RealtimeProvider } from "./components/realtime/RealtimeProvider";
 import { ErrorPage } from "./components/ErrorPage";
 import { dateLocaleFor } from "./components/format";
 import { useRootData } from "./components/root-data";
-import { createI18n, localeFromRequest } from "./i18n";
+import { localeFromRequest, useI18n } from "./i18n";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 
@@ -44,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { locale, user } = useRootData();
-  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const i18n = useI18n(locale);
   // The Content-Security-Policy runs an inline script only with this response's nonce.
   const nonce = useNonce();
   return (

@@ -1,9 +1,10 @@
 import { Form, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LOCALES, type Locale } from "~/shared/locales";
+import { LOCALE_NAMES, LOCALES, type Locale } from "~/shared/locales";
 
 /**
- * Nederlands | English. A plain form posting to /settings/language, so it works without JavaScript;
+ * Nederlands | English | Deutsch | Français: each language named in itself, so a reader finds their
+ * own whatever the page speaks now. A plain form posting to /settings/language, so it works without JavaScript;
  * the action sets the overleg_lang cookie and sends the reader back to this page.
  */
 export function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -23,7 +24,7 @@ export function LanguageSwitch({ locale }: { locale: Locale }) {
           aria-pressed={lang === locale}
           className="language-switch__option"
         >
-          {t(`language.${lang}`)}
+          {LOCALE_NAMES[lang]}
         </button>
       ))}
     </Form>

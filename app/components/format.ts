@@ -2,14 +2,14 @@
  * Dates for people: formatted in the reader's locale (Intl.DateTimeFormat) and in the Dutch
  * government's time zone, so that the server's render and the browser's hydration agree.
  */
-import type { Locale } from "~/shared/locales";
+import { intlLocale, type Locale } from "../shared/locales";
 import { daysBetween, parseDay, TIME_ZONE, todayInNetherlands } from "../shared/dates";
 
 export { TIME_ZONE };
 
 /**
  * The BCP 47 tag for formatting dates: the reader's own regional variant of the chosen language when
- * their browser asks for one (en-US, nl-BE), else the Dutch or British default.
+ * their browser asks for one (en-US, nl-BE, de-AT, fr-FR), else the language's default (INTL_LOCALES).
  */
 export function dateLocaleFor(acceptLanguage: string | null, locale: Locale): string {
   for (const part of (acceptLanguage ?? "").split(",")) {
@@ -25,7 +25,7 @@ export function dateLocaleFor(acceptLanguage: string | null, locale: Locale): st
 }
 
 function defaultDateLocale(locale: Locale): string {
-  return locale === "nl" ? "nl-NL" : "en-GB";
+  return intlLocale(locale);
 }
 
 /** A calendar date (yyyy-mm-dd), e.g. "30 september 2027". */

@@ -1,5 +1,5 @@
 import type { i18n as I18n } from "i18next";
-import { createI18n } from "~/i18n";
+import { createI18n, hasMessages } from "~/i18n";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "~/shared/locales";
 
 const instances = new Map<Locale, I18n>();
@@ -10,7 +10,8 @@ export function translate(locale: unknown, key: string, options?: Record<string,
   let instance = instances.get(lang);
   if (!instance) {
     instance = createI18n(lang);
-    instances.set(lang, instance);
+    // Kept only once the language's words are here: a browser may still be fetching them.
+    if (hasMessages(lang)) instances.set(lang, instance);
   }
   return instance.t(key, options);
 }

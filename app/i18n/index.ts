@@ -1,48 +1,64 @@
 /**
- * Dutch and English for every visible string (i18next + react-i18next). Each namespace is one JSON
- * file per language in ./locales; the instance is created synchronously with all resources bundled,
- * on the server for rendering and in the browser for hydration, for the locale the root loader chose.
+ * The interface's words in every language Overleg speaks (i18next + react-i18next). Each namespace is
+ * one JSON file per language in ./locales, gathered per language in ./bundles/<locale>.ts.
+ *
+ * Only the reader's language reaches the browser: the server registers every language at start
+ * (./all.ts, imported by app/entry.server.tsx), the browser loads the one bundle of the page's
+ * `<html lang>` before it hydrates (app/entry.client.tsx) and another only when the reader changes
+ * language (useI18n). An i18next instance is created synchronously from what is registered.
  */
 import i18next, { type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";
-import enAdmin from "./locales/en/admin.json";
-import enAgendas from "./locales/en/agendas.json";
-import enComments from "./locales/en/comments.json";
-import enCommon from "./locales/en/common.json";
-import enEditor from "./locales/en/editor.json";
-import enMail from "./locales/en/mail.json";
-import enIdentity from "./locales/en/identity.json";
-import enRealtime from "./locales/en/realtime.json";
-import enReview from "./locales/en/review.json";
-import enWaiting from "./locales/en/waiting.json";
-import enSections from "./locales/en/sections.json";
-import nlAdmin from "./locales/nl/admin.json";
-import nlAgendas from "./locales/nl/agendas.json";
-import nlComments from "./locales/nl/comments.json";
-import nlCommon from "./locales/nl/common.json";
-import nlEditor from "./locales/nl/editor.json";
-import nlMail from "./locales/nl/mail.json";
-import nlIdentity from "./locales/nl/identity.json";
-import nlRealtime from "./locales/nl/realtime.json";
-import nlReview from "./locales/nl/review.json";
-import nlWaiting from "./locales/nl/waiting.json";
-import nlSections from "./locales/nl/sections.json";
-
+import { useEffect, useMemo, useRef, useState } from "react";
+import type messagesShape from "./bundles/en";
 import { DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES, isLocale, type Locale } from "../shared/locales";
 
-export const resources = {
-  nl: { common: nlCommon, admin: nlAdmin, editor: nlEditor, realtime: nlRealtime, comments: nlComments, review: nlReview, waiting: nlWaiting, mail: nlMail, identity: nlIdentity, agendas: nlAgendas, sections: nlSections },
-  en: { common: enCommon, admin: enAdmin, editor: enEditor, realtime: enRealtime, comments: enComments, review: enReview, waiting: enWaiting, mail: enMail, identity: enIdentity, agendas: enAgendas, sections: enSections },
-} as const;
+/** One language's words: every namespace, as in ./bundles/<locale>.ts. */
+export type Messages = typeof messagesShape;
 
+export const NAMESPACES = ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity", "agendas", "sections"] as const;
+
+const registered = new Map<Locale, Messages>();
+
+/** Makes `locale`'s words available to createI18n (the same words again change nothing). */
+export function registerMessages(locale: Locale, messages: Messages): void {
+  registered.set(locale, messages);
+}
+
+/** Whether `locale`'s words are here: on the server always, in the browser once loaded. */
+export function hasMessages(locale: Locale): boolean {
+  return registered.has(locale);
+}
+
+// One chunk per language; Vite turns each into its own file fetched on demand.
+const bundles = import.meta.glob<{ default: Messages }>("./bundles/*.ts");
+
+/** Fetches and registers `locale`'s words (in the browser; on the server they are registered at start). */
+export async function loadMessages(locale: Locale): Promise<void> {
+  if (registered.has(locale)) return;
+  const load = bundles[`./bundles/${locale}.ts`];
+  if (!load) throw new Error(`No words for the locale ${locale}.`);
+  registerMessages(locale, (await load()).default);
+}
+
+/**
+ * An i18next instance for `locale`, from the registered words. When they are not registered (a
+ * browser that has not loaded them yet) it speaks a registered language instead, the default first.
+ */
 export function createI18n(locale: Locale): I18n {
+  const lng = registered.has(locale) ? locale : registered.has(DEFAULT_LOCALE) ? DEFAULT_LOCALE : ([...registered.keys()][0] ?? locale);
+  const resources: Partial<Record<Locale, Messages>> = {};
+  for (const l of new Set([lng, DEFAULT_LOCALE])) {
+    const messages = registered.get(l);
+    if (messages) resources[l] = messages;
+  }
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
-    lng: locale,
+    lng,
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
     defaultNS: "common",
-    ns: ["common", "admin", "editor", "realtime", "comments", "review", "waiting", "mail", "identity", "agendas", "sections"],
+    ns: [...NAMESPACES],
     resources,
     initAsync: false,
     showSupportNotice: false,
@@ -52,20 +68,62 @@ export function createI18n(locale: Locale): I18n {
   return instance;
 }
 
+/**
+ * The i18next instance for the page's language. When the reader's language changes in the browser
+ * (a choice, a sign-in) and its words are not loaded yet, the page keeps its current language until
+ * they are, then renders again.
+ */
+export function useI18n(locale: Locale): I18n {
+  const available = hasMessages(locale);
+  const shown = useRef(locale);
+  if (available) shown.current = locale;
+  const [, setLoaded] = useState(0);
+  useEffect(() => {
+    if (available) return;
+    let current = true;
+    loadMessages(locale).then(
+      () => current && setLoaded((n) => n + 1),
+      (error: unknown) => console.warn(`The words for ${locale} could not be loaded.`, error),
+    );
+    return () => {
+      current = false;
+    };
+  }, [locale, available]);
+  const lng = available ? locale : shown.current;
+  return useMemo(() => createI18n(lng), [lng]);
+}
+
 /** The Set-Cookie value that keeps `locale` as the reader's choice for a year. */
 export function localeCookie(locale: Locale, secure: boolean): string {
   return `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
-/** The reader's locale: the cookie they chose, else their browser's Accept-Language, else Dutch. */
+/**
+ * The reader's locale: the cookie they chose, else the language their browser prefers most (by its
+ * Accept-Language weights) among those Overleg speaks, else Dutch.
+ */
 export function localeFromRequest(request: Request): Locale {
   const cookie = request.headers.get("cookie") ?? "";
   const chosen = cookie.match(new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([a-z]{2})`))?.[1];
   if (isLocale(chosen)) return chosen;
-  const accept = request.headers.get("accept-language") ?? "";
-  for (const part of accept.split(",")) {
-    const tag = part.trim().slice(0, 2).toLowerCase();
-    if (isLocale(tag)) return tag;
+  return localeFromAcceptLanguage(request.headers.get("accept-language"));
+}
+
+/** The language Overleg speaks that an Accept-Language header weighs highest, else Dutch. */
+export function localeFromAcceptLanguage(header: string | null): Locale {
+  let best: Locale = DEFAULT_LOCALE;
+  let bestQ = 0;
+  for (const part of (header ?? "").split(",")) {
+    const [range, ...params] = part.trim().split(";");
+    const tag = range.trim().slice(0, 2).toLowerCase();
+    if (!isLocale(tag)) continue;
+    const weight = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = weight ? Number(weight.slice(2)) : 1;
+    // The first of equal weights wins: browsers list languages in the reader's order.
+    if (Number.isFinite(q) && q > bestQ) {
+      best = tag;
+      bestQ = q;
+    }
   }
-  return DEFAULT_LOCALE;
+  return best;
 }

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { chooseLocale } from "../../server/commands/localeChoose";
 import { localeCookie } from "~/i18n";
-import { isLocale } from "~/shared/locales";
+import { LOCALES, isLocale } from "~/shared/locales";
 import { safeRedirect } from "~/components/format";
 import { errorResponse } from "~/utils/auth.server";
 
@@ -18,7 +18,7 @@ export async function loader(_args: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const lang = form.get("lang");
-  if (!isLocale(lang)) return errorResponse(400, "invalid_language", "lang must be one of: nl, en.");
+  if (!isLocale(lang)) return errorResponse(400, "invalid_language", `lang must be one of: ${LOCALES.join(", ")}.`);
   const { env } = context.services;
   const actor = await context.services.actorFromHeaders(request.headers);
   if (actor) await chooseLocale(context.services, actor, lang);

@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/index";
-import { isLocale, type Locale } from "../../app/shared/locales";
+import { DEFAULT_LOCALE, intlLocale, isLocale, type Locale } from "../../app/shared/locales";
 import { isMailKind, type MailKind } from "../../app/shared/mail";
 import type { Env } from "../env";
 import { canSection, canThread, canWorkspace, type Actor } from "../policy";
@@ -43,7 +43,7 @@ export function formatDay(day: string, locale: Locale): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(intlLocale(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
 }
 
 function escapeHtml(text: string): string {
@@ -61,7 +61,7 @@ async function recipientOf(database: Database, userId: string): Promise<Recipien
   const actor = await loadActor(database, userId);
   if (!actor) return null;
   const [row] = await database.db.select({ locale: database.t.user.locale }).from(database.t.user).where(eq(database.t.user.id, userId)).limit(1);
-  return { ...actor, locale: isLocale(row?.locale) ? row.locale : "nl" };
+  return { ...actor, locale: isLocale(row?.locale) ? row.locale : DEFAULT_LOCALE };
 }
 
 async function names(database: Database, data: Record<string, unknown>): Promise<{ workspace: string; section: string; actor: string }> {
@@ -161,7 +161,7 @@ async function pieceFor(database: Database, env: Env, row: OutboxRow, who: Recip
   return null;
 }
 
-function frame(env: Env, who: { name: string; locale: Locale }, w: Words, subject: string, bodyText: string, bodyHtml: string, unsubscribe: string | null, kindName: string | null): Omit<RenderedMail, "to" | "unsubscribe"> {
+function frame(env: Env, who: { name: string | null; locale: Locale }, w: Words, subject: string, bodyText: string, bodyHtml: string, unsubscribe: string | null, kindName: string | null): Omit<RenderedMail, "to" | "unsubscribe"> {
   const settings = `${env.PUBLIC_URL}/settings/mail`;
   const footerText = [w.footer.why, `${w.footer.settings}: ${settings}`, unsubscribe ? `${kindName ? w.footer.unsubscribe(kindName) : w.footer.unsubscribeAll}: ${unsubscribe}` : ""].filter(Boolean).join("\n");
   const text = `${w.greeting(who.name)}\n\n${bodyText}\n\n-- \n${footerText}\n`;
@@ -238,13 +238,14 @@ async function renderInvitation(database: Database, env: Env, row: OutboxRow, da
   if (!inv || inv.acceptedAt || inv.revokedAt || new Date(inv.expiresAt).getTime() <= now.getTime()) return null;
   const url = str(data.url);
   if (!url) return null;
-  const locale: Locale = isLocale(data.locale) ? data.locale : "nl";
+  const locale: Locale = isLocale(data.locale) ? data.locale : DEFAULT_LOCALE;
   const w = WORDS[locale];
   const n = await names(database, { workspaceId: inv.workspaceId, actorId: inv.invitedBy });
-  const expires = new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Amsterdam" }).format(new Date(inv.expiresAt));
+  const expires = new Intl.DateTimeFormat(intlLocale(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Amsterdam" }).format(new Date(inv.expiresAt));
   const facts: Facts = { actor: n.actor, section: "", workspace: n.workspace, dueDate: "", note: "", excerpt: "", role: w.roles[inv.role] ?? inv.role, expires, organisation: "" };
   const words = w.kinds.invitation;
   const p: Piece = { subject: words.subject(facts), body: words.body(facts), action: words.action, link: url };
-  const who = { name: locale === "nl" ? "heer/mevrouw" : "colleague", locale };
+  // The invitee has no account yet, so no name: the greeting addresses them without one.
+  const who = { name: null, locale };
   return { to: row.toAddress, unsubscribe: null, ...frame(env, who, w, p.subject, pieceText(p), pieceHtml(p), null, null) };
 }

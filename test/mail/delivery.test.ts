@@ -214,6 +214,32 @@ describe("mail", () => {
     expect((await outbox({ kind: "assignment" })).length).toBe(before);
   });
 
+  it("writes to German and French readers in their language, with dates as they write them", async () => {
+    const { db: d, t } = server.database;
+    const ws = await server.workspaceId(WS.labour);
+    const leadId = await server.userId("lead@ez.example");
+    const [{ locale: before }] = await d.select({ locale: t.user.locale }).from(t.user).where(eq(t.user.id, leadId));
+    const lead = await actor("lead@ez.example");
+    // An invitee has no account yet: the invitation speaks the inviter's language.
+    for (const [locale, email] of [["de", "gast.de@ez.example"], ["fr", "invite.fr@ez.example"]] as const) {
+      await d.update(t.user).set({ locale }).where(eq(t.user.id, leadId));
+      await createInvitation(server.services, { actor: lead, workspaceId: ws, email, role: "commenter", organisationId: lead.organisationId! });
+    }
+    await d.update(t.user).set({ locale: before }).where(eq(t.user.id, leadId));
+    await smtp.waitFor(() => smtp.to("gast.de@ez.example").length > 0 && smtp.to("invite.fr@ez.example").length > 0);
+    const [german] = smtp.to("gast.de@ez.example");
+    expect(german.subject).toBe(`Einladung zu „${WS.labour}“ in Overleg`);
+    expect(german.text).toMatch(/^Sehr geehrte Damen und Herren,/);
+    expect(german.text).toMatch(/als Kommentator an „/);
+    expect(german.text).toMatch(/ist bis \d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} gültig/);
+    expect(german.html).toContain('<html lang="de">');
+    const [french] = smtp.to("invite.fr@ez.example");
+    expect(french.subject).toBe(`Invitation à « ${WS.labour} » dans Overleg`);
+    expect(french.text).toMatch(/^Madame, Monsieur,/);
+    expect(french.text).toMatch(/valable jusqu’au \d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/);
+    expect(french.html).toContain('<html lang="fr">');
+  });
+
   it("never puts organisation-only text in a mail to another organisation, even after the reader changed organisation", async () => {
     const ws = await server.workspaceId(WS.financing);
     const [sectionId] = await server.sectionIds(WS.financing);

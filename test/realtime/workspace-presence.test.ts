@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { WorkspacePresence, type WorkspacePresenceProps } from "../../app/components/realtime/WorkspacePresence";
 import type { PersonInWorkspace } from "../../app/shared/realtime";
 import { createI18n } from "../../app/i18n";
+import "../../app/i18n/all";
 import type { Locale } from "../../app/shared/locales";
 
 const eva: PersonInWorkspace = { userId: "u-eva", name: "Eva de Leeuw", organisationName: "Ministerie van Economische Zaken", organisationShortCode: "EZ", sectionIds: [] };

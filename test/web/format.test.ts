@@ -3,6 +3,7 @@ import en from "../../app/i18n/locales/en/common.json";
 import nl from "../../app/i18n/locales/nl/common.json";
 import { dateLocaleFor, daysUntil, formatDay, safeRedirect } from "../../app/components/format";
 import { addDays, todayInNetherlands as today } from "../../app/shared/dates";
+import { localeFromAcceptLanguage } from "../../app/i18n";
 
 describe("safeRedirect", () => {
   it("keeps paths on this site and turns anything else into /", () => {
@@ -34,6 +35,8 @@ describe("dates", () => {
     expect(formatDay("2027-09-30", "nl-NL")).toBe("30 september 2027");
     expect(formatDay("2027-09-30", "en-GB")).toBe("30 September 2027");
     expect(formatDay("2027-09-30", "en-US")).toBe("September 30, 2027");
+    expect(formatDay("2027-09-30", "de-DE")).toBe("30. September 2027");
+    expect(formatDay("2027-09-30", "fr-BE")).toBe("30 septembre 2027");
   });
 
   it("uses the reader's regional variant of the chosen language when they ask for one", () => {
@@ -41,6 +44,19 @@ describe("dates", () => {
     expect(dateLocaleFor("nl-BE,nl;q=0.9", "nl")).toBe("nl-BE");
     expect(dateLocaleFor("de-DE", "nl")).toBe("nl-NL");
     expect(dateLocaleFor(null, "en")).toBe("en-GB");
+    expect(dateLocaleFor("de-AT,de;q=0.9", "de")).toBe("de-AT");
+    expect(dateLocaleFor(null, "de")).toBe("de-DE");
+    expect(dateLocaleFor("fr-FR,fr;q=0.9", "fr")).toBe("fr-FR");
+    expect(dateLocaleFor("en-GB", "fr")).toBe("fr-BE");
+  });
+
+  it("picks the language a browser weighs highest among those Overleg speaks, else Dutch", () => {
+    expect(localeFromAcceptLanguage("de-DE,de;q=0.9,en;q=0.8")).toBe("de");
+    expect(localeFromAcceptLanguage("fr-BE,fr;q=0.9,nl;q=0.8")).toBe("fr");
+    expect(localeFromAcceptLanguage("es-ES,en;q=0.5,de;q=0.7")).toBe("de");
+    expect(localeFromAcceptLanguage("pl,es;q=0.5")).toBe("nl");
+    expect(localeFromAcceptLanguage("de;q=0,en")).toBe("en");
+    expect(localeFromAcceptLanguage(null)).toBe("nl");
   });
 });
 

@@ -5,6 +5,7 @@
 import { useTranslation } from "react-i18next";
 import type { DeniedReason } from "../../shared/collab";
 import { TIME_ZONE } from "../../shared/dates";
+import { intlLocale } from "../../shared/locales";
 import { canRetry, type Connection } from "./connection";
 
 export interface StatusLineProps {
@@ -89,5 +90,5 @@ export function StatusLine({ connection, readOnly, locked, denied = null, invali
 function formatDate(iso: string, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }).format(date);
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }).format(date);
 }

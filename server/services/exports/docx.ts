@@ -26,6 +26,7 @@ import {
 } from "docx";
 import { isSafeHref } from "../../document-schema";
 import { decisionLine, draftMarker, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda, type Block, type Run } from "./model";
+import { intlLocale } from "../../../app/shared/locales";
 
 const headingLevels = [HeadingLevel.TITLE, HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 /** The Word style of a heading of rank `level` (1 = the document title). */
@@ -141,7 +142,7 @@ function blocks(list: Block[], lists: Lists, depth = 0, inQuote = false): (Parag
 
 export async function agendaDocx(agenda: Agenda): Promise<Buffer> {
   const l = labelsFor(agenda.language);
-  const language = agenda.language === "nl" ? "nl-NL" : "en-GB";
+  const language = intlLocale(agenda.language);
   const lists = new Lists();
   const body: (Paragraph | Table)[] = [];
   // Title page

@@ -19,6 +19,7 @@ import { reportUnrenderable, textToMarkdown, UNRENDERABLE_TEXT } from "../../doc
 import { isSafeHref } from "../../document-schema";
 import { sectionIdOfHref } from "../../../app/shared/section-links";
 import { isLocked } from "../../lifecycle";
+import { intlLocale } from "../../../app/shared/locales";
 
 export interface Run {
   text: string;
@@ -176,8 +177,9 @@ export function draftMarker(language: DocumentLanguage): string {
   return `${WATERMARK} — ${labelsFor(language).draft}`;
 }
 
+/** A moment in the document's own language (not the reader's: an export reads as one text), e.g. "1 december 2026 om 14:05". */
 export function formatDate(date: Date, language: DocumentLanguage): string {
-  return new Intl.DateTimeFormat(language === "nl" ? "nl-NL" : "en-GB", {
+  return new Intl.DateTimeFormat(intlLocale(language), {
     dateStyle: "long",
     timeStyle: "short",
     timeZone: TIME_ZONE,

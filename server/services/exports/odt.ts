@@ -9,6 +9,7 @@
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { isSafeHref } from "../../document-schema";
 import { decisionLine, draftMarker, formatDate, labelsFor, signoffLine, WATERMARK, type Agenda, type Block, type Run } from "./model";
+import { intlLocale } from "../../../app/shared/locales";
 
 export const ODT_MIME = "application/vnd.oasis.opendocument.text";
 
@@ -161,7 +162,7 @@ function listStyle(name: string, ordered: boolean): string {
 }
 
 function stylesXml(agenda: Agenda): string {
-  const [language, country] = agenda.language === "nl" ? ["nl", "NL"] : ["en", "GB"];
+  const [language, country] = intlLocale(agenda.language).split("-");
   const headingSizes = ["18pt", "15pt", "13pt", "12pt", "11pt", "11pt"];
   const headings = headingSizes
     .map(
@@ -228,7 +229,7 @@ ${watermark}
 function metaXml(agenda: Agenda): string {
   const date = agenda.generatedAt.toISOString().replace(/\.\d+Z$/, "");
   return `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-meta ${NS} office:version="1.3"><office:meta><meta:generator>Overleg</meta:generator><dc:title>${esc(agenda.title)}</dc:title><dc:subject>${esc(agenda.subtitle)}</dc:subject><dc:language>${agenda.language === "nl" ? "nl-NL" : "en-GB"}</dc:language><meta:creation-date>${date}</meta:creation-date><dc:date>${date}</dc:date></office:meta></office:document-meta>`;
+<office:document-meta ${NS} office:version="1.3"><office:meta><meta:generator>Overleg</meta:generator><dc:title>${esc(agenda.title)}</dc:title><dc:subject>${esc(agenda.subtitle)}</dc:subject><dc:language>${intlLocale(agenda.language)}</dc:language><meta:creation-date>${date}</meta:creation-date><dc:date>${date}</dc:date></office:meta></office:document-meta>`;
 }
 
 const MANIFEST = `<?xml version="1.0" encoding="UTF-8"?>

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
 import { blocksText, decisionLine, draftMarker, formatDate, labelsFor, plain, signoffLine, WATERMARK, type Agenda, type Block, type Run } from "./model";
+import { intlLocale } from "../../../app/shared/locales";
 
 /**
  * The DejaVu fonts, embedded (only the glyphs used): names of people, places and organisations from
@@ -201,7 +202,7 @@ class Writer {
 
 export async function agendaPdf(agenda: Agenda): Promise<Buffer> {
   const l = labelsFor(agenda.language);
-  const language = agenda.language === "nl" ? "nl-NL" : "en-GB";
+  const language = intlLocale(agenda.language);
   const title = metadataSafe(agenda.title);
   const doc = new PDFDocument({
     size: "A4",
