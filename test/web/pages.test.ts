@@ -316,6 +316,27 @@ describe("language", () => {
     expect(visible).not.toContain("Mijn werkruimtes");
   });
 
+  it("speaks German and French too: from the browser's languages, or chosen with the switch", async () => {
+    const german = await page("/", "lead@ez.example", { "accept-language": "de-DE,de;q=0.9,en;q=0.8" });
+    expect(german.html).toContain('<html lang="de">');
+    expect(text(german.html)).toContain("Meine Arbeitsbereiche");
+    expect(text(german.html)).toMatch(/30\. September \d{4}/);
+    // The switch names every language in itself, whatever the page speaks.
+    for (const name of ["Nederlands", "English", "Deutsch", "Français"]) expect(german.html).toContain(`>${name}</button>`);
+
+    const res = await post("/settings/language", { lang: "fr", redirectTo: "/" }, { cookie: await cookieFor("partner@be.example") });
+    expect(res.status).toBe(302);
+    const langCookie = res.headers.getSetCookie().find((c) => c.startsWith("overleg_lang="));
+    expect(langCookie).toMatch(/^overleg_lang=fr;/);
+    const french = await page("/", "partner@be.example", { cookie: langCookie!.split(";")[0] });
+    expect(french.html).toContain('<html lang="fr">');
+    expect(text(french.html)).toContain("Mes espaces de travail");
+
+    const refused = await post("/settings/language", { lang: "es", redirectTo: "/" }, { cookie: await cookieFor("partner@be.example") });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.getSetCookie().some((c) => c.startsWith("overleg_lang="))).toBe(false);
+  });
+
   it("keeps a signed-in person's choice with them: signing in on another device brings it back", async () => {
     const signInForm = () => post("/sign-in", { email: "approver@ocw.example", password: "overleg-demo-2026", redirectTo: "/" });
     const langCookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("overleg_lang="));
