@@ -20,6 +20,8 @@ export const MAIL_HOUR = 7;
 /** How long an overdue reminder may still be sent after the due date (days). */
 const OVERDUE_WINDOW = 7;
 
+// The Intl tags below are fixed on purpose: their output is parsed (an hour, a UTC offset), never read by
+// a person, so they do not follow the reader's language (mails format their dates in render.ts).
 export function hourInNetherlands(now: Date): number {
   return Number(new Intl.DateTimeFormat("en-GB", { timeZone: TIME_ZONE, hour: "2-digit", hourCycle: "h23" }).format(now));
 }
