@@ -4,12 +4,17 @@
  * policy to decide, and a personal setting is not an audited action.
  */
 import { eq } from "drizzle-orm";
-import type { Locale } from "../../app/shared/locales";
+import { z } from "zod";
+import { LOCALES, type Locale } from "../../app/shared/locales";
+import { parseInput } from "../errors";
 import type { Actor } from "../policy";
 import { runCommand, type CommandDeps } from "./run";
 
-/** Stores `locale` as the language `actor` (from the session) chose. */
-export async function chooseLocale(deps: CommandDeps, actor: Actor, locale: Locale): Promise<void> {
+const localeSchema = z.enum(LOCALES, { message: `Choose one of the languages ${LOCALES.join(", ")}.` });
+
+/** Stores `locale` as the language `actor` (from the session) chose; anything else is bad_request, nothing stored. */
+export async function chooseLocale(deps: CommandDeps, actor: Actor, chosen: Locale): Promise<void> {
+  const locale = parseInput(localeSchema, chosen, { field: "locale" });
   const { t } = deps.database;
   await runCommand(deps, {
     load: async () => undefined,
