@@ -9,7 +9,7 @@ export const TIME_ZONE = "Europe/Amsterdam";
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
-/** Today's calendar date in the Netherlands, as yyyy-mm-dd. */
+/** Today's calendar date in the Netherlands, as yyyy-mm-dd (en-CA writes exactly that: a format, not a reader's language). */
 export function todayInNetherlands(now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
