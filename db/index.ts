@@ -38,7 +38,7 @@ export interface Database {
   /** The underlying client, for the few things drizzle has no builder for. */
   sqlite?: BetterSqlite3.Database;
   /**
-   * SQLite in a file: the thread that writes sections' update logs (ADR 036), started with the first
+   * SQLite in a file: the thread that writes sections' update logs (ADR 042), started with the first
    * write. Absent on PostgreSQL (its commits wait on the network, not on the event loop) and in memory.
    */
   logWriter?: SqliteLogWriter;

@@ -1,5 +1,5 @@
 /**
- * The server thread's side of the SQLite log writer (db/log-writer.worker.mjs, ADR 036): appends to
+ * The server thread's side of the SQLite log writer (db/log-writer.worker.mjs, ADR 042): appends to
  * sections' update logs and snapshot replacements are sent to a worker thread that owns a second
  * connection, so the commit and its fsync no longer hold up the event loop. Each call resolves once
  * its transaction has committed, exactly as the in-thread append did; refusals come back as the

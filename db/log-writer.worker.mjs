@@ -1,5 +1,5 @@
 /**
- * The thread that writes sections' update logs on SQLite (ADR 036). It owns a second connection to
+ * The thread that writes sections' update logs on SQLite (ADR 042). It owns a second connection to
  * the database file; the server's thread sends it appends and snapshot replacements and goes on with
  * other work while the commit and its fsync run here. Everything that arrives while a commit runs is
  * written in the next transaction, each request in its own savepoint (a refused one is rolled back

@@ -1,5 +1,5 @@
 /**
- * The SQLite log writer (ADR 036): sections' update logs are written by a thread of their own, so the
+ * The SQLite log writer (ADR 042): sections' update logs are written by a thread of their own, so the
  * server's thread goes on while a commit and its fsync run; appends that arrive together share one
  * transaction, each refused on its own merits. On PostgreSQL there is no such thread (skipped).
  */
