@@ -239,7 +239,7 @@ export class RoomWrites {
       });
     }
     if (stored) {
-      this.options.onStored?.(this.room);
+      this.options.onStored?.(this.room, stored.map((b) => b.update));
       this.storage.compactIfDue();
     }
   }
@@ -341,7 +341,7 @@ export class RoomWrites {
       this.storage.appended([seq ?? 0], 1, update.byteLength);
       Y.applyUpdate(this.room.doc, update, SERVER);
       this.options.bus.publish(this.room.sectionId, { kind: "update", payload: update });
-      this.options.onStored?.(this.room);
+      this.options.onStored?.(this.room, [update]);
       this.storage.compactIfDue();
       return update;
     });
