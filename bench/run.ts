@@ -7,12 +7,14 @@
  *   npm run bench -- --quick      # small N, short runs (under 3 minutes)
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
  *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
+ *   npm run bench -- --passes=3      # each scenario three times: medians, and the targets held or missed
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { ServerKind } from "./lib/client";
 import { SERVER_KINDS, startTarget } from "./lib/servers";
+import { medians, printTargets } from "./lib/targets";
 import { summariseProfiles, type ProfileLine } from "./lib/profile";
 import { round } from "./lib/stats";
 import { coldDocument } from "./lib/trace";
@@ -31,6 +33,8 @@ const quick = args.has("quick");
 const only = args.get("only")?.split(",");
 const servers = (args.get("servers")?.split(",") as ServerKind[] | undefined) ?? SERVER_KINDS;
 const profile = args.has("profile");
+/** `--passes=3`: every scenario three times; the table shows each figure's median. */
+const passes = Math.max(1, Math.min(9, Number(args.get("passes") ?? 1) || 1));
 const outDir = resolve(import.meta.dirname, "out");
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -42,7 +46,7 @@ const pick = (all: number[]) => (onlyN ? onlyN : all);
 const plan = {
   typingN: pick(quick ? [50] : [10, 50, 200, 500]),
   echoN: pick(quick ? [50] : [200]),
-  stormN: pick(quick ? [50] : [50, 200]),
+  stormN: pick(quick ? [50] : [10, 50, 200]),
   durationMs: quick ? 4000 : 10_000,
   drainTimeoutMs: quick ? 5000 : 10_000,
   sections: quick ? 300 : 2000,
@@ -57,6 +61,8 @@ export interface Row {
   server: ServerKind;
   n: number;
   metrics: Record<string, number | boolean | string>;
+  /** Which pass of `--passes` measured it (1 when there is one). */
+  pass?: number;
 }
 const rows: Row[] = [];
 const want = (s: string) => !only || only.includes(s);
@@ -92,58 +98,70 @@ async function typingLike(scenario: "typing" | "echo" | "storm", n: number) {
   }
 }
 
-if (want("typing")) for (const n of plan.typingN) await typingLike("typing", n);
-if (want("echo")) for (const n of plan.echoN) await typingLike("echo", n);
-if (want("storm")) for (const n of plan.stormN) await typingLike("storm", n);
-
-if (want("cold")) {
-  const update = coldDocument(outDir);
-  const coldFile = join(outDir, `cold-${update.byteLength}-section.bin`);
-  writeFileSync(coldFile, update);
-  for (const kind of servers) {
-    try {
-      const r = await runCold(kind, update, coldFile, {
-        sections: plan.templateSections,
-        reconnect: plan.reconnect,
-        cpuProfDir: profile && kind === "overleg" ? join(profDir, "cold") : undefined,
-      });
-      rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { ...r } });
-      console.log(`cold ${kind}: load ${r.loadMs} ms${r.syncedBeforeContent ? " (synced before the content!)" : ""}, reconnect ${r.reconnectMs} ms, uploaded ${r.uploadedBytes} B`);
-    } catch (error) {
-      console.log(`cold ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
-      rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { error: String(error) } });
-    }
-  }
-}
-
-if (want("memory")) {
-  for (const kind of servers) {
-    const running = await startTarget(kind, {
-      sections: plan.templateSections,
-      cpuProfDir: profile && kind === "overleg" ? join(profDir, `memory-${plan.sections}`) : undefined,
-    });
-    try {
-      const r = await runMemory(running, plan.sections);
-      rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { ...r } });
-      console.log(`memory ${kind}: ${r.kbPerSection} KB of RSS, ${r.heapKbPerSection} KB of heap in use (${r.heapCommittedKbPerSection} KB committed) per section + connection`);
-    } catch (error) {
-      console.log(`memory ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
-      rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { error: String(error) } });
-    } finally {
-      await running.child.stop();
-    }
-  }
-}
-
 const notes: string[] = [];
-if (want("durable")) {
-  const { results, notes: n } = await runDurable(plan.durableMs, plan.templateSections);
-  notes.push(...n);
-  for (const r of results) {
-    rows.push({ scenario: `durable-${r.database}`, server: "overleg", n: r.batch, metrics: { ...r } });
-    console.log(`durable log ${r.database}, ${r.batch} per commit: ${r.updatesPerSec} updates/s`);
+
+/** One pass over the chosen scenarios; its rows are marked with `pass`. */
+async function runPass(pass: number): Promise<void> {
+  const first = rows.length;
+  if (want("typing")) for (const n of plan.typingN) await typingLike("typing", n);
+  if (want("echo")) for (const n of plan.echoN) await typingLike("echo", n);
+  if (want("storm")) for (const n of plan.stormN) await typingLike("storm", n);
+
+  if (want("cold")) {
+    const update = coldDocument(outDir);
+    const coldFile = join(outDir, `cold-${update.byteLength}-section.bin`);
+    writeFileSync(coldFile, update);
+    for (const kind of servers) {
+      try {
+        const r = await runCold(kind, update, coldFile, {
+          sections: plan.templateSections,
+          reconnect: plan.reconnect,
+          cpuProfDir: profile && kind === "overleg" ? join(profDir, "cold") : undefined,
+        });
+        rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { ...r } });
+        console.log(`cold ${kind}: load ${r.loadMs} ms${r.syncedBeforeContent ? " (synced before the content!)" : ""}, reconnect ${r.reconnectMs} ms, uploaded ${r.uploadedBytes} B`);
+      } catch (error) {
+        console.log(`cold ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
+        rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { error: String(error) } });
+      }
+    }
   }
+
+  if (want("memory")) {
+    for (const kind of servers) {
+      const running = await startTarget(kind, {
+        sections: plan.templateSections,
+        cpuProfDir: profile && kind === "overleg" ? join(profDir, `memory-${plan.sections}`) : undefined,
+      });
+      try {
+        const r = await runMemory(running, plan.sections);
+        rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { ...r } });
+        console.log(`memory ${kind}: ${r.kbPerSection} KB of RSS, ${r.heapKbPerSection} KB of heap in use (${r.heapCommittedKbPerSection} KB committed) per section + connection`);
+      } catch (error) {
+        console.log(`memory ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
+        rows.push({ scenario: "memory", server: kind, n: plan.sections, metrics: { error: String(error) } });
+      } finally {
+        await running.child.stop();
+      }
+    }
+  }
+
+  if (want("durable")) {
+    const { results, notes: n } = await runDurable(plan.durableMs, plan.templateSections);
+    notes.push(...n);
+    for (const r of results) {
+      rows.push({ scenario: `durable-${r.database}`, server: "overleg", n: r.batch, metrics: { ...r } });
+      console.log(`durable log ${r.database}, ${r.batch} per commit: ${r.updatesPerSec} updates/s`);
+    }
+  }
+  for (const row of rows.slice(first)) row.pass = pass;
 }
+
+for (let pass = 1; pass <= passes; pass++) {
+  if (passes > 1) console.log(`\npass ${pass} of ${passes}`);
+  await runPass(pass);
+}
+const table = passes > 1 ? medians(rows) : rows;
 
 const profiles: Record<string, ProfileLine[]> = {};
 if (profile) {
@@ -154,14 +172,16 @@ if (profile) {
   }
 }
 
-printTable(rows);
+if (passes > 1) console.log(`\nmedians of ${passes} passes:`);
+printTable(table);
+printTargets(table);
 for (const [key, lines] of Object.entries(profiles).filter(([, l]) => l.length > 0)) {
   console.log(`\nprofile of Overleg, ${key} (self time):`);
   for (const l of lines) console.log(`  ${String(l.pct).padStart(5)} %  ${String(l.selfMs).padStart(6)} ms  ${l.fn}`);
 }
 for (const n of notes) console.log(`note: ${n}`);
 
-const out = { date: new Date().toISOString(), quick, plan, machine: { ...machineAtStart, loadavgAtEnd: machine().loadavg }, rows, profiles, notes };
+const out = { date: new Date().toISOString(), quick, plan, passes, machine: { ...machineAtStart, loadavgAtEnd: machine().loadavg }, rows, medians: passes > 1 ? table : undefined, profiles, notes };
 const file = join(outDir, `${stamp}.json`);
 writeFileSync(file, JSON.stringify(out, null, 2));
 console.log(`written ${file}`);

@@ -179,8 +179,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
   // The suggestion log (ADR 033): what stored changes suggested, and what editors decided about it.
-  const suggestionLog = createSuggestionLogger(services);
-  const stopSuggestionLog = collab.onStored((sectionId) => suggestionLog.schedule(sectionId));
+  const suggestionLog = createSuggestionLogger(services, undefined, collab.readLoaded);
+  const stopSuggestionLog = collab.onStored((sectionId, updates) => suggestionLog.schedule(sectionId, updates));
   const stopSuggestionDecide = addHook(collab.hooks.onStateless, suggestionLog.hook);
   // Search follows the stored text (after each stored burst of changes), comments and versions.
   await backfillSearchIndex(database, log);

@@ -11,7 +11,7 @@ import type { Connection } from "./connection";
 import { statelessFrame } from "./protocol";
 
 /** Called after changes to a section were stored by this node (not for changes other nodes stored). */
-export type AfterStoreHook = (sectionId: string) => void | Promise<void>;
+export type AfterStoreHook = (sectionId: string, updates: readonly Uint8Array[]) => void | Promise<void>;
 
 /**
  * A stateless message (protocol.ts, MessageStateless) as a hook gets it: the sender as the server knows

@@ -79,6 +79,12 @@ export interface Collab {
    * sees live; see Room.applyServerChange. Loads the section when no one has it open.
    */
   applyServerChange(sectionId: string, change: (doc: Y.Doc) => void): Promise<Uint8Array | null>;
+  /**
+   * Runs `read` on the section's document when this node has it loaded (it holds exactly what is
+   * stored, so readers need not load and decode it from the database); null when it is not loaded.
+   * `read` runs synchronously and must not change the document or keep it.
+   */
+  readLoaded<T>(sectionId: string, read: (doc: Y.Doc) => T): { value: T } | null;
   /** The hook lists, run in order (hooks.ts). */
   readonly hooks: CollabHooks;
   /** Adds an afterStore hook: called after changes to a section were stored by this node; returns the removal. */
@@ -107,10 +113,10 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       bus,
       compactAfterUpdates: options.compactAfterUpdates ?? 200,
       compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
-      onStored: (room) => {
+      onStored: (room, updates) => {
         if (hooks.afterStore.length === 0) return;
         const sectionId = room.sectionId;
-        void runHooks(hooks.afterStore, (hook) => hook(sectionId), log, "afterStore", { sectionId });
+        void runHooks(hooks.afterStore, (hook) => hook(sectionId, updates), log, "afterStore", { sectionId });
       },
       maxStatelessBytes: Math.min(options.maxStatelessBytes ?? 64 * 1024, limits.maxMessageBytes),
       onStateless: (connection, payload) => {
@@ -252,6 +258,11 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
 
     onStored(listener) {
       return addHook(hooks.afterStore, listener);
+    },
+
+    readLoaded(sectionId, read) {
+      const doc = rooms.loadedDoc(sectionId);
+      return doc ? { value: read(doc) } : null;
     },
   };
 }

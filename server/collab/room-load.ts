@@ -98,7 +98,7 @@ export async function repairOnLoad(room: Room, storage: RoomStorage, options: Ro
     });
     // Nodes that have the room loaded get it like any other change.
     options.bus.publish(sectionId, { kind: "update", payload: repair.update });
-    options.onStored?.(room);
+    options.onStored?.(room, [repair.update]);
   } else if (locked) {
     options.log.warn("section outside the editor's schema not repaired: it is final", { sectionId, problem: problem.slice(0, 200) });
   }

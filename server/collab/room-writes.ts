@@ -23,6 +23,12 @@ import { ClientOwnedError, type ClientClaim } from "./store";
 export const SERVER = Symbol("server");
 /** The origin of one tick's client updates, applied together in one transaction. */
 const BATCH = Symbol("batch");
+/** A batch stored in the log: the seqs it got and its bytes. */
+interface Stored {
+  batch: Batch;
+  seqs: number[];
+  bytes: number;
+}
 const NO_CLAIMS: { clientId: number; existing: boolean }[] = [];
 
 export class RoomWrites {
@@ -41,6 +47,8 @@ export class RoomWrites {
   /** Client ids claimed by updates accepted but not yet stored, and their senders. */
   private readonly claimed = new Map<number, string>();
   private flushQueued = false;
+  /** The next batch's store, started before the previous batch was sent (flush). */
+  private nextStore: Promise<Stored | null> | null = null;
   private flushing = false;
   /** The document's snapshot and sync answers, kept until it changes. */
   private snapshot: Y.Snapshot | null = null;
@@ -129,14 +137,17 @@ export class RoomWrites {
     for (const c of claims) this.claimed.set(c.clientId, connection.actor.id);
     this.batch.push(claims.length ? { connection, update, claims } : { connection, update });
     this.pendingBytes += update.byteLength;
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      void this.storage.exclusive(async () => {
-        await new Promise<void>((resolve) => setImmediate(resolve)); // let this tick's messages join
-        this.flushQueued = false;
-        await this.flush();
-      });
-    }
+    this.queueFlush();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    void this.storage.exclusive(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let this tick's messages join
+      this.flushQueued = false;
+      await this.flush();
+    });
   }
 
   /**
@@ -194,13 +205,28 @@ export class RoomWrites {
    * and sends the cursors that came with them, with every socket corked: each reader gets the tick's
    * frames in one write.
    */
-  private async flush(): Promise<void> {
+  private async flush(startNext = true): Promise<void> {
     this.flushing = true;
     let stored: Batch | null = null;
     try {
-      stored = await this.store();
+      const early = this.nextStore;
+      this.nextStore = null;
+      const result = await (early ?? this.store());
+      if (result) {
+        stored = result.batch;
+        this.pendingBytes -= result.bytes;
+        this.storage.appended(result.seqs, stored.length, result.bytes);
+      }
     } finally {
       this.flushing = false;
+      // What arrived while this batch was being stored is sent to the database now, before this batch
+      // is sent to the clients: its commit runs (on the writer thread, or in PostgreSQL) while this
+      // thread sends. It follows a committed batch, so the log keeps the order; it is applied and sent
+      // by the flush queued for it, next in the room's storage order.
+      if (startNext && stored && this.batch.length > 0) {
+        this.nextStore = this.store();
+        this.queueFlush();
+      }
       // Cursors that are due follow the updates: then everyone gets two frames, sent in one write.
       // Otherwise only the senders of a storm get several (never corked when one frame each: corking
       // would hold the first readers' frames until the last one was queued).
@@ -213,13 +239,17 @@ export class RoomWrites {
       });
     }
     if (stored) {
-      this.options.onStored?.(this.room);
+      this.options.onStored?.(this.room, stored.map((b) => b.update));
       this.storage.compactIfDue();
     }
   }
 
-  /** Appends the waiting updates to the log; null when there were none or storing failed. */
-  private async store(): Promise<Batch | null> {
+  /**
+   * Appends the waiting updates to the log; null when there were none or storing failed. The room
+   * counts them as stored (`appended`: its seq, what compaction folds) only when they are applied, so
+   * the document always holds exactly the log up to the room's seq.
+   */
+  private async store(): Promise<Stored | null> {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return null;
@@ -265,9 +295,7 @@ export class RoomWrites {
       this.claimed.delete(c.clientId);
       this.owners.set(c.clientId, c.userId);
     }
-    this.pendingBytes -= takenBytes;
-    this.storage.appended(seqs, batch.length, takenBytes);
-    return batch;
+    return { batch, seqs, bytes: takenBytes };
   }
 
   /** Applies a stored batch in one transaction: the document emits one merged update (sendTick). */
@@ -297,7 +325,7 @@ export class RoomWrites {
    */
   applyServerChange(change: (doc: Y.Doc) => void): Promise<Uint8Array | null> {
     return this.storage.exclusive(async () => {
-      await this.flush();
+      await this.flush(false); // every stored update applied: the change follows them in the log and the document
       const copy = new Y.Doc();
       let update: Uint8Array;
       try {
@@ -313,7 +341,7 @@ export class RoomWrites {
       this.storage.appended([seq ?? 0], 1, update.byteLength);
       Y.applyUpdate(this.room.doc, update, SERVER);
       this.options.bus.publish(this.room.sectionId, { kind: "update", payload: update });
-      this.options.onStored?.(this.room);
+      this.options.onStored?.(this.room, [update]);
       this.storage.compactIfDue();
       return update;
     });

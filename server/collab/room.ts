@@ -33,8 +33,8 @@ export interface RoomOptions {
   compactAfterBytes: number;
   /** Called when the last connection left. */
   onEmpty(room: Room): void;
-  /** Called after changes to the section were stored (by this node). */
-  onStored?(room: Room): void;
+  /** Called after changes to the section were stored (by this node), with the updates stored. */
+  onStored?(room: Room, updates: readonly Uint8Array[]): void;
   /** Largest stateless message accepted (bytes); a bigger one closes the connection with TooLarge. */
   maxStatelessBytes: number;
   /** Called for each stateless message of a connection in the room, in the order they arrived. */

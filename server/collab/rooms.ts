@@ -3,6 +3,7 @@
  * once), keeps it while it has connections, and unloads it (drained, log folded) a while after the
  * last one left.
  */
+import type * as Y from "yjs";
 import type { Logger } from "../log";
 import type { Connection } from "./connection";
 import { Room, type RoomOptions } from "./room";
@@ -85,6 +86,15 @@ export class RoomRegistry {
     } finally {
       if (room.connections.size === 0) this.scheduleUnload(room);
     }
+  }
+
+  /**
+   * The document of a section whose room is loaded here (and not unloading): it holds exactly what is
+   * stored, and is read synchronously, never changed or kept. Null when the section is not loaded.
+   */
+  loadedDoc(sectionId: string): Y.Doc | null {
+    const room = this.rooms.get(sectionId);
+    return room && !room.unloading ? room.doc : null;
   }
 
   /** Folds a section's log into its snapshot now (after the writes already queued). */

@@ -17,7 +17,7 @@ import type { Database, Db } from "../../db/index";
 import { toProseMirror } from "../document";
 import type { DomainEventBus } from "../events";
 import type { Logger } from "../log";
-import { loadStoredDoc } from "../services/section-text";
+import { readSectionDoc, type LoadedReader } from "../services/section-text";
 import { moment, rows, run } from "./sql";
 import { stemsOf } from "./text";
 
@@ -72,18 +72,13 @@ function plainText(doc: import("yjs").Doc): string {
 }
 
 /** Indexes a section's title and stored text now; returns what was indexed (null: the section is gone). */
-export async function indexSection(database: Database, sectionId: string): Promise<string | null> {
+export async function indexSection(database: Database, sectionId: string, loaded?: LoadedReader): Promise<string | null> {
   const { db, t } = database;
   const at = new Date(); // before reading: a change stored meanwhile is newer than this entry
   const [section] = await db.select({ title: t.sections.title }).from(t.sections).where(sql`${t.sections.id} = ${sectionId}`).limit(1);
   if (!section) return null;
-  const doc = await loadStoredDoc(database, sectionId);
-  let body: string;
-  try {
-    body = `${section.title}\n\n${plainText(doc)}`;
-  } finally {
-    doc.destroy();
-  }
+  // The loaded room's document when this node has the section open: no load and decode per change.
+  const body = `${section.title}\n\n${await readSectionDoc(database, sectionId, plainText, loaded)}`;
   await upsert(database, db, { kind: "section", refId: sectionId, sectionId, threadId: null, body }, at);
   return body;
 }
@@ -172,7 +167,7 @@ export interface SearchIndexer {
 /** The indexer of one server: listens to the collab server's stored changes and the domain events. */
 export function createSearchIndexer(
   services: { database: Database; events: DomainEventBus; log: Logger },
-  collab: { onStored(listener: (sectionId: string) => void): () => void },
+  collab: { onStored(listener: (sectionId: string) => void): () => void; readLoaded?: LoadedReader },
   options: SearchIndexerOptions = {},
 ): SearchIndexer {
   const { database, events, log } = services;
@@ -197,7 +192,7 @@ export function createSearchIndexer(
       again.add(sectionId); // one more run after this one: it may have read the text before the change
       return;
     }
-    const p = indexSection(database, sectionId)
+    const p = indexSection(database, sectionId, collab.readLoaded)
       .then((body) => {
         if (body === null) return;
         for (const w of [...waiters]) {

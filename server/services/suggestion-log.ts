@@ -14,7 +14,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/index";
-import { listSuggestions } from "../../app/shared/suggestions";
+import { SUGGESTION_MARKS, listSuggestions } from "../../app/shared/suggestions";
 import {
   SUGGESTION_DECIDE,
   type SuggestionDecision,
@@ -22,7 +22,7 @@ import {
 import { StatelessRefused, type StatelessHook } from "../collab/hooks";
 import { toProseMirror } from "../document";
 import type { Logger } from "../log";
-import { loadStoredDoc } from "./section-text";
+import { readSectionDoc, type LoadedReader } from "./section-text";
 
 const decisionSchema = z.object({
   type: z.literal(SUGGESTION_DECIDE),
@@ -57,19 +57,19 @@ function plainText(doc: ReturnType<typeof toProseMirror>): string {
 /** Brings the log of `sectionId` up to date with its stored text. */
 export async function recordSuggestionsUnchecked(
   database: Database,
-  sectionId: string
+  sectionId: string,
+  loaded?: LoadedReader
 ): Promise<void> {
   const { db, t } = database;
-  const doc = await loadStoredDoc(database, sectionId);
-  let open: ReturnType<typeof listSuggestions>;
-  let plain: string;
-  try {
-    const pm = toProseMirror(doc);
-    open = listSuggestions(pm);
-    plain = plainText(pm);
-  } finally {
-    doc.destroy();
-  }
+  const { open, plain } = await readSectionDoc(
+    database,
+    sectionId,
+    (doc) => {
+      const pm = toProseMirror(doc);
+      return { open: listSuggestions(pm), plain: plainText(pm) };
+    },
+    loaded
+  );
   const [section] = await db
     .select({ id: t.sections.id })
     .from(t.sections)
@@ -164,6 +164,19 @@ export async function recordSuggestionsUnchecked(
 }
 
 /**
+ * Whether a stored update may add, change or end a suggestion: it names one of the suggestion marks
+ * (adding, accepting or rejecting one, or typing inside one), or it deletes something (text that may
+ * hold one). Text typed outside suggestions does neither. The delete set is the end of an update: an
+ * empty one is a single 0 byte, while a non-empty one ends with a length, whose last byte is never 0
+ * (the collab server decoded every stored update, so it is well formed).
+ */
+export function mayChangeSuggestions(update: Uint8Array): boolean {
+  if (update.byteLength === 0 || update[update.byteLength - 1] !== 0) return true;
+  const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+  return SUGGESTION_MARKS.some((name) => bytes.includes(name));
+}
+
+/**
  * Records who accepted or rejected the suggestions `decision.ids` of `sectionId`, and why. Overrides an
  * outcome read from the text (no decider) but not one given by a person. Returns how many rows changed.
  */
@@ -211,8 +224,11 @@ export async function decideSuggestionsUnchecked(
 export interface SuggestionLogger {
   /** The stateless hook for `suggestion.decide` (verb section.edit). */
   hook: StatelessHook;
-  /** What the afterStore hook calls: brings the section's log up to date soon. */
-  schedule(sectionId: string): void;
+  /**
+   * What the afterStore hook calls: brings the section's log up to date soon; with the `updates`
+   * stored, only when one of them may change a suggestion (mayChangeSuggestions): plain typing does not.
+   */
+  schedule(sectionId: string, updates?: readonly Uint8Array[]): void;
   /** Resolves once every pending and running update of the log has finished. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -224,9 +240,11 @@ export interface SuggestionLogger {
  */
 export function createSuggestionLogger(
   services: { database: Database; log: Logger },
-  delayMs = 200
+  delayMs = 200,
+  loaded?: LoadedReader
 ): SuggestionLogger {
   const { database, log } = services;
+  const record = (sectionId: string) => recordSuggestionsUnchecked(database, sectionId, loaded);
   const timers = new Map<string, NodeJS.Timeout>();
   const chains = new Map<string, Promise<void>>();
   const waiting = new Set<() => void>();
@@ -278,9 +296,7 @@ export function createSuggestionLogger(
         if (!decision.success) throw new StatelessRefused();
         // After the log caught up with the change the decision came with (it may still be stored).
         await enqueue(message.sectionId, async () => {
-          await recordSuggestionsUnchecked(database, message.sectionId).catch(
-            () => undefined
-          );
+          await record(message.sectionId).catch(() => undefined);
           await decideSuggestionsUnchecked(
             database,
             message.actor.id,
@@ -290,13 +306,12 @@ export function createSuggestionLogger(
         });
       },
     },
-    schedule(sectionId) {
+    schedule(sectionId, updates) {
       if (stopped || timers.has(sectionId)) return;
+      if (updates && !updates.some(mayChangeSuggestions)) return;
       const timer = setTimeout(() => {
         timers.delete(sectionId);
-        void enqueue(sectionId, () =>
-          recordSuggestionsUnchecked(database, sectionId)
-        );
+        void enqueue(sectionId, () => record(sectionId));
       }, delayMs);
       timer.unref();
       timers.set(sectionId, timer);
@@ -310,9 +325,7 @@ export function createSuggestionLogger(
       for (const [sectionId, timer] of timers) {
         clearTimeout(timer);
         timers.delete(sectionId);
-        void enqueue(sectionId, () =>
-          recordSuggestionsUnchecked(database, sectionId)
-        );
+        void enqueue(sectionId, () => record(sectionId));
       }
       await Promise.allSettled([...chains.values()]);
     },
