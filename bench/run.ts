@@ -7,6 +7,7 @@
  *   npm run bench -- --quick      # small N, short runs (under 3 minutes)
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
  *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
+ *   npm run bench -- --only=nodes --quick   # Overleg alone: SQLite, PostgreSQL, two nodes + Redis
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -19,6 +20,7 @@ import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
 import { runMemory } from "./scenarios/memory";
+import { printNodes, runNodes, type NodesOutcome } from "./scenarios/nodes";
 import { runTyping } from "./scenarios/typing";
 
 const args = new Map(
@@ -50,6 +52,10 @@ const plan = {
   templateSections: (quick ? 300 : 2000) + 10,
   reconnect: quick ? 50 : 200,
   durableMs: quick ? 1500 : 4000,
+  /** Several nodes (scenarios/nodes.ts): typing N, and the capacity ramp's section counts. */
+  nodesN: onlyN?.[0] ?? (quick ? 50 : 200),
+  capacitySteps: quick ? [20, 60] : [50, 100, 200, 400],
+  capacityMs: quick ? 3000 : 6000,
 };
 
 export interface Row {
@@ -145,6 +151,17 @@ if (want("durable")) {
   }
 }
 
+let nodes: NodesOutcome | null = null;
+if (want("nodes")) {
+  nodes = await runNodes(
+    { n: plan.nodesN, durationMs: plan.durationMs, drainTimeoutMs: plan.drainTimeoutMs, templateSections: plan.templateSections, capacitySteps: plan.capacitySteps, capacityMs: plan.capacityMs, writersPerSection: 2 },
+    (line) => console.log(line),
+  );
+  notes.push(...nodes.notes);
+  for (const r of nodes.typing) rows.push({ scenario: `nodes-${r.setup}`, server: "overleg", n: plan.nodesN, metrics: { ...r } });
+  for (const c of nodes.capacity) for (const s of c.steps) rows.push({ scenario: `capacity-${c.setup}`, server: "overleg", n: s.sections, metrics: { ...s } });
+}
+
 const profiles: Record<string, ProfileLine[]> = {};
 if (profile) {
   for (const row of rows) {
@@ -155,6 +172,7 @@ if (profile) {
 }
 
 printTable(rows);
+if (nodes) printNodes(nodes);
 for (const [key, lines] of Object.entries(profiles).filter(([, l]) => l.length > 0)) {
   console.log(`\nprofile of Overleg, ${key} (self time):`);
   for (const l of lines) console.log(`  ${String(l.pct).padStart(5)} %  ${String(l.selfMs).padStart(6)} ms  ${l.fn}`);
