@@ -8,6 +8,7 @@
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
  *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
  *   npm run bench -- --only=nodes --quick   # Overleg alone: SQLite, PostgreSQL, two nodes + Redis
+ *   npm run bench -- --only=nodes --setups=pg-1,pg-2 --n=200
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -20,7 +21,7 @@ import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
 import { runMemory } from "./scenarios/memory";
-import { printNodes, runNodes, type NodesOutcome } from "./scenarios/nodes";
+import { printNodes, runNodes, type NodesOutcome, type NodesSetup } from "./scenarios/nodes";
 import { runTyping } from "./scenarios/typing";
 
 const args = new Map(
@@ -54,7 +55,7 @@ const plan = {
   durableMs: quick ? 1500 : 4000,
   /** Several nodes (scenarios/nodes.ts): typing N, and the capacity ramp's section counts. */
   nodesN: onlyN?.[0] ?? (quick ? 50 : 200),
-  capacitySteps: quick ? [20, 60] : [50, 100, 200, 400],
+  capacitySteps: quick ? [10, 40] : [25, 50, 100, 200, 400, 800],
   capacityMs: quick ? 3000 : 6000,
 };
 
@@ -154,7 +155,8 @@ if (want("durable")) {
 let nodes: NodesOutcome | null = null;
 if (want("nodes")) {
   nodes = await runNodes(
-    { n: plan.nodesN, durationMs: plan.durationMs, drainTimeoutMs: plan.drainTimeoutMs, templateSections: plan.templateSections, capacitySteps: plan.capacitySteps, capacityMs: plan.capacityMs, writersPerSection: 2 },
+    { n: plan.nodesN, durationMs: plan.durationMs, drainTimeoutMs: plan.drainTimeoutMs, templateSections: plan.templateSections, capacitySteps: plan.capacitySteps, capacityMs: plan.capacityMs, writersPerSection: 2,
+      setups: args.get("setups")?.split(",") as NodesSetup[] | undefined },
     (line) => console.log(line),
   );
   notes.push(...nodes.notes);

@@ -20,7 +20,7 @@ import { round } from "../lib/stats";
 import { runCapacity, type CapacityStep } from "./capacity";
 import { runTyping, type TypingResult } from "./typing";
 
-export type NodesSetup = "sqlite" | "pg" | "pg+redis×2";
+export type NodesSetup = "sqlite-1" | "pg-1" | "pg-2";
 
 export interface NodesPlan {
   n: number;
@@ -31,7 +31,11 @@ export interface NodesPlan {
   capacitySteps: number[];
   capacityMs: number;
   writersPerSection: number;
+  /** Only these setups (default all three). */
+  setups?: NodesSetup[];
 }
+
+export const NODES_SETUPS: NodesSetup[] = ["sqlite-1", "pg-1", "pg-2"];
 
 export interface NodesTyping extends TypingResult {
   setup: NodesSetup;
@@ -65,9 +69,9 @@ function together(children: ServerChild[]): ServerChild {
 
 async function startSetup(setup: NodesSetup, plan: NodesPlan, pg: PgBenchDatabase | null): Promise<Running[]> {
   // One node never talks to Redis, even when the bench's environment names one.
-  if (setup === "sqlite") return [await startTarget("overleg", { sections: plan.templateSections, env: { REDIS_URL: "" } })];
+  if (setup === "sqlite-1") return [await startTarget("overleg", { sections: plan.templateSections, env: { REDIS_URL: "" } })];
   if (!pg) throw new Error("no PostgreSQL database");
-  if (setup === "pg") return [await startTarget("overleg", { sections: plan.templateSections, databaseUrl: pg.url, env: { REDIS_URL: "" } })];
+  if (setup === "pg-1") return [await startTarget("overleg", { sections: plan.templateSections, databaseUrl: pg.url, env: { REDIS_URL: "" } })];
   const nodes: Running[] = [];
   try {
     for (let i = 0; i < 2; i++) nodes.push(await startTarget("overleg", { sections: plan.templateSections, databaseUrl: pg.url, env: { REDIS_URL: BENCH_REDIS_URL } }));
@@ -98,16 +102,17 @@ function metered(pg: CpuMeter | undefined, redis: CpuMeter | undefined) {
 
 export async function runNodes(plan: NodesPlan, log: (line: string) => void): Promise<NodesOutcome> {
   const out: NodesOutcome = { typing: [], capacity: [], notes: [] };
+  const wanted = plan.setups ?? NODES_SETUPS;
   let pg: PgBenchDatabase | null = null;
   try {
-    pg = await createPgBenchDatabase(plan.templateSections);
+    if (wanted.some((s) => s !== "sqlite-1")) pg = await createPgBenchDatabase(plan.templateSections);
   } catch (error) {
     out.notes.push(`nodes: only SQLite measured: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const redis = (await redisMeter().catch(() => null)) ?? undefined;
-  if (!redis) out.notes.push(`nodes: Redis at ${BENCH_REDIS_URL} not reachable (or not on this machine): its CPU is not metered`);
+  const redis = wanted.includes("pg-2") ? ((await redisMeter().catch(() => null)) ?? undefined) : undefined;
+  if (!redis && wanted.includes("pg-2")) out.notes.push(`nodes: Redis at ${BENCH_REDIS_URL} not reachable (or not on this machine): its CPU is not metered`);
   try {
-    const setups: NodesSetup[] = pg ? ["sqlite", "pg", "pg+redis×2"] : ["sqlite"];
+    const setups = wanted.filter((s) => pg || s === "sqlite-1");
     for (const [k, setup] of setups.entries()) {
       let nodes: Running[];
       try {
@@ -118,8 +123,8 @@ export async function runNodes(plan: NodesPlan, log: (line: string) => void): Pr
       }
       const child = together(nodes.map((n) => n.child));
       const targetOf = (i: number): Target => nodes[i % nodes.length].target;
-      const pgMeter = setup === "sqlite" || !pg ? undefined : pgBackendsMeter(pg.name);
-      const redisHere = setup === "pg+redis×2" ? redis : undefined;
+      const pgMeter = setup === "sqlite-1" || !pg ? undefined : pgBackendsMeter(pg.name);
+      const redisHere = setup === "pg-2" ? redis : undefined;
       try {
         const m = metered(pgMeter, redisHere);
         const r = await runTyping(nodes[0].target, nodes[0].doc(k), child, {
@@ -178,13 +183,13 @@ export async function runNodes(plan: NodesPlan, log: (line: string) => void): Pr
 
 export function printNodes(outcome: NodesOutcome): void {
   if (outcome.typing.length) {
-    const cols = ["p50", "p99", "max", "deliveredPct", "serverCpuPct", "usPerDelivered", "pgUsPerInsert", "redisUsPerInsert", "rssKb", "generatorCpuPct"] as const;
-    console.log(`nodes    ${"N".padStart(5)} ${"setup".padEnd(12)} ${cols.map((c) => c.padStart(14)).join("")}  ratio(vs one node on PostgreSQL: p50, p99, CPU)`);
-    const base = outcome.typing.find((r) => r.setup === "pg");
+    const cols = ["p50", "p99", "max", "deliveredPct", "serverCpuPct", "usPerDelivered", "pgUsPerInsert", "redisUsPerInsert", "msgsInPerSec", "rssKb", "generatorCpuPct"] as const;
+    console.log(`nodes    ${"N".padStart(5)} ${"setup".padEnd(12)} ${cols.map((c) => c.padStart(17)).join("")}  ratio(vs one node on PostgreSQL: p50, p99, CPU)`);
+    const base = outcome.typing.find((r) => r.setup === "pg-1");
     for (const r of outcome.typing) {
-      const cells = cols.map((c) => String(r[c] ?? "").padStart(14)).join("");
+      const cells = cols.map((c) => String(r[c] ?? "").padStart(17)).join("");
       const ratio =
-        base && r.setup !== "pg"
+        base && r.setup !== "pg-1"
           ? `${(r.p50 / base.p50).toFixed(2)}× ${(r.p99 / base.p99).toFixed(2)}× ${(r.usPerDelivered / base.usPerDelivered).toFixed(2)}×`
           : "";
       console.log(`nodes    ${String(r.clients - 10).padStart(5)} ${r.setup.padEnd(12)} ${cells}  ${ratio}${r.clientBound ? " client-bound" : ""}`);
@@ -193,17 +198,22 @@ export function printNodes(outcome: NodesOutcome): void {
   }
   if (outcome.capacity.length) {
     const cols = ["writers", "offeredPerSec", "storedPerSec", "storedPct", "p50", "p99", "serverCpuPct", "usPerStored", "pgUsPerStored", "redisUsPerStored", "generatorCpuPct"] as const;
-    console.log(`capacity ${"secs".padStart(5)} ${"setup".padEnd(12)} ${cols.map((c) => c.padStart(14)).join("")}`);
+    console.log(`capacity ${"secs".padStart(5)} ${"setup".padEnd(12)} ${cols.map((c) => c.padStart(17)).join("")}`);
     for (const { setup, steps } of outcome.capacity) {
       for (const s of steps) {
-        const cells = cols.map((c) => String(s[c] ?? "").padStart(14)).join("");
+        const cells = cols.map((c) => String(s[c] ?? "").padStart(17)).join("");
         console.log(`capacity ${String(s.sections).padStart(5)} ${setup.padEnd(12)} ${cells}${s.saturated ? "  saturated" : ""}${s.clientBound ? "  client-bound" : ""}`);
       }
     }
-    const best = (setup: NodesSetup) => Math.max(0, ...(outcome.capacity.find((c) => c.setup === setup)?.steps.map((s) => (s.saturated ? 0 : s.storedPerSec)) ?? []));
-    const sqlite = best("sqlite");
-    const pg = best("pg");
-    if (sqlite && pg) console.log(`capacity: highest stored updates/s kept up with, one node: SQLite ${sqlite}, PostgreSQL ${pg} (${(pg / sqlite).toFixed(2)}×)`);
+    // Side by side: the highest offered load each setup kept up with, and what it stored once it no longer did.
+    const label: Record<NodesSetup, string> = { "sqlite-1": "SQLite, 1 node", "pg-1": "PostgreSQL, 1 node", "pg-2": "PostgreSQL + Redis, 2 nodes" };
+    const fmt = (x: number | undefined) => (x === undefined ? "–" : String(x));
+    const first = outcome.capacity.find((c) => c.steps.length)?.steps[0];
+    console.log(`\nstored updates/s, ${first ? first.writers / first.sections : "?"} writers per section`.padEnd(44) + outcome.capacity.map((c) => label[c.setup].padStart(30)).join(""));
+    const keptUp = outcome.capacity.map((c) => c.steps.filter((x) => !x.saturated && !x.clientBound).at(-1)?.storedPerSec);
+    const atSaturation = outcome.capacity.map((c) => c.steps.find((x) => x.saturated)?.storedPerSec);
+    console.log("  highest step kept up with (p99 ≤ 1 s)".padEnd(44) + keptUp.map((x) => fmt(x).padStart(30)).join(""));
+    console.log("  stored at the first saturated step".padEnd(44) + atSaturation.map((x) => fmt(x).padStart(30)).join(""));
     console.log("");
   }
 }
