@@ -81,7 +81,7 @@ export async function createPgBenchDatabase(sections: number): Promise<PgBenchDa
 export interface CpuMeter {
   /** Starts counting from now. */
   start(): Promise<void>;
-  /** CPU ms since start(). */
+  /** CPU ms since start(); 0 when not started (so it may be called again after a failure). */
   stop(): Promise<number>;
 }
 
@@ -96,6 +96,7 @@ export function pgBackendsMeter(name: string): CpuMeter {
   const last = new Map<number, number>();
   let timer: NodeJS.Timeout | undefined;
   let startedAt = false;
+  let running = false;
   const poll = async () => {
     const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
     for (const { pid } of rows) {
@@ -115,15 +116,18 @@ export function pgBackendsMeter(name: string): CpuMeter {
       first.clear();
       last.clear();
       startedAt = false;
+      running = true;
       await client.connect();
       await poll();
       startedAt = true;
       timer = setInterval(() => void poll().catch(() => undefined), 250);
     },
     async stop() {
+      if (!running) return 0;
+      running = false;
       clearInterval(timer);
       await poll().catch(() => undefined);
-      await client.end();
+      await client.end().catch(() => undefined);
       let total = 0;
       for (const [pid, ms] of last) total += ms - (first.get(pid) ?? ms);
       return total;

@@ -172,6 +172,7 @@ export async function runNodes(plan: NodesPlan, log: (line: string) => void): Pr
       } catch (error) {
         out.notes.push(`capacity ${setup}: failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
+        await pgMeter?.stop(); // closes its connection if a failure left it open
         await child.stop();
       }
     }
