@@ -2,9 +2,9 @@
  * Several nodes: what a second Overleg node costs, and how many stored updates per second one node
  * sustains on SQLite and on PostgreSQL. Three setups, each started fresh:
  *
- * - `sqlite`: one node on a copy of the SQLite template (as every other scenario runs Overleg);
- * - `pg`: one node on PostgreSQL (`overleg_bench_<pid>`, created, seeded and dropped here);
- * - `pg+redis×2`: two nodes on that database and one Redis (REDIS_URL), clients split half per node
+ * - `sqlite-1`: one node on a copy of the SQLite template (as every other scenario runs Overleg);
+ * - `pg-1`: one node on PostgreSQL (`overleg_bench_<pid>`, created, seeded and dropped here);
+ * - `pg-2`: two nodes on that database and one Redis (REDIS_URL), clients split half per node
  *   (alternately, so writers and readers are half on each), every update crossing Redis to reach the
  *   other node's half.
  *
