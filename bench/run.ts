@@ -21,7 +21,7 @@ import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
 import { runMemory } from "./scenarios/memory";
-import { printNodes, runNodes, type NodesOutcome, type NodesSetup } from "./scenarios/nodes";
+import { parseSetups, printNodes, runNodes, type NodesOutcome } from "./scenarios/nodes";
 import { runTyping } from "./scenarios/typing";
 
 const args = new Map(
@@ -57,6 +57,7 @@ const plan = {
   nodesN: onlyN?.[0] ?? (quick ? 50 : 200),
   capacitySteps: quick ? [10, 40] : [25, 50, 100, 200, 400, 800],
   capacityMs: quick ? 3000 : 6000,
+  nodesSetups: parseSetups(args.get("setups")),
 };
 
 export interface Row {
@@ -155,8 +156,16 @@ if (want("durable")) {
 let nodes: NodesOutcome | null = null;
 if (want("nodes")) {
   nodes = await runNodes(
-    { n: plan.nodesN, durationMs: plan.durationMs, drainTimeoutMs: plan.drainTimeoutMs, templateSections: plan.templateSections, capacitySteps: plan.capacitySteps, capacityMs: plan.capacityMs, writersPerSection: 2,
-      setups: args.get("setups")?.split(",") as NodesSetup[] | undefined },
+    {
+      n: plan.nodesN,
+      durationMs: plan.durationMs,
+      drainTimeoutMs: plan.drainTimeoutMs,
+      templateSections: plan.templateSections,
+      capacitySteps: plan.capacitySteps,
+      capacityMs: plan.capacityMs,
+      writersPerSection: 2,
+      setups: plan.nodesSetups,
+    },
     (line) => console.log(line),
   );
   notes.push(...nodes.notes);

@@ -37,6 +37,15 @@ export interface NodesPlan {
 
 export const NODES_SETUPS: NodesSetup[] = ["sqlite-1", "pg-1", "pg-2"];
 
+/** `--setups=pg-1,pg-2`: the setups named, or all when none; an unknown name is an error. */
+export function parseSetups(arg: string | undefined): NodesSetup[] | undefined {
+  if (!arg) return undefined;
+  const names = arg.split(",");
+  const unknown = names.filter((n) => !NODES_SETUPS.includes(n as NodesSetup));
+  if (unknown.length) throw new Error(`unknown setup ${unknown.join(", ")}: the setups are ${NODES_SETUPS.join(", ")}`);
+  return names as NodesSetup[];
+}
+
 export interface NodesTyping extends TypingResult {
   setup: NodesSetup;
   nodes: number;
