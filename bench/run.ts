@@ -8,6 +8,8 @@
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
  *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
  *   npm run bench -- --passes=3      # each scenario three times: medians, and the targets held or missed
+ *   npm run bench -- --only=nodes --quick   # Overleg alone: SQLite, PostgreSQL, two nodes + Redis
+ *   npm run bench -- --only=nodes --setups=pg-1,pg-2 --n=200
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -21,6 +23,7 @@ import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
 import { runMemory } from "./scenarios/memory";
+import { parseSetups, printNodes, runNodes, type NodesOutcome } from "./scenarios/nodes";
 import { runTyping } from "./scenarios/typing";
 
 const args = new Map(
@@ -54,6 +57,11 @@ const plan = {
   templateSections: (quick ? 300 : 2000) + 10,
   reconnect: quick ? 50 : 200,
   durableMs: quick ? 1500 : 4000,
+  /** Several nodes (scenarios/nodes.ts): typing N, and the capacity ramp's section counts. */
+  nodesN: onlyN?.[0] ?? (quick ? 50 : 200),
+  capacitySteps: quick ? [10, 40] : [25, 50, 100, 200, 400, 800],
+  capacityMs: quick ? 3000 : 6000,
+  nodesSetups: parseSetups(args.get("setups")),
 };
 
 export interface Row {
@@ -161,6 +169,25 @@ for (let pass = 1; pass <= passes; pass++) {
   if (passes > 1) console.log(`\npass ${pass} of ${passes}`);
   await runPass(pass);
 }
+let nodes: NodesOutcome | null = null;
+if (want("nodes")) {
+  nodes = await runNodes(
+    {
+      n: plan.nodesN,
+      durationMs: plan.durationMs,
+      drainTimeoutMs: plan.drainTimeoutMs,
+      templateSections: plan.templateSections,
+      capacitySteps: plan.capacitySteps,
+      capacityMs: plan.capacityMs,
+      writersPerSection: 2,
+      setups: plan.nodesSetups,
+    },
+    (line) => console.log(line),
+  );
+  notes.push(...nodes.notes);
+  for (const r of nodes.typing) rows.push({ scenario: `nodes-${r.setup}`, server: "overleg", n: plan.nodesN, metrics: { ...r } });
+  for (const c of nodes.capacity) for (const s of c.steps) rows.push({ scenario: `capacity-${c.setup}`, server: "overleg", n: s.sections, metrics: { ...s } });
+}
 const table = passes > 1 ? medians(rows) : rows;
 
 const profiles: Record<string, ProfileLine[]> = {};
@@ -175,6 +202,7 @@ if (profile) {
 if (passes > 1) console.log(`\nmedians of ${passes} passes:`);
 printTable(table);
 printTargets(table);
+if (nodes) printNodes(nodes);
 for (const [key, lines] of Object.entries(profiles).filter(([, l]) => l.length > 0)) {
   console.log(`\nprofile of Overleg, ${key} (self time):`);
   for (const l of lines) console.log(`  ${String(l.pct).padStart(5)} %  ${String(l.selfMs).padStart(6)} ms  ${l.fn}`);

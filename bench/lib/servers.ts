@@ -24,6 +24,8 @@ export interface StartOptions {
   cpuProfDir?: string;
   /** Sections the Overleg template holds. */
   sections: number;
+  /** Overleg: more environment for the child (REDIS_URL for one of several nodes). */
+  env?: Record<string, string>;
 }
 
 async function signIn(url: string): Promise<string> {
@@ -45,7 +47,7 @@ export async function startTarget(kind: ServerKind, options: StartOptions): Prom
   if (kind === "overleg") {
     const databaseUrl = options.databaseUrl ?? (await freshOverlegDatabase(options.sections));
     const child = await spawnServer("overleg.ts", {
-      env: { BENCH_PORT: String(port), BENCH_DATABASE_URL: databaseUrl },
+      env: { ...options.env, BENCH_PORT: String(port), BENCH_DATABASE_URL: databaseUrl },
       cpuProfDir: options.cpuProfDir,
     });
     try {

@@ -17,6 +17,10 @@ export interface TypingOptions {
   echo: boolean;
   /** How long to wait for the last deliveries after the last insert. */
   drainTimeoutMs: number;
+  /** The server client `i` connects to (writers are 0 … writers − 1, then the readers); default `target`. */
+  targetOf?: (i: number) => Target;
+  /** Called when the measured interval starts and when it ends (to meter other processes over it). */
+  measured?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 export interface TypingResult {
@@ -89,13 +93,13 @@ export async function runTyping(target: Target, docName: string, server: ServerC
   };
   const clientOf: LiteClient[] = [];
   for (let i = 0; i < o.writers; i++) {
-    const w = new Writer(target, docName, handlersFor(i));
+    const w = new Writer(o.targetOf?.(i) ?? target, docName, handlersFor(i));
     writers.push(w);
     clients.push(w.client);
     clientOf[i] = w.client;
   }
   for (let i = 0; i < o.readers; i++) {
-    const c = new LiteClient(target, docName, handlersFor(o.writers + i));
+    const c = new LiteClient(o.targetOf?.(o.writers + i) ?? target, docName, handlersFor(o.writers + i));
     clients.push(c);
     clientOf[o.writers + i] = c;
   }
@@ -106,6 +110,7 @@ export async function runTyping(target: Target, docName: string, server: ServerC
     await sleep(500);
     const received0 = clients.reduce((n, c) => n + c.messagesReceived, 0);
     const sent0 = clients.reduce((n, c) => n + c.messagesSent, 0);
+    await o.measured?.start();
     const cpu0 = server.cpuMs();
     let rssKb = server.rssKb();
     const rssTimer = setInterval(() => {
@@ -147,6 +152,7 @@ export async function runTyping(target: Target, docName: string, server: ServerC
     clearInterval(rssTimer);
     const gen = meter();
     const serverCpuMs = server.cpuMs() - cpu0;
+    await o.measured?.stop();
     const wallS = (t1 - t0) / 1000;
     const received = clients.reduce((n, c) => n + c.messagesReceived, 0) - received0;
     const sent = clients.reduce((n, c) => n + c.messagesSent, 0) - sent0;
