@@ -7,6 +7,7 @@
  *   npm run bench -- --quick      # small N, short runs (under 3 minutes)
  *   npm run bench -- --only=typing,storm --servers=overleg --profile
  *   npm run bench -- --only=typing --n=10,200 --servers=overleg,y-websocket
+ *   npm run bench -- --only=idle  # the whole app's memory 5 s after `npm start`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -18,6 +19,7 @@ import { round } from "./lib/stats";
 import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
+import { runIdle } from "./scenarios/idle";
 import { runMemory } from "./scenarios/memory";
 import { runTyping } from "./scenarios/typing";
 
@@ -135,6 +137,12 @@ if (want("memory")) {
   }
 }
 
+if (want("idle")) {
+  const r = await runIdle();
+  rows.push({ scenario: "idle", server: "overleg", n: 1, metrics: { ...r } });
+  console.log(`idle overleg (whole app, npm start): ${Math.round(r.rssKb / 1024)} MB RSS, ${Math.round(r.heapUsedKb / 1024)} MB heap in use, 5 s after start`);
+}
+
 const notes: string[] = [];
 if (want("durable")) {
   const { results, notes: n } = await runDurable(plan.durableMs, plan.templateSections);
@@ -173,11 +181,12 @@ function printTable(all: Row[]) {
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
     memory: ["kbPerSection", "heapKbPerSection", "heapCommittedKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
+    idle: ["rssKb", "heapUsedKb", "heapTotalKb", "startMs"],
   };
   // Lower is better for these; the ratio column is Overleg / peer.
-  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection" };
+  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection", idle: "rssKb" };
   console.log("");
-  for (const scenario of ["typing", "echo", "storm", "cold", "memory"]) {
+  for (const scenario of ["typing", "echo", "storm", "cold", "memory", "idle"]) {
     const group = all.filter((r) => r.scenario === scenario);
     if (!group.length) continue;
     const cols = columns[scenario];
