@@ -10,6 +10,7 @@
  *   npm run bench -- --passes=3      # each scenario three times: medians, and the targets held or missed
  *   npm run bench -- --only=nodes --quick   # Overleg alone: SQLite, PostgreSQL, two nodes + Redis
  *   npm run bench -- --only=nodes --setups=pg-1,pg-2 --n=200
+ *   npm run bench -- --only=idle  # the whole app's memory 5 s after `npm start`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -22,6 +23,7 @@ import { round } from "./lib/stats";
 import { coldDocument } from "./lib/trace";
 import { runCold } from "./scenarios/cold";
 import { runDurable } from "./scenarios/durable";
+import { runIdle } from "./scenarios/idle";
 import { runMemory } from "./scenarios/memory";
 import { parseSetups, printNodes, runNodes, type NodesOutcome } from "./scenarios/nodes";
 import { runTyping } from "./scenarios/typing";
@@ -154,6 +156,12 @@ async function runPass(pass: number): Promise<void> {
     }
   }
 
+  if (want("idle")) {
+    const r = await runIdle();
+    rows.push({ scenario: "idle", server: "overleg", n: 1, metrics: { ...r, idleRssMb: Math.round(r.rssKb / 1024) } });
+    console.log(`idle overleg (whole app, npm start): ${Math.round(r.rssKb / 1024)} MB RSS, ${Math.round(r.heapUsedKb / 1024)} MB heap in use, 5 s after start`);
+  }
+
   if (want("durable")) {
     const { results, notes: n } = await runDurable(plan.durableMs, plan.templateSections);
     notes.push(...n);
@@ -221,11 +229,12 @@ function printTable(all: Row[]) {
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
     memory: ["kbPerSection", "heapKbPerSection", "heapCommittedKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
+    idle: ["rssKb", "heapUsedKb", "heapTotalKb", "startMs"],
   };
   // Lower is better for these; the ratio column is Overleg / peer.
-  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection" };
+  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection", idle: "rssKb" };
   console.log("");
-  for (const scenario of ["typing", "echo", "storm", "cold", "memory"]) {
+  for (const scenario of ["typing", "echo", "storm", "cold", "memory", "idle"]) {
     const group = all.filter((r) => r.scenario === scenario);
     if (!group.length) continue;
     const cols = columns[scenario];

@@ -12,9 +12,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleSqlite, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import pg from "pg";
+import type pg from "pg";
 import { SqliteLogWriter } from "./log-writer";
 import { projectRoot } from "./root";
 import * as pgSchema from "./schema.pg";
@@ -140,6 +138,12 @@ function openSqlite(url: string): Database {
 }
 
 async function openPg(url: string): Promise<Database> {
+  // Loaded here, on PostgreSQL only: a node on SQLite never loads the PostgreSQL driver.
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+    import("drizzle-orm/node-postgres/migrator"),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   const pgDb = drizzlePg(pool, { schema: pgSchema });

@@ -35,6 +35,9 @@ export async function buildServer() {
     target: "node20",
     packages: "external",
     sourcemap: true,
+    // Stack traces need the mappings and the sources' names, not their text: with `--enable-source-maps`
+    // (npm start) Node keeps every loaded map in memory for the life of the process.
+    sourcesContent: false,
     logLevel: "warning",
   });
 }

@@ -6,7 +6,8 @@
 // the reader's language (app/i18n/bundles, one chunk per language) are fetched before the page hydrates:
 // the first load counts the largest language's chunk, and the other languages count nowhere (they are
 // fetched only when the reader changes language).
-// Prints a table; exits with 1 when the section page's first load is over the budget.
+// Prints a table, then each chunk the section page fetches on demand (the editor's parts); exits with 1
+// when the section page's first load is over the budget.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,7 +104,7 @@ for (const [name, path, routeId] of PAGES) {
   const lazy = total([...later]);
   const all = js.brotli + css.brotli;
   if (name === "section" && all > BUDGET_KB * 1024) over = true;
-  rows.push([name, path, js, css, all, js.gzip + css.gzip, lazy]);
+  rows.push([name, path, js, css, all, js.gzip + css.gzip, lazy, [...later]]);
 }
 
 console.log(`Shipped bytes per page (build/client, ${manifestFile}); brotli as sent to browsers, gzip for the rest.\n`);
@@ -114,5 +115,12 @@ for (const [name, path, js, css, all, allGzip, lazy] of rows) {
   console.log(name.padEnd(14) + path.padEnd(26) + kb(js.raw) + kb(js.brotli) + kb(css.brotli) + kb(all).padStart(10) + kb(allGzip).padStart(10) + kb(lazy.brotli).padStart(16));
 }
 if (largestLanguage) console.log(`\nThe first load includes one language's words: the largest, ${largestLanguage.slice(8)} (${kb(sizeOf(largestLanguage).brotli).trim()}); ${languageChunks.length} languages in all.`);
+const section = rows.find(([name]) => name === "section");
+console.log("\nOn demand from the section page, per chunk (the editor and its extensions, loaded after the page is shown):\n");
+console.log("chunk".padEnd(40) + "raw".padStart(8) + "br".padStart(8) + "gz".padStart(8));
+for (const url of [...section[7]].sort((a, b) => sizeOf(b).brotli - sizeOf(a).brotli)) {
+  const s = sizeOf(url);
+  console.log(url.replace(/^\/assets\//, "").replace(/-[\w-]{8}(\.\w+)$/, "$1").padEnd(40) + kb(s.raw) + kb(s.brotli) + kb(s.gzip));
+}
 console.log(`\nBudget: the section page's first load under ${BUDGET_KB} KB (brotli): ${over ? "OVER" : "met"}.`);
 if (over) process.exitCode = 1;

@@ -25,7 +25,6 @@ import { securityHeaders } from "./http/security-headers";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
-import { createScale } from "./scale/index";
 import { createSessionWatch, type SessionWatch, type SessionWatchOptions } from "./services/access";
 import { AuditKeyError, loadAuditKey, startAuditAnchor, type AuditAnchor } from "./services/audit-anchor";
 import { PUBLICATION_KEY_PATH } from "./services/publication/package";
@@ -101,7 +100,8 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   // Several nodes (REDIS_URL): collab fan-out and shared rate limits through Redis (server/scale).
   const events = new DomainEventBus();
-  const scale = env.REDIS_URL ? createScale(env.REDIS_URL, log, events) : undefined;
+  // Loaded on demand: a single node never loads ioredis.
+  const scale = env.REDIS_URL ? (await import("./scale/index")).createScale(env.REDIS_URL, log, events) : undefined;
   const auth = createAuth(database, env, {
     ...options.auth,
     secondaryStorage: options.auth?.secondaryStorage ?? scale?.authStorage,
@@ -185,7 +185,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
   // Search follows the stored text (after each stored burst of changes), comments and versions.
   await backfillSearchIndex(database, log);
   const search = createSearchIndexer(services, collab, options.search);
-  const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events });
+  const realtime = createRealtime(services, httpServer, { sessions, crossNode: scale?.events, adapter: scale?.socketAdapter });
   const stopCommentEvents = registerCommentEvents(services, realtime);
   const mailer = startMailer(services, options.mail);
   services.mailer = mailer;

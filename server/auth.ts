@@ -1,12 +1,17 @@
 /**
  * better-auth: email and password, session cookies, and `Authorization: Bearer <session token>`.
  * One instance per process, created with the database it stores sessions in.
+ *
+ * Imported from better-auth's narrow entry points: `better-auth/minimal` (the same `betterAuth`
+ * without the Kysely query builder, which the drizzle adapter does not need) and each plugin's own
+ * module, not the `better-auth/plugins` barrel that loads every plugin better-auth has.
  */
-import { betterAuth } from "better-auth";
+import { betterAuth } from "better-auth/minimal";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { secondFactorOf } from "./services/second-factor";
-import { bearer, twoFactor } from "better-auth/plugins";
+import { bearer } from "better-auth/plugins/bearer";
+import { twoFactor } from "better-auth/plugins/two-factor";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/index";
 import type { Env } from "./env";

@@ -16,7 +16,7 @@ import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthEndpoint } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
 import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
-import * as oidc from "openid-client";
+import type * as Oidc from "openid-client";
 import { z } from "zod";
 import type { Database } from "../db/index";
 import { issuerAllowed, type ConfiguredSsoProvider, type Env } from "./env";
@@ -184,18 +184,25 @@ export async function providerForEmail(database: Database, email: string): Promi
   return (await listSsoProviders(database)).find((p) => p.enabled && p.domains.includes(domain)) ?? null;
 }
 
+/** openid-client, loaded with the first single sign-on, not at start. */
+let oidcModule: Promise<typeof Oidc> | undefined;
+function openidClient(): Promise<typeof Oidc> {
+  return (oidcModule ??= import("openid-client"));
+}
+
 /** Discovered configurations per provider, until the provider is changed (its updated_at). */
-const configurations = new Map<string, { version: string; config: Promise<oidc.Configuration> }>();
+const configurations = new Map<string, { version: string; config: Promise<Oidc.Configuration> }>();
 
 /**
  * `skew`: seconds this server's clock is ahead of the machine's (0 but in tests); an ID token's expiry
  * (exp, with openid-client's tolerance of 30 s) is judged by it.
  */
-function configurationOf(env: Pick<Env, "BETTER_AUTH_SECRET">, provider: SsoProviderRow, skew = 0): Promise<oidc.Configuration> {
+function configurationOf(env: Pick<Env, "BETTER_AUTH_SECRET">, provider: SsoProviderRow, skew = 0): Promise<Oidc.Configuration> {
   const version = `${provider.updatedAt.getTime()}:${skew}`;
   const cached = configurations.get(provider.id);
   if (cached && cached.version === version) return cached.config;
   const config = (async () => {
+    const oidc = await openidClient();
     const issuer = new URL(provider.issuer);
     const secret = provider.source === "configuration" ? provider.clientSecret : await decryptSecret(env, provider.clientSecret);
     const configuration = await oidc.discovery(issuer, provider.clientId, { client_secret: secret, [oidc.clockSkew]: skew }, undefined, {
@@ -262,13 +269,14 @@ export function ssoPlugin(deps: SsoPluginDeps) {
           const { provider: providerId, email } = ctx.query;
           const provider = providerId ? await providerById(database, providerId) : email ? await providerForEmail(database, email) : null;
           if (!provider || !provider.enabled) throw ctx.redirect(fail(providerId ? "unknown_provider" : "no_provider"));
-          let config: oidc.Configuration;
+          let config: Oidc.Configuration;
           try {
             config = await configurationOf(env, provider);
           } catch (error) {
             deps.log?.warn("single sign-on provider could not be reached", { provider: provider.id, error: String(error) });
             throw ctx.redirect(fail("provider_failed"));
           }
+          const oidc = await openidClient();
           const state = oidc.randomState();
           const nonce = oidc.randomNonce();
           const verifier = oidc.randomPKCECodeVerifier();
@@ -320,6 +328,7 @@ export function ssoPlugin(deps: SsoPluginDeps) {
             const config = await configurationOf(env, provider, deps.now ? Math.round((deps.now() - Date.now()) / 1000) : 0);
             const current = new URL(callbackUrl);
             for (const [k, v] of Object.entries(query)) current.searchParams.set(k, v);
+            const oidc = await openidClient();
             const tokens = await oidc.authorizationCodeGrant(config, current, {
               pkceCodeVerifier: flow.verifier,
               expectedState: state,

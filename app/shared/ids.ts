@@ -5,17 +5,9 @@
  * comment commands and the /api/v1 paths.
  */
 import { z } from "zod";
+import { ID_MESSAGE, ID_PATTERN } from "./id-pattern";
 
-/** Letters, digits, '-' or '_', starting with a letter or digit; at most 64 characters. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-/** The message a malformed id gets (English; the API and the socket.io errors say it). */
-export const ID_MESSAGE = "must be an id of letters, digits, '-' or '_' (at most 64)";
-
-/** Whether `value` has the form of an Overleg id. */
-export function isId(value: unknown): value is string {
-  return typeof value === "string" && ID_PATTERN.test(value);
-}
+export { ID_MESSAGE, ID_PATTERN, isId } from "./id-pattern";
 
 /** The zod schema of an id, for every schema that takes one. */
 export const idSchema = z.string().regex(ID_PATTERN, ID_MESSAGE);

@@ -4,7 +4,7 @@
  * allow-list, kept by id so it survives renames and moves. Pages show it as a link with the
  * target's current title; exports as that title (an internal reference).
  */
-import { ID_PATTERN } from "./ids";
+import { ID_PATTERN } from "./id-pattern";
 
 /** The address of a section's page, as stored in a link to it. */
 export function sectionHref(sectionId: string): string {

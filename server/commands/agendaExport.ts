@@ -9,10 +9,8 @@ import { todayInNetherlands } from "../../app/shared/dates";
 import { EXPORT_FORMATS, type ExportFormat } from "../../app/shared/exports";
 import { appendAudit } from "../services/audit";
 import { parseInput } from "../services/errors";
-import { agendaDocx } from "../services/exports/docx";
 import { agendaHtml } from "../services/exports/html";
 import { agendaMarkdown } from "../services/exports/markdown";
-import { agendaOdt, ODT_MIME } from "../services/exports/odt";
 import type { Agenda } from "../services/exports/model";
 import { buildAgenda, type BuildAgendaProps } from "../views/agenda";
 import type { CommandDeps } from "./run";
@@ -34,12 +32,15 @@ export interface ExportFile {
 /** The agenda model (or a document built on it, as the consultation annex is) rendered in one format. */
 export async function renderAgenda(agenda: Agenda, format: ExportFormat): Promise<{ body: Buffer; contentType: string }> {
   switch (format) {
+    // docx, pdfkit and its fonts (about 30 MB) and the ODT writer are loaded with the first export of
+    // their format, not at start.
     case "docx":
-      return { body: await agendaDocx(agenda), contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
-    case "odt":
+      return { body: await (await import("../services/exports/docx")).agendaDocx(agenda), contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
+    case "odt": {
+      const { agendaOdt, ODT_MIME } = await import("../services/exports/odt");
       return { body: agendaOdt(agenda), contentType: ODT_MIME };
+    }
     case "pdf":
-      // pdfkit and its fonts (about 30 MB) are loaded when the first PDF is asked for, not at start.
       return { body: await (await import("../services/exports/pdf")).agendaPdf(agenda), contentType: "application/pdf" };
     case "html":
       return { body: Buffer.from(agendaHtml(agenda), "utf8"), contentType: "text/html; charset=utf-8" };

@@ -2,9 +2,9 @@
  * Where mail goes: SMTP through Nodemailer when SMTP_URL (and MAIL_FROM) are set; otherwise the
  * server log (the mail's address, subject and text; in production the text is left out, since it can
  * hold a sign-in link; outside production the text, without invitation and reset links) and, outside
- * production, the admin Outbox page.
+ * production, the admin Outbox page. Nodemailer is loaded with the first mail sent, not at start.
  */
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Env } from "../env";
 import type { Logger } from "../log";
 
@@ -47,11 +47,13 @@ export function createTransport(env: Env, log: Logger): MailTransport {
       close() {},
     };
   }
-  const transporter = nodemailer.createTransport(env.SMTP_URL, { from });
+  const smtpUrl = env.SMTP_URL;
+  let transporter: Promise<Transporter> | undefined;
+  const open = () => (transporter ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl, { from })));
   return {
     kind: "smtp",
     async send(mail) {
-      await transporter.sendMail({
+      await (await open()).sendMail({
         from,
         to: mail.to,
         subject: mail.subject,
@@ -63,7 +65,7 @@ export function createTransport(env: Env, log: Logger): MailTransport {
       });
     },
     close() {
-      transporter.close();
+      void transporter?.then((t) => t.close());
     },
   };
 }

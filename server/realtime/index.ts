@@ -7,20 +7,19 @@
  *   workspace's room receives the list of people present, one entry per person (./presence.ts).
  * - Domain events (section and membership changes) are pushed to the rooms that may see them; when a
  *   person loses access their sockets leave the rooms; a revoked person is disconnected.
- * - With REDIS_URL set, @socket.io/redis-adapter carries room broadcasts, room changes and presence
+ * - With REDIS_URL set, @socket.io/redis-adapter (server/scale/socket-adapter.ts) carries room broadcasts, room changes and presence
  *   queries across nodes; the access and section events of one node reach the other nodes' buses on
  *   their own channel (server/scale/events.ts), so their collab servers re-check connections too.
  *
  * The browser side is app/components/realtime (RealtimeProvider, usePresence, useLiveRevalidate).
  */
 import type { Server as HttpServer } from "node:http";
-import { createAdapter } from "@socket.io/redis-adapter";
 import { eq } from "drizzle-orm";
-import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { SOCKET_PATH } from "../../app/shared/realtime";
 import type { Services } from "../context";
 import type { EventChannel } from "../scale/events";
+import type { SocketAdapter } from "../scale/socket-adapter";
 import { can } from "../policy";
 import {
   createSessionWatch,
@@ -52,6 +51,8 @@ export interface RealtimeOptions {
   sessions?: SessionWatch;
   /** The domain event channel between nodes (server/scale/events.ts), when REDIS_URL is set. */
   crossNode?: Pick<EventChannel, "replaying">;
+  /** socket.io's adapter between nodes (server/scale/socket-adapter.ts), when REDIS_URL is set. */
+  adapter?: SocketAdapter;
 }
 
 export function createRealtime(services: Services, httpServer: HttpServer, options: RealtimeOptions = {}): Realtime {
@@ -67,24 +68,7 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
     pingTimeout: 20_000,
   });
 
-  let redis: { pub: Redis; sub: Redis } | undefined;
-  if (services.env.REDIS_URL) {
-    const pub = new Redis(services.env.REDIS_URL, { maxRetriesPerRequest: null });
-    const sub = pub.duplicate();
-    for (const [name, client] of [["publisher", pub], ["subscriber", sub]] as const) {
-      let down = false;
-      client.on("error", (error: Error) => {
-        if (!down) log.warn(`redis ${name} unavailable; events reach other nodes once it is back`, { error: error.message });
-        down = true;
-      });
-      client.on("ready", () => {
-        if (down) log.info(`redis ${name} connected again`);
-        down = false;
-      });
-    }
-    io.adapter(createAdapter(pub, sub, { key: "overleg:socket.io", requestsTimeout: 3000 }));
-    redis = { pub, sub };
-  }
+  if (options.adapter) io.adapter(options.adapter.adapter);
 
   let closing = false;
   const presence = createPresence(io, log, () => closing);
@@ -248,7 +232,7 @@ export function createRealtime(services: Services, httpServer: HttpServer, optio
       await presence.idle();
       await io.of("/").adapter.close();
       io.engine.close();
-      if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+      await options.adapter?.close();
     },
   };
 }

@@ -2,8 +2,11 @@
  * What several Overleg nodes share besides the database, when REDIS_URL is set: the collab RoomBus
  * (server/collab/redis-bus.ts), the sign-in rate-limit counters (better-auth's secondary-storage
  * contract, kept in Redis so a limit holds across nodes), the per-account sign-in counters
- * (server/sign-in-limit.ts), the domain event channel between nodes (./events.ts), and Redis's part
- * of `GET /healthz`. socket.io's adapter keeps its own connections (server/realtime/index.ts).
+ * (server/sign-in-limit.ts), the domain event channel between nodes (./events.ts), socket.io's adapter
+ * (./socket-adapter.ts, on connections of its own) and Redis's part of `GET /healthz`.
+ *
+ * Loaded only when REDIS_URL is set (server/app.ts imports it on demand): a single node never loads
+ * ioredis.
  *
  * Redis being down makes a node degraded, not unhealthy: it keeps accepting and storing edits (the
  * database is the source of truth), delivery to other nodes waits until Redis is back, and sign-in
@@ -15,6 +18,7 @@ import { createRedisBus, type RedisBus } from "../collab/redis-bus";
 import type { DomainEventBus } from "../events";
 import type { Logger } from "../log";
 import { createEventChannel, type EventChannel } from "./events";
+import { createSocketAdapter, type SocketAdapter } from "./socket-adapter";
 import { memoryAccountLimits, REDIS_ATTEMPT, type AccountLimitStore } from "../sign-in-limit";
 
 type SecondaryStorage = NonNullable<AuthOptions["secondaryStorage"]>;
@@ -23,6 +27,8 @@ export interface Scale {
   bus: RedisBus;
   /** Domain events between nodes (./events.ts). */
   events: EventChannel;
+  /** socket.io's adapter between nodes (./socket-adapter.ts); closed by the realtime server that uses it. */
+  socketAdapter: SocketAdapter;
   /** better-auth's secondary storage (rate limits) in Redis. */
   authStorage: SecondaryStorage;
   /** The per-account sign-in counters in Redis (counted on this node while Redis does not answer). */
@@ -127,6 +133,7 @@ export function createScale(redisUrl: string, log: Logger, domainEvents: DomainE
   return {
     bus,
     events,
+    socketAdapter: createSocketAdapter(redisUrl, log.child("realtime")),
     authStorage,
     accountLimits,
     async redisHealth() {

@@ -1,13 +1,11 @@
 /**
  * Reading a file to import into a section (ADR 030): its format from its name, its size checked,
  * then the format's reader. Whatever goes wrong inside a reader comes out as an ImportRefused with
- * a clear message; nothing else is thrown.
+ * a clear message; nothing else is thrown. The readers (mammoth, markdown-it, xmldom) are loaded with
+ * the first file of their format, not at start.
  */
 import { importFormatOf, ImportLimits, type ImportFormat } from "../../../app/shared/imports";
 import { ImportRefused, refuse } from "./errors";
-import { readDocx } from "./docx";
-import { readMarkdown } from "./markdown";
-import { readOdt } from "./odt";
 import type { Built } from "./tree";
 
 export { ImportRefused };
@@ -30,13 +28,15 @@ export async function readImport(data: Uint8Array, filename: string): Promise<Bu
   try {
     if (format === "md") {
       if (startsWith(data, ZIP) || startsWith(data, OLE)) throw refuse("import_unreadable", "The file is not Markdown: it is a packaged document. Check its name.");
+      const { readMarkdown } = await import("./markdown");
       return { ...readMarkdown(data), format };
     }
     if (startsWith(data, OLE)) {
       throw refuse("import_encrypted", "The file is encrypted (protected with a password) or in an old binary format (.doc). Save it as .docx or .odt without a password and try again.");
     }
     if (!startsWith(data, ZIP)) throw refuse("import_unreadable", `The file is not a${format === "odt" ? "n OpenDocument text (ODT)" : " Word document (DOCX)"}, whatever its name says.`);
-    return { ...(format === "docx" ? await readDocx(data) : readOdt(data)), format };
+    if (format === "docx") return { ...(await (await import("./docx")).readDocx(data)), format };
+    return { ...(await import("./odt")).readOdt(data), format };
   } catch (error) {
     if (error instanceof ImportRefused) throw error;
     // A reader failed on something it did not expect: still a file that cannot be imported.

@@ -12,7 +12,6 @@
  */
 import { createHash } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
-import mammoth from "mammoth";
 import MarkdownIt from "markdown-it";
 import { zipSync } from "fflate";
 import type { Database } from "../../../db/index";
@@ -133,6 +132,7 @@ async function docxHtml(data: Uint8Array): Promise<string | null> {
     const parts = readZip(data);
     if (!parts.has("word/document.xml")) return null;
     const unpacked = zipSync(Object.fromEntries(parts), { level: 0 });
+    const { default: mammoth } = await import("mammoth"); // loaded when a Word file is checked, not at start
     const result = await mammoth.convertToHtml({ buffer: Buffer.from(unpacked.buffer, unpacked.byteOffset, unpacked.byteLength) }, { externalFileAccess: false, ignoreEmptyParagraphs: true });
     return result.value;
   } catch {

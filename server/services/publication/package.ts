@@ -9,11 +9,8 @@
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
 import { keyIdOf } from "../audit-anchor";
-import { agendaDocx } from "../exports/docx";
 import { agendaHtml } from "../exports/html";
 import type { Agenda } from "../exports/model";
-import { agendaOdt, ODT_MIME } from "../exports/odt";
-import { agendaPdf } from "../exports/pdf";
 import { ImportRefused } from "../imports/errors";
 import { readZip } from "../imports/zip";
 
@@ -64,6 +61,12 @@ export async function buildPackage(
   meta: { workspace: Manifest["workspace"]; publication: Manifest["publication"]; auditCheckpoint: Manifest["auditCheckpoint"] },
   signer: Signer,
 ): Promise<{ zip: Buffer; manifest: Manifest; manifestSha256: string; files: Record<string, Uint8Array> }> {
+  // The renderers (docx, pdfkit and its fonts) are loaded when a package is made, not at start.
+  const [{ agendaPdf }, { agendaOdt, ODT_MIME }, { agendaDocx }] = await Promise.all([
+    import("../exports/pdf"),
+    import("../exports/odt"),
+    import("../exports/docx"),
+  ]);
   const rendered: [string, string, Uint8Array][] = [
     ["document.pdf", "application/pdf", await agendaPdf(agenda)],
     ["document.odt", ODT_MIME, agendaOdt(agenda)],
