@@ -16,9 +16,9 @@ export const EARLY_ANSWER_BYTES = 64 * 1024;
  * The decode waits until newcomers stop arriving: this long after the last early answer left (or the
  * last connection began to wait) …
  */
-const QUIET_MS = 100;
+const QUIET_MS = 300;
 /** … but never longer than this after the stored state was read. */
-const EARLY_PHASE_MAX_MS = 1000;
+const EARLY_PHASE_MAX_MS = 2000;
 
 /** A sync step 1 whose state vector is empty: a client that holds nothing of the section yet. */
 const isEmptySyncStep1 = (m: Uint8Array) => m.byteLength === 4 && m[0] === 0 && m[1] === 0 && m[2] === 1 && m[3] === 0;
