@@ -13,10 +13,11 @@
  * An entry lives at most `ttlMs` (5 s) and is dropped the moment a domain event says access changed
  * (membership, person revoked or disabled, session ended, workspace or agenda changed, section
  * changed, archived, deleted or moved). With several nodes those events arrive through Redis
- * (server/scale/events.ts): an answer from here first waits for a round trip on that channel
- * (`barrier`), so every event Redis had before it has been applied; while the channel is down the
- * cache answers nothing. A lookup that was running when an event came is used by its caller but not
- * kept, and `changedSince` tells the caller that it must check again against the database.
+ * (server/scale/events.ts): an answer from here first waits for a round trip on that channel that
+ * began after the lookup did (`barrier`), so every event Redis had before it has been applied; while
+ * the channel is down the cache answers nothing. A lookup that was running when an event came is used
+ * by its caller but not kept, and `changedSince` tells the caller that it must check again against
+ * the database.
  */
 import type { Services, SignedIn } from "../context";
 import type { SectionFacts, WorkspaceFacts } from "../policy";
@@ -70,8 +71,29 @@ export function createAccessCache(services: Pick<Services, "database" | "events"
   const sections = new Map<string, Entry<SectionRecord | null> & { workspaceId?: string }>();
   const standings = new Map<string, Entry<StandingValue> & { userId: string; workspaceId: string; agendaId?: string | null }>();
   let generation = 0;
-  /** A barrier shared by the lookups that arrive while it runs (one Redis round trip for a burst). */
-  let barrier: Promise<boolean> | null = null;
+  /**
+   * Round trips on the other nodes' channel: the one in flight, and the next one, which the lookups
+   * that arrive meanwhile share (a round trip counts only for events sent before it started, so a
+   * lookup never joins one that began before it; a burst still costs two).
+   */
+  let inFlight: Promise<boolean> | null = null;
+  let next: Promise<boolean> | null = null;
+  function launch(channel: AccessChannel): Promise<boolean> {
+    const trip = channel.barrier().catch(() => false);
+    inFlight = trip;
+    void trip.then(() => {
+      if (inFlight === trip) inFlight = null;
+    });
+    return trip;
+  }
+  function roundTrip(channel: AccessChannel): Promise<boolean> {
+    if (!inFlight) return launch(channel);
+    next ??= inFlight.then(() => {
+      next = null;
+      return launch(channel);
+    });
+    return next;
+  }
 
   function invalidate(drop: () => void) {
     generation++;
@@ -114,8 +136,7 @@ export function createAccessCache(services: Pick<Services, "database" | "events"
   async function trusted(entry: Entry<unknown>): Promise<boolean> {
     if (entry.epoch !== epoch()) return false;
     if (!options.channel) return true;
-    const pending = (barrier ??= options.channel.barrier().finally(() => (barrier = null)));
-    return (await pending.catch(() => false)) && entry.epoch === epoch();
+    return (await roundTrip(options.channel)) && entry.epoch === epoch();
   }
 
   /**

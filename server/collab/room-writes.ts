@@ -175,7 +175,7 @@ export class RoomWrites {
     if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return false;
     // Clients that reconnect at once mostly hold the same state and answer the server's sync step 1
     // with the same bytes (their whole delete set): found to hold nothing new once, until the document changes.
-    const key = update.byteLength >= 1024 ? createHash("sha256").update(update).digest("latin1") : null;
+    const key = update.byteLength >= 1024 ? createHash("sha256").update(update).digest("base64") : null;
     if (key && this.nothingNew?.has(key)) return false;
     if (Y.snapshotContainsUpdate((this.snapshot ??= Y.snapshot(this.room.doc)), update)) {
       if (key) {

@@ -243,6 +243,32 @@ describe("the access cache itself", () => {
     cache.close();
   });
 
+  it("answers from memory only after a round trip on the other nodes' channel that began after the lookup", async () => {
+    const trips: ((ok: boolean) => void)[] = [];
+    const channel: AccessChannel = { epoch: () => 1, barrier: () => new Promise<boolean>((resolve) => trips.push(resolve)) };
+    const { cache, answer } = setup({ channel });
+    const first = cache.actor(headers);
+    answer();
+    await first;
+    let early = false;
+    const a = cache.actor(headers).then((x) => ((early = true), x));
+    await new Promise((r) => setImmediate(r));
+    expect(trips).toHaveLength(1);
+    // Another lookup arrives while that round trip runs: it waits for one sent after it.
+    let late = false;
+    const b = cache.actor(headers).then((x) => ((late = true), x));
+    await new Promise((r) => setImmediate(r));
+    trips.shift()!(true);
+    expect((await a)?.id).toBe("u1");
+    expect(early).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(late).toBe(false);
+    expect(trips).toHaveLength(1);
+    trips.shift()!(true);
+    expect((await b)?.id).toBe("u1");
+    cache.close();
+  });
+
   it("answers nothing from memory while the channel of the other nodes' events is down, nor what was kept before it broke", async () => {
     let epoch: number | null = 1;
     let barriers = 0;
