@@ -129,7 +129,7 @@ async function runPass(pass: number): Promise<void> {
           cpuProfDir: profile && kind === "overleg" ? join(profDir, "cold") : undefined,
         });
         rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { ...r } });
-        console.log(`cold ${kind}: load ${r.loadMs} ms${r.syncedBeforeContent ? " (synced before the content!)" : ""}, reconnect ${r.reconnectMs} ms, uploaded ${r.uploadedBytes} B`);
+        console.log(`cold ${kind}: load ${r.loadMs} ms${r.syncedBeforeContent ? " (synced before the content!)" : ""}, second client ${r.secondMs} ms, reconnect ${r.reconnectMs} ms, uploaded ${r.uploadedBytes} B`);
       } catch (error) {
         console.log(`cold ${kind}: failed: ${error instanceof Error ? error.message : String(error)}`);
         rows.push({ scenario: "cold", server: kind, n: plan.reconnect, metrics: { error: String(error) } });
@@ -227,7 +227,7 @@ function printTable(all: Row[]) {
     typing: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     echo: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
-    cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
+    cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "secondMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
     memory: ["kbPerSection", "heapKbPerSection", "heapCommittedKbPerSection", "rssBeforeKb", "rssAfterKb", "connectMs"],
     idle: ["rssKb", "heapUsedKb", "heapTotalKb", "startMs"],
   };
@@ -257,6 +257,12 @@ function printTable(all: Row[]) {
           }
           if (scenario === "memory" && typeof overleg.heapKbPerSection === "number" && typeof m.heapKbPerSection === "number") {
             ratio += ` heap ${(overleg.heapKbPerSection / m.heapKbPerSection).toFixed(2)}×`;
+          }
+          if (scenario === "cold" && typeof overleg.secondMs === "number" && typeof m.secondMs === "number") {
+            ratio += ` second ${(overleg.secondMs / m.secondMs).toFixed(2)}×`;
+          }
+          if (scenario === "memory" && typeof overleg.connectMs === "number" && typeof m.connectMs === "number") {
+            ratio += ` connect ${(overleg.connectMs / m.connectMs).toFixed(2)}×`;
           }
           if (scenario === "cold" && typeof overleg.reconnectMs === "number" && typeof m.reconnectMs === "number") {
             ratio += ` reconnect ${(overleg.reconnectMs / m.reconnectMs).toFixed(2)}×`;

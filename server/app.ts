@@ -175,7 +175,12 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
 
   const httpServer = createHttpServer(app);
   const sessions = createSessionWatch(services, options.sessionCheck);
-  const collab = createCollab(services, { ...options.collab, bus: options.collab?.bus ?? scale?.bus, sessions });
+  const collab = createCollab(services, {
+    ...options.collab,
+    bus: options.collab?.bus ?? scale?.bus,
+    accessChannel: options.collab?.accessChannel ?? scale?.events,
+    sessions,
+  });
   services.collab = collab;
   const stopReviewWatch = watchReviewStatus(services, collab);
   // The suggestion log (ADR 033): what stored changes suggested, and what editors decided about it.

@@ -30,6 +30,8 @@ export type SessionGate = SecondFactorGate;
 export interface SessionState {
   actor: SignedIn;
   gate: SessionGate;
+  /** When the session expires (unless used again and extended). */
+  expiresAt: Date;
 }
 
 export interface Services {
@@ -80,7 +82,7 @@ export function createServicesBase(deps: Omit<Services, "actorFromHeaders" | "se
     const state = { enabled: secondFactor.enabled, required: secondFactor.required, checkedAt };
     const actor: SignedIn = { ...person, sessionId: session.session.id, secondFactor: state };
     const gate = secondFactorGate(state, "session");
-    return { actor, gate };
+    return { actor, gate, expiresAt: new Date(session.session.expiresAt) };
   }
   return {
     ...deps,

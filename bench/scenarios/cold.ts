@@ -3,7 +3,8 @@
  * update log, the server stopped and started again on the same database; the peers fetch it from a
  * file when the document is first opened, their persistence contract) and then:
  * 1. one new client connects: the time until it holds the whole content, and whether the server said
- *    "synced" (sync step 2) before the content was there;
+ *    "synced" (sync step 2) before the content was there; then, as soon as it does, a second new client
+ *    (a colleague opening the same section): its time too;
  * 2. `reconnect` clients that already hold the document reconnect at once, as stock providers do
  *    (sync step 1 with their state vector, their answer to the server's step 1, an awareness state):
  *    the time until all are synced, server CPU, and the bytes they upload and download.
@@ -18,6 +19,8 @@ export interface ColdResult {
   loadMs: number;
   syncedBeforeContent: boolean;
   loadServerCpuMs: number;
+  /** The second new client, connecting as soon as the first holds the content: until it holds it too. */
+  secondMs: number;
   reconnectClients: number;
   reconnectMs: number;
   reconnectServerCpuMs: number;
@@ -76,6 +79,8 @@ export async function runCold(
     const loaded = await holdAll(running, running.doc(slot), update.byteLength);
     clients.push(loaded.client);
     const loadServerCpuMs = running.child.cpuMs() - cpu0;
+    const second = await holdAll(running, running.doc(slot), update.byteLength);
+    clients.push(second.client);
 
     // The reconnecting clients hold the whole document.
     const doc = new Y.Doc();
@@ -111,6 +116,7 @@ export async function runCold(
       loadMs: round(loaded.ms, 0),
       syncedBeforeContent: loaded.early,
       loadServerCpuMs: round(loadServerCpuMs, 0),
+      secondMs: round(second.ms, 0),
       reconnectClients: options.reconnect,
       reconnectMs: round(reconnectMs, 0),
       reconnectServerCpuMs: round(reconnectServerCpuMs, 0),

@@ -11,6 +11,8 @@ import { createSessionWatch, loadSectionFacts, NotFound, sessionRound, type Sess
 import type { Connection } from "./connection";
 
 export interface AccessWatch {
+  /** Checks these connections again now, against the database (their session, then their access). */
+  check(connections: Connection[]): Promise<void>;
   /** Stops watching (and the session watch when it is the watch's own). */
   close(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export function watchAccess(services: Services, log: Logger, connections: Readon
   const unwatch = (sessions ?? ownWatch!).watch((round) => recheck([...connections], round));
 
   return {
+    check: (list) => recheck(list),
     async close() {
       unwatch();
       await ownWatch?.close();

@@ -110,6 +110,7 @@ export class Connection implements AwarenessPeer {
   /** Messages received while the document was loading, handled in order once it is (null after). */
   private queue: Uint8Array[] | null = [];
   private queuedBytes = 0;
+  private queuedEver = 0;
 
   private readonly limits: CollabLimits;
   private readonly maxBufferedBytes: number;
@@ -213,15 +214,21 @@ export class Connection implements AwarenessPeer {
   enqueue(bytes: Uint8Array): boolean | null {
     if (!this.queue) return null;
     this.queuedBytes += bytes.byteLength;
+    this.queuedEver++;
     if (this.queuedBytes > this.limits.maxMessageBytes) return false;
     this.queue.push(bytes);
     this.loading?.onQueued?.();
     return true;
   }
 
-  /** Whether it has sent nothing yet while it waits (a closed connection counts as having sent). */
+  /** Whether it waits for the room and has sent nothing yet (a stock client sends its sync step 1 at once). */
   get waitingForFirstMessage(): boolean {
-    return !this._closed && !this.queue?.length;
+    return !this._closed && this.queue !== null && this.queuedEver === 0;
+  }
+
+  /** Whether a message `match` accepts waits in the queue. */
+  hasQueued(match: (message: Uint8Array) => boolean): boolean {
+    return this.queue?.some(match) ?? false;
   }
 
   /** Takes the first queued message `match` accepts out of the queue; whether there was one. */

@@ -24,6 +24,7 @@ import type { Services } from "../context";
 import { can } from "../policy";
 import { setDocumentLog } from "../document";
 import type { SessionWatch } from "../services/access";
+import { createAccessCache, type AccessChannel } from "./access-cache";
 import { watchAccess } from "./access-watch";
 import { Connection } from "./connection";
 import { localBus, type RoomBus } from "./fanout";
@@ -58,6 +59,10 @@ export interface CollabOptions {
   hooks?: Partial<CollabHooks>;
   /** Largest stateless message accepted (default 64 KiB; never more than `limits.maxMessageBytes`). */
   maxStatelessBytes?: number;
+  /** How long the upgrade remembers a session and a person's access (ms; default 5 s; 0: not at all). See access-cache.ts. */
+  accessCacheMs?: number;
+  /** With several nodes: the channel their access changes arrive on (server/scale/events.ts). */
+  accessChannel?: AccessChannel;
 }
 
 export interface CollabStats {
@@ -138,8 +143,10 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     clientTracking: false,
   });
 
+  const accessCache = createAccessCache(services, { ttlMs: options.accessCacheMs, channel: options.accessChannel });
   const handleUpgrade = createUpgrade({
     services,
+    access: accessCache,
     log,
     limits,
     wss,
@@ -156,7 +163,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     c.room?.detach(c);
   }
 
-  async function open({ ws, socket, actor, authHeaders, sectionId, workspaceId, facts }: Accepted) {
+  async function open({ ws, socket, actor, authHeaders, sectionId, workspaceId, facts, checkedAt }: Accepted) {
     const connection = new Connection({
       ws,
       socket,
@@ -176,6 +183,12 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
     ws.on("pong", () => connection.pong());
     ws.on("message", (data: Buffer, isBinary: boolean) => onMessage(connection, data, isBinary));
     if (closing) return connection.close(CloseCode.GoingAway, "Server shutting down.");
+    // Access changed while it was checked (the answer may predate the change, from memory or not): it
+    // is checked again against the database before it gets anything of the section.
+    if (accessCache.changedSince(checkedAt)) {
+      await access.check([connection]);
+      if (connection.closed) return;
+    }
     try {
       rooms.attach(connection, await rooms.get(sectionId, connection));
     } catch (error) {
@@ -223,6 +236,7 @@ export function createCollab(services: Services, options: CollabOptions = {}): C
       if (closing) return;
       closing = true;
       await access.close();
+      accessCache.close();
       clearInterval(heartbeatTimer);
       await rooms.stop();
       const open = [...connections];

@@ -12,13 +12,21 @@ import type { StoredState, UpdateStore } from "./store";
 
 /** Stored states from this size on are sent to clients that hold nothing before they are decoded. */
 export const EARLY_ANSWER_BYTES = 64 * 1024;
-/** How long the load waits at most for the waiting clients' first messages. */
-const FIRST_MESSAGE_WAIT_MS = 25;
-/** How long the decode waits at most for those answers to leave. */
-const EARLY_ANSWER_WAIT_MS = 2000;
+/**
+ * The decode waits until newcomers stop arriving: this long after the last early answer left (or the
+ * last connection began to wait) …
+ */
+const QUIET_MS = 300;
+/** … but never longer than this after the stored state was read. */
+const EARLY_PHASE_MAX_MS = 2000;
 
 /** A sync step 1 whose state vector is empty: a client that holds nothing of the section yet. */
 const isEmptySyncStep1 = (m: Uint8Array) => m.byteLength === 4 && m[0] === 0 && m[1] === 0 && m[2] === 1 && m[3] === 0;
+/**
+ * What only the decoded document can answer: a sync message other than an empty sync step 1 (a
+ * reconnecting client's state vector, its changes). Awareness waits in the queue without it.
+ */
+const needsDocument = (m: Uint8Array) => m[0] === 0 && !isEmptySyncStep1(m);
 
 /** The stored state as one update when it is stored as one (a snapshot alone, or a single log row). */
 export function wholeState(stored: StoredState): Uint8Array | null {
@@ -28,39 +36,56 @@ export function wholeState(stored: StoredState): Uint8Array | null {
 }
 
 /**
- * Decoding a large section takes a while (figures in ADR 006), and a client that holds
- * nothing (its sync step 1 has an empty state vector) needs no decoded document: the stored state,
- * when it is a single update, is the whole answer. Such clients get it before the decode, and the
- * decode waits (briefly) until those frames have left, so they hold the text while the server is
- * still decoding. Their sync step 1 is then answered and leaves their queue; everything else they
- * sent waits for the document as usual. The answer is exactly what the decoded document will be:
- * nothing is applied to a room before it has loaded.
+ * Decoding a large section takes a while (figures in ADR 006; it holds the whole process), and a
+ * client that holds nothing (its sync step 1 has an empty state vector) needs no decoded document: the
+ * stored state, when it is a single update, is the whole answer. While newcomers keep arriving (a
+ * meeting opens the section, colleagues follow the first one in), each gets it as soon as it asks,
+ * and the decode waits: until QUIET_MS after the last answer left and every waiting client has said
+ * what it holds (a stock client sends its sync step 1 as soon as it is connected), at most
+ * EARLY_PHASE_MAX_MS, or at once when a waiting client sends what only the document can answer
+ * (a change, a reconnecting client's state vector). Answered sync steps 1 leave the queues;
+ * everything else the clients sent waits for the document as usual. The answer is exactly what the
+ * decoded document will be: nothing is applied to a room before it has loaded.
  */
 export async function answerEarly(room: Room, whole: Uint8Array, waiting: Set<Connection>): Promise<void> {
-  // A client sends its sync step 1 as soon as it is connected: wait (briefly) until each has sent something.
+  const startedAt = performance.now();
+  let frame: Uint8Array | null = null;
+  let inFlight = 0;
   await new Promise<void>((resolve) => {
-    const done = () => {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       room.onQueued = null;
       resolve();
     };
-    const timer = setTimeout(done, FIRST_MESSAGE_WAIT_MS);
-    room.onQueued = () => {
-      for (const c of waiting) if (c.waitingForFirstMessage) return;
-      done();
+    const quietLater = () => {
+      clearTimeout(timer);
+      const left = Math.max(0, EARLY_PHASE_MAX_MS - (performance.now() - startedAt));
+      // Answers still leaving, or a newcomer that has not asked yet: only the bound ends the wait.
+      let busy = inFlight > 0;
+      for (const c of waiting) if (c.waitingForFirstMessage) busy = true;
+      timer = setTimeout(finish, busy ? left : Math.min(QUIET_MS, left));
     };
-    room.onQueued();
+    const look = () => {
+      if (done) return;
+      if (performance.now() - startedAt >= EARLY_PHASE_MAX_MS) return finish();
+      for (const c of waiting) {
+        if (c.hasQueued(needsDocument)) return finish();
+        if (!c.takeQueued(isEmptySyncStep1)) continue;
+        inFlight++;
+        void c.sendAndWait((frame ??= syncStep2Frame(whole))).then(() => {
+          inFlight--;
+          if (!done) quietLater();
+        });
+      }
+      quietLater();
+    };
+    room.onQueued = look;
+    look();
   });
-  let frame: Uint8Array | null = null;
-  const sent: Promise<void>[] = [];
-  for (const c of waiting) {
-    if (!c.takeQueued(isEmptySyncStep1)) continue;
-    sent.push(c.sendAndWait((frame ??= syncStep2Frame(whole))));
-  }
-  if (sent.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(sent), new Promise<void>((resolve) => (timer = setTimeout(resolve, EARLY_ANSWER_WAIT_MS)))]);
-  clearTimeout(timer);
 }
 
 /**

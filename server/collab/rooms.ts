@@ -62,6 +62,7 @@ export class RoomRegistry {
       if (waiting && pending.room.waiting) {
         pending.room.waiting.add(waiting);
         waiting.waitFor(pending.room);
+        pending.room.onQueued?.(); // a newcomer: the load may answer it early (answerEarly)
       }
       return pending.loaded;
     }

@@ -9,6 +9,8 @@
  * 3. the path names a section id, else 404;
  * 4. the session (cookie or `Authorization: Bearer`), else 401;
  * 5. the section exists, else 404; the policy allows `section.view`, else 403; it is not archived, else 410;
+ *    (4 and 5 are read through the short-lived access cache, access-cache.ts: a burst of arrivals asks
+ *    the database once; an access change drops what it remembered at once);
  * 6. fewer than `connectionsPerPerson` open connections for this person, else 429.
  * A refusal is an AppError (server/errors.ts) thrown by the check, answered by one adapter
  * (refuseUpgrade): a plain HTTP response on the raw socket with the one JSON error body.
@@ -24,7 +26,8 @@ import { AppError, errorBody } from "../errors";
 import { checkSocketOrigin } from "../http/origin";
 import type { Logger } from "../log";
 import { can, type SectionFacts } from "../policy";
-import { loadSectionFacts, NotFound } from "../services/access";
+import { NotFound } from "../services/access";
+import type { AccessCache } from "./access-cache";
 import type { Corkable } from "./connection";
 
 /** What an accepted upgrade hands on to open the connection. */
@@ -37,6 +40,8 @@ export interface Accepted {
   sectionId: string;
   workspaceId: string;
   facts: SectionFacts;
+  /** The access cache's generation before the checks: if access changed since, the connection is checked again before it joins. */
+  checkedAt: number;
 }
 
 /** Open connections per person: taken at the upgrade, released when the connection closes. */
@@ -61,6 +66,7 @@ export class PerPerson {
 
 export interface UpgradeOptions {
   services: Services;
+  access: AccessCache;
   log: Logger;
   limits: CollabLimits;
   wss: WebSocketServer;
@@ -94,7 +100,7 @@ function refuseUpgrade(socket: Duplex, error: unknown): void {
 
 /** The upgrade handler: checks the request, then hands the accepted socket to `open`. */
 export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  const { services, log, wss, perPerson, closing } = options;
+  const { services, access, log, wss, perPerson, closing } = options;
   const origins = new Set([new URL(services.env.PUBLIC_URL).origin, ...(options.allowedOrigins ?? []).map((o) => new URL(o).origin)]);
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -118,10 +124,11 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
     if (typeof req.headers.cookie === "string") authHeaders.cookie = req.headers.cookie;
     if (typeof req.headers.authorization === "string") authHeaders.authorization = req.headers.authorization;
     if (!authHeaders.cookie && !authHeaders.authorization) throw signInFirst();
-    const actor = await services.actorFromHeaders(new Headers(authHeaders));
+    const checkedAt = access.generation();
+    const actor = await access.actor(authHeaders);
     if (!actor) throw signInFirst();
 
-    const loaded = await loadSectionFacts(services.database, actor, sectionId).catch((error: unknown) => {
+    const loaded = await access.sectionFacts(actor, sectionId).catch((error: unknown) => {
       throw error instanceof NotFound ? noSuchSection() : error;
     });
     if (!can(actor, "section.view", loaded.facts)) throw new AppError("forbidden", "You have no access to this section.", 403);
@@ -143,6 +150,7 @@ export function createUpgrade(options: UpgradeOptions): (req: IncomingMessage, s
         sectionId,
         workspaceId: loaded.section.workspaceId,
         facts: loaded.facts,
+        checkedAt,
       });
     });
   }

@@ -37,6 +37,18 @@ export const CROSS_NODE_EVENTS: readonly (keyof DomainEvents)[] = [
 export interface EventChannel {
   /** True while an event that came from another node is being emitted here. */
   replaying(): boolean;
+  /**
+   * Null while the subscription is not confirmed (Redis down, reconnecting); else a number that
+   * changes each time the subscriber lost its connection: events published meanwhile may be lost,
+   * so what was remembered under an older number is not to be trusted (server/collab/access-cache.ts).
+   */
+  epoch(): number | null;
+  /**
+   * A round trip on the subscriber's connection: resolves true once every event Redis sent this node
+   * before it has been emitted here (Redis answers in order on one connection), false when the
+   * subscription is down or broke meanwhile.
+   */
+  barrier(): Promise<boolean>;
   /** Resolves once the subscription is confirmed by Redis (events published before may be missed). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -100,17 +112,53 @@ export function createEventChannel(redisUrl: string, events: DomainEventBus, log
       replaying = false;
     }
   });
-  const subscribed = sub.subscribe(channel).then(
-    () => undefined,
-    (error: unknown) => log.warn("could not subscribe to the domain event channel", { error: String(error) }),
-  );
+  // Breaks of the subscriber's connection, and the count under which the subscription was last confirmed.
+  let breaks = 0;
+  let live: number | null = null;
+  const lost = () => {
+    breaks++;
+    live = null;
+  };
+  sub.on("close", lost);
+  sub.on("end", lost);
+  const confirm = () => {
+    const at = breaks;
+    return sub.subscribe(channel).then(
+      () => {
+        if (breaks === at && !closed) live = at;
+      },
+      (error: unknown) => log.warn("could not subscribe to the domain event channel", { error: String(error) }),
+    );
+  };
+  // After a reconnect (ioredis subscribes again by itself, unconfirmed): confirmed here before it counts.
+  sub.on("ready", () => {
+    if (live === null) void confirm();
+  });
+  const subscribed = confirm();
 
   return {
     replaying: () => replaying,
+    epoch: () => live,
+    async barrier() {
+      const at = live;
+      if (at === null || closed) return false;
+      // Never held up by a connection that is breaking: without an answer within a second, false.
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        sub.ping().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
+      ]);
+      clearTimeout(timer);
+      return answered && live === at;
+    },
     ready: () => subscribed,
     async close() {
       if (closed) return;
       closed = true;
+      live = null;
       for (const off of unsubscribe) off();
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

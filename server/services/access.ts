@@ -90,6 +90,18 @@ export async function loadWorkspaceFacts(database: Database, actor: Actor, works
 
 /** The actor's relation to a workspace (membership, approving organisation, agenda owner, archived), or null for an unknown one. */
 async function factsFor(database: Database, actor: Actor, workspaceId: string): Promise<WorkspaceFacts | null> {
+  const standing = await loadWorkspaceStanding(database, actor, workspaceId);
+  if (!standing) return null;
+  const { agendaId: _agendaId, ...facts } = standing;
+  return facts;
+}
+
+/** factsFor with the workspace's agenda (what the collab upgrade's cache drops its entries by), or null for an unknown workspace. */
+export async function loadWorkspaceStanding(
+  database: Database,
+  actor: Actor,
+  workspaceId: string,
+): Promise<(WorkspaceFacts & { agendaId: string | null }) | null> {
   const [standing, membership, approver] = await Promise.all([
     workspaceStanding(database, { workspaceId, userId: actor.id }),
     membershipRole(database, { workspaceId, userId: actor.id }),
@@ -103,6 +115,7 @@ async function factsFor(database: Database, actor: Actor, workspaceId: string): 
     agendaOwner: ws.ownerId !== null && ws.ownerId !== undefined,
     // An archived agenda archives every workspace in it (ADR 031).
     archived: ws.archivedAt != null || ws.agendaArchivedAt != null,
+    agendaId: ws.agendaId ?? null,
   };
 }
 
@@ -191,24 +204,27 @@ export async function loadSectionFacts(
   actor: Actor,
   sectionId: string,
 ): Promise<{ section: SectionRecord; facts: SectionFacts }> {
-  const rows = await sectionById(database, { sectionId });
-  const section = rows[0];
+  const section = await loadSectionRecord(database, sectionId);
   if (!section) throw new NotFound("section", sectionId);
   const facts = await factsFor(database, actor, section.workspaceId);
   if (!facts) throw new NotFound("section", sectionId);
+  return { section, facts: { ...facts, status: section.status, ...(section.archivedAt ? { sectionArchived: true } : {}) } };
+}
+
+/** A section's record, or null for an unknown one. */
+export async function loadSectionRecord(database: Database, sectionId: string): Promise<SectionRecord | null> {
+  const section = (await sectionById(database, { sectionId }))[0];
+  if (!section) return null;
   return {
-    section: {
-      id: section.id,
-      workspaceId: section.workspaceId,
-      title: section.title,
-      position: section.position,
-      status: section.status,
-      lockedBy: section.lockedBy,
-      lockedAt: section.lockedAt,
-      archivedAt: section.archivedAt,
-      updatedAt: section.updatedAt,
-    },
-    facts: { ...facts, status: section.status, ...(section.archivedAt ? { sectionArchived: true } : {}) },
+    id: section.id,
+    workspaceId: section.workspaceId,
+    title: section.title,
+    position: section.position,
+    status: section.status,
+    lockedBy: section.lockedBy,
+    lockedAt: section.lockedAt,
+    archivedAt: section.archivedAt,
+    updatedAt: section.updatedAt,
   };
 }
 

@@ -134,6 +134,34 @@ describe("co-editing a section", () => {
     for (const c of newcomers) expect(c.frames.filter((f) => f.kind === "sync-step-2")).toHaveLength(1);
   });
 
+  it("gives a colleague who opens a large section just after the first one the stored text too, before the server has decoded it", async () => {
+    const id = (await server.sectionIds("Geschoolde arbeidskrachten"))[0];
+    const store = new UpdateStore(server.database, server.services.log);
+    const stored = await store.load(id);
+    const base = new Y.Doc();
+    applyStored(base, stored.snapshot, stored.updates, server.services.log, id);
+    const large = Array.from({ length: 3000 }, (_, i) => `Vergunning ${i} is verleend.`).join(" "); // ~80 KB
+    await store.append(id, [paragraphUpdate(Y.encodeStateAsUpdate(base), large)]);
+    await server.collab.compact(id); // stored as one snapshot, not loaded by anyone
+    // Both connected; the colleague asks only once the first one holds the text.
+    const [first, colleague] = await Promise.all([raw("lead@ez.example", id), raw("drafter@kgg.example", id)]);
+    first.send(msg.syncStep1());
+    await first.next("sync-step-2", "the first one's answer");
+    colleague.send(msg.syncStep1());
+    const answer = await colleague.next("sync-step-2", "the colleague's answer");
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, answer.payload);
+    expect(textOf(doc)).toBe(textOf(await loadStoredDoc(server.database, id)));
+    // Answered from the stored state: before the loaded room invited the editor to send its changes.
+    const kinds = colleague.frames.map((f) => f.kind);
+    expect(kinds.indexOf("sync-step-2")).toBeLessThan(kinds.includes("sync-step-1") ? kinds.indexOf("sync-step-1") : Infinity);
+    // Then the room is loaded as usual: the editor is invited, and its change reaches the first one.
+    await colleague.next("sync-step-1", "the server's sync step 1 once the room has loaded");
+    colleague.send(msg.update(paragraphUpdate(answer.payload, "Na het laden toegevoegd.")));
+    await first.next("update", "the colleague's change");
+    expect(colleague.frames.filter((f) => f.kind === "sync-step-2")).toHaveLength(1);
+  });
+
   it("relays a stream of cursor moves as the latest position, at most twenty frames a second", async () => {
     const mover = await raw("drafter@kgg.example");
     const watcher = await raw("lead@ez.example");

@@ -12,7 +12,7 @@ import { CloseCode } from "../../app/shared/collab";
 import { disablePerson } from "../../server/commands/personDisable";
 import { loadActor } from "../../server/services/access";
 import { removeMember } from "../../server/commands/memberRemove";
-import { connectProvider, pollAsync, synced, until, type ProviderClient } from "../collab/helpers";
+import { connectProvider, pollAsync, synced, until, upgradeStatus, type ProviderClient } from "../collab/helpers";
 import { closeAll, connect, disconnected, next, type Client } from "../realtime/clients";
 import { startTestServer, type TestServer } from "../support/server";
 import { SHARED_REDIS_URL, skipReason, startNode, type Node } from "./support";
@@ -115,6 +115,30 @@ describe.skipIf(reason !== null)(`access changes across nodes${reason ? ` (${rea
     expect(otherDevice.socket.connected).toBe(true);
     expect(await otherDevice.socket.emitWithAck("section:join", sectionId)).toMatchObject({ ok: true });
     expect(otherDevice.collab.closes).toEqual([]);
+  });
+
+  it("refuses on node B, at once, a member removed and a session signed out on node A just after node B let them in (its access cache)", async () => {
+    const workspaceId = await a.workspaceId(WS.supply);
+    const [sectionId] = await a.sectionIds(WS.supply);
+    const drafterId = await a.userId("drafter@kgg.example");
+    const drafter = await a.signIn("drafter@kgg.example");
+    const expert = await a.signIn("expert@fme.example");
+    const expertElsewhere = await a.signIn("expert@fme.example");
+    // Node B remembers both (each asked twice: the second answer comes from its cache).
+    for (const cookie of [drafter.cookie, drafter.cookie, expert.cookie, expert.cookie, expertElsewhere.cookie]) {
+      expect(await upgradeStatus(b.url, `/${sectionId}`, { cookie })).toBe(101);
+    }
+    const lead = (await loadActor(a.database, await a.userId("lead@ez.example")))!;
+    await removeMember(a.services, { actor: lead, workspaceId, userId: drafterId });
+    expect(await upgradeStatus(b.url, `/${sectionId}`, { cookie: drafter.cookie })).toBe(403);
+    const out = await fetch(`${a.url}/api/auth/sign-out`, { method: "POST", headers: { cookie: expert.cookie, origin: a.url } });
+    expect(out.status).toBe(200);
+    expect(await upgradeStatus(b.url, `/${sectionId}`, { cookie: expert.cookie })).toBe(401);
+    expect(await upgradeStatus(b.url, `/${sectionId}`, { cookie: expertElsewhere.cookie })).toBe(101);
+    // Back as a member (the change, then its event, as the command does): let in again on node B.
+    await a.database.db.insert(a.database.t.memberships).values({ workspaceId, userId: drafterId, role: "editor" });
+    a.services.events.emit("membership.changed", { workspaceId, userId: drafterId, role: "editor" });
+    await pollAsync(async () => (await upgradeStatus(b.url, `/${sectionId}`, { cookie: drafter.cookie })) === 101, "node B to let the member in again", 15_000);
   });
 
   it("reports database and Redis on /healthz, and is unhealthy once the database is gone", async () => {

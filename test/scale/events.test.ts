@@ -10,7 +10,7 @@ import { DomainEventBus } from "../../server/events";
 import { createLogger } from "../../server/log";
 import { createEventChannel, type EventChannel } from "../../server/scale/events";
 import { poll } from "../collab/helpers";
-import { SHARED_REDIS_URL, skipReason } from "./support";
+import { SHARED_REDIS_URL, skipReason, startOwnRedis } from "./support";
 
 const reason = await skipReason();
 
@@ -62,4 +62,53 @@ describe.skipIf(reason !== null)(`the domain event channel${reason ? ` (${reason
     expect(seenB.map((s) => s.userId)).toEqual(["u-1", "u-2"]);
     expect(seenThreads).toEqual([]);
   });
+});
+
+describe.skipIf(reason !== null)(`the channel's round trip and epoch, which the collab access cache relies on${reason ? ` (${reason})` : ""}`, () => {
+  const log = createLogger("silent");
+
+  it("has emitted every event another node published before its round trip once that round trip answers", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const a = new DomainEventBus();
+    const b = new DomainEventBus();
+    const channelA = createEventChannel(SHARED_REDIS_URL, a, log, { prefix });
+    const channelB = createEventChannel(SHARED_REDIS_URL, b, log, { prefix });
+    try {
+      await Promise.all([channelA.ready(), channelB.ready()]);
+      const seen: string[] = [];
+      b.on("membership.changed", ({ userId }) => void seen.push(userId));
+      // Both connections of node A up (the first event arrives), then each event is followed at once by B's round trip.
+      a.emit("membership.changed", { workspaceId: "w", userId: "warm-up", role: null });
+      await poll(() => seen.includes("warm-up"), "the first event on node B");
+      for (let i = 0; i < 20; i++) {
+        a.emit("membership.changed", { workspaceId: "w", userId: `u-${i}`, role: null });
+        expect(await channelB.barrier()).toBe(true);
+        expect(seen).toContain(`u-${i}`);
+      }
+    } finally {
+      await channelA.close();
+      await channelB.close();
+    }
+  });
+
+  it("is untrusted (no epoch, round trips answer false) while Redis is down, and under a new epoch once it is back", async () => {
+    const redis = await startOwnRedis();
+    const channel = createEventChannel(redis.url, new DomainEventBus(), log);
+    try {
+      await channel.ready();
+      const first = channel.epoch();
+      expect(first).not.toBeNull();
+      expect(await channel.barrier()).toBe(true);
+      await redis.stop();
+      await poll(() => channel.epoch() === null, "the channel to notice that Redis is gone");
+      expect(await channel.barrier()).toBe(false);
+      await redis.start();
+      await poll(() => channel.epoch() !== null, "the channel to be subscribed again", 15_000);
+      expect(channel.epoch()).not.toBe(first);
+      expect(await channel.barrier()).toBe(true);
+    } finally {
+      await channel.close();
+      await redis.stop();
+    }
+  }, 40_000);
 });
