@@ -132,6 +132,7 @@ function walk(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: 
   const sourceBefore = new Map<string, Y.Item>();
   const opening = new Map<string, Y.Item>();
   let first: string | null = null;
+  let mine: { value: unknown } | null = null;
   for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
     const fresh = isNew(n);
     const aliveAfter = !n.deleted;
@@ -157,7 +158,8 @@ function walk(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: 
     if (!problem) continue;
     if (!findings) return problem;
     first ??= problem;
-    findings.push(classify(n, problem, aliveBefore ? before : null, aliveAfter ? after : null, writer, isNew, source, sourceBefore, opening, ownInsertion(text, writer, isNew)));
+    if (mine === null) mine = { value: ownInsertion(text, writer, isNew) }; // once per text, only when needed
+    findings.push(classify(n, problem, aliveBefore ? before : null, aliveAfter ? after : null, writer, isNew, source, sourceBefore, opening, mine.value));
   }
   return first;
 }
