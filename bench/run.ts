@@ -84,8 +84,9 @@ function machine() {
 const machineAtStart = machine();
 console.log(`machine: ${machineAtStart.cpu}, ${machineAtStart.cores} cores, node ${machineAtStart.node}, load ${machineAtStart.loadavg.join(" ")}`);
 
-async function typingLike(scenario: "typing" | "echo" | "storm", n: number) {
+async function typingLike(scenario: "typing" | "typing-suggest" | "echo" | "storm", n: number) {
   for (const kind of servers) {
+    if (scenario === "typing-suggest" && kind !== "overleg") continue; // the peers have no suggestion mode
     const profiling = profile && kind === "overleg";
     const running = await startTarget(kind, { sections: plan.templateSections, cpuProfDir: profiling ? join(profDir, `${scenario}-${n}`) : undefined });
     try {
@@ -96,6 +97,7 @@ async function typingLike(scenario: "typing" | "echo" | "storm", n: number) {
         intervalMs: 100,
         echo: scenario === "echo",
         drainTimeoutMs: plan.drainTimeoutMs,
+        suggest: scenario === "typing-suggest" ? running.suggest : undefined,
       });
       rows.push({ scenario, server: kind, n, metrics: { ...result } });
       console.log(`${scenario} N=${n} ${kind}: p50 ${result.p50} p99 ${result.p99} ms, loss ${result.lossPct} %, server ${result.usPerDelivered} µs/insert, generator ${result.generatorCpuPct} %${result.closedClients ? `, ${result.closedClients} clients closed by the server` : ""}${result.clientBound ? " (client-bound)" : ""}`);
@@ -114,6 +116,8 @@ const notes: string[] = [];
 async function runPass(pass: number): Promise<void> {
   const first = rows.length;
   if (want("typing")) for (const n of plan.typingN) await typingLike("typing", n);
+  // Typing in suggesting mode (ADR 027): the same writers as commenters, every keystroke checked.
+  if (want("typing") || want("typing-suggest")) for (const n of plan.typingN.filter((x) => x <= 50)) await typingLike("typing-suggest", n);
   if (want("echo")) for (const n of plan.echoN) await typingLike("echo", n);
   if (want("storm")) for (const n of plan.stormN) await typingLike("storm", n);
 
@@ -211,6 +215,7 @@ if (passes > 1) console.log(`\nmedians of ${passes} passes:`);
 printTable(table);
 printTargets(table);
 if (nodes) printNodes(nodes);
+printSuggestingCost(table);
 for (const [key, lines] of Object.entries(profiles).filter(([, l]) => l.length > 0)) {
   console.log(`\nprofile of Overleg, ${key} (self time):`);
   for (const l of lines) console.log(`  ${String(l.pct).padStart(5)} %  ${String(l.selfMs).padStart(6)} ms  ${l.fn}`);
@@ -225,6 +230,7 @@ console.log(`written ${file}`);
 function printTable(all: Row[]) {
   const columns: Record<string, string[]> = {
     typing: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
+    "typing-suggest": ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerInsert", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     echo: ["p50", "p95", "p99", "max", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     storm: ["p50", "p99", "max", "within10sPct", "lossPct", "drainMs", "serverCpuPct", "usPerDelivered", "rssKb", "msgsInPerSec", "generatorCpuPct"],
     cold: ["loadMs", "syncedBeforeContent", "loadServerCpuMs", "secondMs", "reconnectMs", "reconnectServerCpuMs", "uploadedBytes", "downloadedBytes"],
@@ -232,9 +238,9 @@ function printTable(all: Row[]) {
     idle: ["rssKb", "heapUsedKb", "heapTotalKb", "startMs"],
   };
   // Lower is better for these; the ratio column is Overleg / peer.
-  const ratioOf: Record<string, string> = { typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection", idle: "rssKb" };
+  const ratioOf: Record<string, string> = { "typing-suggest": "p99", typing: "p99", echo: "p99", storm: "p99", cold: "loadMs", memory: "kbPerSection", idle: "rssKb" };
   console.log("");
-  for (const scenario of ["typing", "echo", "storm", "cold", "memory", "idle"]) {
+  for (const scenario of ["typing", "typing-suggest", "echo", "storm", "cold", "memory", "idle"]) {
     const group = all.filter((r) => r.scenario === scenario);
     if (!group.length) continue;
     const cols = columns[scenario];
@@ -276,4 +282,15 @@ function printTable(all: Row[]) {
   }
   const m = machine();
   console.log(`machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, load now ${m.loadavg.join(" ")}`);
+}
+
+/** Overleg's server CPU per keystroke, suggesting against editing, at each N both ran (target: at most 3×). */
+function printSuggestingCost(all: Row[]) {
+  for (const r of all.filter((x) => x.scenario === "typing-suggest" && x.server === "overleg")) {
+    const editing = all.find((x) => x.scenario === "typing" && x.server === "overleg" && x.n === r.n)?.metrics;
+    const s = Number(r.metrics.usPerInsert);
+    const e = Number(editing?.usPerInsert);
+    if (!editing || !Number.isFinite(s) || !Number.isFinite(e)) continue;
+    console.log(`suggesting N=${r.n}: server ${s} µs per keystroke, editing ${e} µs: ${(s / e).toFixed(2)}× (target ≤ 3×)${r.metrics.closedClients ? `, ${r.metrics.closedClients} clients closed` : ""}`);
+  }
 }

@@ -13,6 +13,8 @@ import { parseEnv } from "../../server/env";
 import { createLogger } from "../../server/log";
 
 export const BENCH_PERSON = "lead@ez.example";
+/** A commenter of the bench workspace (the demo's first): the suggesting typist. */
+export const BENCH_SUGGESTER = "expert@fme.example";
 
 export const benchDir = mkdtempSync(join(tmpdir(), "overleg-bench-"));
 

@@ -1,7 +1,8 @@
 /** Starting each server under test fresh, and what the load generator needs to reach it. */
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import type { ServerKind, Target } from "./client";
-import { BENCH_PERSON, freshOverlegDatabase } from "./overleg-db";
+import type { SuggestionAuthor } from "../../app/shared/suggestions";
+import { BENCH_PERSON, BENCH_SUGGESTER, freshOverlegDatabase } from "./overleg-db";
 import { freePort, spawnServer, type ServerChild } from "./proc";
 
 export const SERVER_KINDS: ServerKind[] = ["overleg", "y-websocket", "hocuspocus"];
@@ -13,6 +14,8 @@ export interface Running {
   doc(i: number): string;
   /** Overleg: the database URL it serves (to restart it on the same data). */
   databaseUrl?: string;
+  /** Overleg: a commenter's session and identity, for writers who may only suggest. */
+  suggest?: { headers: Record<string, string>; author: SuggestionAuthor };
 }
 
 export interface StartOptions {
@@ -28,11 +31,11 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
-async function signIn(url: string): Promise<string> {
+async function signIn(url: string, email = BENCH_PERSON): Promise<string> {
   const res = await fetch(`${url}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ email: BENCH_PERSON, password: DEMO_PASSWORD }),
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
   });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   return res.headers
@@ -53,10 +56,12 @@ export async function startTarget(kind: ServerKind, options: StartOptions): Prom
     try {
       const cookie = await signIn(child.info.url);
       const sections = child.info.sections as string[];
+      const author = child.info.suggester as SuggestionAuthor | null;
       return {
         target: { kind, url: child.info.url, headers: { cookie } },
         child,
         databaseUrl,
+        suggest: author ? { headers: { cookie: await signIn(child.info.url, BENCH_SUGGESTER) }, author } : undefined,
         doc: (i) => {
           if (i >= sections.length) throw new Error(`the bench database has only ${sections.length} sections`);
           return sections[i];

@@ -6,7 +6,9 @@
 import { LiteClient, openAll, scanMarkers, type Target } from "../lib/client";
 import type { ServerChild } from "../lib/proc";
 import { cpuMeter, Histogram, round, sleep } from "../lib/stats";
-import { Writer } from "../lib/writer";
+import * as Y from "yjs";
+import type { SuggestionAuthor } from "../../app/shared/suggestions";
+import { Writer, type Suggesting } from "../lib/writer";
 
 export interface TypingOptions {
   readers: number;
@@ -21,6 +23,12 @@ export interface TypingOptions {
   targetOf?: (i: number) => Target;
   /** Called when the measured interval starts and when it ends (to meter other processes over it). */
   measured?: { start(): Promise<void>; stop(): Promise<void> };
+  /**
+   * The writers suggest (Overleg only): they connect as this commenter and type into paragraphs an
+   * editor (the target's person) wrote before the run, each insert an insertion mark in their name,
+   * so that the server runs its suggestion check (ADR 027) on every keystroke.
+   */
+  suggest?: { headers: Record<string, string>; author: SuggestionAuthor };
 }
 
 export interface TypingResult {
@@ -37,6 +45,8 @@ export interface TypingResult {
   drainMs: number;
   serverCpuMs: number;
   serverCpuPct: number;
+  /** Server CPU per keystroke (insert), in µs. */
+  usPerInsert: number;
   rssKb: number;
   msgsInPerSec: number;
   msgsOutPerSec: number;
@@ -92,8 +102,11 @@ export async function runTyping(target: Target, docName: string, server: ServerC
     };
   };
   const clientOf: LiteClient[] = [];
+  const base = o.suggest ? await writeParagraphs(target, docName, o.writers) : null;
   for (let i = 0; i < o.writers; i++) {
-    const w = new Writer(o.targetOf?.(i) ?? target, docName, handlersFor(i));
+    const suggesting: Suggesting | undefined = o.suggest && base ? { author: o.suggest.author, base, paragraph: i } : undefined;
+    const server = o.targetOf?.(i) ?? target;
+    const w = new Writer(o.suggest ? { ...server, headers: o.suggest.headers } : server, docName, handlersFor(i), suggesting);
     writers.push(w);
     clients.push(w.client);
     clientOf[i] = w.client;
@@ -170,6 +183,7 @@ export async function runTyping(target: Target, docName: string, server: ServerC
       drainMs: round(delivered === expected ? Math.max(0, lastDelivery - lastSend) : t1 - lastSend, 0),
       serverCpuMs: round(serverCpuMs, 0),
       serverCpuPct: round((serverCpuMs / (t1 - t0)) * 100, 1),
+      usPerInsert: round(nextId ? (serverCpuMs * 1000) / nextId : Number.NaN, 1),
       rssKb,
       msgsInPerSec: round(received / wallS, 0),
       msgsOutPerSec: round(sent / wallS, 0),
@@ -183,5 +197,43 @@ export async function runTyping(target: Target, docName: string, server: ServerC
     for (const w of writers) w.destroy();
     for (const c of clients) c.close();
     await sleep(200);
+  }
+}
+
+/**
+ * An editor (the target's person) writes `count` paragraphs into the section, one for each suggesting
+ * writer, and the server has stored them (its answer to a second client's sync holds them) before the
+ * writers open. Returns the update, which each writer applies to its own document.
+ */
+async function writeParagraphs(target: Target, docName: string, count: number): Promise<Uint8Array> {
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment("default");
+  fragment.insert(
+    0,
+    Array.from({ length: count }, (_, i) => {
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText(`Schrijver ${i}: `)]);
+      return paragraph;
+    }),
+  );
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  const editor = new LiteClient(target, docName, {});
+  await openAll([editor]);
+  editor.sendUpdate(update);
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const probe = new Y.Doc();
+      const check = new LiteClient(target, docName, { onUpdate: (u) => Y.applyUpdate(probe, u) });
+      await openAll([check]); // resolves after the server's answer, which the probe applied
+      check.close();
+      const stored = probe.getXmlFragment("default").length >= count;
+      probe.destroy();
+      if (stored) return update;
+      await sleep(50);
+    }
+    throw new Error("the editor's paragraphs did not reach the server");
+  } finally {
+    editor.close();
   }
 }

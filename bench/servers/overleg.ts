@@ -11,11 +11,12 @@ import "./gc";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { dirname } from "node:path";
-import { like } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { openDatabase } from "../../db/index";
 import { startServer } from "../../server/app";
 import { parseEnv } from "../../server/env";
 import { createLogger } from "../../server/log";
+import { BENCH_SUGGESTER } from "../lib/overleg-db";
 
 const env = parseEnv({
   ...process.env,
@@ -49,7 +50,15 @@ if (session) {
   await session.post("Profiler.enable");
   await session.post("Profiler.start");
 }
-process.stdout.write(`ready ${JSON.stringify({ url: server.url, sections })}\n`);
+// The suggesting typist (bench/lib/servers.ts): a commenter of the bench sections, and the identity
+// its insertion marks must carry (the server checks them against the session, ADR 027).
+const [person] = await db
+  .select({ userId: t.user.id, organisationId: t.user.organisationId, name: t.user.name, organisation: t.organisations.shortCode })
+  .from(t.user)
+  .leftJoin(t.organisations, eq(t.organisations.id, t.user.organisationId))
+  .where(eq(t.user.email, BENCH_SUGGESTER));
+const suggester = person ? { ...person, organisation: person.organisation ?? null } : null;
+process.stdout.write(`ready ${JSON.stringify({ url: server.url, sections, suggester })}\n`);
 
 async function writeProfile() {
   if (!session || !profileFile) return;

@@ -7,9 +7,16 @@ import * as Y from "yjs";
 import type { Connection } from "./connection";
 import { updateFrame } from "./protocol";
 
-/** Updates received in one tick, with their senders. */
 /** One tick's accepted updates; `claims`, the client ids an update uses first (ADR 028). */
-export type Batch = { connection: Connection; update: Uint8Array; claims?: { clientId: number; existing: boolean }[] }[];
+/**
+ * One tick's accepted updates; `claims`, the client ids an update uses first (ADR 028); `repair`, the
+ * server's own change set right after its connection's update (suggestion-check.ts): sent to everyone,
+ * that connection too.
+ */
+export type Batch = { connection: Connection; update: Uint8Array; claims?: { clientId: number; existing: boolean }[]; repair?: true }[];
+
+/** The sender of the server's own changes in a tick (no connection: everyone gets them). */
+const SERVER_PART = Symbol("server part");
 
 /** Runs `send` with the sockets of `connections` corked: what it sends to one of them leaves in one write. */
 export function corked(connections: Iterable<Connection> | null, send: () => void): void {
@@ -32,11 +39,12 @@ export function corked(connections: Iterable<Connection> | null, send: () => voi
  */
 export function sendTick(connections: Set<Connection>, merged: Uint8Array, batch: Batch): void {
   if (connections.size === 0) return;
-  const bySender = new Map<Connection, Uint8Array[]>();
+  const bySender = new Map<Connection | typeof SERVER_PART, Uint8Array[]>();
   for (const b of batch) {
-    const list = bySender.get(b.connection);
+    const sender = b.repair ? SERVER_PART : b.connection;
+    const list = bySender.get(sender);
     if (list) list.push(b.update);
-    else bySender.set(b.connection, [b.update]);
+    else bySender.set(sender, [b.update]);
   }
   const leaves = [...bySender.values()].map((u) => (u.length === 1 ? u[0] : Y.mergeUpdates(u)));
   const merges = new Map<string, Uint8Array>();
@@ -51,7 +59,9 @@ export function sendTick(connections: Set<Connection>, merged: Uint8Array, batch
     return u;
   };
   let frame: Uint8Array | null = null;
-  sendToOthers(connections, [...bySender.keys()], (lo, hi) => updateFrame(updateOf(lo, hi)), () => (frame ??= updateFrame(merged)), (c, f) => c.send(f));
+  sendToOthers<Connection | typeof SERVER_PART>(connections, [...bySender.keys()], (lo, hi) => updateFrame(updateOf(lo, hi)), () => (frame ??= updateFrame(merged)), (c, f) => {
+    if (c !== SERVER_PART) c.send(f);
+  });
 }
 
 /**

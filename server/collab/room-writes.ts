@@ -140,6 +140,16 @@ export class RoomWrites {
     for (const c of claims) this.claimed.set(c.clientId, connection.actor.id);
     this.batch.push(claims.length ? { connection, update, claims } : { connection, update });
     this.pendingBytes += update.byteLength;
+    // Marks the update changed only through changes its writer could not have seen yet (another
+    // person's accept, reject or suggestion at the same moment) are set right by the server's own
+    // change, stored, applied and sent together with the update (suggestion-check.ts): nothing ever
+    // reads as done in someone else's name, and the writer's words are kept.
+    const repair = this.guard.repair;
+    if (repair) {
+      this.options.log.info("a suggestion crossed a concurrent change; its marks are set right", { ...connection.who, bytes: repair.byteLength });
+      this.batch.push({ connection, update: repair, repair: true });
+      this.pendingBytes += repair.byteLength;
+    }
     this.queueFlush();
   }
 

@@ -17,7 +17,7 @@ import type { ContentMatch, Mark, NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { checkContent, documentSchema, elementAttrs, elementToNode, MAX_DEPTH, nodeTypeOf, SchemaViolation, textNodes } from "../document-schema";
-import { suggestionProblem, type Writer } from "./suggestion-check";
+import { applyRepairs, suggestionProblem, type Repair, type Writer } from "./suggestion-check";
 
 /** Any shared type (their event types differ). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +31,13 @@ export class SchemaGuard {
   /** Who wrote the update being checked (suggestion mode, ADR 027), and what its check found. */
   private writer: Writer | null = null;
   private suggestion: string | null | undefined = undefined;
+  private repairs: Repair[] = [];
+  /**
+   * The server's own change that sets right what the last update that passed changed only through
+   * changes its writer could not have seen (suggestion-check.ts), already in the copy; it must be
+   * stored and sent right after that update. Null almost always.
+   */
+  repair: Uint8Array | null = null;
 
   /**
    * @param base the room's document (as stored and applied)
@@ -39,6 +46,8 @@ export class SchemaGuard {
   constructor(
     private readonly base: Y.Doc,
     private readonly pending: () => Uint8Array[],
+    /** The copy's client id, which its repairs are written with (random unless given: tests fix it to replay a case). */
+    private readonly clientID?: number,
   ) {}
 
   /**
@@ -52,6 +61,8 @@ export class SchemaGuard {
     this.changes = [];
     this.writer = writer ?? null;
     this.suggestion = undefined;
+    this.repairs = [];
+    this.repair = null;
     const complete = scratch.store.pendingStructs === null && scratch.store.pendingDs === null;
     let problem: string | { suggestion: string } | null;
     try {
@@ -68,7 +79,24 @@ export class SchemaGuard {
     this.writer = null;
     this.suggestion = undefined;
     if (problem) this.drop();
+    else if (this.repairs.length > 0) this.repair = this.applyRepairs();
+    this.repairs = [];
     return problem;
+  }
+
+  /** Makes the pending repairs on the copy, as the server's own change: its update, or null when none was needed. */
+  private applyRepairs(): Uint8Array | null {
+    const scratch = this.scratch!;
+    let update: Uint8Array | null = null;
+    const take = (u: Uint8Array) => (update = u);
+    scratch.on("update", take);
+    try {
+      applyRepairs(scratch, this.repairs);
+    } finally {
+      scratch.off("update", take);
+      this.changes = [];
+    }
+    return update;
   }
 
   /** A change that reached the room's document some other way (another node, the server). */
@@ -91,6 +119,7 @@ export class SchemaGuard {
 
   private build(): Y.Doc {
     const scratch = new Y.Doc({ gc: this.base.gc });
+    if (this.clientID !== undefined) scratch.clientID = this.clientID;
     // Before anything is applied: items under the root name `default` then belong to a Y.XmlFragment.
     this.fragment = scratch.getXmlFragment(FRAGMENT);
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.base));
@@ -98,7 +127,7 @@ export class SchemaGuard {
     scratch.on("afterTransaction", (tr: Y.Transaction) => {
       // The update's own transaction (not Yjs's formatting cleanup after it), before deleted content is
       // collected: the suggestion rules need the text that was deleted.
-      if (this.writer && this.suggestion === undefined) this.suggestion = suggestionProblem(tr, this.writer);
+      if (this.writer && this.suggestion === undefined) this.suggestion = suggestionProblem(tr, this.writer, this.repairs);
       if (tr.changed.size > 0) this.changes.push({ changed: tr.changed, before: tr.beforeState });
     });
     this.scratch = scratch;

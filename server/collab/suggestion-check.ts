@@ -36,7 +36,7 @@ type Attrs = Map<string, unknown>;
 const SUGGESTION_KEYS = new Set([INSERTION, DELETION]);
 
 /** Why the transaction `tr` (one update applied to the scratch copy) is not allowed to `writer`, or null. */
-export function suggestionProblem(tr: Y.Transaction, writer: Writer): string | null {
+export function suggestionProblem(tr: Y.Transaction, writer: Writer, repairs?: Repair[]): string | null {
   const before = tr.beforeState;
   const isNew = (item: Y.Item) => item.id.clock >= (before.get(item.id.client) ?? 0);
   const texts = new Set<Y.XmlText>();
@@ -81,37 +81,143 @@ export function suggestionProblem(tr: Y.Transaction, writer: Writer): string | n
   });
   if (problem) return problem;
 
+  const pending: Repair[] = [];
   for (const text of texts) {
     // Run by run first (cheap, and enough for a keystroke); when that finds a problem, the text as a
     // whole decides: Yjs may have put a new character where an equal one was and moved the marks
     // (y-prosemirror writes a change as a plain-text diff, then formats the runs), which looks like a
     // change to someone's mark but reads exactly as what the person did.
-    problem = walk(text, tr, writer, isNew);
-    if (problem && !sameReading(text, tr, writer, isNew)) return problem;
+    if (!walk(text, tr, writer, isNew, null) || sameReading(text, tr, writer, isNew)) continue;
+    // Then run by run again, telling what the update did from what it could not have seen.
+    const findings: Finding[] = [];
+    walk(text, tr, writer, isNew, findings);
+    const explicit = findings.find((f) => f.explicit);
+    if (explicit) return explicit.problem;
+    for (const f of findings) pending.push(...f.repairs);
   }
+  repairs?.push(...pending);
   return null;
 }
 
+/**
+ * A change the server makes to the text right after accepting an update: an attribute of some
+ * characters set back to what the rules allow (see `suggestionProblem`).
+ */
+export interface Repair {
+  /** The first character (its Yjs id) and how many from it. */
+  client: number;
+  clock: number;
+  length: number;
+  key: string;
+  /** The value the update left on them: the repair skips characters whose value changed since. */
+  found: unknown;
+  /** The value they get (null: none). */
+  value: unknown;
+}
+
+/** A run of characters the rules do not allow as it reads after the update. */
+interface Finding {
+  problem: string;
+  /** Made by the update's own format items (refused), not by changes it could not have seen (repaired). */
+  explicit: boolean;
+  repairs: Repair[];
+}
+
 /** One walk along `text`'s items, checking each run of characters the update may have changed. */
-function walk(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: Y.Item) => boolean): string | null {
+function walk(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: (item: Y.Item) => boolean, findings: Finding[] | null): string | null {
   const before: Attrs = new Map();
   const after: Attrs = new Map();
+  // For each attribute, the format item its value after comes from, and the update's first one.
+  const source = new Map<string, Y.Item>();
+  const sourceBefore = new Map<string, Y.Item>();
+  const opening = new Map<string, Y.Item>();
+  let first: string | null = null;
+  let mine: { value: unknown } | null = null;
   for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
     const fresh = isNew(n);
     const aliveAfter = !n.deleted;
     const aliveBefore = !fresh && (aliveAfter || Y.isDeleted(tr.deleteSet, n.id));
     if (n.content instanceof Y.ContentFormat) {
       const { key, value } = n.content;
-      if (aliveBefore) setAttr(before, key, value);
-      if (aliveAfter) setAttr(after, key, value);
+      if (aliveBefore) {
+        setAttr(before, key, value);
+        if (findings) sourceBefore.set(key, n);
+      }
+      if (aliveAfter) {
+        setAttr(after, key, value);
+        if (findings) {
+          source.set(key, n);
+          if (fresh && !opening.has(key)) opening.set(key, n);
+        }
+      }
       continue;
     }
     if (!n.countable || (!aliveBefore && !aliveAfter)) continue;
     // Kept characters too: a format around them may have changed what they carry.
     const problem = checkRun(aliveBefore ? before : null, aliveAfter ? after : null, writer);
-    if (problem) return problem;
+    if (!problem) continue;
+    if (!findings) return problem;
+    first ??= problem;
+    if (mine === null) mine = { value: ownInsertion(text, writer, isNew) }; // once per text, only when needed
+    findings.push(classify(n, problem, aliveBefore ? before : null, aliveAfter ? after : null, writer, isNew, source, sourceBefore, opening, mine.value));
   }
-  return null;
+  return first;
+}
+
+/** The first insertion mark in `writer`'s name that the update wrote in `text`, if any. */
+function ownInsertion(text: Y.XmlText, writer: Writer, isNew: (item: Y.Item) => boolean): unknown {
+  for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
+    if (n.content instanceof Y.ContentFormat && n.content.key === INSERTION && isNew(n) && own(n.content.value, writer)) return n.content.value;
+  }
+  return undefined;
+}
+
+/**
+ * Why a run reads as it does: refused when the update's own first format item of an attribute put a
+ * value there that the rules do not allow, when it deleted someone else's suggestion mark (the
+ * format item the value before came from) where only suggesting is allowed, or when it deleted the
+ * characters; otherwise the
+ * value came from a change the update could not have seen (another person's concurrent accept, reject
+ * or suggestion, which Yjs merges by position): the character inherited a concurrent format, or a
+ * format the update wrote to close its own run (restoring the value its writer saw) landed over
+ * someone's concurrent change. The run is then accepted as the writer meant it and repaired.
+ */
+function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, writer: Writer, isNew: (item: Y.Item) => boolean, source: Map<string, Y.Item>, sourceBefore: Map<string, Y.Item>, opening: Map<string, Y.Item>, ownInsertion: unknown): Finding {
+  const refused: Finding = { problem, explicit: true, repairs: [] };
+  if (!a) return refused;
+  const repairs: Repair[] = [];
+  const keys = new Set<string>([...SUGGESTION_KEYS, ...(b?.keys() ?? []), ...a.keys()]);
+  for (const key of keys) {
+    const was = b ? b.get(key) : undefined;
+    const is = a.get(key);
+    let want: unknown;
+    if (!SUGGESTION_KEYS.has(key)) {
+      if (!writer.onlySuggest || !b || same(was, is)) continue;
+      want = was ?? null;
+    } else if (!writer.onlySuggest) {
+      if (is === undefined || (b && same(was, is)) || own(is, writer)) continue;
+      want = b ? was ?? null : null;
+    } else if (key === INSERTION) {
+      if (b ? same(was, is) : own(is, writer)) continue;
+      // New text that does not carry the person's insertion mark here, though the update marks its
+      // own new text as theirs elsewhere: it gets that mark (it is theirs whatever it reads as).
+      if (!b && ownInsertion === undefined) return refused;
+      want = b ? was ?? null : ownInsertion;
+    } else {
+      // A deletion mark: one's own may come and go, someone else's may be replaced by one's own.
+      const foreign = (v: unknown) => v !== undefined && !own(v, writer);
+      if (b ? same(was, is) || !(foreign(is) || (foreign(was) && is === undefined)) : !foreign(is)) continue;
+      want = b ? was ?? null : null;
+    }
+    // The update's own first format of the attribute; or, from a person who may only suggest, its
+    // deleting someone else's suggestion mark (accepting or rejecting it).
+    const from = source.get(key);
+    if (from && isNew(from) && opening.get(key) === from) return refused;
+    const gone = b && writer.onlySuggest && SUGGESTION_KEYS.has(key) ? sourceBefore.get(key) : undefined;
+    if (gone?.deleted && (gone.content as Y.ContentFormat).value && !own((gone.content as Y.ContentFormat).value, writer)) return refused;
+    repairs.push({ client: n.id.client, clock: n.id.clock, length: n.length, key, found: is ?? null, value: want });
+  }
+  return repairs.length ? { problem, explicit: false, repairs } : refused;
 }
 
 function setAttr(attrs: Attrs, key: string, value: unknown): void {
@@ -270,4 +376,48 @@ function subsequence(part: string, whole: string): boolean {
     j += c.length;
   }
   return true;
+}
+
+/**
+ * Sets right what `repairs` name, in one transaction on `doc` (the server's change after the update
+ * that needed them): each run of characters still carrying the value the update left gets the value
+ * the rules allow; characters deleted or changed since are left as they are.
+ */
+export function applyRepairs(doc: Y.Doc, repairs: readonly Repair[]): void {
+  const byText = new Map<Y.XmlText, Repair[]>();
+  for (const r of repairs) {
+    let item: Y.Item | Y.GC;
+    try {
+      item = Y.getItem(doc.store, Y.createID(r.client, r.clock));
+    } catch {
+      continue; // not in this document (yet)
+    }
+    if (!(item instanceof Y.Item) || !(item.parent instanceof Y.XmlText)) continue;
+    const list = byText.get(item.parent);
+    if (list) list.push(r);
+    else byText.set(item.parent, [r]);
+  }
+  if (byText.size === 0) return;
+  doc.transact(() => {
+    for (const [text, list] of byText) {
+      const formats: [number, number, string, unknown][] = [];
+      const attrs: Attrs = new Map();
+      let index = 0;
+      for (let n = (text as unknown as { _start: Y.Item | null })._start; n !== null; n = n.right as Y.Item | null) {
+        if (n.content instanceof Y.ContentFormat) {
+          if (!n.deleted) setAttr(attrs, n.content.key, n.content.value);
+          continue;
+        }
+        if (!n.countable || n.deleted) continue;
+        for (const r of list) {
+          if (n.id.client !== r.client) continue;
+          const from = Math.max(n.id.clock, r.clock);
+          const to = Math.min(n.id.clock + n.length, r.clock + r.length);
+          if (from < to && same(attrs.get(r.key) ?? null, r.found)) formats.push([index + from - n.id.clock, to - from, r.key, r.value]);
+        }
+        index += n.length;
+      }
+      for (const [at, length, key, value] of formats) text.format(at, length, { [key]: value });
+    }
+  });
 }

@@ -2,7 +2,8 @@
  * Suggestion mode as the collab server enforces it (ADR 027), over the stock y-websocket provider on a
  * real server: a commenter (a partner country) may send changes, but only suggestions in their own
  * name; a direct edit, a forged author, or an accept sent by them is refused (closed, nothing stored
- * or sent). An editor may do anything but suggest in someone else's name.
+ * or sent). An editor may do anything but suggest in someone else's name. A suggestion that crosses
+ * someone's change to the same marks is kept, and the marks are set right (ADR 038).
  */
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
@@ -54,6 +55,15 @@ function firstText(doc: Y.Doc): Y.XmlText {
 
 /** The characters of a text (its toString is XML). */
 const plain = (t: Y.XmlText) => (t.toDelta() as { insert: string }[]).map((d) => d.insert).join("");
+
+/** The deletion marks (or none) of the `length` characters from `from` in `doc`'s first text. */
+function deletionsOf(doc: Y.Doc, from: number, length: number): (SuggestionAttrs | undefined)[] {
+  const out: (SuggestionAttrs | undefined)[] = [];
+  for (const d of firstText(doc).toDelta() as { insert: string; attributes?: Record<string, SuggestionAttrs> }[]) {
+    for (let i = 0; i < d.insert.length; i++) out.push(d.attributes?.[DELETION]);
+  }
+  return out.slice(from, from + length);
+}
 
 /** Where `word` starts in the first text of `of`. */
 function at(of: Y.Doc | Y.XmlText, word: string): number {
@@ -171,6 +181,37 @@ describe("suggestion mode on the collab server", () => {
 
     await refused(LEAD, sectionId, (t) => t.insert(at(t, "waardeketens"), "namens België ", { [INSERTION]: mark(PARTNER) }), watcher);
     await refused(LEAD, sectionId, (t) => t.format(at(t, "waardeketens"), 5, { [DELETION]: mark(PARTNER) }), watcher);
+  });
+
+  it("keeps a partner's suggestion made at the same moment as the lead's over the same words, and the lead's mark where the partner's ends", async () => {
+    const sectionId = sections[0];
+    const lead = await open(LEAD, sectionId);
+    const partner = await open(PARTNER, sectionId);
+    const from = at(lead.doc, "landsgrenzen");
+    // The partner's change is written on what they had before the lead's reached them.
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, Y.encodeStateAsUpdate(partner.doc));
+    const theirs = mark(LEAD);
+    firstText(lead.doc).format(from, 4, { [DELETION]: theirs });
+    const marked = (doc: Y.Doc) => deletionsOf(doc, from, 4).map((d) => d?.id);
+    await until(onDocUpdate(partner.doc), () => marked(partner.doc).every((id) => id === theirs.id), "the lead's suggestion");
+    const before = Y.encodeStateVector(seen);
+    firstText(seen).format(from, 1, { [DELETION]: mark(PARTNER) });
+    // It reaches the server through the partner's connection, after the lead's: it closes its run with
+    // "no deletion" over the lead's next three characters, which the server sets right.
+    Y.applyUpdate(partner.doc, Y.encodeStateAsUpdate(seen, before));
+    const leadsLastThree = (doc: Y.Doc) => marked(doc).slice(1).every((id) => id === theirs.id);
+    // The lead gets the partner's change and the server's in one update; the partner gets the server's.
+    await until(onDocUpdate(lead.doc), () => lead.doc.store.clients.has(seen.clientID), "the partner's suggestion to reach the lead");
+    expect(leadsLastThree(lead.doc)).toBe(true);
+    expect(marked(lead.doc)[0]).toBeDefined();
+    await until(onDocUpdate(partner.doc), () => leadsLastThree(partner.doc), "the partner to see the lead's mark kept");
+    expect(marked(partner.doc)).toEqual(marked(lead.doc));
+    expect(partner.closes).toEqual([]);
+    expect([theirs.userId, people.get(PARTNER)!.userId]).toContain(deletionsOf(lead.doc, from, 1)[0]?.userId);
+    await server.collab.flush();
+    const stored = await loadStoredDoc(server.database, sectionId);
+    expect(marked(stored).slice(1)).toEqual([theirs.id, theirs.id, theirs.id]);
   });
 
   it("tells a suggesting commenter at once when the section is locked, and takes no suggestion after", async () => {
