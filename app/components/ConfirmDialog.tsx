@@ -88,7 +88,7 @@ export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptio
   };
 
   const dialog = (
-    <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={`${id}-confirm-title`} aria-describedby={`${id}-confirm-body`} data-confirm={id}>
+    <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={`${id}-confirm-title`} aria-describedby={`${id}-confirm-body`} data-confirm-dialog={id}>
       <h2 id={`${id}-confirm-title`}>{title}</h2>
       <div id={`${id}-confirm-body`} className="confirm-dialog__body">
         {body}
