@@ -9,6 +9,10 @@
  *   const confirm = useConfirmDialog({ id: "signoff", title, body, confirmLabel });
  *   <Form method="post" onSubmit={confirm.onSubmit}>…</Form>
  *   {confirm.dialog}
+ *
+ * An action that is no form submit (a button that calls the server itself) asks the same way:
+ *
+ *   <button onClick={() => confirm.ask(() => remove(id))}>…</button>
  */
 import { useCallback, useEffect, useRef, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -25,7 +29,7 @@ export interface ConfirmOptions {
 export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptions) {
   const { t } = useTranslation();
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const pending = useRef<{ form: HTMLFormElement; submitter: HTMLElement | null } | null>(null);
+  const pending = useRef<{ form: HTMLFormElement; submitter: HTMLElement | null } | { action: () => void; opener: HTMLElement | null } | null>(null);
   const confirmed = useRef(false);
 
   /** The form's onSubmit; `then` is the form's own handler (validation, a fetcher's submit), run once confirmed. */
@@ -43,12 +47,26 @@ export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptio
     dialog.querySelector<HTMLButtonElement>("[data-confirm-cancel]")?.focus();
   }, []);
 
+  /** Asks before `action` (run only when confirmed); the focus goes back to what had it (the button that asked). */
+  const ask = useCallback((action: () => void) => {
+    const dialog = dialogRef.current;
+    if (!dialog || typeof dialog.showModal !== "function") {
+      // A browser without modal dialogs acts at once, as a form submits without JavaScript.
+      action();
+      return;
+    }
+    pending.current = { action, opener: document.activeElement instanceof HTMLElement ? document.activeElement : null };
+    dialog.showModal();
+    dialog.querySelector<HTMLButtonElement>("[data-confirm-cancel]")?.focus();
+  }, []);
+
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
     // Escape, Cancel or Confirm: the focus goes back to the button that asked.
     const onClose = () => {
-      const back = pending.current?.submitter ?? pending.current?.form.querySelector<HTMLElement>("[type=submit]");
+      const target = pending.current;
+      const back = !target ? null : "action" in target ? target.opener : (target.submitter ?? target.form.querySelector<HTMLElement>("[type=submit]"));
       if (back && back.isConnected) back.focus();
     };
     dialog.addEventListener("close", onClose);
@@ -59,6 +77,10 @@ export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptio
   const confirm = () => {
     const target = pending.current;
     dialogRef.current?.close();
+    if (target && "action" in target) {
+      target.action();
+      return;
+    }
     if (!target || !target.form.isConnected) return;
     confirmed.current = true;
     const submitter = target.submitter instanceof HTMLButtonElement || target.submitter instanceof HTMLInputElement ? target.submitter : undefined;
@@ -66,7 +88,7 @@ export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptio
   };
 
   const dialog = (
-    <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={`${id}-confirm-title`} aria-describedby={`${id}-confirm-body`} data-confirm={id}>
+    <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={`${id}-confirm-title`} aria-describedby={`${id}-confirm-body`} data-confirm-dialog={id}>
       <h2 id={`${id}-confirm-title`}>{title}</h2>
       <div id={`${id}-confirm-body`} className="confirm-dialog__body">
         {body}
@@ -81,5 +103,5 @@ export function useConfirmDialog({ id, title, body, confirmLabel }: ConfirmOptio
       </div>
     </dialog>
   );
-  return { onSubmit, dialog };
+  return { onSubmit, ask, dialog };
 }

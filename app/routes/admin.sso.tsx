@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { useConfirmDialog } from "~/components/ConfirmDialog";
 import { BAD_REQUEST, describeIssues } from "../../server/errors";
 import { removeSsoProvider } from "../../server/commands/ssoProviderRemove";
 import { saveSsoProvider, SsoProviderInput } from "../../server/commands/ssoProviderSave";
@@ -168,6 +169,30 @@ function ProviderForm({ provider, result }: { provider: Provider | null; result:
   );
 }
 
+/** Removing a provider asks first, in the shared dialog that says what happens. */
+function RemoveProvider({ provider, busy }: { provider: { id: string; name: string }; busy: boolean }) {
+  const { t } = useTranslation("identity");
+  const confirm = useConfirmDialog({
+    id: `sso-remove-${provider.id}`,
+    title: t("sso.admin.removeTitle", { name: provider.name }),
+    body: <p>{t("sso.admin.removeBody", { name: provider.name })}</p>,
+    confirmLabel: t("sso.admin.remove"),
+  });
+  return (
+    <>
+      <Form method="post" onSubmit={confirm.onSubmit}>
+        <input type="hidden" name="intent" value="remove" />
+        <input type="hidden" name="id" value={provider.id} />
+        <button type="submit" className="button button--quiet" disabled={busy}>
+          {t("sso.admin.remove")}
+          <span className="visually-hidden"> {provider.name}</span>
+        </button>
+      </Form>
+      {confirm.dialog}
+    </>
+  );
+}
+
 export default function SsoAdmin() {
   const { organisations, providers, callbackUrl, unresolved } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
@@ -220,19 +245,7 @@ export default function SsoAdmin() {
               <strong>{p.name}</strong> — {orgName(p.organisationId)} · {p.domains.join(", ")} {p.enabled ? null : <span className="muted">({t("sso.admin.off")})</span>}
             </p>
             <ProviderForm provider={p} result={result} />
-            <Form
-              method="post"
-              onSubmit={(event) => {
-                if (!window.confirm(t("sso.admin.removeConfirm", { name: p.name }))) event.preventDefault();
-              }}
-            >
-              <input type="hidden" name="intent" value="remove" />
-              <input type="hidden" name="id" value={p.id} />
-              <button type="submit" className="button button--quiet" disabled={busy}>
-                {t("sso.admin.remove")}
-                <span className="visually-hidden"> {p.name}</span>
-              </button>
-            </Form>
+            <RemoveProvider provider={p} busy={busy} />
           </div>
         ))}
         <ProviderForm provider={null} result={result} />

@@ -103,9 +103,12 @@ const suggestionOf = (node: PMNode, type: MarkType): Mark | undefined => node.ma
  */
 export function suggestReplace(tr: Transaction, from: number, to: number, text: string, author: SuggestionAuthor, now = Date.now(), id?: string): number {
   const { ins, del } = markTypes(tr.doc.type.schema);
-  // Typing on next to one's own suggestion continues it: one change, one card.
-  const next = (node: PMNode | null | undefined) => node?.marks.find((m) => (m.type === ins || m.type === del) && isOwn(m.attrs, author))?.attrs.id as string | undefined;
-  const attrs: SuggestionAttrs = { id: id ?? next(tr.doc.resolve(from).nodeBefore) ?? next(tr.doc.resolve(to).nodeAfter) ?? suggestionId(), ...author, time: new Date(now).toISOString() };
+  // Typing on next to one's own suggestion continues it: one change, one card. It keeps the change's
+  // id and its time (when it was begun), so the text typed on carries the very same mark as the text
+  // before it and stays one run (one <ins>, not one element per keystroke for a screen reader to read).
+  const own = (node: PMNode | null | undefined) => node?.marks.find((m) => (m.type === ins || m.type === del) && isOwn(m.attrs, author))?.attrs as SuggestionAttrs | undefined;
+  const continued = id ? undefined : (own(tr.doc.resolve(from).nodeBefore) ?? own(tr.doc.resolve(to).nodeAfter));
+  const attrs: SuggestionAttrs = { id: id ?? continued?.id ?? suggestionId(), ...author, time: continued?.time ?? new Date(now).toISOString() };
   // Walk the range from its end, so that removing the author's own insertions keeps earlier positions.
   const parts: { from: number; to: number; own: boolean; deleted: boolean }[] = [];
   tr.doc.nodesBetween(from, to, (node, pos) => {

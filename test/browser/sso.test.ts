@@ -3,6 +3,7 @@
  * page, is offered their organisation's provider, goes through a real OpenID provider's login and
  * consent pages (`oidc-provider` on 127.0.0.1) and comes back signed in, on the page they asked for.
  * No step is blocked by Overleg's Content-Security-Policy (a form redirected to another site would be).
+ * The admin removes the provider through the shared confirmation dialog, by keyboard.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -13,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { Jar } from "../support/browser-less";
 import { startTestServer, type TestServer } from "../support/server";
-import { launchChromium, type LaunchedBrowser } from "./support/browser";
+import { seriousViolations } from "./support/axe";
+import { launchChromium, watchProblems, type LaunchedBrowser } from "./support/browser";
+import { tabTo } from "./support/keyboard";
 
 let server: TestServer;
 let idp: Server;
@@ -86,5 +89,45 @@ describe("single sign-on in the browser", () => {
     expect(await page.locator(".app-header__org").innerText()).toBe("Ministerie van Economische Zaken");
     const overlegProblems = browser.problems().filter((p) => p.includes(server.url));
     expect(overlegProblems).toEqual([]);
+  });
+
+  it("removing a provider asks first in the shared dialog, by keyboard: Escape keeps it, confirming removes it", async () => {
+    // The same browser, signed out of the first test's session.
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    try {
+      const problems: string[] = [];
+      watchProblems(page, "admin", problems);
+      await page.goto(`${server.url}/sign-in?redirectTo=%2Fadmin%2Fsso`);
+      await page.getByLabel("Email address", { exact: true }).fill("admin@overleg.example");
+      await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+      await page.keyboard.press("Enter");
+      await page.waitForURL(`${server.url}/admin/sso`);
+      await page.waitForFunction(() => "__remixRouter" in window, undefined, { timeout: 30_000 });
+      const remove = page.getByRole("button", { name: "Remove Rijkspas EZ" });
+      await tabTo(page, remove);
+      await page.keyboard.press("Enter");
+      const dialog = page.getByRole("dialog", { name: "Remove the provider Rijkspas EZ?" });
+      await dialog.waitFor();
+      expect(await dialog.innerText()).toContain("no longer offered on the sign-in page");
+      expect(await dialog.innerText()).toContain("keep their accounts");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+      expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+      const providers = async () => (await server.database.db.select({ name: server.database.t.ssoProviders.name }).from(server.database.t.ssoProviders)).map((p) => p.name);
+      expect(await providers()).toContain("Rijkspas EZ");
+      // Confirmed: Enter on the dialog's own Remove button.
+      await page.keyboard.press("Enter");
+      await dialog.waitFor();
+      await tabTo(page, dialog.getByRole("button", { name: "Remove", exact: true }));
+      await page.keyboard.press("Enter");
+      await page.getByText("No providers yet.").waitFor({ timeout: 30_000 });
+      expect(await providers()).not.toContain("Rijkspas EZ");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });

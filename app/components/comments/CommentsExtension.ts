@@ -55,15 +55,21 @@ export function threadRanges(state: EditorState, threads: AnchoredThread[]): Map
 /** The anchor and quoted text of the editor's selection, or null when nothing is selected. */
 export function anchorOfSelection(editor: Editor): { anchor: Anchor; quote: string } | null {
   let { from, to } = editor.state.selection;
-  if (from === to && typeof window !== "undefined") {
-    // A read-only view may not mirror the browser's selection in its state: read it from the page.
+  const view = editor.view;
+  // While the text has the focus, what the person sees selected is the browser's selection: an editable
+  // view takes it over only at the browser's next selectionchange, which comes after a shortcut pressed
+  // right after Shift+arrow. A view without the focus, or a read-only one, may not mirror it in its
+  // state at all (then the state's selection is empty). Otherwise (a suggestion card's Reply, say)
+  // the editor's own selection is the one meant.
+  const fromPage = view.hasFocus() || from === to;
+  if (fromPage && typeof window !== "undefined") {
     const selection = window.getSelection();
-    if (selection && !selection.isCollapsed && selection.rangeCount) {
+    if (selection && selection.rangeCount) {
       const range = selection.getRangeAt(0);
-      if (editor.view.dom.contains(range.startContainer) && editor.view.dom.contains(range.endContainer)) {
+      if (view.dom.contains(range.startContainer) && view.dom.contains(range.endContainer)) {
         try {
-          from = editor.view.posAtDOM(range.startContainer, range.startOffset);
-          to = editor.view.posAtDOM(range.endContainer, range.endOffset);
+          from = view.posAtDOM(range.startContainer, range.startOffset);
+          to = view.posAtDOM(range.endContainer, range.endOffset);
         } catch {
           return null;
         }

@@ -158,6 +158,13 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
     setDraft(selected);
   }, [editor, fns, data]);
 
+  // Sent or cancelled, the new comment's box goes, and the focus goes back to the text, to the selection
+  // the comment was started on (not lost to the page, where a keyboard would start again at its top).
+  const closeDraft = useCallback(() => {
+    setDraft(null);
+    if (editor && !editor.isDestroyed) editor.commands.focus();
+  }, [editor]);
+
   // The editor's clicks and shortcut reach this column.
   useEffect(() => {
     bridge.handlers.current = { onActivate: setActive, onStart: start };
@@ -281,10 +288,10 @@ export function SectionComments({ sectionId, bridge }: { sectionId: string; brid
             submitLabel={t("composer.submit")}
             members={visibility === "organisation" ? data.members.filter((m) => m.organisationId === data.me.organisationId) : data.members}
             autoFocus
-            onCancel={() => setDraft(null)}
+            onCancel={closeDraft}
             onSubmit={async (body, mentions) => {
               const ok = await send({ intent: "create", anchor: draft.anchor, quote: draft.quote, visibility, body, mentions });
-              if (ok) setDraft(null);
+              if (ok) closeDraft();
               return ok;
             }}
           >

@@ -1,6 +1,7 @@
 /** One comment thread in the side column: what it is on, its comments and history, and what I may do. */
-import { forwardRef, useState } from "react";
+import { forwardRef, useCallback, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useConfirmDialog } from "../ConfirmDialog";
 import { formatMoment } from "../format";
 import { CommentBody } from "./CommentBody";
 import { Composer } from "./Composer";
@@ -31,10 +32,32 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
   const mentionable = thread.visibility === "organisation" ? members.filter((m) => m.organisationId === thread.organisation?.id) : members;
   const name = (c: { author: CommentView["author"] }) => c.author?.name ?? t("thread.someone");
   const quote = thread.quote.length > 80 ? `${thread.quote.slice(0, 79)}…` : thread.quote;
+  // The card, for the page's layout (the forwarded ref) and to take the focus back after a deletion.
+  const own = useRef<HTMLElement | null>(null);
+  const setRef = useCallback(
+    (el: HTMLElement | null) => {
+      own.current = el;
+      if (typeof ref === "function") ref(el);
+      else if (ref) ref.current = el;
+    },
+    [ref],
+  );
+  const deleteConfirm = useConfirmDialog({
+    id: `delete-comment-${thread.id}`,
+    title: t("thread.deleteTitle"),
+    body: <p>{t("thread.deleteBody")}</p>,
+    confirmLabel: t("thread.delete"),
+  });
+  const remove = (commentId: string) =>
+    deleteConfirm.ask(async () => {
+      // Its Delete button goes with the comment's text: the focus goes to the card, not lost to the page.
+      if (await send({ intent: "delete", commentId })) requestAnimationFrame(() => own.current?.focus());
+    });
 
   return (
     <article
-      ref={ref}
+      ref={setRef}
+      tabIndex={-1}
       className={[
         "ov-thread",
         props.active ? "ov-thread--active" : "",
@@ -123,9 +146,7 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
                     <button
                       type="button"
                       className="link-button"
-                      onClick={() => {
-                        if (window.confirm(t("thread.deleteConfirm"))) void send({ intent: "delete", commentId: c.id });
-                      }}
+                      onClick={() => remove(c.id)}
                     >
                       {t("thread.delete")}
                     </button>
@@ -197,6 +218,7 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
           ) : null}
         </Composer>
       ) : null}
+      {deleteConfirm.dialog}
     </article>
   );
 });

@@ -56,4 +56,19 @@ describe("the page's coalesced reload", () => {
     vi.advanceTimersByTime(100);
     expect(run).toHaveBeenCalledTimes(1);
   });
+
+  it("waits while the page is loading already (a form submission, a reload) and reloads once it is done", () => {
+    const revalidate = vi.fn();
+    let loading = true;
+    const page = pageReload({}, { current: revalidate }, { current: () => loading });
+    page.request();
+    vi.advanceTimersByTime(SETTLE_MS * 5);
+    expect(revalidate).not.toHaveBeenCalled();
+    loading = false;
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(revalidate).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(SETTLE_MS * 5);
+    expect(revalidate).toHaveBeenCalledTimes(1);
+    page.release();
+  });
 });
