@@ -13,7 +13,6 @@ import { sql } from "drizzle-orm";
 import { drizzle as drizzleSqlite, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
 import type pg from "pg";
-import { SqliteLogWriter } from "./log-writer";
 import { projectRoot } from "./root";
 import * as pgSchema from "./schema.pg";
 import * as sqliteSchema from "./schema.sqlite";
@@ -35,11 +34,6 @@ export interface Database {
   close(): Promise<void>;
   /** The underlying client, for the few things drizzle has no builder for. */
   sqlite?: BetterSqlite3.Database;
-  /**
-   * SQLite in a file: the thread that writes sections' update logs (ADR 042), started with the first
-   * write. Absent on PostgreSQL (its commits wait on the network, not on the event loop) and in memory.
-   */
-  logWriter?: SqliteLogWriter;
   pool?: pg.Pool;
 }
 
@@ -88,8 +82,7 @@ function cacheStatements(client: BetterSqlite3.Database, size = 500): void {
 }
 
 function openSqlite(url: string): Database {
-  const path = sqlitePath(url);
-  const client = new BetterSqlite3(path);
+  const client = new BetterSqlite3(sqlitePath(url));
   client.pragma("journal_mode = WAL");
   client.pragma("synchronous = FULL");
   client.pragma("foreign_keys = ON");
@@ -101,14 +94,12 @@ function openSqlite(url: string): Database {
   // better-sqlite3 transactions are synchronous; ours are async, so they are serialised here and
   // nested calls (found through AsyncLocalStorage) join the transaction already open.
   const inTx = new AsyncLocalStorage<true>();
-  const logWriter = path === ":memory:" ? undefined : new SqliteLogWriter(resolve(path));
   let queue: Promise<unknown> = Promise.resolve();
   return {
     dialect: "sqlite",
     db,
     t: sqliteSchema,
     sqlite: client,
-    logWriter,
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (inTx.getStore()) return fn(db);
       const run = () =>
@@ -131,7 +122,6 @@ function openSqlite(url: string): Database {
       client.prepare("select 1").get();
     },
     async close() {
-      await logWriter?.close();
       if (client.open) client.close();
     },
   };

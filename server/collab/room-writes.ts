@@ -243,10 +243,10 @@ export class RoomWrites {
       }
     } finally {
       this.flushing = false;
-      // What arrived while this batch was being stored is sent to the database now, before this batch
-      // is sent to the clients: its commit runs (on the writer thread, or in PostgreSQL) while this
-      // thread sends. It follows a committed batch, so the log keeps the order; it is applied and sent
-      // by the flush queued for it, next in the room's storage order.
+      // What arrived while this batch was being stored goes to the database now (ADR 042): on
+      // PostgreSQL its commit runs while this thread sends this batch, on SQLite right after the send,
+      // without waiting for the next tick. It follows a committed batch, so the log keeps the order; it
+      // is applied and sent by the flush queued for it, next in the room's storage order.
       if (startNext && stored && this.batch.length > 0) {
         this.nextStore = this.store();
         this.queueFlush();

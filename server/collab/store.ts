@@ -12,13 +12,12 @@
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { preparedQuery, type Database, type Db } from "../../db/index";
-import { WriterRefusedError } from "../../db/log-writer";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { contentHash } from "../document";
 import { documentProblem, repairFragment } from "../document-schema";
 import { isLocked } from "../lifecycle";
 import type { Logger } from "../log";
-import { SECTION_STATUSES, type SectionStatus } from "../../app/shared/domain";
+import type { SectionStatus } from "../../app/shared/domain";
 import { appendAudit, lockAuditChain } from "../services/audit";
 
 export interface StoredState {
@@ -132,7 +131,6 @@ export class UpdateStore {
     private readonly database: Database,
     private readonly log: Logger,
   ) {
-    database.logWriter?.refuseAppendsWhen(SECTION_STATUSES.filter(isLocked));
     const client = database.dialect === "sqlite" ? database.sqlite : undefined;
     if (client) {
       const statusOf = client.prepare<[string], { status: string; archived_at: number | null }>("select status, archived_at from sections where id = ?");
@@ -188,12 +186,7 @@ export class UpdateStore {
    * is owned by someone else already, nothing is stored (ClientOwnedError).
    */
   async append(sectionId: string, updates: Uint8Array[], claims: readonly ClientClaim[] = []): Promise<number[]> {
-    const { t, logWriter } = this.database;
-    if (logWriter) {
-      return logWriter.append(sectionId, updates, claims).catch((error: unknown) => {
-        throw refusalOf(error, sectionId);
-      });
-    }
+    const { t } = this.database;
     return this.database.transaction(async (tx) => {
       if (this.appendSqlite) return this.appendSqlite(sectionId, updates, claims);
       await this.lock(tx, sectionId, "shared");
@@ -348,8 +341,7 @@ export class UpdateStore {
    * nothing changed, when the snapshot already covers upToSeq.
    */
   async replaceSnapshot(sectionId: string, state: Uint8Array, upToSeq: number): Promise<boolean> {
-    const { t, logWriter } = this.database;
-    if (logWriter) return logWriter.replaceSnapshot(sectionId, state, upToSeq);
+    const { t } = this.database;
     return this.database.transaction(async (tx) => {
       await this.lock(tx, sectionId, "exclusive");
       const current = (await tx.select({ upToSeq: t.yjsSnapshots.upToSeq }).from(t.yjsSnapshots).where(eq(t.yjsSnapshots.sectionId, sectionId)).limit(1))[0];
@@ -375,15 +367,6 @@ export class UpdateStore {
   private lock(tx: Db, sectionId: string, mode: "shared" | "exclusive"): Promise<void> {
     return lockSectionLog(this.database, tx, sectionId, mode);
   }
-}
-
-/** The error a refusal of the log writer thread stands for (as the in-thread append throws it). */
-function refusalOf(error: unknown, sectionId: string): unknown {
-  if (!(error instanceof WriterRefusedError)) return error;
-  const { refusal } = error;
-  if (refusal.kind === "locked") return new SectionLockedError(sectionId);
-  if (refusal.kind === "owned") return new ClientOwnedError(sectionId, refusal.detail);
-  return new Error(refusal.message);
 }
 
 /**

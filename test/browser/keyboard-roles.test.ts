@@ -121,6 +121,8 @@ describe("every role's main job with the keyboard only", () => {
     const reply = thread.locator("li.ov-comment", { hasText: REPLY });
     await reply.waitFor({ timeout: 15_000 });
     const remove = reply.getByRole("button", { name: "Delete" });
+    // A screen reader says whose comment the button deletes (its description: the author and time).
+    expect(await remove.evaluate((b) => document.getElementById(b.getAttribute("aria-describedby") ?? "")?.textContent ?? "")).toContain("Daan Kramer");
     await tabTo(page, remove, { backwards: true });
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Delete this comment?" });

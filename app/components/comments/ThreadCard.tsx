@@ -108,7 +108,7 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
           }
           return (
             <li key={c.id} className="ov-comment" data-comment-id={c.id}>
-              <p className="ov-comment__meta">
+              <p className="ov-comment__meta" id={`comment-meta-${c.id}`}>
                 <span className="ov-comment__author">{name(c)}</span>
                 {c.author?.organisationShortCode ? <span className="ov-org">{c.author.organisationShortCode}</span> : null}
                 <time dateTime={c.createdAt}>{formatMoment(c.createdAt, dateLocale)}</time>
@@ -138,7 +138,7 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
               {!c.deleted && editing !== c.id && (c.can.edit || c.can.delete) ? (
                 <p className="ov-comment__tools">
                   {c.can.edit ? (
-                    <button type="button" className="link-button" onClick={() => setEditing(c.id)}>
+                    <button type="button" className="link-button" aria-describedby={`comment-meta-${c.id}`} onClick={() => setEditing(c.id)}>
                       {t("thread.edit")}
                     </button>
                   ) : null}
@@ -146,6 +146,7 @@ export const ThreadCard = forwardRef<HTMLElement, ThreadCardProps>(function Thre
                     <button
                       type="button"
                       className="link-button"
+                      aria-describedby={`comment-meta-${c.id}`}
                       onClick={() => remove(c.id)}
                     >
                       {t("thread.delete")}
