@@ -24,6 +24,8 @@ export function revalidateQuietly(revalidate: () => unknown): void {
 
 /** Bursts of events (a review closing several sections) reload once. */
 export const SETTLE_MS = 150;
+/** How many times (each SETTLE_MS) a live reload waits for a page that is loading already. */
+export const MAX_BUSY_WAITS = 20;
 
 /**
  * One pending reload per page, whatever asked for it. A page may hold several listeners (the dashboard:
@@ -75,9 +77,16 @@ export function pageReload(
   if (!entry) {
     const holder = { current: revalidate.current };
     const busyHolder = { current: busy.current };
+    let waited = 0;
     const coalescer: Coalescer = createCoalescer(() => {
-      if (busyHolder.current()) coalescer.request();
-      else void quietly(() => holder.current());
+      // Bounded: a page that seems to stay busy (a load that never settles) still gets its reload.
+      if (busyHolder.current() && waited < MAX_BUSY_WAITS) {
+        waited += 1;
+        coalescer.request();
+        return;
+      }
+      waited = 0;
+      void quietly(() => holder.current());
     });
     const made = { coalescer, revalidate: holder, busy: busyHolder, users: 0 };
     coalescers.set(client, made);
@@ -92,6 +101,8 @@ export function pageReload(
       e.coalescer.request();
     },
     release: () => {
+      // An unmounted component's state no longer changes: its "busy" must not hold the page's reload back.
+      if (e.busy.current === busy.current) e.busy.current = () => false;
       e.users -= 1;
       if (e.users === 0) {
         e.coalescer.cancel();
