@@ -46,6 +46,8 @@ describe("an admin creates an agenda; its owners create and order workspaces, se
       await owner.locator("#new-title").fill(title);
       await owner.getByRole("button", { name: "Create the workspace" }).click();
       await owner.getByRole("list", { name: "Workspaces" }).getByRole("link", { name: title, exact: true }).waitFor();
+      // The list may show it first (the live reload of the page); the form is ready for the next once emptied.
+      await expect.poll(() => owner.locator("#new-title").inputValue()).toBe("");
     }
     expect(await order(owner)).toEqual(["Plastics", "Textiles"]);
     // The second owner's page followed without a reload.
