@@ -3,7 +3,7 @@
  * panel's, the panel's notification listener) asks the page's one coalesced reload.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SETTLE_MS, createCoalescer, pageReload } from "./useLiveRevalidate";
+import { MAX_BUSY_WAITS, SETTLE_MS, createCoalescer, pageReload } from "./useLiveRevalidate";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -57,15 +57,45 @@ describe("the page's coalesced reload", () => {
     expect(run).toHaveBeenCalledTimes(1);
   });
 
-  it("keeps a change that arrived while the page's listener listens again (its list of workspaces changed)", () => {
-    const client = {};
+  it("waits while the page is loading already (a form submission, a reload) and reloads once it is done", () => {
     const revalidate = vi.fn();
-    const before = pageReload(client, { current: revalidate });
-    before.request(); // the second workspace is created while the first one's reload runs
-    const after = pageReload(client, { current: revalidate }); // the new list's listener, first …
-    before.release(); // … then the old one lets go (useLiveRevalidate releases a moment later)
+    let loading = true;
+    const page = pageReload({}, { current: revalidate }, { current: () => loading });
+    page.request();
+    vi.advanceTimersByTime(SETTLE_MS * 5);
+    expect(revalidate).not.toHaveBeenCalled();
+    loading = false;
     vi.advanceTimersByTime(SETTLE_MS);
     expect(revalidate).toHaveBeenCalledTimes(1);
-    after.release();
+    vi.advanceTimersByTime(SETTLE_MS * 5);
+    expect(revalidate).toHaveBeenCalledTimes(1);
+    page.release();
+  });
+
+  it("is not held back by a listener that went away while the page was loading", () => {
+    const client = {};
+    const revalidate = vi.fn();
+    // An empty state that listened while a reload ran, then left the page: its state stays "loading".
+    const gone = pageReload(client, { current: revalidate }, { current: () => true });
+    const list = pageReload(client, { current: revalidate });
+    gone.request();
+    gone.release();
+    vi.advanceTimersByTime(SETTLE_MS * 2);
+    expect(revalidate).toHaveBeenCalledTimes(1);
+    list.request();
+    vi.advanceTimersByTime(SETTLE_MS * 2);
+    expect(revalidate).toHaveBeenCalledTimes(2);
+    list.release();
+  });
+
+  it("reloads at last when the page seems to stay busy", () => {
+    const revalidate = vi.fn();
+    const page = pageReload({}, { current: revalidate }, { current: () => true });
+    page.request();
+    vi.advanceTimersByTime(SETTLE_MS * (MAX_BUSY_WAITS - 1));
+    expect(revalidate).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(SETTLE_MS * 3);
+    expect(revalidate).toHaveBeenCalledTimes(1);
+    page.release();
   });
 });

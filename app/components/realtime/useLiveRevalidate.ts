@@ -4,7 +4,7 @@
  * one of `workspaceIds`, or my own membership anywhere (a workspace may appear on my dashboard). Also
  * after a lost connection comes back, since events may have been missed meanwhile.
  */
-import { useRevalidator } from "@remix-run/react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { LIVE_EVENTS } from "../../shared/realtime";
 import { useRealtime } from "./RealtimeProvider";
@@ -24,6 +24,8 @@ export function revalidateQuietly(revalidate: () => unknown): void {
 
 /** Bursts of events (a review closing several sections) reload once. */
 export const SETTLE_MS = 150;
+/** How many times (each SETTLE_MS) a live reload waits for a page that is loading already. */
+export const MAX_BUSY_WAITS = 20;
 
 /**
  * One pending reload per page, whatever asked for it. A page may hold several listeners (the dashboard:
@@ -58,14 +60,35 @@ export function createCoalescer(run: () => unknown, settleMs = SETTLE_MS): Coale
 }
 
 /** The page's coalescer, one per realtime client (the provider makes one client per page). */
-const coalescers = new WeakMap<object, { coalescer: Coalescer; revalidate: { current: () => unknown }; users: number }>();
+const coalescers = new WeakMap<object, { coalescer: Coalescer; revalidate: { current: () => unknown }; busy: { current: () => boolean }; users: number }>();
 
-/** Ask for the page's one coalesced reload; returns a release for the hook's cleanup. */
-export function pageReload(client: object, revalidate: { current: () => unknown }): { request: () => void; release: () => void } {
+/**
+ * Ask for the page's one coalesced reload; returns a release for the hook's cleanup. While `busy`
+ * says the page is loading already (the person's own form submission and the reload after it, or a
+ * reload still under way), the live reload waits and asks again: started then, it would cut the other
+ * load short (Remix aborts it, and that abort surfaced as an uncaught error on the page).
+ */
+export function pageReload(
+  client: object,
+  revalidate: { current: () => unknown },
+  busy: { current: () => boolean } = { current: () => false },
+): { request: () => void; release: () => void } {
   let entry = coalescers.get(client);
   if (!entry) {
     const holder = { current: revalidate.current };
-    const made = { coalescer: createCoalescer(() => void quietly(() => holder.current())), revalidate: holder, users: 0 };
+    const busyHolder = { current: busy.current };
+    let waited = 0;
+    const coalescer: Coalescer = createCoalescer(() => {
+      // Bounded: a page that seems to stay busy (a load that never settles) still gets its reload.
+      if (busyHolder.current() && waited < MAX_BUSY_WAITS) {
+        waited += 1;
+        coalescer.request();
+        return;
+      }
+      waited = 0;
+      void quietly(() => holder.current());
+    });
+    const made = { coalescer, revalidate: holder, busy: busyHolder, users: 0 };
     coalescers.set(client, made);
     entry = made;
   }
@@ -74,9 +97,12 @@ export function pageReload(client: object, revalidate: { current: () => unknown 
   return {
     request: () => {
       e.revalidate.current = revalidate.current;
+      e.busy.current = busy.current;
       e.coalescer.request();
     },
     release: () => {
+      // An unmounted component's state no longer changes: its "busy" must not hold the page's reload back.
+      if (e.busy.current === busy.current) e.busy.current = () => false;
       e.users -= 1;
       if (e.users === 0) {
         e.coalescer.cancel();
@@ -86,22 +112,34 @@ export function pageReload(client: object, revalidate: { current: () => unknown 
   };
 }
 
+/** Whether the page is loading already: a navigation or form submission, or a reload, under way (read at call time). */
+function usePageBusy(): { current: () => boolean } {
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const loading = useRef(false);
+  loading.current = navigation.state !== "idle" || revalidator.state !== "idle";
+  // One function for the page's life that reads the latest render's state when it is called.
+  const [busy] = useState(() => ({ current: () => loading.current }));
+  return busy;
+}
+
 /** A reload of the page's data that joins every other live reload asked for in the same moment. */
 export function useCoalescedRevalidate(): (() => void) | null {
   const client = useRealtime()?.client;
   const revalidator = useRevalidator();
   const revalidate = useRef<() => unknown>(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
+  const busy = usePageBusy();
   const [request, setRequest] = useState<(() => void) | null>(null);
   useEffect(() => {
     if (!client) return;
-    const reload = pageReload(client, revalidate);
+    const reload = pageReload(client, revalidate, busy);
     setRequest(() => reload.request);
     return () => {
       setRequest(null);
       reload.release();
     };
-  }, [client]);
+  }, [client, busy]);
   return request;
 }
 
@@ -110,13 +148,14 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
   const revalidator = useRevalidator();
   const revalidate = useRef<() => unknown>(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
+  const busy = usePageBusy();
   const key = [...new Set(workspaceIds)].sort().join(",");
   const agendaKey = [...new Set(agendaIds)].sort().join(",");
 
   useEffect(() => {
     if (!client) return;
     const ids = new Set(key ? key.split(",") : []);
-    const reload = pageReload(client, revalidate);
+    const reload = pageReload(client, revalidate, busy);
     const soon = reload.request;
     const release = client.watchWorkspaces([...ids]);
     const offs = LIVE_EVENTS.map((event) =>
@@ -133,19 +172,13 @@ export function useLiveRevalidate(workspaceIds: readonly string[], agendaIds: re
       if (status === "connected" && resumed) soon();
     });
     return () => {
+      reload.release();
+      release();
+      for (const r of releaseAgendas) r();
       offStatus();
       for (const off of offs) off();
-      // Released a moment later: when the page's list changes (its workspaces, after the reload of one
-      // change) this effect runs again at once and holds the same rooms and the same pending reload
-      // first, so the page never leaves and rejoins its rooms (an event sent in between was lost) and
-      // never drops a reload asked for meanwhile. A page that is gone lets them go all the same.
-      queueMicrotask(() => {
-        reload.release();
-        release();
-        for (const r of releaseAgendas) r();
-      });
     };
-  }, [client, key, agendaKey]);
+  }, [client, key, agendaKey, busy]);
 }
 
 /**
