@@ -21,28 +21,9 @@ export function DiffView({ parts, lines }: { parts: DiffPartView[]; lines?: Diff
   if (lines) return <FormattedDiff lines={lines} />;
   return (
     <div className="diff prose" data-diff>
-      {parts.map((p, i) =>
-        p.op === "added" ? (
-          <ins key={i} className="diff__added">
-            <span className="visually-hidden">{t("compare.addedStart")}</span>
-            {p.text}
-            <span className="visually-hidden">{t("compare.addedEnd")}</span>
-            {p.authors?.length ? (
-              <small className="diff__author" data-authors={p.authors.join("; ")}>
-                {t("compare.by", { names: p.authors.join(", ") })}
-              </small>
-            ) : null}
-          </ins>
-        ) : p.op === "removed" ? (
-          <del key={i} className="diff__removed">
-            <span className="visually-hidden">{t("compare.removedStart")}</span>
-            {p.text}
-            <span className="visually-hidden">{t("compare.removedEnd")}</span>
-          </del>
-        ) : (
-          <span key={i}>{p.text}</span>
-        ),
-      )}
+      {parts.map((p, i) => (
+        <Piece key={i} p={p} />
+      ))}
     </div>
   );
 }
