@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult, useResetAfterSuccess } from "~/utils/use-action-result";
+import { Form, Link, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { can } from "../../server/policy";
@@ -366,7 +367,8 @@ function WorkspaceManage({ w, organisations, archived }: { w: Summary; organisat
 export default function AgendaPage() {
   const data = useLoaderData<typeof loader>();
   const { agenda, owners, abilities, workspaces, archived, rollup, people, organisations, mayPublish, stepUpNeeded, filter } = data;
-  const result = useActionData<ActionResult>();
+  const result = useActionResult<ActionResult>();
+  const createForm = useResetAfterSuccess(result, "createWorkspace");
   const { t } = useTranslation("agendas");
   const { t: tr } = useTranslation("review");
   const { t: tc } = useTranslation();
@@ -450,7 +452,7 @@ export default function AgendaPage() {
       {manages ? (
         <section className="panel" aria-labelledby="new-workspace-title">
           <h2 id="new-workspace-title">{t("create.title")}</h2>
-          <Form method="post" key={result?.intent === "createWorkspace" && result.ok ? workspaces.length : "form"}>
+          <Form method="post" ref={createForm}>
             <input type="hidden" name="intent" value="createWorkspace" />
             <div className="field">
               <label htmlFor="new-title">{t("form.title")}</label>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult, useResetAfterSuccess } from "~/utils/use-action-result";
+import { Form, Link, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { createAgenda } from "../../server/commands/agendaCreate";
 import { setAgendaOwners } from "../../server/commands/agendaOwnersSet";
@@ -116,7 +117,8 @@ function OwnersRow({ agenda, people }: { agenda: Data["agendas"][number]; people
 
 export default function AdminAgendas() {
   const { agendas, people, organisations } = useLoaderData<typeof loader>();
-  const result = useActionData<ActionResult>();
+  const result = useActionResult<ActionResult>();
+  const createForm = useResetAfterSuccess(result, "create");
   const { t } = useTranslation("agendas");
   const busy = useNavigation().state !== "idle";
   return (
@@ -142,7 +144,7 @@ export default function AdminAgendas() {
       </table>
       <section className="panel" aria-labelledby="new-agenda-title">
         <h2 id="new-agenda-title">{t("admin.create")}</h2>
-        <Form method="post" key={result?.intent === "create" && result.ok ? agendas.length : "form"}>
+        <Form method="post" ref={createForm}>
           <input type="hidden" name="intent" value="create" />
           <div className="field">
             <label htmlFor="agenda-title">{t("form.title")}</label>
