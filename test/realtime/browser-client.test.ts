@@ -126,4 +126,46 @@ describe("the browser's realtime client", () => {
     off();
     expect(seen).toEqual([]);
   });
+  it("stays in a room that is released and watched again at once (a page whose list changed), so no event falls in between", async () => {
+    const workspaceId = await server.workspaceId(FINANCING);
+    const [sectionId, otherId] = await server.sectionIds(FINANCING);
+    const { token } = await server.signIn("drafter@kgg.example");
+    const client = createRealtimeClient({ url: server.url, token });
+    clients.push(client);
+    let release = client.watchWorkspaces([workspaceId]);
+    let releaseFirst = () => {};
+    const joined = new Promise<boolean>((resolve) => (releaseFirst = client.watchSection(sectionId, resolve)));
+    let releaseSection = client.watchSection(sectionId);
+    expect(await joined).toBe(true);
+    const drafterId = await server.userId("drafter@kgg.example");
+    const received: string[] = [];
+    for (const socket of server.realtime.io.of("/").sockets.values()) {
+      if (socket.data.user.id === drafterId) socket.onAny((name: string) => received.push(name));
+    }
+    // The workspace's room is joined once one of its events arrives.
+    await expect
+      .poll(async () => {
+        // Another section of the workspace: its event comes through the workspace's room alone.
+        const first = event(client, "section.changed", (p) => p.sectionId === otherId).then(() => true, () => false);
+        server.services.events.emit("section.changed", { workspaceId, sectionId: otherId, status: "draft", title: "Aanleiding" });
+        return first;
+      })
+      .toBe(true);
+
+    // One React commit: the old effect's cleanup, then the new effect with a longer list.
+    release();
+    releaseSection();
+    release = client.watchWorkspaces([workspaceId]);
+    releaseSection = client.watchSection(sectionId);
+    const next = event(client, "section.changed", (p) => p.sectionId === otherId);
+    server.services.events.emit("section.changed", { workspaceId, sectionId: otherId, status: "draft", title: "Aanleiding" });
+    await next;
+    expect(received.filter((name) => name.endsWith(":leave"))).toEqual([]);
+
+    // Released for good (the page is gone): the rooms are left.
+    release();
+    releaseSection();
+    releaseFirst();
+    await expect.poll(() => received.filter((name) => name.endsWith(":leave")).sort()).toEqual(["section:leave", "workspace:leave"]);
+  });
 });

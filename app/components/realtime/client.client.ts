@@ -53,6 +53,14 @@ export interface RealtimeClientOptions {
   token?: string;
 }
 
+/**
+ * Runs `leave` once the current commit is over. A page whose list of workspaces changed releases its
+ * rooms and asks for them again in one React commit: leaving at once and joining again opened a moment
+ * in which the server sent the room's events to nobody on this page (a workspace created then never
+ * showed). A room is left only if nobody asked for it again by then.
+ */
+const afterCommit = (leave: () => void) => queueMicrotask(leave);
+
 export function createRealtimeClient({ url, token }: RealtimeClientOptions = {}): RealtimeClient {
   const socket: TypedSocket = io(url ?? window.location.origin, {
     path: SOCKET_PATH,
@@ -163,11 +171,12 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
         released = true;
         for (const id of ids) {
           const count = (watches.get(id) ?? 1) - 1;
-          if (count > 0) watches.set(id, count);
-          else {
+          watches.set(id, count);
+          if (count === 0) afterCommit(() => {
+            if (watches.get(id) !== 0) return;
             watches.delete(id);
             leaveIfUnused(id);
-          }
+          });
         }
       };
     },
@@ -200,23 +209,27 @@ export function createRealtimeClient({ url, token }: RealtimeClientOptions = {})
         if (released) return;
         released = true;
         listeners.delete(joined);
-        if (listeners.size) return;
-        sectionWatches.delete(sectionId);
-        if (socket.connected) socket.emit("section:leave", sectionId, () => {});
+        afterCommit(() => {
+          if (listeners.size || sectionWatches.get(sectionId) !== listeners) return;
+          sectionWatches.delete(sectionId);
+          if (socket.connected) socket.emit("section:leave", sectionId, () => {});
+        });
       };
     },
     watchAgenda(agendaId) {
-      const count = agendaWatches.get(agendaId) ?? 0;
-      agendaWatches.set(agendaId, count + 1);
-      if (count === 0) joinAgenda(agendaId);
+      const held = agendaWatches.has(agendaId);
+      agendaWatches.set(agendaId, (agendaWatches.get(agendaId) ?? 0) + 1);
+      if (!held) joinAgenda(agendaId);
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        const left = (agendaWatches.get(agendaId) ?? 1) - 1;
-        if (left > 0) return void agendaWatches.set(agendaId, left);
-        agendaWatches.delete(agendaId);
-        if (socket.connected) socket.emit("agenda:leave", agendaId, () => {});
+        agendaWatches.set(agendaId, (agendaWatches.get(agendaId) ?? 1) - 1);
+        afterCommit(() => {
+          if (agendaWatches.get(agendaId) !== 0) return;
+          agendaWatches.delete(agendaId);
+          if (socket.connected) socket.emit("agenda:leave", agendaId, () => {});
+        });
       };
     },
     presence: (workspaceId) => presences.get(workspaceId) ?? null,

@@ -29,7 +29,7 @@ describe("the page's coalesced reload", () => {
     for (const r of [dashboard, panel, notifications]) r.release();
   });
 
-  it("keeps the pages of two clients apart, and drops a pending reload when the page is gone", () => {
+  it("keeps the pages of two clients apart, and drops a pending reload when the page is gone", async () => {
     const one = vi.fn();
     const other = vi.fn();
     const a = pageReload({}, { current: one });
@@ -40,9 +40,24 @@ describe("the page's coalesced reload", () => {
     expect([one.mock.calls.length, other.mock.calls.length]).toEqual([1, 1]);
     a.request();
     a.release();
+    await Promise.resolve(); // the page is gone once the commit that released it is over
     vi.advanceTimersByTime(SETTLE_MS * 2);
     expect(one).toHaveBeenCalledTimes(1);
     b.release();
+  });
+
+  it("keeps a pending reload while a listener releases and asks again in the same commit (its list changed)", async () => {
+    const run = vi.fn();
+    const client = {};
+    const before = pageReload(client, { current: run });
+    before.request();
+    // React runs the old effect's cleanup and the new effect one after the other.
+    before.release();
+    const after = pageReload(client, { current: run });
+    await Promise.resolve();
+    vi.advanceTimersByTime(SETTLE_MS);
+    expect(run).toHaveBeenCalledTimes(1);
+    after.release();
   });
 
   it("runs after the last request of a burst, not the first", () => {

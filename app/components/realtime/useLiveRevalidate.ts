@@ -104,10 +104,14 @@ export function pageReload(
       // An unmounted component's state no longer changes: its "busy" must not hold the page's reload back.
       if (e.busy.current === busy.current) e.busy.current = () => false;
       e.users -= 1;
-      if (e.users === 0) {
-        e.coalescer.cancel();
-        coalescers.delete(client);
-      }
+      // A listener whose list changed releases and asks again in the same commit: a reload pending
+      // meanwhile is kept. Only a page that is really gone drops it.
+      queueMicrotask(() => {
+        if (e.users === 0 && coalescers.get(client) === e) {
+          e.coalescer.cancel();
+          coalescers.delete(client);
+        }
+      });
     },
   };
 }
