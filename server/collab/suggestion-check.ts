@@ -192,13 +192,21 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
   const refused: Finding = { problem, explicit: true, repairs: [] };
   if (!a) return refused;
   const repairs: Repair[] = [];
-  const keys = new Set<string>([...MARK_KEYS, ...(b?.keys() ?? []), ...a.keys()]);
+  const keys = new Set<string>([...MARK_KEYS, ...(writer.onlySuggest ? SUGGESTIBLE : []), ...(b?.keys() ?? []), ...a.keys()]);
   const foreign = (v: unknown) => v !== undefined && !own(v, writer);
   // The formatting suggestion the run keeps (someone else's is never changed by a suggester).
   const fcWas = b?.get(FORMAT_CHANGE);
   const fcIs = a.get(FORMAT_CHANGE);
-  const fcKept = !b ? (foreign(fcIs) ? undefined : fcIs) : same(fcWas, fcIs) || !(foreign(fcIs) || foreign(fcWas)) ? fcIs : fcWas;
-  if (writer.onlySuggest && b && fcKept === fcIs && fcIs !== undefined && !same(fcWas, fcIs) && formatChangeProblem(b, fcIs, writer)) return refused;
+  let fcKept = !b ? (foreign(fcIs) ? undefined : fcIs) : same(fcWas, fcIs) || !(foreign(fcIs) || foreign(fcWas)) ? fcIs : fcWas;
+  // The writer's own formatting suggestion that names a change someone made meanwhile (both made the
+  // same word bold): kept without the part that is already so; any other mismatch is refused.
+  let redundant = false;
+  if (writer.onlySuggest && b && fcKept === fcIs && fcIs !== undefined && !same(fcWas, fcIs) && formatChangeProblem(b, fcIs, writer)) {
+    const trimmed = withoutDone(b, fcIs, writer);
+    if (trimmed === undefined) return refused;
+    fcKept = trimmed ?? undefined;
+    redundant = true;
+  }
   for (const key of keys) {
     const was = b ? b.get(key) : undefined;
     const is = a.get(key);
@@ -206,8 +214,12 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
     if (key === FORMAT_CHANGE && writer.onlySuggest) {
       if (same(fcKept, is)) continue;
       want = fcKept ?? null;
+      if (redundant) {
+        repairs.push({ client: n.id.client, clock: n.id.clock, length: n.length, key, found: is ?? null, value: want });
+        continue;
+      }
     } else if (!MARK_KEYS.has(key)) {
-      if (!writer.onlySuggest || !b) continue;
+      if (!writer.onlySuggest || !b || own(b.get(INSERTION), writer)) continue;
       if (SUGGESTIBLE.has(key)) {
         const present = expectedPresent(key, b, fcKept, writer);
         if (present === (is !== undefined)) continue;
@@ -288,12 +300,14 @@ function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | nu
 /**
  * For a person who may only suggest, a kept run (`b` before, `a` after): its formatting may change
  * only as a formatChange mark of their own on it after says (ADR 043), or back to what it was before
- * their own formatting suggestion (taking it back); someone else's formatting suggestion is not
- * changed.
+ * their own formatting suggestion (taking it back), or freely on their own suggested insertion;
+ * someone else's formatting suggestion is not changed.
  */
 function formattingProblem(b: Attrs, a: Attrs, writer: Writer): string | null {
   const fb = b.get(FORMAT_CHANGE);
   const fa = a.get(FORMAT_CHANGE);
+  // Their own suggested insertion is theirs to format until it is accepted.
+  if (own(b.get(INSERTION), writer) && (fa === undefined || own(fa, writer))) return null;
   if (same(fb, fa)) return sameFormatting(b, a) ? null : "a suggestion changed the formatting directly";
   if (fa !== undefined && !own(fa, writer)) return "a formatting suggestion in someone else's name";
   if (fb !== undefined && !own(fb, writer)) return "a suggestion changed someone else's formatting suggestion";
@@ -322,6 +336,22 @@ function formatChangeProblem(b: Attrs, fa: unknown, writer: Writer): string | nu
   const original = (key: string) => expectedPresent(key, b, undefined, writer);
   if (add.some((key) => original(key) || remove.includes(key)) || remove.some((key) => !original(key))) return "a formatting suggestion that does not match the change";
   return null;
+}
+
+/**
+ * `fa` (the writer's own formatChange on a kept run after an update) without the names whose change
+ * was already made before the update (by someone else, concurrently): the mark as it should stay
+ * (null: none), or undefined when that does not make it match (a forged or otherwise wrong mark).
+ */
+function withoutDone(b: Attrs, fa: unknown, writer: Writer): unknown {
+  const add = named(fa, "add");
+  const remove = named(fa, "remove");
+  if ([...add, ...remove].some((key) => !SUGGESTIBLE.has(key)) || add.some((key) => remove.includes(key))) return undefined;
+  const original = (key: string) => expectedPresent(key, b, undefined, writer);
+  const add2 = add.filter((key) => !original(key));
+  const remove2 = remove.filter((key) => original(key));
+  if (add2.length + remove2.length === add.length + remove.length) return undefined;
+  return add2.length + remove2.length ? { ...(fa as Record<string, unknown>), add: add2.join(","), remove: remove2.join(",") } : null;
 }
 
 /**
