@@ -163,7 +163,13 @@ export default function ConsultationPage() {
                               <del>{input.quote}</del>
                             </p>
                           ) : null}
-                          {input.text ? (
+                          {input.text && input.suggestion.change === "format" ? (
+                            <p data-format-change>
+                              {t("consultation.formatText")} (
+                              {input.suggestion.formatting}):{" "}
+                              {input.text}
+                            </p>
+                          ) : input.text ? (
                             <p>
                               {t("consultation.insertText")}:{" "}
                               <ins>{input.text}</ins>
