@@ -166,8 +166,21 @@ export default function ConsultationPage() {
                           {input.text && input.suggestion.change === "format" ? (
                             <p data-format-change>
                               {t("consultation.formatText")} (
-                              {input.suggestion.formatting}):{" "}
-                              {input.text}
+                              {/* "+bold -italic" (ADR 043) */}
+                              {input.suggestion.formatting
+                                .split(" ")
+                                .filter(Boolean)
+                                .map((f) =>
+                                  f.startsWith("+")
+                                    ? f === "+italic"
+                                      ? t("consultation.formatOn.italic")
+                                      : t("consultation.formatOn.bold")
+                                    : f === "-italic"
+                                    ? t("consultation.formatOff.italic")
+                                    : t("consultation.formatOff.bold")
+                                )
+                                .join(", ")}
+                              ): {input.text}
                             </p>
                           ) : input.text ? (
                             <p>

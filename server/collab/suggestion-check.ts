@@ -35,7 +35,6 @@ export interface Writer {
 }
 
 type Attrs = Map<string, unknown>;
-const SUGGESTION_KEYS = new Set([INSERTION, DELETION]);
 /** The marks that name a person: never put in someone else's name. */
 const MARK_KEYS = new Set([INSERTION, DELETION, FORMAT_CHANGE]);
 const SUGGESTIBLE = new Set<string>(SUGGESTIBLE_FORMATS);
@@ -223,6 +222,9 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
       if (SUGGESTIBLE.has(key)) {
         const present = expectedPresent(key, b, fcKept, writer);
         if (present === (is !== undefined)) continue;
+        // Formatting its own mark names that the update did not even write: a mark that does not
+        // match the change (what a concurrent change can undo, the update must at least have made).
+        if (!opening.has(key)) return refused;
         want = present ? (was ?? {}) : null;
       } else {
         if (same(was, is)) continue;
