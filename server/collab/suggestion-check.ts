@@ -200,6 +200,8 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
   // The writer's own formatting suggestion that names a change someone made meanwhile (both made the
   // same word bold): kept without the part that is already so; any other mismatch is refused.
   let redundant = false;
+  const ownMark = opening.get(FORMAT_CHANGE);
+  const wroteOwnMark = !!ownMark && own((ownMark.content as Y.ContentFormat).value, writer);
   if (writer.onlySuggest && b && fcKept === fcIs && fcIs !== undefined && !same(fcWas, fcIs) && formatChangeProblem(b, fcIs, writer)) {
     const trimmed = withoutDone(b, fcIs, writer);
     if (trimmed === undefined) return refused;
@@ -247,8 +249,13 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
     }
     // The update's own first format of the attribute; or, from a person who may only suggest, its
     // deleting someone else's suggestion mark (accepting or rejecting it).
+    // Formatting over someone else's formatting suggestion (only one fits a character: two people
+    // formatting the same words at once), or formatting of characters the update's own formatting
+    // suggestion does not cover (text inserted meanwhile inside its range, whose marks someone set), is
+    // set back to what it was, whoever's format item it is.
+    const setBack = writer.onlySuggest && (key === FORMAT_CHANGE || SUGGESTIBLE.has(key)) && (foreign(fcWas) || (SUGGESTIBLE.has(key) && wroteOwnMark && !(fcKept !== undefined && own(fcKept, writer))));
     const from = source.get(key);
-    if (from && isNew(from) && opening.get(key) === from) return refused;
+    if (!setBack && from && isNew(from) && opening.get(key) === from) return refused;
     const gone = b && writer.onlySuggest && MARK_KEYS.has(key) ? sourceBefore.get(key) : undefined;
     if (gone?.deleted && (gone.content as Y.ContentFormat).value && !own((gone.content as Y.ContentFormat).value, writer)) return refused;
     repairs.push({ client: n.id.client, clock: n.id.clock, length: n.length, key, found: is ?? null, value: want });

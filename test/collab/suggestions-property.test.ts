@@ -334,6 +334,26 @@ describe("suggestions from several clients", () => {
     for (const t of result.texts) expect(t).toBe(result.hub);
   });
 
+  it("keeps one of two formatting suggestions made at once on the same word, and sets the other's formatting back there", () => {
+    // The partner makes "I" bold, the offline partner makes it italic, the lead types "a" after it;
+    // only one formatChange fits a character.
+    const result = run([
+      { kind: "format", who: 2, at: 0, len: 1, mark: "bold", on: true, suggest: true },
+      { kind: "format", who: 3, at: 0, len: 1, mark: "italic", on: true, suggest: true },
+      { kind: "edit", who: 0, at: 1, len: 0, text: "a" },
+      { kind: "flush", who: 2 },
+    ]);
+    expect(result.problems).toEqual([]);
+    expect(result.repaired).toBeGreaterThan(0);
+    for (const t of result.texts) expect(t).toBe(result.hub);
+    const doc = documentSchema().nodeFromJSON(JSON.parse(result.hub));
+    const [open] = listSuggestions(doc).filter((s) => s.kind === "format");
+    // Whichever suggestion holds "I", the formatting there is exactly what it says.
+    const first = doc.firstChild!.child(0);
+    expect(first.text!.startsWith("I")).toBe(true);
+    expect(first.marks.map((m) => m.type.name).filter((n) => n === "bold" || n === "italic")).toEqual(open.add);
+  });
+
   it("refuses none of the honest changes when no two are concurrent", () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 5, maxLength: 40 }), (ops) => {
