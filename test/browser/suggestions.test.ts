@@ -4,7 +4,8 @@
  * lead@ez.example sees all three live, as marked text and as cards in the margin, accepts the
  * rewording and the bold and rejects the added word, each with a reason typed on the card; both
  * browsers end with the same text, and the consultation annex (reactienota) of the partner's
- * organisation lists them with their outcome and reason (ADR 033).
+ * organisation lists them with their outcome and reason (ADR 033). The lead, switched to suggesting,
+ * makes a word italic with Ctrl+I and rejects it again.
  * Set OVERLEG_SCREENSHOTS=<dir> to keep screenshots.
  */
 import { eq } from "drizzle-orm";
@@ -130,6 +131,27 @@ describe("suggesting in the browser", () => {
     expect(await lead.locator('[data-prefilled="adopted"]').count()).toBe(2);
     expect(await lead.locator('[data-prefilled="not_adopted"]').count()).toBe(1);
 
+    expect(problems).toEqual([]);
+  });
+
+  it("an editor who switched to suggesting makes a word italic with the shortcut, and rejecting it takes the italic back", async () => {
+    const [sectionId] = await people.server.sectionIds(WS.crossBorder);
+    const lead = await signedInPage("lead@ez.example");
+    await openSection(lead, sectionId);
+    await lead.locator(".ov-editor__mode").click();
+    await expect.poll(() => lead.locator(".ov-toolbar [data-toolbar-item]").evaluateAll((els) => els.map((el) => el.getAttribute("data-toolbar-item")))).toEqual(["bold", "italic"]);
+    await lead.locator(".ov-editor__prose").click();
+    await selectInEditor(lead, "verband");
+    await lead.keyboard.press("Control+i");
+    const card = cards(lead).filter({ hasText: "verband" });
+    await expect.poll(() => card.locator("[data-format-change]").innerText(), { timeout: 10_000 }).toBe("Italic: verband");
+    expect(await lead.locator(".ov-editor__prose em").filter({ hasText: "verband" }).count()).toBe(1);
+    await card.getByRole("button", { name: "Reject", exact: true }).click();
+    await card.locator('[data-decide="reject"] textarea').waitFor();
+    await lead.keyboard.press("Enter");
+    await expect.poll(() => cards(lead).count(), { timeout: 10_000 }).toBe(0);
+    expect(await lead.locator(".ov-editor__prose em").count()).toBe(0);
+    expect(await prose(lead)).toContain("in Europees verband");
     expect(problems).toEqual([]);
   });
 });
