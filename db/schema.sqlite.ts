@@ -355,9 +355,11 @@ export const suggestionLog = sqliteTable(
     userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
     organisationId: text("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     authorName: text("author_name").notNull().default(""),
-    kind: text("kind").notNull().$type<"insertion" | "deletion" | "replacement">(),
+    kind: text("kind").notNull().$type<"insertion" | "deletion" | "replacement" | "format">(),
     inserted: text("inserted").notNull().default(""),
     deleted: text("deleted").notNull().default(""),
+    /** A formatting suggestion (kind "format", ADR 043): the formatting added and removed, e.g. "+bold -italic"; its text is in `inserted`. */
+    formatting: text("formatting").notNull().default(""),
     createdAt: ts("created_at").notNull().default(sql`(unixepoch() * 1000)`),
     outcome: text("outcome").$type<"accepted" | "rejected">(),
     decidedBy: text("decided_by").references(() => user.id, { onDelete: "set null" }),

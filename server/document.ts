@@ -123,6 +123,8 @@ const markdown = new MarkdownSerializer(
     // Open suggestions in CriticMarkup: {++inserted++}, {--deleted--}.
     insertion: { open: "{++", close: "++}", mixable: true },
     deletion: { open: "{--", close: "--}", mixable: true },
+    // A suggested formatting change shows as the formatting it would give (ADR 043).
+    formatChange: { open: "", close: "", mixable: true },
   },
 );
 
@@ -158,7 +160,8 @@ export function textToMarkdown(node: PMNode, sectionId: string): string {
  * SHA-256 of a canonical serialisation of the text as accepted and its structure: node types,
  * attributes and marks with sorted keys, adjacent text runs with equal marks merged. Two documents
  * that read the same hash the same, however their edits were made. Open suggestions are not part of
- * it (ADR 027): a suggested insertion is left out, a suggested deletion still counts as text; so
+ * it (ADR 027): a suggested insertion is left out, a suggested deletion still counts as text, a
+ * suggested formatting change is taken back (ADR 043); so
  * suggesting or rejecting leaves an approval fresh, accepting makes it stale.
  */
 export function contentHash(doc: Y.Doc): string {

@@ -622,7 +622,7 @@ export function reviewDecision(actor: Actor, decision: "approve" | "request_chan
 
 /** One open suggestion in a section's text (ADR 027), as a refusal lists it. */
 export interface OpenSuggestionFacts {
-  kind: "insertion" | "deletion" | "replacement";
+  kind: "insertion" | "deletion" | "replacement" | "format";
   name: string | null;
   organisation: string | null;
   text: string;

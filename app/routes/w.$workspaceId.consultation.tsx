@@ -163,7 +163,26 @@ export default function ConsultationPage() {
                               <del>{input.quote}</del>
                             </p>
                           ) : null}
-                          {input.text ? (
+                          {input.text && input.suggestion.change === "format" ? (
+                            <p data-format-change>
+                              {t("consultation.formatText")} (
+                              {/* "+bold -italic" (ADR 043) */}
+                              {input.suggestion.formatting
+                                .split(" ")
+                                .filter(Boolean)
+                                .map((f) =>
+                                  f.startsWith("+")
+                                    ? f === "+italic"
+                                      ? t("consultation.formatOn.italic")
+                                      : t("consultation.formatOn.bold")
+                                    : f === "-italic"
+                                    ? t("consultation.formatOff.italic")
+                                    : t("consultation.formatOff.bold")
+                                )
+                                .join(", ")}
+                              ): {input.text}
+                            </p>
+                          ) : input.text ? (
                             <p>
                               {t("consultation.insertText")}:{" "}
                               <ins>{input.text}</ins>

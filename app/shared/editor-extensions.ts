@@ -1,8 +1,9 @@
 /**
  * The document schema of a section, shared by the browser editor and the server (seed, Markdown,
  * content hashes, exports): both must agree on node and mark names. Collaboration supplies its own
- * history, so StarterKit's undo/redo is off. The suggestion marks (insertion, deletion) are part of
- * it: the collab server's schema guard accepts them, and checks who may add them (ADR 027).
+ * history, so StarterKit's undo/redo is off. The suggestion marks (insertion, deletion, and
+ * formatChange for suggested bold or italic) are part of it: the collab server's schema guard accepts
+ * them, and checks who may add them (ADR 027, 043).
  */
 import type { AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";

@@ -15,8 +15,13 @@ import { organisationColour } from "./collab";
 
 export const INSERTION = "insertion";
 export const DELETION = "deletion";
-export const SUGGESTION_MARKS = [INSERTION, DELETION] as const;
+/** A suggested change of formatting (ADR 043): the text carries the new formatting and this mark. */
+export const FORMAT_CHANGE = "formatChange";
+export const SUGGESTION_MARKS = [INSERTION, DELETION, FORMAT_CHANGE] as const;
 export type SuggestionKind = (typeof SUGGESTION_MARKS)[number];
+/** The formatting that can be suggested: marks without attributes, so reverting one needs only its name. */
+export const SUGGESTIBLE_FORMATS = ["bold", "italic"] as const;
+export type SuggestibleFormat = (typeof SUGGESTIBLE_FORMATS)[number];
 
 /** Who made a suggestion, as the page knows it from the session (the server checks it again). */
 export interface SuggestionAuthor {
@@ -35,6 +40,19 @@ export interface SuggestionAttrs extends SuggestionAuthor {
   time: string | null;
 }
 
+/**
+ * The attributes of a formatChange mark: who and when, plus the formatting the suggestion added and
+ * removed (mark names, comma-separated, sorted; "" for none).
+ */
+export interface FormatChangeAttrs extends SuggestionAttrs {
+  add: string;
+  remove: string;
+}
+
+/** The mark names of a formatChange's `add` or `remove`. */
+export const formatNames = (value: unknown): string[] => (typeof value === "string" && value ? value.split(",").filter(Boolean) : []);
+const joinNames = (names: Iterable<string>) => [...new Set(names)].sort().join(",");
+
 /** The attributes whose values name the person: a change in someone else's name is refused. */
 export const IDENTITY_ATTRS = ["userId", "organisationId", "name", "organisation"] as const;
 
@@ -44,7 +62,7 @@ const attribute = (name: string) => ({
   renderHTML: (attrs: Record<string, unknown>) => (attrs[name] === null || attrs[name] === undefined ? {} : { [`data-${name.toLowerCase()}`]: String(attrs[name]) }),
 });
 
-const suggestionMark = (name: SuggestionKind, tag: "ins" | "del") =>
+const suggestionMark = (name: SuggestionKind, tag: "ins" | "del" | "span") =>
   TiptapMark.create({
     name,
     // Typing next to a suggestion in editing mode writes plain text; suggesting adds the mark itself.
@@ -58,8 +76,9 @@ const suggestionMark = (name: SuggestionKind, tag: "ins" | "del") =>
       name: attribute("name"),
       organisation: attribute("organisation"),
       time: attribute("time"),
+      ...(name === FORMAT_CHANGE ? { add: attribute("add"), remove: attribute("remove") } : {}),
     }),
-    parseHTML: () => [{ tag: `${tag}[data-id]` }],
+    parseHTML: () => [{ tag: name === FORMAT_CHANGE ? "span.ov-suggestion--formatChange[data-id]" : `${tag}[data-id]` }],
     renderHTML: ({ mark, HTMLAttributes }) => [
       tag,
       mergeAttributes(
@@ -71,8 +90,8 @@ const suggestionMark = (name: SuggestionKind, tag: "ins" | "del") =>
     ],
   });
 
-/** The two marks, as tiptap extensions (in the shared document schema). */
-export const suggestionExtensions = () => [suggestionMark(INSERTION, "ins"), suggestionMark(DELETION, "del")];
+/** The three marks, as tiptap extensions (in the shared document schema). */
+export const suggestionExtensions = () => [suggestionMark(INSERTION, "ins"), suggestionMark(DELETION, "del"), suggestionMark(FORMAT_CHANGE, "span")];
 
 /** Whether `attrs` (a mark's attributes) are `author`'s. */
 export function isOwn(attrs: Record<string, unknown> | null | undefined, author: Pick<SuggestionAuthor, "userId" | "organisationId">): boolean {
@@ -86,8 +105,8 @@ export function suggestionId(): string {
   return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 12);
 }
 
-function markTypes(schema: Schema): { ins: MarkType; del: MarkType } {
-  return { ins: schema.marks[INSERTION], del: schema.marks[DELETION] };
+function markTypes(schema: Schema): { ins: MarkType; del: MarkType; fmt: MarkType } {
+  return { ins: schema.marks[INSERTION], del: schema.marks[DELETION], fmt: schema.marks[FORMAT_CHANGE] };
 }
 
 /** The suggestion marks of a text node. */
@@ -102,7 +121,7 @@ const suggestionOf = (node: PMNode, type: MarkType): Mark | undefined => node.ma
  * inserted text (where the cursor goes), or `from` when nothing was inserted.
  */
 export function suggestReplace(tr: Transaction, from: number, to: number, text: string, author: SuggestionAuthor, now = Date.now(), id?: string): number {
-  const { ins, del } = markTypes(tr.doc.type.schema);
+  const { ins, del, fmt } = markTypes(tr.doc.type.schema);
   // Typing on next to one's own suggestion continues it: one change, one card. It keeps the change's
   // id and its time (when it was begun), so the text typed on carries the very same mark as the text
   // before it and stays one run (one <ins>, not one element per keystroke for a screen reader to read).
@@ -132,37 +151,107 @@ export function suggestReplace(tr: Transaction, from: number, to: number, text: 
   if (!text) return from;
   // The insertion keeps the formatting of the text before it, never its suggestion marks.
   const $pos = tr.doc.resolve(end);
-  const marks = ($pos.marks() as Mark[]).filter((m) => m.type !== ins && m.type !== del);
+  const marks = ($pos.marks() as Mark[]).filter((m) => m.type !== ins && m.type !== del && m.type !== fmt);
   tr.insert(end, tr.doc.type.schema.text(text, [...marks, ins.create(attrs)]));
   return end + text.length;
 }
 
+/**
+ * Turns `format` on (`on`) or off over `from`–`to` as a suggestion of `author` (bold or italic in
+ * suggesting mode), on `tr`: the text gets the formatting and a formatChange mark saying what changed
+ * from the formatting it had before any of the author's own open formatting suggestions on it (so a
+ * second change merges into theirs, and toggling back takes both away). The author's own suggested
+ * insertions are formatted directly (that text is theirs until accepted); text carrying someone
+ * else's formatting suggestion is left as it is. Returns whether anything changed.
+ */
+export function suggestFormat(tr: Transaction, from: number, to: number, format: SuggestibleFormat, on: boolean, author: SuggestionAuthor, now = Date.now()): boolean {
+  const schema = tr.doc.type.schema;
+  const { ins, fmt } = markTypes(schema);
+  const type = schema.marks[format];
+  const parts: { from: number; to: number; node: PMNode }[] = [];
+  tr.doc.nodesBetween(from, to, (node, pos) => {
+    if (!node.isText) return true;
+    const a = Math.max(from, pos);
+    const b = Math.min(to, pos + node.nodeSize);
+    if (a < b) parts.push({ from: a, to: b, node });
+    return false;
+  });
+  // One change, one card: it goes on with the author's own formatting suggestion in the range, if any.
+  const continued = parts.map((p) => suggestionOf(p.node, fmt)?.attrs as FormatChangeAttrs | undefined).find((a) => a && isOwn(a as unknown as Record<string, unknown>, author));
+  const base: SuggestionAttrs = { id: continued?.id ?? suggestionId(), ...author, time: continued?.time ?? new Date(now).toISOString() };
+  let changed = false;
+  for (const part of parts) {
+    if (type.isInSet(part.node.marks) ? on : !on) continue;
+    const inserted = suggestionOf(part.node, ins);
+    const change = suggestionOf(part.node, fmt);
+    if (inserted && isOwn(inserted.attrs, author) && !change) {
+      if (on) tr.addMark(part.from, part.to, type.create());
+      else tr.removeMark(part.from, part.to, type);
+      changed = true;
+      continue;
+    }
+    if (change && !isOwn(change.attrs, author)) continue;
+    const add = new Set(formatNames(change?.attrs.add));
+    const remove = new Set(formatNames(change?.attrs.remove));
+    if (on) {
+      if (!remove.delete(format)) add.add(format);
+    } else if (!add.delete(format)) remove.add(format);
+    if (on) tr.addMark(part.from, part.to, type.create());
+    else tr.removeMark(part.from, part.to, type);
+    if (add.size === 0 && remove.size === 0) tr.removeMark(part.from, part.to, fmt);
+    else tr.addMark(part.from, part.to, fmt.create({ ...base, add: joinNames(add), remove: joinNames(remove) }));
+    changed = true;
+  }
+  return changed;
+}
+
 /** One suggestion as the margin shows it: the runs of text that carry its id. */
 export interface Suggestion extends SuggestionAttrs {
-  kind: "insertion" | "deletion" | "replacement";
+  kind: "insertion" | "deletion" | "replacement" | "format";
   inserted: string;
   deleted: string;
+  /** A formatting suggestion: the text it formats, and the formatting it adds and removes. */
+  formatted: string;
+  add: string[];
+  remove: string[];
   from: number;
   to: number;
 }
 
+/** What a suggestion changes, as cards, the log and the record name it. */
+export type SuggestionChange = Suggestion["kind"];
+
+/** A formatting suggestion's change as one string, e.g. "+bold -italic" (the suggestion log keeps it). */
+export const formattingOf = (s: Pick<Suggestion, "add" | "remove">): string => [...s.add.map((n) => `+${n}`), ...s.remove.map((n) => `-${n}`)].join(" ");
+
+/** The formatting added and removed, read back from `formattingOf`'s string. */
+export function parseFormatting(value: string): { add: string[]; remove: string[] } {
+  const parts = value.split(" ").filter(Boolean);
+  return { add: parts.filter((p) => p.startsWith("+")).map((p) => p.slice(1)), remove: parts.filter((p) => p.startsWith("-")).map((p) => p.slice(1)) };
+}
+
 /** The open suggestions of `doc`, in document order (one per id). */
 export function listSuggestions(doc: PMNode): Suggestion[] {
-  const { ins, del } = markTypes(doc.type.schema);
+  const { ins, del, fmt } = markTypes(doc.type.schema);
   const byId = new Map<string, Suggestion>();
   doc.descendants((node, pos) => {
     if (!node.isText) return true;
     for (const mark of node.marks) {
-      if (mark.type !== ins && mark.type !== del) continue;
-      const a = mark.attrs as SuggestionAttrs;
+      if (mark.type !== ins && mark.type !== del && mark.type !== fmt) continue;
+      const { add, remove, ...a } = mark.attrs as FormatChangeAttrs;
       const key = a.id ?? `${mark.type.name}@${pos}`;
       let s = byId.get(key);
       if (!s) {
-        s = { ...a, id: key, kind: mark.type === ins ? "insertion" : "deletion", inserted: "", deleted: "", from: pos, to: pos + node.nodeSize };
+        s = { ...a, id: key, kind: mark.type === ins ? "insertion" : mark.type === del ? "deletion" : "format", inserted: "", deleted: "", formatted: "", add: [], remove: [], from: pos, to: pos + node.nodeSize };
         byId.set(key, s);
       }
       if (mark.type === ins) s.inserted += node.text ?? "";
-      else s.deleted += node.text ?? "";
+      else if (mark.type === del) s.deleted += node.text ?? "";
+      else {
+        s.formatted += node.text ?? "";
+        s.add = [...new Set([...s.add, ...formatNames(add)])].sort();
+        s.remove = [...new Set([...s.remove, ...formatNames(remove)])].sort();
+      }
       s.to = Math.max(s.to, pos + node.nodeSize);
       if (s.inserted && s.deleted) s.kind = "replacement";
     }
@@ -183,20 +272,28 @@ const matches = (filter: SuggestionFilter, attrs: Record<string, unknown>) =>
 /**
  * Accepts (`accept` true) or rejects the suggestions `filter` picks, within `from`–`to` (default:
  * the whole text), on `tr`. Accepting an insertion removes its mark, a deletion removes its text;
- * rejecting does the inverse. Returns how many text runs changed.
+ * rejecting does the inverse. Accepting a formatting suggestion removes its mark (the formatting
+ * stays); rejecting one also takes back the formatting it added and puts back what it removed.
+ * Returns how many text runs changed.
  */
 export function resolveSuggestions(tr: Transaction, accept: boolean, filter: SuggestionFilter, from = 0, to = tr.doc.content.size): number {
-  const { ins, del } = markTypes(tr.doc.type.schema);
+  const { ins, del, fmt } = markTypes(tr.doc.type.schema);
   const work: { from: number; to: number; type: MarkType; mark: Mark }[] = [];
   tr.doc.nodesBetween(from, to, (node, pos) => {
     if (!node.isText) return true;
     const a = Math.max(from, pos);
     const b = Math.min(to, pos + node.nodeSize);
-    for (const mark of node.marks) if ((mark.type === ins || mark.type === del) && a < b && matches(filter, mark.attrs)) work.push({ from: a, to: b, type: mark.type, mark });
+    for (const mark of node.marks) if ((mark.type === ins || mark.type === del || mark.type === fmt) && a < b && matches(filter, mark.attrs)) work.push({ from: a, to: b, type: mark.type, mark });
     return false;
   });
-  // From the end: removing text keeps the positions before it.
+  // From the end: removing text keeps the positions before it (a run's formatting suggestion comes
+  // after its insertion mark in the list, so it is resolved before that text may go).
   for (const w of work.reverse()) {
+    if (w.type === fmt) {
+      if (!accept) revertFormat(tr, w.from, w.to, w.mark);
+      tr.removeMark(w.from, w.to, w.mark);
+      continue;
+    }
     const removeText = (w.type === ins) !== accept; // reject an insertion, accept a deletion
     if (removeText) tr.delete(w.from, w.to);
     else tr.removeMark(w.from, w.to, w.mark);
@@ -204,30 +301,50 @@ export function resolveSuggestions(tr: Transaction, accept: boolean, filter: Sug
   return work.length;
 }
 
+/** Takes back on `tr` what the formatting suggestion `change` did to `from`–`to`. */
+function revertFormat(tr: Transaction, from: number, to: number, change: Mark): void {
+  const schema = tr.doc.type.schema;
+  for (const name of formatNames(change.attrs.add)) if (schema.marks[name]) tr.removeMark(from, to, schema.marks[name]);
+  for (const name of formatNames(change.attrs.remove)) if (schema.marks[name]) tr.addMark(from, to, schema.marks[name].create());
+}
+
+/** `marks` as they were before the formatting suggestion among them (which is left out). */
+function revertedMarks(marks: readonly Mark[], fmt: MarkType): readonly Mark[] {
+  const change = marks.find((m) => m.type === fmt);
+  if (!change) return marks;
+  const schema = fmt.schema;
+  let out: readonly Mark[] = marks.filter((m) => m !== change);
+  const add = formatNames(change.attrs.add);
+  out = out.filter((m) => !add.includes(m.type.name));
+  for (const name of formatNames(change.attrs.remove)) if (schema.marks[name]) out = schema.marks[name].create().addToSet(out);
+  return out;
+}
+
 /**
- * The text as accepted: open insertions left out, open deletions kept as plain text (what an approval
- * binds to, and what the exports show). Returns `doc` itself when it holds no suggestion.
+ * The text as accepted: open insertions left out, open deletions kept as plain text, open formatting
+ * suggestions taken back (what an approval binds to, and what the exports show). Returns `doc` itself
+ * when it holds no suggestion.
  */
 export function acceptedText(doc: PMNode): PMNode {
-  const { ins, del } = markTypes(doc.type.schema);
+  const { ins, del, fmt } = markTypes(doc.type.schema);
   let any = false;
   doc.descendants((node) => {
     if (any) return false;
-    if (node.isText && node.marks.some((m) => m.type === ins || m.type === del)) any = true;
+    if (node.isText && node.marks.some((m) => m.type === ins || m.type === del || m.type === fmt)) any = true;
     return !any;
   });
   if (!any) return doc;
-  return strip(doc, ins, del);
+  return strip(doc, ins, del, fmt);
 }
 
-function strip(node: PMNode, ins: MarkType, del: MarkType): PMNode {
+function strip(node: PMNode, ins: MarkType, del: MarkType, fmt: MarkType): PMNode {
   if (node.isText) {
     if (node.marks.some((m) => m.type === ins)) return null as unknown as PMNode;
-    return node.marks.some((m) => m.type === del) ? node.mark(node.marks.filter((m) => m.type !== del)) : node;
+    return node.marks.some((m) => m.type === del || m.type === fmt) ? node.mark(revertedMarks(node.marks, fmt).filter((m) => m.type !== del)) : node;
   }
   const children: PMNode[] = [];
   node.forEach((child) => {
-    const c = strip(child, ins, del);
+    const c = strip(child, ins, del, fmt);
     if (c) children.push(c);
   });
   const same = children.length === node.childCount && children.every((c, i) => c === node.child(i));
@@ -237,11 +354,12 @@ function strip(node: PMNode, ins: MarkType, del: MarkType): PMNode {
 /**
  * Editing mode writes plain text: text typed inside someone's suggestion would otherwise take its
  * mark (ProseMirror carries the marks around a position over), a suggestion in their name that the
- * server refuses. Removes both marks from `from`–`to` on `tr`.
+ * server refuses. Removes the suggestion marks from `from`–`to` on `tr`.
  */
 export function stripSuggestions(tr: Transaction, from: number, to: number): void {
   if (to <= from) return;
-  const { ins, del } = markTypes(tr.doc.type.schema);
+  const { ins, del, fmt } = markTypes(tr.doc.type.schema);
   tr.removeMark(from, to, ins);
   tr.removeMark(from, to, del);
+  tr.removeMark(from, to, fmt);
 }

@@ -12,14 +12,16 @@
  *
  * A person who may only suggest (a commenter) may: insert text that carries an insertion mark in their
  * own name; delete text that is their own suggested insertion; mark text as suggested for deletion in
- * their own name, or take such a mark of their own away. Nothing else: no new or deleted blocks, no
- * attribute, no formatting, no change to anyone else's suggestion (so no accepting or rejecting).
+ * their own name, or take such a mark of their own away; change bold or italic of existing text when
+ * the text carries, after the change, a formatChange mark in their own name that says exactly that
+ * (ADR 043). Nothing else: no new or deleted blocks, no attribute, no other formatting, no change to
+ * anyone else's suggestion (so no accepting or rejecting).
  * Anyone else who may write (an editor) may do anything except put a suggestion in someone else's name.
  * "Their own name" is the connection's session: the person's id, organisation (id and short code) and
  * display name.
  */
 import * as Y from "yjs";
-import { DELETION, INSERTION } from "../../app/shared/suggestions";
+import { DELETION, FORMAT_CHANGE, INSERTION, SUGGESTIBLE_FORMATS, formatNames } from "../../app/shared/suggestions";
 
 /** Who wrote an update, from the connection's session. */
 export interface Writer {
@@ -33,7 +35,10 @@ export interface Writer {
 }
 
 type Attrs = Map<string, unknown>;
-const SUGGESTION_KEYS = new Set([INSERTION, DELETION]);
+/** The marks that name a person: never put in someone else's name. */
+const MARK_KEYS = new Set([INSERTION, DELETION, FORMAT_CHANGE]);
+const SUGGESTIBLE = new Set<string>(SUGGESTIBLE_FORMATS);
+const named = (v: unknown, which: "add" | "remove"): string[] => (v && typeof v === "object" ? formatNames((v as Record<string, unknown>)[which]) : []);
 
 /** Why the transaction `tr` (one update applied to the scratch copy) is not allowed to `writer`, or null. */
 export function suggestionProblem(tr: Y.Transaction, writer: Writer, repairs?: Repair[]): string | null {
@@ -186,14 +191,47 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
   const refused: Finding = { problem, explicit: true, repairs: [] };
   if (!a) return refused;
   const repairs: Repair[] = [];
-  const keys = new Set<string>([...SUGGESTION_KEYS, ...(b?.keys() ?? []), ...a.keys()]);
+  const keys = new Set<string>([...MARK_KEYS, ...(writer.onlySuggest ? SUGGESTIBLE : []), ...(b?.keys() ?? []), ...a.keys()]);
+  const foreign = (v: unknown) => v !== undefined && !own(v, writer);
+  // The formatting suggestion the run keeps (someone else's is never changed by a suggester).
+  const fcWas = b?.get(FORMAT_CHANGE);
+  const fcIs = a.get(FORMAT_CHANGE);
+  let fcKept = !b ? (foreign(fcIs) ? undefined : fcIs) : same(fcWas, fcIs) || !(foreign(fcIs) || foreign(fcWas)) ? fcIs : fcWas;
+  // The writer's own formatting suggestion that names a change someone made meanwhile (both made the
+  // same word bold): kept without the part that is already so; any other mismatch is refused.
+  let redundant = false;
+  const ownMark = opening.get(FORMAT_CHANGE);
+  const wroteOwnMark = !!ownMark && own((ownMark.content as Y.ContentFormat).value, writer);
+  if (writer.onlySuggest && b && fcKept === fcIs && fcIs !== undefined && !same(fcWas, fcIs) && formatChangeProblem(b, fcIs, writer)) {
+    const trimmed = withoutDone(b, fcIs, writer);
+    if (trimmed === undefined) return refused;
+    fcKept = trimmed ?? undefined;
+    redundant = true;
+  }
   for (const key of keys) {
     const was = b ? b.get(key) : undefined;
     const is = a.get(key);
     let want: unknown;
-    if (!SUGGESTION_KEYS.has(key)) {
-      if (!writer.onlySuggest || !b || same(was, is)) continue;
-      want = was ?? null;
+    if (key === FORMAT_CHANGE && writer.onlySuggest) {
+      if (same(fcKept, is)) continue;
+      want = fcKept ?? null;
+      if (redundant) {
+        repairs.push({ client: n.id.client, clock: n.id.clock, length: n.length, key, found: is ?? null, value: want });
+        continue;
+      }
+    } else if (!MARK_KEYS.has(key)) {
+      if (!writer.onlySuggest || !b || own(b.get(INSERTION), writer)) continue;
+      if (SUGGESTIBLE.has(key)) {
+        const present = expectedPresent(key, b, fcKept, writer);
+        if (present === (is !== undefined)) continue;
+        // Formatting its own mark names that the update did not even write: a mark that does not
+        // match the change (what a concurrent change can undo, the update must at least have made).
+        if (!opening.has(key)) return refused;
+        want = present ? (was ?? {}) : null;
+      } else {
+        if (same(was, is)) continue;
+        want = was ?? null;
+      }
     } else if (!writer.onlySuggest) {
       if (is === undefined || (b && same(was, is)) || own(is, writer)) continue;
       want = b ? was ?? null : null;
@@ -211,9 +249,14 @@ function classify(n: Y.Item, problem: string, b: Attrs | null, a: Attrs | null, 
     }
     // The update's own first format of the attribute; or, from a person who may only suggest, its
     // deleting someone else's suggestion mark (accepting or rejecting it).
+    // Formatting over someone else's formatting suggestion (only one fits a character: two people
+    // formatting the same words at once), or formatting of characters the update's own formatting
+    // suggestion does not cover (text inserted meanwhile inside its range, whose marks someone set), is
+    // set back to what it was, whoever's format item it is.
+    const setBack = writer.onlySuggest && (key === FORMAT_CHANGE || SUGGESTIBLE.has(key)) && (foreign(fcWas) || (SUGGESTIBLE.has(key) && wroteOwnMark && !(fcKept !== undefined && own(fcKept, writer))));
     const from = source.get(key);
-    if (from && isNew(from) && opening.get(key) === from) return refused;
-    const gone = b && writer.onlySuggest && SUGGESTION_KEYS.has(key) ? sourceBefore.get(key) : undefined;
+    if (!setBack && from && isNew(from) && opening.get(key) === from) return refused;
+    const gone = b && writer.onlySuggest && MARK_KEYS.has(key) ? sourceBefore.get(key) : undefined;
     if (gone?.deleted && (gone.content as Y.ContentFormat).value && !own((gone.content as Y.ContentFormat).value, writer)) return refused;
     repairs.push({ client: n.id.client, clock: n.id.clock, length: n.length, key, found: is ?? null, value: want });
   }
@@ -229,9 +272,9 @@ function setAttr(attrs: Attrs, key: string, value: unknown): void {
 function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | null {
   if (!writer.onlySuggest) {
     if (!a) return null;
-    for (const key of SUGGESTION_KEYS) {
+    for (const key of MARK_KEYS) {
       const value = a.get(key);
-      if (value !== undefined && !(b && same(b.get(key), value)) && !own(value, writer)) return `${key === INSERTION ? "an insertion" : "a deletion"} in someone else's name`;
+      if (value !== undefined && !(b && same(b.get(key), value)) && !own(value, writer)) return `${key === INSERTION ? "an insertion" : key === DELETION ? "a deletion" : "a formatting suggestion"} in someone else's name`;
     }
     return null;
   }
@@ -247,8 +290,7 @@ function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | nu
       if (da !== undefined && !own(da, writer)) return "a deletion in someone else's name";
       if (db !== undefined && !own(db, writer) && da === undefined) return "a suggestion took away someone else's suggested deletion";
     }
-    if (!sameFormatting(b, a)) return "a suggestion changed the formatting directly";
-    return null;
+    return formattingProblem(b, a, writer);
   }
   if (b) {
     // Deleted: only one's own suggested insertion.
@@ -258,8 +300,86 @@ function checkRun(b: Attrs | null, a: Attrs | null, writer: Writer): string | nu
     if (!own(a.get(INSERTION), writer)) return "text inserted without an insertion mark in the writer's name";
     const da = a.get(DELETION);
     if (da !== undefined && !own(da, writer)) return "a deletion in someone else's name";
+    const fa = a.get(FORMAT_CHANGE);
+    if (fa !== undefined && !own(fa, writer)) return "a formatting suggestion in someone else's name";
   }
   return null;
+}
+
+/**
+ * For a person who may only suggest, a kept run (`b` before, `a` after): its formatting may change
+ * only as a formatChange mark of their own on it after says (ADR 043), or back to what it was before
+ * their own formatting suggestion (taking it back), or freely on their own suggested insertion;
+ * someone else's formatting suggestion is not changed.
+ */
+function formattingProblem(b: Attrs, a: Attrs, writer: Writer): string | null {
+  const fb = b.get(FORMAT_CHANGE);
+  const fa = a.get(FORMAT_CHANGE);
+  // Their own suggested insertion is theirs to format until it is accepted.
+  if (own(b.get(INSERTION), writer) && (fa === undefined || own(fa, writer))) return null;
+  if (same(fb, fa)) return sameFormatting(b, a) ? null : "a suggestion changed the formatting directly";
+  if (fa !== undefined && !own(fa, writer)) return "a formatting suggestion in someone else's name";
+  if (fb !== undefined && !own(fb, writer)) return "a suggestion changed someone else's formatting suggestion";
+  if (fa !== undefined) {
+    const problem = formatChangeProblem(b, fa, writer);
+    if (problem) return problem;
+  }
+  for (const key of new Set([...b.keys(), ...a.keys()])) {
+    if (MARK_KEYS.has(key)) continue;
+    if (SUGGESTIBLE.has(key) ? expectedPresent(key, b, fa, writer) !== a.has(key) : !same(b.get(key), a.get(key))) return "a suggestion changed the formatting other than its formatting suggestion says";
+  }
+  for (const key of SUGGESTIBLE) if (!b.has(key) && !a.has(key) && expectedPresent(key, b, fa, writer)) return "a suggestion changed the formatting other than its formatting suggestion says";
+  return null;
+}
+
+/**
+ * Whether the formatChange mark `fa` a kept run carries after an update (in the writer's name) says
+ * what changed: only formatting that can be suggested, something added or removed, each added one
+ * absent and each removed one present before the writer's own formatting suggestions on the run.
+ */
+function formatChangeProblem(b: Attrs, fa: unknown, writer: Writer): string | null {
+  const add = named(fa, "add");
+  const remove = named(fa, "remove");
+  if (add.length + remove.length === 0) return "a formatting suggestion that changes nothing";
+  for (const key of [...add, ...remove]) if (!SUGGESTIBLE.has(key)) return "a formatting suggestion of formatting that cannot be suggested";
+  const original = (key: string) => expectedPresent(key, b, undefined, writer);
+  if (add.some((key) => original(key) || remove.includes(key)) || remove.some((key) => !original(key))) return "a formatting suggestion that does not match the change";
+  return null;
+}
+
+/**
+ * `fa` (the writer's own formatChange on a kept run after an update) without the names whose change
+ * was already made before the update (by someone else, concurrently): the mark as it should stay
+ * (null: none), or undefined when that does not make it match (a forged or otherwise wrong mark).
+ */
+function withoutDone(b: Attrs, fa: unknown, writer: Writer): unknown {
+  const add = named(fa, "add");
+  const remove = named(fa, "remove");
+  if ([...add, ...remove].some((key) => !SUGGESTIBLE.has(key)) || add.some((key) => remove.includes(key))) return undefined;
+  const original = (key: string) => expectedPresent(key, b, undefined, writer);
+  const add2 = add.filter((key) => !original(key));
+  const remove2 = remove.filter((key) => original(key));
+  if (add2.length + remove2.length === add.length + remove.length) return undefined;
+  return add2.length + remove2.length ? { ...(fa as Record<string, unknown>), add: add2.join(","), remove: remove2.join(",") } : null;
+}
+
+/**
+ * Whether formatting `key` (bold, italic) is to be on a kept run after an update: as before the
+ * writer's own formatting suggestion on it (`b`'s formatChange taken back), then as the
+ * formatChange `fa` it carries after says, when that is the writer's own.
+ */
+function expectedPresent(key: string, b: Attrs, fa: unknown, writer: Writer): boolean {
+  let present = b.has(key);
+  const fb = b.get(FORMAT_CHANGE);
+  if (fb !== undefined && own(fb, writer)) {
+    if (named(fb, "add").includes(key)) present = false;
+    else if (named(fb, "remove").includes(key)) present = true;
+  }
+  if (fa !== undefined && own(fa, writer)) {
+    if (named(fa, "add").includes(key)) return true;
+    if (named(fa, "remove").includes(key)) return false;
+  }
+  return present;
 }
 
 /** Whether a mark's attributes name `writer` (as the session knows them). */
@@ -282,8 +402,8 @@ function same(x: unknown, y: unknown): boolean {
 
 /** The same formatting apart from the suggestion marks. */
 function sameFormatting(b: Attrs, a: Attrs): boolean {
-  for (const [k, v] of b) if (!SUGGESTION_KEYS.has(k) && !same(v, a.get(k))) return false;
-  for (const [k, v] of a) if (!SUGGESTION_KEYS.has(k) && !same(v, b.get(k))) return false;
+  for (const [k, v] of b) if (!MARK_KEYS.has(k) && !same(v, a.get(k))) return false;
+  for (const [k, v] of a) if (!MARK_KEYS.has(k) && !same(v, b.get(k))) return false;
   return true;
 }
 
@@ -293,6 +413,7 @@ interface Char {
   formatting: string;
   insertion: unknown;
   deletion: unknown;
+  formatChange: unknown;
 }
 
 /**
@@ -328,7 +449,7 @@ function sameReading(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: 
     for (let i = 0; i < a.length; i++) {
       const x = b[i];
       const y = a[i];
-      if (x.c !== y.c || x.formatting !== y.formatting || !same(x.insertion, y.insertion)) return false;
+      if (x.c !== y.c || x.formatting !== y.formatting || !same(x.insertion, y.insertion) || !same(x.formatChange, y.formatChange)) return false;
       if (!same(x.deletion, y.deletion)) {
         if (y.deletion !== undefined && !own(y.deletion, writer)) return false;
         if (x.deletion !== undefined && !own(x.deletion, writer) && y.deletion === undefined) return false;
@@ -337,15 +458,16 @@ function sameReading(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: 
     return true;
   }
   // An editor: each suggestion of someone else keeps a subsequence of its characters.
-  for (const key of SUGGESTION_KEYS) {
+  const valueOf = (ch: Char, key: string) => (key === INSERTION ? ch.insertion : key === DELETION ? ch.deletion : ch.formatChange);
+  for (const key of MARK_KEYS) {
     const was = new Map<string, string>();
     for (const ch of before) {
-      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      const v = valueOf(ch, key);
       if (v !== undefined) was.set(keyOf(v), (was.get(keyOf(v)) ?? "") + ch.c);
     }
     const is = new Map<string, string>();
     for (const ch of after) {
-      const v = key === INSERTION ? ch.insertion : ch.deletion;
+      const v = valueOf(ch, key);
       if (v !== undefined && !own(v, writer)) is.set(keyOf(v), (is.get(keyOf(v)) ?? "") + ch.c);
     }
     for (const [k, chars] of is) if (!subsequence(chars, was.get(k) ?? "")) return false;
@@ -355,10 +477,11 @@ function sameReading(text: Y.XmlText, tr: Y.Transaction, writer: Writer, isNew: 
 
 function push(out: Char[], str: string, attrs: Attrs): void {
   let formatting = "";
-  for (const [k, v] of [...attrs].sort(([x], [y]) => (x < y ? -1 : 1))) if (!SUGGESTION_KEYS.has(k)) formatting += `${k}=${keyOf(v)};`;
+  for (const [k, v] of [...attrs].sort(([x], [y]) => (x < y ? -1 : 1))) if (!MARK_KEYS.has(k)) formatting += `${k}=${keyOf(v)};`;
   const insertion = attrs.get(INSERTION);
   const deletion = attrs.get(DELETION);
-  for (const c of str) out.push({ c, formatting, insertion, deletion });
+  const formatChange = attrs.get(FORMAT_CHANGE);
+  for (const c of str) out.push({ c, formatting, insertion, deletion, formatChange });
 }
 
 /** A value as a string (marks' attributes are flat objects of scalars). */

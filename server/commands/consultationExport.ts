@@ -48,6 +48,8 @@ const labels = {
     none: "Nog geen reactie gegeven.",
     deleteText: "Voorgesteld te schrappen",
     insertText: "Voorgesteld in te voegen",
+    formatText: "Voorgestelde opmaak",
+    formats: { "+bold": "vet", "+italic": "cursief", "-bold": "niet vet", "-italic": "niet cursief" } as Record<string, string>,
     inText: "In de tekst",
     outcome: {
       accepted: "geaccepteerd",
@@ -80,6 +82,8 @@ const labels = {
     none: "No disposition given yet.",
     deleteText: "Suggested for deletion",
     insertText: "Suggested insertion",
+    formatText: "Suggested formatting",
+    formats: { "+bold": "bold", "+italic": "italic", "-bold": "not bold", "-italic": "not italic" } as Record<string, string>,
     inText: "In the text",
     outcome: { accepted: "accepted", rejected: "rejected", open: "still open" },
     nothing: "This organisation gave no input.",
@@ -132,8 +136,14 @@ function inputSection(
   ];
   const fate = input.suggestion;
   if (fate) {
-    if (input.quote) content.push(line(l.deleteText, `“${input.quote}”`));
-    if (input.text) content.push(line(l.insertText, `“${input.text}”`));
+    if (fate.change === "format") {
+      // "Suggested formatting: bold, “text”" (ADR 043).
+      const what = fate.formatting.split(" ").filter(Boolean).map((f) => l.formats[f] ?? f).join(", ");
+      content.push(line(l.formatText, `${what}: “${input.text}”`));
+    } else {
+      if (input.quote) content.push(line(l.deleteText, `“${input.quote}”`));
+      if (input.text) content.push(line(l.insertText, `“${input.text}”`));
+    }
     const who = [
       fate.decidedByName,
       fate.decidedAt ? formatDate(fate.decidedAt, language) : null,

@@ -14,7 +14,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/index";
-import { SUGGESTION_MARKS, listSuggestions } from "../../app/shared/suggestions";
+import { SUGGESTION_MARKS, formattingOf, listSuggestions, parseFormatting, type Suggestion } from "../../app/shared/suggestions";
 import {
   SUGGESTION_DECIDE,
   type SuggestionDecision,
@@ -54,6 +54,30 @@ function plainText(doc: ReturnType<typeof toProseMirror>): string {
   return lines.join("\n");
 }
 
+/**
+ * The text of a doc's blocks that carries all the formatting `add` names and none `remove` names, runs
+ * joined per block (what a formatting suggestion's outcome is read from: its text formatted so was
+ * accepted).
+ */
+function formattedText(doc: ReturnType<typeof toProseMirror>, formatting: string): string {
+  const { add, remove } = parseFormatting(formatting);
+  const lines: string[] = [];
+  doc.descendants((node) => {
+    if (!node.isTextblock) return true;
+    let line = "";
+    node.forEach((child) => {
+      const names = child.marks.map((m) => m.type.name);
+      line += child.isText && add.every((n) => names.includes(n)) && !remove.some((n) => names.includes(n)) ? (child.text ?? "") : "\n";
+    });
+    lines.push(line);
+    return false;
+  });
+  return lines.join("\n");
+}
+
+/** A suggestion as the log keeps it (a formatting suggestion's text in `inserted`). */
+const logEntry = (s: Suggestion) => ({ kind: s.kind, inserted: s.kind === "format" ? s.formatted : s.inserted, deleted: s.deleted, formatting: formattingOf(s) });
+
 /** Brings the log of `sectionId` up to date with its stored text. */
 export async function recordSuggestionsUnchecked(
   database: Database,
@@ -61,12 +85,12 @@ export async function recordSuggestionsUnchecked(
   loaded?: LoadedReader
 ): Promise<void> {
   const { db, t } = database;
-  const { open, plain } = await readSectionDoc(
+  const { open, plain, formatted } = await readSectionDoc(
     database,
     sectionId,
     (doc) => {
       const pm = toProseMirror(doc);
-      return { open: listSuggestions(pm), plain: plainText(pm) };
+      return { open: listSuggestions(pm), plain: plainText(pm), formatted: (formatting: string) => formattedText(pm, formatting) };
     },
     loaded
   );
@@ -82,6 +106,7 @@ export async function recordSuggestionsUnchecked(
       kind: t.suggestionLog.kind,
       inserted: t.suggestionLog.inserted,
       deleted: t.suggestionLog.deleted,
+      formatting: t.suggestionLog.formatting,
       outcome: t.suggestionLog.outcome,
     })
     .from(t.suggestionLog)
@@ -117,21 +142,20 @@ export async function recordSuggestionsUnchecked(
             userId: usr?.id ?? null,
             organisationId: org?.id ?? null,
             authorName: s.name ?? "",
-            kind: s.kind,
-            inserted: s.inserted,
-            deleted: s.deleted,
+            ...logEntry(s),
             createdAt: Number.isNaN(time.getTime()) ? new Date() : time,
           })
           .onConflictDoNothing();
       } else if (
         row.outcome === null &&
         (row.kind !== s.kind ||
-          row.inserted !== s.inserted ||
-          row.deleted !== s.deleted)
+          row.inserted !== logEntry(s).inserted ||
+          row.deleted !== s.deleted ||
+          row.formatting !== logEntry(s).formatting)
       ) {
         await tx
           .update(t.suggestionLog)
-          .set({ kind: s.kind, inserted: s.inserted, deleted: s.deleted })
+          .set(logEntry(s))
           .where(
             and(
               eq(t.suggestionLog.sectionId, sectionId),
@@ -143,7 +167,9 @@ export async function recordSuggestionsUnchecked(
     for (const row of logged) {
       if (row.outcome !== null || present.has(row.id)) continue;
       // Gone from the text without a decision sent with it: read the outcome from the text.
-      const accepted = row.inserted
+      const accepted = row.kind === "format"
+        ? formatted(row.formatting).includes(row.inserted)
+        : row.inserted
         ? plain.includes(row.inserted)
         : !plain.includes(row.deleted);
       await tx

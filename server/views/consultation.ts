@@ -30,7 +30,9 @@ import {
 
 /** A suggestion as the log keeps it: the change, and whether it was accepted or rejected in the text, by whom, why. */
 export interface SuggestionFate {
-  change: "insertion" | "deletion" | "replacement";
+  change: "insertion" | "deletion" | "replacement" | "format";
+  /** A formatting suggestion: what it added and removed ("+bold -italic"). */
+  formatting: string;
   outcome: SuggestionOutcome | null;
   reason: string;
   decidedByName: string | null;
@@ -188,6 +190,7 @@ async function externalSuggestionsUnchecked(
       kind: t.suggestionLog.kind,
       inserted: t.suggestionLog.inserted,
       deleted: t.suggestionLog.deleted,
+      formatting: t.suggestionLog.formatting,
       createdAt: t.suggestionLog.createdAt,
       outcome: t.suggestionLog.outcome,
       reason: t.suggestionLog.reason,
@@ -238,6 +241,7 @@ async function externalSuggestionsUnchecked(
     createdAt: r.createdAt,
     suggestion: {
       change: r.kind,
+      formatting: r.formatting,
       outcome: r.outcome ?? null,
       reason: r.reason,
       decidedByName: r.decidedBy ? nameOf.get(r.decidedBy) ?? null : null,

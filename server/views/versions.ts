@@ -31,7 +31,7 @@ export async function currentState(database: Database, sectionId: string): Promi
 export async function currentHashAndSuggestions(database: Database, sectionId: string): Promise<{ hash: string; openSuggestions: OpenSuggestionFacts[] }> {
   const { doc, hash } = await currentState(database, sectionId);
   try {
-    const openSuggestions = listSuggestions(toProseMirror(doc)).map((s) => ({ kind: s.kind, name: s.name, organisation: s.organisation, text: s.inserted || s.deleted }));
+    const openSuggestions = listSuggestions(toProseMirror(doc)).map((s) => ({ kind: s.kind, name: s.name, organisation: s.organisation, text: s.inserted || s.deleted || s.formatted }));
     return { hash, openSuggestions };
   } finally {
     doc.destroy();

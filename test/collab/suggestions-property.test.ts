@@ -1,5 +1,6 @@
 /**
- * Random suggest / accept / reject / edit sequences from several clients converge (ADR 027). Each
+ * Random suggest / format / accept / reject / edit sequences from several clients converge (ADR 027,
+ * 043: bold and italic suggested by partners and by editors in suggesting mode, or made directly). Each
  * client is a Y.Doc written the way the browser editor writes it: the ProseMirror document read from
  * Yjs (initProseMirrorDoc), changed by the editor's own transforms (app/shared/suggestions.ts), written
  * back with y-tiptap's updateYFragment. Between them a hub plays the collab server: every update goes
@@ -14,7 +15,7 @@ import fc from "fast-check";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
-import { listSuggestions, resolveSuggestions, stripSuggestions, suggestReplace, type SuggestionAuthor } from "../../app/shared/suggestions";
+import { listSuggestions, resolveSuggestions, stripSuggestions, suggestFormat, suggestReplace, type SuggestionAuthor } from "../../app/shared/suggestions";
 import { SchemaGuard } from "../../server/collab/schema-guard";
 import { blocks, documentSchema, writeDocument } from "../../server/document";
 
@@ -39,6 +40,7 @@ const people: [string, SuggestionAuthor, boolean][] = [
 type Op =
   | { kind: "suggest"; who: number; at: number; len: number; text: string }
   | { kind: "edit"; who: number; at: number; len: number; text: string }
+  | { kind: "format"; who: number; at: number; len: number; mark: "bold" | "italic"; on: boolean; suggest: boolean }
   | { kind: "resolve"; who: number; accept: boolean; pick: number; scope: "one" | "person" | "organisation" | "all" | "range"; at: number; len: number }
   | { kind: "flush"; who: number }
   | { kind: "receive"; who: number }
@@ -48,6 +50,10 @@ const text = fc.constantFrom("", "a", "xy", "ZZZ", " ");
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("suggest" as const), who: fc.nat(3), at: fc.nat(200), len: fc.nat(4), text }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("edit" as const), who: fc.nat(1), at: fc.nat(200), len: fc.nat(3), text }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("format" as const), who: fc.nat(3), at: fc.nat(200), len: fc.nat(8), mark: fc.constantFrom("bold" as const, "italic" as const), on: fc.boolean(), suggest: fc.boolean() }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -198,6 +204,18 @@ function run(ops: Op[], inStep = false): { refusedHonest: number; repaired: numb
         suggestReplace(tr, r[0], r[1], o.text, c.author, 0);
         return tr;
       });
+    } else if (o.kind === "format") {
+      // Bold or italic: suggested by a partner (and an editor in suggesting mode), made directly by an
+      // editor in editing mode.
+      local(c, (state) => {
+        const r = range(state, o.at, o.len);
+        if (!r || r[0] === r[1]) return null;
+        const tr = state.tr;
+        if (!c.editor || o.suggest) suggestFormat(tr, r[0], r[1], o.mark, o.on, c.author);
+        else if (o.on) tr.addMark(r[0], r[1], state.schema.marks[o.mark].create());
+        else tr.removeMark(r[0], r[1], state.schema.marks[o.mark]);
+        return tr;
+      });
     } else if (o.kind === "edit") {
       local(c, (state) => {
         const r = range(state, o.at, o.len);
@@ -294,6 +312,46 @@ describe("suggestions from several clients", () => {
     const n = first.childAfter(1).node!;
     expect(n.marks.map((m) => m.attrs.userId)).toEqual(["u-lead"]);
     for (const t of result.texts) expect(t).toBe(result.hub);
+  });
+
+  it("keeps a partner's bold suggestion made while an editor made the same words bold, without the part already done", () => {
+    const result = run([
+      { kind: "format", who: 2, at: 0, len: 11, mark: "bold", on: true, suggest: true },
+      { kind: "format", who: 0, at: 0, len: 5, mark: "bold", on: true, suggest: false },
+      { kind: "flush", who: 0 },
+      { kind: "flush", who: 2 },
+    ]);
+    expect(result.problems).toEqual([]);
+    expect(result.repaired).toBe(1);
+    const doc = documentSchema().nodeFromJSON(JSON.parse(result.hub));
+    // "Indus" was made bold by the lead; the partner's suggestion is left on "triële" alone.
+    expect(listSuggestions(doc)).toEqual([expect.objectContaining({ kind: "format", formatted: "triële", add: ["bold"], userId: "u-partner" })]);
+    const first = doc.firstChild!;
+    expect(first.textBetween(0, 11)).toBe("Industriële");
+    doc.nodesBetween(1, 12, (node) => {
+      if (node.isText) expect(node.marks.some((m) => m.type.name === "bold")).toBe(true);
+    });
+    for (const t of result.texts) expect(t).toBe(result.hub);
+  });
+
+  it("keeps one of two formatting suggestions made at once on the same word, and sets the other's formatting back there", () => {
+    // The partner makes "I" bold, the offline partner makes it italic, the lead types "a" after it;
+    // only one formatChange fits a character.
+    const result = run([
+      { kind: "format", who: 2, at: 0, len: 1, mark: "bold", on: true, suggest: true },
+      { kind: "format", who: 3, at: 0, len: 1, mark: "italic", on: true, suggest: true },
+      { kind: "edit", who: 0, at: 1, len: 0, text: "a" },
+      { kind: "flush", who: 2 },
+    ]);
+    expect(result.problems).toEqual([]);
+    expect(result.repaired).toBeGreaterThan(0);
+    for (const t of result.texts) expect(t).toBe(result.hub);
+    const doc = documentSchema().nodeFromJSON(JSON.parse(result.hub));
+    const [open] = listSuggestions(doc).filter((s) => s.kind === "format");
+    // Whichever suggestion holds "I", the formatting there is exactly what it says.
+    const first = doc.firstChild!.child(0);
+    expect(first.text!.startsWith("I")).toBe(true);
+    expect(first.marks.map((m) => m.type.name).filter((n) => n === "bold" || n === "italic")).toEqual(open.add);
   });
 
   it("refuses none of the honest changes when no two are concurrent", () => {

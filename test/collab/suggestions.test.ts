@@ -3,14 +3,19 @@
  * real server: a commenter (a partner country) may send changes, but only suggestions in their own
  * name; a direct edit, a forged author, or an accept sent by them is refused (closed, nothing stored
  * or sent). An editor may do anything but suggest in someone else's name. A suggestion that crosses
- * someone's change to the same marks is kept, and the marks are set right (ADR 038).
+ * someone's change to the same marks is kept, and the marks are set right (ADR 038). Bold or italic
+ * suggested by a commenter is the formatting plus a formatChange mark in their name saying what
+ * changed (ADR 043); formatting without it, or with one that does not match, is refused.
  */
 import { eq } from "drizzle-orm";
+import { EditorState, type Transaction } from "@tiptap/pm/state";
+import { initProseMirrorDoc, updateYFragment } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, DeniedReason } from "../../app/shared/collab";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
-import { DELETION, INSERTION, type SuggestionAttrs } from "../../app/shared/suggestions";
+import { DELETION, FORMAT_CHANGE, INSERTION, listSuggestions, resolveSuggestions, suggestFormat, type SuggestionAttrs } from "../../app/shared/suggestions";
+import { contentHash, documentSchema } from "../../server/document";
 import { loadStoredDoc } from "../../server/services/section-text";
 import { startTestServer, type TestServer } from "../support/server";
 import { hasAll, onDocUpdate, poll, sessionClients, synced, until, type ProviderClient } from "./helpers";
@@ -231,5 +236,106 @@ describe("suggestion mode on the collab server", () => {
     } finally {
       await db.update(t.sections).set({ status: "draft" }).where(eq(t.sections.id, sectionId));
     }
+  });
+});
+
+/** `change` made to `client`'s text the way the editor makes it: on ProseMirror, written back by y-tiptap. */
+function viaEditor(client: ProviderClient, change: (tr: Transaction) => void): void {
+  const schema = documentSchema();
+  const fragment = client.doc.getXmlFragment(FRAGMENT);
+  const { doc, meta } = initProseMirrorDoc(fragment, schema);
+  const tr = EditorState.create({ schema, doc }).tr;
+  change(tr);
+  client.doc.transact(() => updateYFragment(client.doc, fragment, tr.doc, meta));
+}
+
+/** The ProseMirror range of `word` in the first paragraph holding it. */
+function rangeOf(client: ProviderClient, word: string): [number, number] {
+  const { doc } = initProseMirrorDoc(client.doc.getXmlFragment(FRAGMENT), documentSchema());
+  let found: [number, number] | null = null;
+  doc.descendants((node, pos) => {
+    if (found || !node.isTextblock) return !found;
+    const i = node.textContent.indexOf(word);
+    if (i >= 0) found = [pos + 1 + i, pos + 1 + i + word.length];
+    return false;
+  });
+  if (!found) throw new Error(`no ${word}`);
+  return found;
+}
+
+/** The formatting keys (bold, italic, formatChange) on the characters of `word` in `doc`'s first text. */
+function formattingOfWord(doc: Y.Doc, word: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const d of firstText(doc).toDelta() as { insert: string; attributes?: Record<string, unknown> }[]) for (let i = 0; i < d.insert.length; i++) out.push(d.attributes ?? {});
+  const from = at(doc, word);
+  return out.slice(from, from + word.length);
+}
+
+describe("formatting as a suggestion", () => {
+  it("stores a commenter's bold suggestion with its mark and leaves approvals fresh; the lead accepts it and the bold stays", async () => {
+    const sectionId = sections[0];
+    const lead = await open(LEAD, sectionId);
+    const partner = await open(PARTNER, sectionId);
+    const word = "betrouwbare";
+    await server.collab.flush();
+    const hashBefore = contentHash(await loadStoredDoc(server.database, sectionId));
+    const [from, to] = rangeOf(partner, word);
+    viaEditor(partner, (tr) => suggestFormat(tr, from, to, "bold", true, people.get(PARTNER)!));
+    await until(onDocUpdate(lead.doc), () => formattingOfWord(lead.doc, word).every((a) => a[FORMAT_CHANGE]), "the bold suggestion to reach the lead");
+    expect(partner.closes).toEqual([]);
+    expect(formattingOfWord(lead.doc, word)[0]).toMatchObject({ bold: {}, [FORMAT_CHANGE]: { userId: people.get(PARTNER)!.userId, add: "bold", remove: "" } });
+    const open1 = listSuggestions(initProseMirrorDoc(lead.doc.getXmlFragment(FRAGMENT), documentSchema()).doc).find((s) => s.kind === "format")!;
+    expect(open1).toMatchObject({ formatted: word, add: ["bold"], remove: [], name: people.get(PARTNER)!.name });
+    await server.collab.flush();
+    // The text as accepted is the text without the open suggestion: approvals stay fresh.
+    expect(contentHash(await loadStoredDoc(server.database, sectionId))).toBe(hashBefore);
+
+    viaEditor(lead, (tr) => resolveSuggestions(tr, true, { id: open1.id }));
+    await until(onDocUpdate(partner.doc), () => formattingOfWord(partner.doc, word).every((a) => !a[FORMAT_CHANGE]), "the accept to reach the partner");
+    expect(formattingOfWord(partner.doc, word).every((a) => a.bold !== undefined)).toBe(true);
+    await server.collab.flush();
+    const stored = await loadStoredDoc(server.database, sectionId);
+    expect(formattingOfWord(stored, word).every((a) => a.bold !== undefined && !a[FORMAT_CHANGE])).toBe(true);
+    expect(contentHash(stored)).not.toBe(hashBefore);
+    expect(lead.closes).toEqual([]);
+  });
+
+  it("takes a commenter's bold suggestion back when they toggle it off, and reverts it when the lead rejects it", async () => {
+    const sectionId = sections[0];
+    const lead = await open(LEAD, sectionId);
+    const partner = await open(PARTNER, sectionId);
+    const word = "samenwerking";
+    const italicBefore = formattingOfWord(lead.doc, word).map((a) => a.italic !== undefined);
+    const [from, to] = rangeOf(partner, word);
+    viaEditor(partner, (tr) => suggestFormat(tr, from, to, "italic", !italicBefore[0], people.get(PARTNER)!));
+    viaEditor(partner, (tr) => suggestFormat(tr, from, to, "bold", true, people.get(PARTNER)!));
+    await until(onDocUpdate(lead.doc), () => formattingOfWord(lead.doc, word).every((a) => a.bold !== undefined), "the suggestion to reach the lead");
+    expect(formattingOfWord(lead.doc, word)[0][FORMAT_CHANGE]).toMatchObject(italicBefore[0] ? { add: "bold", remove: "italic" } : { add: "bold,italic", remove: "" });
+    // Toggling italic back leaves only the bold in the one suggestion.
+    viaEditor(partner, (tr) => suggestFormat(tr, from, to, "italic", italicBefore[0], people.get(PARTNER)!));
+    await until(onDocUpdate(lead.doc), () => (formattingOfWord(lead.doc, word)[0][FORMAT_CHANGE] as { add?: string } | undefined)?.add === "bold", "the merged suggestion");
+    const suggestion = listSuggestions(initProseMirrorDoc(lead.doc.getXmlFragment(FRAGMENT), documentSchema()).doc).find((s) => s.kind === "format")!;
+    viaEditor(lead, (tr) => resolveSuggestions(tr, false, { id: suggestion.id }));
+    await until(onDocUpdate(partner.doc), () => formattingOfWord(partner.doc, word).every((a) => !a[FORMAT_CHANGE]), "the reject to reach the partner");
+    expect(formattingOfWord(partner.doc, word).map((a) => a.italic !== undefined)).toEqual(italicBefore);
+    expect(formattingOfWord(partner.doc, word).every((a) => a.bold === undefined)).toBe(true);
+    expect([lead.closes, partner.closes]).toEqual([[], []]);
+  });
+
+  it("refuses bold without the mark, the mark in someone else's name, and a mark that does not match the change", async () => {
+    const sectionId = sections[0];
+    const lead = await open(LEAD, sectionId);
+    const w = "projecten";
+    const change = (over: Record<string, unknown>) => ({ ...mark(PARTNER), add: "bold", remove: "", ...over });
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { bold: {} }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { bold: {}, [FORMAT_CHANGE]: { ...change({}), ...people.get(LEAD)! } }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { bold: {}, [FORMAT_CHANGE]: change({ name: "Someone Else" }) }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { bold: {}, [FORMAT_CHANGE]: change({ add: "italic" }) }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { bold: {}, italic: {}, [FORMAT_CHANGE]: change({}) }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { code: {}, [FORMAT_CHANGE]: change({ add: "code" }) }), lead);
+    await refused(PARTNER, sectionId, (t) => t.format(at(t, w), w.length, { [FORMAT_CHANGE]: change({}) }), lead);
+    // An editor may not put a formatting suggestion in someone else's name either.
+    const watcher = await open(PARTNER, sectionId);
+    await refused(LEAD, sectionId, (t) => t.format(at(t, w), w.length, { bold: {}, [FORMAT_CHANGE]: change({}) }), watcher);
   });
 });

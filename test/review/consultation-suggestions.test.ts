@@ -3,7 +3,8 @@
  * stock provider, is logged by the collab server and stays in the record after the lead accepts or
  * rejects it (the marks leave the text), with the outcome and the reason sent with the decision; the
  * reactienota lists it; a suggestion from the lead organisation is not an input; the publish gate
- * counts suggestions without a disposition.
+ * counts suggestions without a disposition. A formatting suggestion (ADR 043) is logged with its
+ * formatting, and its outcome is read from the text too.
  */
 import { eq } from "drizzle-orm";
 import * as lib0Encoding from "lib0/encoding";
@@ -11,7 +12,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FRAGMENT } from "../../app/shared/editor-extensions";
 import { SUGGESTION_DECIDE } from "../../app/shared/consultation";
-import { DELETION, INSERTION, type SuggestionAttrs } from "../../app/shared/suggestions";
+import { DELETION, FORMAT_CHANGE, INSERTION, type SuggestionAttrs } from "../../app/shared/suggestions";
 import { exportConsultationAnnex } from "../../server/commands/consultationExport";
 import { setDisposition } from "../../server/commands/dispositionSet";
 import { consultationPublish } from "../../server/policy";
@@ -242,5 +243,37 @@ describe("suggestions in the consultation record", () => {
     await logged((rows) => rows.find((r) => r.suggestionId === "be-silent")?.outcome != null, "the outcome read from the text");
     const row = (await logRows()).find((r) => r.suggestionId === "be-silent");
     expect(row).toMatchObject({ outcome: "accepted", decidedBy: null, reason: "" });
+  });
+
+  it("logs a partner's bold and italic suggestions with their formatting, and reads their outcome from the text", async () => {
+    const lead = await open(LEAD);
+    const partner = await open(PARTNER);
+    const text = firstText(partner.doc);
+    const [bold, italic] = ["Europees", "waardeketens"];
+    partner.doc.transact(() => {
+      text.format(plain(text).indexOf(bold), bold.length, { bold: {}, [FORMAT_CHANGE]: { ...mark(PARTNER, "be-bold"), add: "bold", remove: "" } });
+      text.format(plain(text).indexOf(italic), italic.length, { italic: {}, [FORMAT_CHANGE]: { ...mark(PARTNER, "be-italic"), add: "italic", remove: "" } });
+    });
+    await logged((rows) => rows.some((r) => r.suggestionId === "be-italic"), "the formatting suggestions logged");
+    const rows = new Map((await logRows()).map((r) => [r.suggestionId, r]));
+    expect(rows.get("be-bold")).toMatchObject({ kind: "format", inserted: bold, deleted: "", formatting: "+bold", outcome: null });
+    expect(rows.get("be-italic")).toMatchObject({ kind: "format", inserted: italic, formatting: "+italic", outcome: null });
+    expect(partner.closes).toEqual([]);
+
+    // The lead accepts the bold (the mark goes, the bold stays) and rejects the italic (both go), saying nothing.
+    const leadText = firstText(lead.doc);
+    const b = runOf(leadText, FORMAT_CHANGE, "be-bold");
+    const i = runOf(leadText, FORMAT_CHANGE, "be-italic");
+    lead.doc.transact(() => {
+      leadText.format(b.at, b.length, { [FORMAT_CHANGE]: null });
+      leadText.format(i.at, i.length, { italic: null, [FORMAT_CHANGE]: null });
+    });
+    await logged((rows) => rows.filter((r) => r.kind === "format" && r.outcome !== null).length === 2, "the outcomes read from the text");
+    const after = new Map((await logRows()).map((r) => [r.suggestionId, r]));
+    expect(after.get("be-bold")).toMatchObject({ outcome: "accepted", decidedBy: null });
+    expect(after.get("be-italic")).toMatchObject({ outcome: "rejected", decidedBy: null });
+    const md = await annex(partnerOrganisationId, "md");
+    expect(md).toMatch(/(Voorgestelde opmaak|Suggested formatting):\*\* (vet|bold): “Europees”/);
+    expect(md).toMatch(/(Voorgestelde opmaak|Suggested formatting):\*\* (cursief|italic): “waardeketens”/);
   });
 });

@@ -571,11 +571,12 @@ export function LiveEditor(props: LiveEditorProps) {
             : "ov-editor__bar ov-editor__bar--reading"
         }
       >
-        {editor && canEdit && mode === "editing" ? (
+        {editor && canEdit ? (
           <Toolbar
             ref={toolbarRef}
             editor={editor}
             onLink={() => setLinkOpen(true)}
+            suggesting={mode === "suggesting"}
           />
         ) : null}
         {editor && canEdit && props.editable ? (

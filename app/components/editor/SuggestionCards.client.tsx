@@ -2,13 +2,14 @@
  * The open suggestions of a section as cards in the margin (ADR 027): who, their organisation (in its
  * colour), when, and the change. Editors and owners accept or reject one, all of one person, all of one
  * organisation, or all. Accepting an insertion keeps its text, accepting a deletion removes it;
- * rejecting does the opposite (app/shared/suggestions.ts). The collab server refuses an accept or
+ * rejecting does the opposite (app/shared/suggestions.ts). A formatting suggestion (ADR 043) reads
+ * "Bold: …"; accepting keeps the formatting, rejecting takes it back. The collab server refuses an accept or
  * reject from anyone who may only suggest. Accepting or rejecting one asks for an optional reason
  * (Enter confirms, Escape cancels), sent with the decision for the consultation record (ADR 033); the
  * card says which approvals accepting makes stale. "Reply" starts a comment thread on the suggested text.
  */
 import type { Editor } from "@tiptap/core";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { organisationColour } from "../../shared/collab";
 import type { SuggestionDecision } from "../../shared/consultation";
@@ -161,6 +162,15 @@ export function SuggestionCards({
                 {t("suggest.inserted")}: <ins>{s.inserted}</ins>
               </p>
             ) : null}
+            {s.kind === "format" ? (
+              <p className="ov-suggestion-card__change" data-format-change>
+                {[
+                  ...s.add.map((name) => (name === "italic" ? t("suggest.formatOn.italic") : t("suggest.formatOn.bold"))),
+                  ...s.remove.map((name) => (name === "italic" ? t("suggest.formatOff.italic") : t("suggest.formatOff.bold"))),
+                ].join(", ")}
+                : <Formatted text={s.formatted} add={s.add} />
+              </p>
+            ) : null}
             {canResolve && freshApprovals.length > 0 ? (
               <p
                 className="ov-suggestion-card__stale muted"
@@ -301,4 +311,12 @@ function DecideForm({
       </button>
     </form>
   );
+}
+
+/** The text of a formatting suggestion, formatted as suggested. */
+function Formatted({ text, add }: { text: string; add: readonly string[] }) {
+  let out: ReactNode = text;
+  if (add.includes("italic")) out = <em>{out}</em>;
+  if (add.includes("bold")) out = <strong>{out}</strong>;
+  return <span className="ov-suggestion-card__formatted">{out}</span>;
 }

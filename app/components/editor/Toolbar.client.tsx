@@ -1,6 +1,7 @@
 /**
  * The editor's formatting toolbar (WAI-ARIA toolbar: one tab stop, arrow keys move between buttons,
- * toggles report aria-pressed, every button has a label and its keyboard shortcut).
+ * toggles report aria-pressed, every button has a label and its keyboard shortcut). In suggesting
+ * mode it holds bold and italic alone: the formatting that can be suggested (ADR 043).
  */
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
@@ -10,6 +11,8 @@ import { useTranslation } from "react-i18next";
 interface ToolbarProps {
   editor: Editor;
   onLink(): void;
+  /** Suggesting mode: only the formatting that can be suggested. */
+  suggesting?: boolean;
 }
 
 interface Item {
@@ -38,7 +41,7 @@ function shortcut(spec: string): { aria: string; text: string } {
   return { aria: parts.map((p) => p[0]).join("+"), text: parts.map((p) => p[1]).join(mac ? "" : "+") };
 }
 
-export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar({ editor, onLink }, ref) {
+export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar({ editor, onLink, suggesting = false }, ref) {
   const { t } = useTranslation("editor");
   const [focusIndex, setFocusIndex] = useState(0);
   const s = useEditorState({
@@ -58,14 +61,17 @@ export const Toolbar = forwardRef<HTMLDivElement, ToolbarProps>(function Toolbar
   });
 
   const chain = () => editor.chain().focus();
-  const groups: Item[][] = [
+  const formatting: Item[] = [
+    { key: "bold", text: "B", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
+    { key: "italic", text: "I", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
+  ];
+  const groups: Item[][] = suggesting ? [formatting] : [
     [
       { key: "h2", text: "H2", label: t("toolbar.heading2"), icon: "H2", shortcut: "Mod-Alt-2", pressed: s.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
       { key: "h3", text: "H3", label: t("toolbar.heading3"), icon: "H3", shortcut: "Mod-Alt-3", pressed: s.h3, run: () => chain().toggleHeading({ level: 3 }).run() },
     ],
     [
-      { key: "bold", text: "B", label: t("toolbar.bold"), icon: <b>B</b>, shortcut: "Mod-b", pressed: s.bold, run: () => chain().toggleBold().run() },
-      { key: "italic", text: "I", label: t("toolbar.italic"), icon: <i>I</i>, shortcut: "Mod-i", pressed: s.italic, run: () => chain().toggleItalic().run() },
+      ...formatting,
       { key: "link", label: t("toolbar.link"), icon: <LinkIcon />, shortcut: "Mod-k", pressed: s.link, run: onLink },
     ],
     [

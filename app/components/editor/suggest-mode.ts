@@ -1,8 +1,10 @@
 /**
  * Suggesting in the editor (ADR 027). In suggesting mode, typing, deleting and pasting text are made
  * into suggestions with the transforms of app/shared/suggestions.ts (the person's own suggested
- * insertions are changed directly; other text is marked, not removed); every other change to the text
- * (a new paragraph, formatting, a dropped image) is not made, and `onRefused` says so. In editing
+ * insertions are changed directly; other text is marked, not removed); so is turning bold or italic on
+ * or off, from the toolbar or a shortcut (ADR 043: the formatting is made, with a formatChange mark
+ * saying what changed); every other change to the text (a new paragraph, a link, a dropped image) is
+ * not made, and `onRefused` says so. In editing
  * mode, text typed inside someone's suggestion is written plain (it would otherwise take their mark).
  * Changes from other people (y-tiptap) and accepting or rejecting (meta SUGGESTION_META) pass as they
  * are. The collab server checks all of it again.
@@ -10,8 +12,9 @@
 import { Extension } from "@tiptap/core";
 import { isChangeOrigin } from "@tiptap/extension-collaboration";
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
+import { AddMarkStep, RemoveMarkStep } from "@tiptap/pm/transform";
 import type { EditorView } from "@tiptap/pm/view";
-import { stripSuggestions, suggestReplace, type SuggestionAuthor } from "../../shared/suggestions";
+import { SUGGESTIBLE_FORMATS, stripSuggestions, suggestFormat, suggestReplace, type SuggestibleFormat, type SuggestionAuthor } from "../../shared/suggestions";
 
 export type EditMode = "editing" | "suggesting";
 
@@ -29,6 +32,29 @@ export interface SuggestModeOptions {
 }
 
 const key = new PluginKey("overlegSuggestMode");
+
+interface FormatStep {
+  from: number;
+  to: number;
+  format: SuggestibleFormat;
+  on: boolean;
+}
+
+/**
+ * The formatting `tr` makes, when all it does is turn bold or italic on or off (what toggleBold and
+ * toggleItalic dispatch, from the toolbar or a shortcut), else null. Mark steps move no positions, so
+ * each range is one of the document before `tr`.
+ */
+function formatSteps(tr: Transaction): FormatStep[] | null {
+  const out: FormatStep[] = [];
+  for (const step of tr.steps) {
+    if (!(step instanceof AddMarkStep || step instanceof RemoveMarkStep)) return null;
+    const name = step.mark.type.name;
+    if (!(SUGGESTIBLE_FORMATS as readonly string[]).includes(name)) return null;
+    out.push({ from: step.from, to: step.to, format: name as SuggestibleFormat, on: step instanceof AddMarkStep });
+  }
+  return out.length ? out : null;
+}
 
 export const SuggestMode = Extension.create<SuggestModeOptions>({
   name: "overlegSuggestMode",
@@ -55,9 +81,30 @@ export const SuggestMode = Extension.create<SuggestModeOptions>({
       view.dispatch(tr.scrollIntoView());
       return true;
     };
+    let current: EditorView | null = null;
+    // Bold or italic, asked for in suggesting mode: made as a suggestion instead (right after the
+    // refused transaction, on the state as it is then).
+    const suggestFormats = (steps: FormatStep[]) => {
+      const view = current;
+      if (!view || !suggesting()) return;
+      const tr = view.state.tr;
+      let changed = false;
+      for (const s of steps) changed = suggestFormat(tr, Math.min(s.from, tr.doc.content.size), Math.min(s.to, tr.doc.content.size), s.format, s.on, options.author!) || changed;
+      if (!changed) return;
+      tr.setMeta(SUGGESTION_META, true);
+      view.dispatch(tr);
+    };
     return [
       new Plugin({
         key,
+        view(view) {
+          current = view;
+          return {
+            destroy() {
+              current = null;
+            },
+          };
+        },
         props: {
           handleTextInput(view, from, to, text) {
             if (!suggesting()) return false;
@@ -95,9 +142,15 @@ export const SuggestMode = Extension.create<SuggestModeOptions>({
             return true;
           },
         },
-        // In suggesting mode nothing else changes the text from this page.
+        // In suggesting mode nothing else changes the text from this page (bold and italic become
+        // suggestions).
         filterTransaction(tr: Transaction) {
           if (!tr.docChanged || !suggesting() || tr.getMeta(SUGGESTION_META) || isChangeOrigin(tr)) return true;
+          const format = formatSteps(tr);
+          if (format) {
+            queueMicrotask(() => suggestFormats(format));
+            return false;
+          }
           queueMicrotask(options.onRefused);
           return false;
         },
@@ -126,7 +179,7 @@ export const SuggestMode = Extension.create<SuggestModeOptions>({
           for (const [from, to] of ranges) {
             let marked = false;
             state.doc.nodesBetween(Math.max(0, from), Math.min(to, state.doc.content.size), (node) => {
-              if (node.isText && node.marks.some((m) => m.type.name === "insertion" || m.type.name === "deletion")) marked = true;
+              if (node.isText && node.marks.some((m) => m.type.name === "insertion" || m.type.name === "deletion" || m.type.name === "formatChange")) marked = true;
               return !marked;
             });
             if (marked) stripSuggestions(fix, from, to);

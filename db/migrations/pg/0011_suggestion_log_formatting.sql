@@ -1,0 +1,1 @@
+ALTER TABLE "suggestion_log" ADD COLUMN "formatting" text DEFAULT '' NOT NULL;

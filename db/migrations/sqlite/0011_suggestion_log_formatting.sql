@@ -1,0 +1,1 @@
+ALTER TABLE `suggestion_log` ADD `formatting` text DEFAULT '' NOT NULL;
