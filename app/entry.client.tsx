@@ -30,7 +30,7 @@ function hydrate() {
  * moment makes React finish the hydration at once, which a suspended root cannot: "Root did not
  * complete" (React error 345), and the page never came alive (remix-run/remix#10214). So the decoding
  * starts here, the way RemixBrowser starts it (its first call throws the decoding's promise before it
- * touches any hook), and React hydrates once it is done, without suspending.
+ * touches any hook), and React hydrates once it is done, without suspending (ADR 044).
  */
 function pageDataDecoded(): Promise<void> {
   const context = (window as unknown as { __remixContext?: { future?: { v3_singleFetch?: boolean }; stream?: unknown } }).__remixContext;
