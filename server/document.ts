@@ -123,8 +123,8 @@ const markdown = new MarkdownSerializer(
     // Open suggestions in CriticMarkup: {++inserted++}, {--deleted--}.
     insertion: { open: "{++", close: "++}", mixable: true },
     deletion: { open: "{--", close: "--}", mixable: true },
-    // A suggested formatting change shows as the formatting it would give (ADR 043).
-    formatChange: { open: "", close: "", mixable: true },
+    // A suggested formatting change shows as the formatting it would give, highlighted: {==**vet**==} (ADR 043).
+    formatChange: { open: "{==", close: "==}", mixable: true },
   },
 );
 

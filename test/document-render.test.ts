@@ -107,6 +107,21 @@ describe("open suggestions in the outputs (ADR 027)", () => {
     expect(toMarkdown(doc)).toBe("Binnen de {--landsgrenzen--}{++grenzen++}.");
   });
 
+  it("marks a suggested formatting change in Markdown as a CriticMarkup highlight around the formatting it would give", () => {
+    const doc = new Y.Doc();
+    writeDocument(doc, [
+      {
+        type: "paragraph",
+        content: [
+          { type: "text", text: "Een " },
+          { type: "text", text: "strategische", marks: [{ type: "bold" }, { type: "formatChange", attrs: { ...who, add: "bold", remove: "" } }] },
+          { type: "text", text: " agenda." },
+        ],
+      },
+    ]);
+    expect(toMarkdown(doc)).toBe("Een **{==strategische==}** agenda.");
+  });
+
   it("hash the text as accepted: the same as the text before the suggestion", () => {
     const before = new Y.Doc();
     writeDocument(before, [{ type: "paragraph", content: [{ type: "text", text: "Binnen de landsgrenzen." }] }]);
