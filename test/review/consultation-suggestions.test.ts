@@ -179,7 +179,11 @@ describe("suggestions in the consultation record", () => {
     const gone = runOf(text, DELETION, "be-delete");
     text.format(gone.at, gone.length, { [DELETION]: null });
     decide(lead, ["be-delete"], "rejected", "Dit woord blijft nodig voor de reikwijdte");
-    await until(onDocUpdate(partner.doc), () => !JSON.stringify(firstText(partner.doc).toDelta()).includes("be-"), "the decisions at the partner");
+    await until(onDocUpdate(partner.doc), () => !JSON.stringify(firstText(partner.doc).toDelta()).includes("be-"), "the decisions at the partner").catch((error: unknown) => {
+      // Rare in CI, never reproduced alone: say what each side held and whether a connection closed.
+      const state = (c: typeof lead) => JSON.stringify({ closes: c.closes, text: firstText(c.doc).toDelta() });
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; lead ${state(lead)}; partner ${state(partner)}`);
+    });
 
     // A commenter cannot send a decision: refused by the channel, nothing recorded.
     decide(partner, ["be-delete"], "accepted", "Toch graag");
