@@ -22,4 +22,5 @@ export default defineConfig({
     }),
   ],
   build: { target: "es2022" },
+  esbuild: { charset: "ascii" },
 });

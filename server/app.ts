@@ -22,6 +22,7 @@ import { DomainEventBus } from "./events";
 import { compress } from "./http/compress";
 import { refuseForeignOrigins } from "./http/origin";
 import { securityHeaders } from "./http/security-headers";
+import { settleMemory } from "./memory";
 import { createLogger, type Logger } from "./log";
 import { registerCommentEvents } from "./realtime/comments";
 import { createRealtime, type Realtime } from "./realtime/index";
@@ -54,6 +55,8 @@ export interface StartOptions {
   search?: SearchIndexerOptions;
   /** The mail sender (server/mail): its clock, transport and timings; tests drive them. */
   mail?: MailerOptions;
+  /** Give back the start-up's memory before listening (server/memory.ts); `npm start` does. */
+  settleMemory?: boolean;
 }
 
 export interface OverlegServer {
@@ -229,6 +232,7 @@ export async function startServer(options: StartOptions): Promise<OverlegServer>
     app.use((_req, res) => res.status(404).json({ error: { code: "not_found", message: "Not found." } }));
   }
 
+  if (options.settleMemory) settleMemory(log);
   await new Promise<void>((resolvePromise, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(env.PORT, env.HOST, () => resolvePromise());

@@ -35,7 +35,7 @@ async function main() {
     await seedDemo(database, auth, log);
   }
 
-  const server = await startServer({ env, database, remix: dev ? "dev" : "build", log, auditKey });
+  const server = await startServer({ env, database, remix: dev ? "dev" : "build", log, auditKey, settleMemory: !dev });
   log.info(`Overleg is listening on ${server.url} (public URL ${env.PUBLIC_URL})`);
 
   let stopping = false;

@@ -40,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       enabled: p.enabled,
       fromConfiguration: p.source === "configuration",
     })),
-    // Configured (SSO_<n>_…) for an organisation short code that does not exist: offered nowhere until it does.
+    // Configured (SSO_<n>_...) for an organisation short code that does not exist: offered nowhere until it does.
     unresolved: (await unresolvedConfiguredProviders(database)).map((p) => ({ id: p.id, prefix: p.prefix, name: p.name, organisation: p.organisation })),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Whole-app idle memory: Overleg as `npm start` runs it (the server bundle with source maps on, the Remix
+ * Whole-app idle memory: Overleg as `npm start` runs it (the server bundle, the Remix
  * build, socket.io, the collab server, the mail sender, search), on plain Node with an SQLite file. A first start fills
  * the file with the demo data and stops; a second start on it is measured: its resident memory (RSS)
  * and JS heap 5 s after it listens, after one full garbage collection. Overleg only: the peers are
@@ -28,7 +28,7 @@ export interface IdleResult {
 async function start(dir: string): Promise<ReadyChild> {
   return spawnReady({
     name: "overleg (npm start)",
-    args: ["--expose-gc", "--enable-source-maps", "--import", resolve(import.meta.dirname, "../servers/gc-hook.mjs"), serverBundle("main")],
+    args: ["--expose-gc", "--import", resolve(import.meta.dirname, "../servers/gc-hook.mjs"), serverBundle("main")],
     env: {
       ...process.env,
       NODE_ENV: "development",

@@ -223,7 +223,7 @@ export class UpdateStore {
     });
   }
 
-  /** Who owns each client id recorded for the section (client id → person id, null when removed). */
+  /** Who owns each client id recorded for the section (client id to person id, null when removed). */
   async clientOwners(sectionId: string): Promise<Map<number, string | null>> {
     const { t } = this.database;
     const rows = await this.database.db
