@@ -39,6 +39,7 @@ export const UNIT_TESTS = [
   "test/mail/rules.test.ts",
   "test/abilities-translated.test.ts",
   "test/imports/read.test.ts",
+  "test/memory.test.ts",
 ];
 /** Several Overleg nodes on PostgreSQL and Redis. */
 export const MULTI_NODE_TESTS = ["test/scale/**/*.test.ts"];

@@ -31,6 +31,8 @@ async function start(dir: string): Promise<ReadyChild> {
     args: ["--expose-gc", "--import", resolve(import.meta.dirname, "../servers/gc-hook.mjs"), serverBundle("main")],
     env: {
       ...process.env,
+      // As `npm start` sets it (package.json, ADR 045): two malloc arenas, not sixteen.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
       NODE_ENV: "development",
       HOST: "127.0.0.1",
       PORT: String(await freePort()),
