@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, todayInNetherlands } from "../../app/shared/dates";
 import { DEMO_PASSWORD } from "../../server/seed/content";
 import { createPerson } from "../../server/auth";
 import { createInvitation } from "../../server/commands/invitationCreate";
@@ -15,6 +16,7 @@ import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
 import { assignThread } from "../../server/commands/threadAssign";
 import { createThread } from "../../server/commands/threadCreate";
+import { hourInNetherlands, MAIL_HOUR, startOfDayInNetherlands } from "../../server/mail/jobs";
 import { setMailPreferences } from "../../server/mail/outbox";
 import { loadActor } from "../../server/services/access";
 import { loadStoredDoc } from "../../server/services/section-text";
@@ -59,6 +61,12 @@ async function actor(email: string) {
 }
 
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+
+/** `hour`:`minute` on `day` in the Netherlands, as an instant (also on the two days a year the clocks change). */
+function inNetherlands(day: string, hour: number, minute = 0): Date {
+  const guess = new Date(startOfDayInNetherlands(day).getTime() + (hour * 60 + minute) * 60_000);
+  return new Date(guess.getTime() + (hour - hourInNetherlands(guess)) * 3_600_000);
+}
 const linksIn = (mail: ParsedMail) => [...(mail.text ?? "").matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
 const unsubscribeLink = (mail: ParsedMail) => linksIn(mail).find((l) => l.includes("/mail/unsubscribe"))!;
 
@@ -139,11 +147,12 @@ describe("mail", () => {
     expect((await outbox({ kind: "approval", to: "lead@ez.example" })).map((r) => r.status)).toEqual(["digest", "digest"]);
 
     // The next morning at 07:00 in the Netherlands (06:00 UTC in winter): one mail with both.
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    clock.set(new Date(`${tomorrow}T05:59:00Z`));
+    // Tomorrow in the Netherlands: between 23:00 and 24:00 UTC in winter it is already tomorrow there.
+    const tomorrow = addDays(todayInNetherlands(), 1)!;
+    clock.set(inNetherlands(tomorrow, MAIL_HOUR - 1, 59));
     await clock.tick();
     expect(smtp.to("lead@ez.example").filter((m) => m.subject?.startsWith("Overleg:"))).toHaveLength(0);
-    clock.set(new Date(`${tomorrow}T06:00:00Z`));
+    clock.set(inNetherlands(tomorrow, MAIL_HOUR));
     await clock.tick();
     await clock.tick();
     const digests = smtp.to("lead@ez.example").filter((m) => m.subject?.startsWith("Overleg:"));
@@ -269,8 +278,7 @@ describe("mail", () => {
     // Mark moves to KGG before his digest goes out: the policy, asked again, keeps the thread from him.
     const kgg = await d.select({ id: t.organisations.id }).from(t.organisations).where(eq(t.organisations.shortCode, "KGG"));
     await changePersonOrganisation(server.services, { actor: await actor("admin@overleg.example"), userId: people.moves, organisationId: kgg[0].id });
-    const dayAfter = new Date(clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
-    clock.set(new Date(`${dayAfter}T06:30:00Z`));
+    clock.set(inNetherlands(addDays(todayInNetherlands(clock.now()), 1)!, MAIL_HOUR, 30));
     await clock.tick();
     await clock.tick();
     expect(smtp.to("moves@ez.example").filter((m) => (m.text ?? "").includes(SECRET) || String(m.html).includes(SECRET))).toEqual([]);
