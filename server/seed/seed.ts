@@ -31,14 +31,21 @@ export async function seedDemo(database: Database, auth: Auth, log: Logger): Pro
   }
 
   const userIds = new Map<string, string>();
+  // One published password for every demo person: hashed once (scrypt is slow on purpose), so every
+  // demo account's hash is the same. Demo data only; it is refused in production.
+  const demoHash = await (await auth.$context).password.hash(content.DEMO_PASSWORD);
   for (const person of content.people) {
-    const id = await createPerson(auth, {
-      email: person.email,
-      name: person.name,
-      password: content.DEMO_PASSWORD,
-      organisationId: person.org ? (orgIds.get(person.org) ?? null) : null,
-      isAdmin: person.isAdmin,
-    });
+    const id = await createPerson(
+      auth,
+      {
+        email: person.email,
+        name: person.name,
+        password: content.DEMO_PASSWORD,
+        organisationId: person.org ? (orgIds.get(person.org) ?? null) : null,
+        isAdmin: person.isAdmin,
+      },
+      demoHash,
+    );
     userIds.set(person.email, id);
   }
 
