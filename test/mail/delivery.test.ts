@@ -16,7 +16,7 @@ import { decideReview } from "../../server/commands/reviewDecide";
 import { requestReview } from "../../server/commands/reviewRequest";
 import { assignThread } from "../../server/commands/threadAssign";
 import { createThread } from "../../server/commands/threadCreate";
-import { hourInNetherlands, MAIL_HOUR, startOfDayInNetherlands } from "../../server/mail/jobs";
+import { MAIL_HOUR } from "../../server/mail/jobs";
 import { setMailPreferences } from "../../server/mail/outbox";
 import { loadActor } from "../../server/services/access";
 import { loadStoredDoc } from "../../server/services/section-text";
@@ -24,7 +24,7 @@ import { currentHash } from "../../server/views/versions";
 import { textOf } from "../collab/helpers";
 import { anchorOf } from "../comments/helpers";
 import { WS } from "../support/fixtures";
-import { manualClock } from "../support/manual-clock";
+import { inNetherlands, manualClock } from "../support/manual-clock";
 import { seededDatabaseUrl, startTestServer, type TestServer } from "../support/server";
 import { addressesOf, startSmtp, type TestSmtp } from "../support/smtp";
 
@@ -61,12 +61,6 @@ async function actor(email: string) {
 }
 
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
-
-/** `hour`:`minute` on `day` in the Netherlands, as an instant (also on the two days a year the clocks change). */
-function inNetherlands(day: string, hour: number, minute = 0): Date {
-  const guess = new Date(startOfDayInNetherlands(day).getTime() + (hour * 60 + minute) * 60_000);
-  return new Date(guess.getTime() + (hour - hourInNetherlands(guess)) * 3_600_000);
-}
 const linksIn = (mail: ParsedMail) => [...(mail.text ?? "").matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
 const unsubscribeLink = (mail: ParsedMail) => linksIn(mail).find((l) => l.includes("/mail/unsubscribe"))!;
 

@@ -6,10 +6,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestReview } from "../../server/commands/reviewRequest";
-import { startOfDayInNetherlands, workingDaysBefore } from "../../server/mail/jobs";
+import { workingDaysBefore } from "../../server/mail/jobs";
 import { loadActor } from "../../server/services/access";
 import { WS } from "../support/fixtures";
-import { manualClock } from "../support/manual-clock";
+import { inNetherlands, manualClock } from "../support/manual-clock";
 import { seededDatabaseUrl, startTestServer, type TestServer } from "../support/server";
 import { startSmtp, type TestSmtp } from "../support/smtp";
 
@@ -39,7 +39,6 @@ function aWednesday(): string {
   return date.toISOString().slice(0, 10);
 }
 
-const at = (day: string, hour: number, minute = 0) => new Date(startOfDayInNetherlands(day).getTime() + (hour * 60 + minute) * 60_000);
 
 /** Both nodes run their jobs and deliver at once, as two machines on one timer would. */
 async function bothRun() {
@@ -59,27 +58,27 @@ describe("two nodes", () => {
 
     const monday = workingDaysBefore(due, 2);
     expect(new Date(`${monday}T12:00:00Z`).getUTCDay()).toBe(1);
-    clock.set(at(monday, 6, 59));
+    clock.set(inNetherlands(monday, 6, 59));
     await bothRun();
     expect(reminders()).toHaveLength(0);
 
-    clock.set(at(monday, 7, 0));
+    clock.set(inNetherlands(monday, 7, 0));
     await bothRun();
     await bothRun();
-    clock.set(at(monday, 15, 0));
+    clock.set(inNetherlands(monday, 15, 0));
     await bothRun();
     expect(reminders().map((m) => m.subject)).toEqual([expect.stringMatching(/^Over twee werkdagen: beoordeling van "/)]);
     expect(reminders()[0].text).toContain(`/s/${sectionId}/review`);
 
-    clock.set(at(due, 7, 5));
+    clock.set(inNetherlands(due, 7, 5));
     await bothRun();
     await bothRun();
-    clock.set(at(due, 9, 0));
+    clock.set(inNetherlands(due, 9, 0));
     await bothRun();
     expect(reminders().map((m) => m.subject?.split(":")[0])).toEqual(["Over twee werkdagen", "Vandaag"]);
 
     const thursday = new Date(Date.parse(`${due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    clock.set(at(thursday, 8, 0));
+    clock.set(inNetherlands(thursday, 8, 0));
     await bothRun();
     await bothRun();
     expect(reminders().map((m) => m.subject?.split(":")[0])).toEqual(["Over twee werkdagen", "Vandaag", "Verlopen"]);

@@ -5,7 +5,14 @@
  * sets it (`set`), then stands still where it was put.
  */
 import type { Clock } from "../../server/services/access";
+import { hourInNetherlands, startOfDayInNetherlands } from "../../server/mail/jobs";
 import type { MailClock } from "../../server/mail/sender";
+
+/** `hour`:`minute` on `day` in the Netherlands, as an instant (also on the two days a year the clocks change). */
+export function inNetherlands(day: string, hour: number, minute = 0): Date {
+  const guess = new Date(startOfDayInNetherlands(day).getTime() + (hour * 60 + minute) * 60_000);
+  return new Date(guess.getTime() + (hour - hourInNetherlands(guess)) * 3_600_000);
+}
 
 export interface ManualClock extends Clock, MailClock {
   /** Fires every timer now (whatever its interval); resolves when their rounds have finished. */
