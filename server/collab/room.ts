@@ -14,9 +14,10 @@ import type { SectionFacts } from "../policy";
 import { documentProblem } from "../document-schema";
 import { AwarenessTable } from "./awareness";
 import type { Connection } from "./connection";
-import type { RoomBus } from "./fanout";
+import type { RoomBus, RoomMessage } from "./fanout";
 import { awarenessFrame, permissionDeniedFrame, readClientMessage, syncStep1Frame } from "./protocol";
 import { AwarenessRelay } from "./room-awareness";
+import { corked } from "./room-send";
 import { answerEarly, EARLY_ANSWER_BYTES, repairOnLoad, wholeState } from "./room-load";
 import { REMOTE, RoomStorage } from "./room-storage";
 import { RoomWrites } from "./room-writes";
@@ -61,6 +62,9 @@ export class Room {
   private readonly relay: AwarenessRelay;
   private readonly writes: RoomWrites;
   private unsubscribe: () => void = noop;
+  /** Other nodes' messages waiting for this tick's end (remoteTick); null when none. */
+  private remote: RoomMessage[] | null = null;
+  private destroyed = false;
 
   constructor(
     readonly sectionId: string,
@@ -97,13 +101,41 @@ export class Room {
     const problem = documentProblem(this.doc);
     if (problem) await repairOnLoad(this, this.storage, this.options, problem);
     this.unsubscribe = this.options.bus.subscribe(this.sectionId, {
-      message: (m) => {
-        if (m.kind === "update") Y.applyUpdate(this.doc, m.payload, REMOTE);
-        else for (const c of this.connections) c.send(awarenessFrame(m.payload));
-      },
+      message: (m) => this.receiveRemote(m),
       resync: () => void this.storage.catchUp(),
     });
     this.storage.compactIfDue();
+  }
+
+  /** Another node's message: handled with the others that arrive in the same tick (remoteTick). */
+  private receiveRemote(message: RoomMessage): void {
+    if (this.remote) {
+      this.remote.push(message);
+      return;
+    }
+    this.remote = [message];
+    setImmediate(() => this.remoteTick());
+  }
+
+  /**
+   * What other nodes sent in one tick, as a local tick is sent (room-writes.ts): their updates applied
+   * in one transaction (one frame for everyone), then their cursors, each frame made once for all
+   * connections and, when a connection gets more than one, its socket corked: one write each.
+   */
+  private remoteTick(): void {
+    const messages = this.remote ?? [];
+    this.remote = null;
+    if (this.destroyed) return;
+    const updates = messages.filter((m) => m.kind === "update");
+    const cursors = messages.filter((m) => m.kind !== "update");
+    const frames = (updates.length ? 1 : 0) + cursors.length;
+    corked(frames > 1 ? this.connections : null, () => {
+      if (updates.length) this.doc.transact(() => updates.forEach((m) => Y.applyUpdate(this.doc, m.payload, REMOTE)), REMOTE);
+      for (const m of cursors) {
+        const frame = awarenessFrame(m.payload);
+        for (const c of this.connections) c.send(frame);
+      }
+    });
   }
 
   /** The connection joins once the document is loaded: it gets the server's state vector (editors, so
@@ -201,6 +233,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.relay.destroy();
     this.unsubscribe();
     this.writes.destroy();
