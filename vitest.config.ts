@@ -40,6 +40,7 @@ export const UNIT_TESTS = [
   "test/abilities-translated.test.ts",
   "test/imports/read.test.ts",
   "test/memory.test.ts",
+  "test/build-ascii.test.ts",
 ];
 /** Several Overleg nodes on PostgreSQL and Redis. */
 export const MULTI_NODE_TESTS = ["test/scale/**/*.test.ts"];

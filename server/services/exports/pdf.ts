@@ -63,7 +63,7 @@ class Writer {
     this.width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   }
 
-  /** Text of one style as a structure element `type` (P, H1, …) under `parent`. */
+  /** Text of one style as a structure element `type` (P, H1 and the like) under `parent`. */
   text(parent: Struct, type: string, value: string, options: { font?: FontName; size?: number; color?: string; align?: "left" | "center"; indent?: number; gap?: number } = {}): void {
     const { doc } = this;
     const indent = options.indent ?? 0;

@@ -1,0 +1,37 @@
+/**
+ * The code `npm start` loads is ASCII (ADR 045): V8 keeps every module's source, and one non-ASCII
+ * character (an `é` in a Dutch message, a `’`) makes it store the whole module at two bytes per
+ * character. Both builds are made by the global setup: the Remix build (Vite, `esbuild.charset`) and
+ * the server bundle (esbuild, ASCII by default).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../db/root";
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** The JavaScript files under `dir` (recursively) with the first non-ASCII character found in each. */
+function nonAsciiFiles(dir: string): { file: string; around: string }[] {
+  const found: { file: string; around: string }[] = [];
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.(m?js)$/.test(entry.name)) continue;
+    const file = join(entry.parentPath, entry.name);
+    const text = readFileSync(file, "latin1"); // one character per byte: any byte ≥ 0x80 shows
+    const at = text.search(NON_ASCII);
+    if (at >= 0) found.push({ file: file.slice(projectRoot.length + 1), around: text.slice(Math.max(0, at - 40), at + 10) });
+  }
+  return found;
+}
+
+describe("the code npm start loads", () => {
+  it("is ASCII in the Remix server build, so V8 keeps it at one byte per character", () => {
+    expect(nonAsciiFiles(join(projectRoot, "build/server"))).toEqual([]);
+  });
+
+  it("is ASCII in the server bundle", () => {
+    const dir = join(projectRoot, "build/node");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".mjs")).length).toBeGreaterThan(0);
+    expect(nonAsciiFiles(dir)).toEqual([]);
+  });
+});
