@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../db/root";
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const OUTSIDE_ASCII_TEXT = /[^\t\n\r\x20-\x7e]/; // printable ASCII and the three whitespace controls
 
 /** The JavaScript files under `dir` (recursively) with the first non-ASCII character found in each. */
 function nonAsciiFiles(dir: string): { file: string; around: string }[] {
@@ -18,7 +18,7 @@ function nonAsciiFiles(dir: string): { file: string; around: string }[] {
     if (!entry.isFile() || !/\.(m?js)$/.test(entry.name)) continue;
     const file = join(entry.parentPath, entry.name);
     const text = readFileSync(file, "latin1"); // one character per byte: any byte ≥ 0x80 shows
-    const at = text.search(NON_ASCII);
+    const at = text.search(OUTSIDE_ASCII_TEXT);
     if (at >= 0) found.push({ file: file.slice(projectRoot.length + 1), around: text.slice(Math.max(0, at - 40), at + 10) });
   }
   return found;
