@@ -129,13 +129,19 @@ export class Room {
     const updates = messages.filter((m) => m.kind === "update");
     const cursors = messages.filter((m) => m.kind !== "update");
     const frames = (updates.length ? 1 : 0) + cursors.length;
-    corked(frames > 1 ? this.connections : null, () => {
-      if (updates.length) this.doc.transact(() => updates.forEach((m) => Y.applyUpdate(this.doc, m.payload, REMOTE)), REMOTE);
-      for (const m of cursors) {
-        const frame = awarenessFrame(m.payload);
-        for (const c of this.connections) c.send(frame);
-      }
-    });
+    try {
+      corked(frames > 1 ? this.connections : null, () => {
+        if (updates.length) this.doc.transact(() => updates.forEach((m) => Y.applyUpdate(this.doc, m.payload, REMOTE)), REMOTE);
+        for (const m of cursors) {
+          const frame = awarenessFrame(m.payload);
+          for (const c of this.connections) c.send(frame);
+        }
+      });
+    } catch (error) {
+      // Every update another node sends is in the log: what did not apply is read from there.
+      this.options.log.error("a room failed to apply a message from another node; it catches up from the database", { sectionId: this.sectionId, error: String(error) });
+      void this.storage.catchUp();
+    }
   }
 
   /** The connection joins once the document is loaded: it gets the server's state vector (editors, so

@@ -5,6 +5,7 @@
  * update log and every client has every word. Then, on the same nodes: sign-in attempts are counted
  * in Redis, so the limit holds across nodes.
  */
+import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendParagraph, pollAsync, signInAt, synced } from "../collab/helpers";
@@ -97,6 +98,25 @@ describe.skipIf(reason !== null)(`two nodes through a Redis restart${reason ? ` 
       return [...everything].every((w) => stored.has(w));
     }, "every word any client has to be in the database", 15_000);
   }, 120_000);
+
+  it("keeps both nodes serving when a message from the section's channel does not apply: the rooms catch up from the database", async () => {
+    const publisher = new Redis(redis.url);
+    try {
+      // An update frame (format 1, kind 0) from a node id no node has, whose payload is no Yjs update.
+      const frame = Buffer.concat([Buffer.from([1, 0]), randomBytes(16), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9])]);
+      expect(await publisher.publish(`overleg:collab:${db.sectionId}`, frame)).toBe(2); // both nodes have the section open
+    } finally {
+      publisher.disconnect();
+    }
+    const words = clients.map((c, i) => {
+      const word = `after-garbage-c${i}`;
+      appendParagraph(c.doc, word);
+      return word;
+    });
+    await converge(clients, words, "after a message that does not apply");
+    for (const node of nodes) expect(await health(node)).toEqual({ status: 200, body: { status: "ok", database: "ok", redis: "ok" } });
+    expect(clients.map((c) => c.node()).sort()).toEqual([nodes[0].url, nodes[0].url, nodes[1].url, nodes[1].url].sort()); // nobody had to move
+  });
 
   it("counts sign-in attempts in Redis, so the limit holds across nodes", async () => {
     const admin = new Redis(redis.url);
