@@ -2,8 +2,9 @@
  * Two nodes (child processes) on one PostgreSQL database and a Redis of the test's own, which is
  * stopped and started again while clients on both nodes type: edits keep being stored while Redis is
  * away (the nodes report "degraded", not unhealthy), and once it is back the nodes catch up from the
- * update log and every client has every word. Then, on the same nodes: sign-in attempts are counted
- * in Redis, so the limit holds across nodes.
+ * update log and every client has every word. Then, on the same nodes: a garbled message on the
+ * section's channel stops neither node; sign-in attempts are counted in Redis, so the limit holds
+ * across nodes.
  */
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
@@ -99,7 +100,7 @@ describe.skipIf(reason !== null)(`two nodes through a Redis restart${reason ? ` 
     }, "every word any client has to be in the database", 15_000);
   }, 120_000);
 
-  it("keeps both nodes serving when a message from the section's channel does not apply: the rooms catch up from the database", async () => {
+  it("keeps both nodes serving, and every client getting what is typed next, when a message on the section's channel does not apply", async () => {
     const publisher = new Redis(redis.url);
     try {
       // An update frame (format 1, kind 0) from a node id no node has, whose payload is no Yjs update.
