@@ -86,4 +86,25 @@ describe("commenting in the browser", () => {
 
     expect(problems).toEqual([]);
   });
+
+  it("keeps what is typed right after a chosen name where it was typed, also when the page's frames come late", async () => {
+    const [sectionId] = await people.server.sectionIds(WS.crossBorder);
+    const partner = await signedInPage("partner@be.example");
+    await openSection(partner, sectionId);
+    await selectInEditor(partner, PHRASE);
+    await partner.getByRole("button", { name: "Comment", exact: true }).click();
+    const box = partner.getByRole("combobox", { name: "Your comment" });
+    await box.waitFor();
+    await box.pressSequentially("@Ev", { delay: 10 });
+    await partner.getByRole("option", { name: /Eva de Leeuw/ }).waitFor();
+    // A busy page (a long document, a slow machine): from now on every animation frame comes 100 ms late.
+    await partner.evaluate(() => {
+      const frame = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (callback) => frame(() => setTimeout(() => callback(performance.now()), 100));
+    });
+    await box.press("Enter");
+    await box.pressSequentially("please have a look", { delay: 15 });
+    expect(await box.inputValue()).toBe("@Eva de Leeuw please have a look");
+    expect(problems).toEqual([]);
+  });
 });

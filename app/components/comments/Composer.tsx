@@ -3,7 +3,7 @@
  * choose with the arrow keys and Enter (or a click); the chosen person's name is written as "@Name"
  * and their id sent along, so the server can check and notify them. Ctrl/⌘+Enter sends.
  */
-import { useId, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { MemberRef } from "../../shared/comments";
 
@@ -19,6 +19,9 @@ export interface ComposerProps {
   onCancel?: () => void;
   children?: ReactNode;
 }
+
+/** A layout effect in the browser (before the next key is handled); nothing to lay out on the server. */
+const useBeforeNextKey = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
 function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
   const before = text.slice(0, caret);
@@ -38,6 +41,8 @@ export function Composer(props: ComposerProps) {
   const [sending, setSending] = useState(false);
   const [empty, setEmpty] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once a chosen name is in the box (set by choose, placed right after that render). */
+  const caretAfterChoice = useRef<number | null>(null);
 
   const query = mentionQuery(text, caret);
   const open = query !== null && dismissed !== query.start;
@@ -59,11 +64,18 @@ export function Composer(props: ComposerProps) {
     setPicked((list) => (list.some((m) => m.id === member.id) ? list : [...list, member]));
     const position = before.length + insert.length;
     setCaret(position);
-    requestAnimationFrame(() => {
-      area.current?.focus();
-      area.current?.setSelectionRange(position, position);
-    });
+    caretAfterChoice.current = position;
   };
+
+  // Placed as soon as the chosen name is rendered, before the next key press is handled: placing it a
+  // frame later moved the caret back behind letters a quick typist had typed after the name.
+  useBeforeNextKey(() => {
+    const position = caretAfterChoice.current;
+    if (position === null || !area.current) return;
+    caretAfterChoice.current = null;
+    area.current.focus();
+    area.current.setSelectionRange(position, position);
+  }, [text]);
 
   const submit = async () => {
     const body = text.trim();
