@@ -39,7 +39,6 @@ function aWednesday(): string {
   return date.toISOString().slice(0, 10);
 }
 
-
 /** Both nodes run their jobs and deliver at once, as two machines on one timer would. */
 async function bothRun() {
   await clock.tick();
